@@ -1,0 +1,42 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { requestId } from 'hono/request-id'
+import { commentRoutes } from './comments/routes.ts'
+import { previewRoutes } from './comments/preview-route.ts'
+import type { Deps } from './deps.ts'
+import type { AppEnv } from './http/app-env.ts'
+import { notFound, onError, rejectInvalid } from './http/errors.ts'
+import { healthRoutes } from './http/health-routes.ts'
+import { limitBody, requireUtf8Body } from './http/middleware/body-limit.ts'
+import { requestLog } from './http/middleware/request-log.ts'
+import { tdmReservation } from './http/middleware/tdm-reservation.ts'
+import { openApiInfo } from './http/openapi.ts'
+import type { SiteRow } from './db/schema.ts'
+import { TtlCache } from './http/ttl-cache.ts'
+import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
+import { tdmrepRoutes } from './sites/tdmrep-route.ts'
+import { threadRoutes } from './threads/routes.ts'
+import { cors } from 'hono/cors'
+
+/** The whole service, built from its dependencies; no side effects, so tests build one per database. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, () => deps.clock.now().getTime())
+
+  app.use(requestId(), requestLog(deps.log), tdmReservation(), limitBody(), requireUtf8Body())
+  app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin())
+  // The preview writes nothing and reveals nothing: any page may ask.
+  app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
+
+  app.route('/api/v1', commentRoutes(deps))
+  app.route('/api/v1', threadRoutes(deps))
+  app.route('/api/v1', previewRoutes(deps))
+  app.route('/', healthRoutes(deps.db))
+  app.route('/', tdmrepRoutes(deps.db))
+  app.doc31('/api/openapi.json', openApiInfo)
+  app.get('/', (c) => c.text('Engawa is running. The API is described at /api/openapi.json.\n'))
+
+  app.notFound(notFound)
+  app.onError(onError(deps.log))
+  return app
+}
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util'
+import { parseConfig } from './config.ts'
+import { createDatabase } from './db/database.ts'
+import { DataDirLockedError } from './db/data-dir-lock.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import type { SiteRow } from './db/schema.ts'
+import { AppError } from './http/errors.ts'
+import { GUEST_POLICIES } from './sites/settings.ts'
+import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
+
+const USAGE = `Usage: npm run engawa -- <command>
+
+  site create --name NAME --origin URL [--origin URL …]
+              [--guests allowed|premoderated|forbidden] [--edit-window SECONDS] [--max-length CHARS]
+  site list
+  site show ID
+  migrate
+
+Uses DATABASE_URL when set, else the embedded database in DATA_DIR (default ./data),
+which only one process may open: stop the server first, or use a Postgres server.`
+
+function describeSite(site: SiteRow, publicUrl: string): string {
+  return [
+    `Site ${site.id}: ${site.name}`,
+    `  allowed origins: ${site.allowed_origins.join(', ')}`,
+    `  guests: ${site.guest_policy}; edit window: ${site.edit_window_seconds} s; max length: ${site.max_comment_length} characters`,
+    `  text-and-data-mining reservation: ${site.reserves_tdm ? 'on' : 'off'}`,
+    '',
+    'Embed code (paste under the article):',
+    embedSnippet(publicUrl, site.id),
+  ].join('\n')
+}
+
+function parseIntOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n)) throw new AppError('invalid_request', `--${name} must be a whole number.`)
+  return n
+}
+
+async function run(argv: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      guests: { type: 'string' },
+      'edit-window': { type: 'string' },
+      'max-length': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [group, command, arg] = positionals
+  if (values.help || !group) return USAGE
+  const config = parseConfig(process.env)
+  const database = await createDatabase(config)
+  try {
+    await migrateToLatest(database.db)
+    const db = database.db
+    if (group === 'migrate') return 'The database is migrated.'
+    if (group === 'site' && command === 'create') {
+      const guests = values.guests
+      if (guests !== undefined && !(GUEST_POLICIES as readonly string[]).includes(guests))
+        throw new AppError('invalid_request', `--guests must be one of ${GUEST_POLICIES.join(', ')}.`)
+      const site = await createSite(db, {
+        name: values.name ?? '',
+        origins: values.origin ?? [],
+        guestPolicy: guests as (typeof GUEST_POLICIES)[number] | undefined,
+        editWindowSeconds: parseIntOption(values['edit-window'], 'edit-window'),
+        maxCommentLength: parseIntOption(values['max-length'], 'max-length'),
+      })
+      return `Created.\n${describeSite(site, config.publicUrl)}`
+    }
+    if (group === 'site' && command === 'list') {
+      const sites = await listSites(db)
+      if (sites.length === 0) return 'No sites yet. Create one with: npm run engawa -- site create --name NAME --origin URL'
+      return sites.map((s) => `${s.id}  ${s.name}  (${s.allowed_origins.join(', ')})`).join('\n')
+    }
+    if (group === 'site' && command === 'show' && arg) return describeSite(await getSite(db, arg), config.publicUrl)
+    throw new AppError('invalid_request', `Unknown command "${positionals.join(' ')}".\n\n${USAGE}`)
+  } finally {
+    await database.close()
+  }
+}
+
+try {
+  console.log(await run(process.argv.slice(2)))
+} catch (error) {
+  if (error instanceof AppError || error instanceof DataDirLockedError || (error as Error).name === 'TypeError') {
+    console.error((error as Error).message)
+    process.exit(1)
+  }
+  throw error
+}

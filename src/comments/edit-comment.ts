@@ -1,0 +1,124 @@
+import { sql, type Kysely } from 'kysely'
+import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../http/errors.ts'
+import { isEditTokenValid } from './edit-token.ts'
+import { checkBodyLength } from './post-comment.ts'
+import { isVisibleRow } from './visibility.ts'
+
+/** How the caller proves the comment is theirs. Moderators and accounts join in later. */
+export interface AuthorProof {
+  editToken: string | undefined
+}
+
+async function lockOwnComment(
+  trx: Kysely<Database>,
+  site: SiteRow,
+  commentId: string,
+  proof: AuthorProof,
+  now: Date,
+): Promise<CommentRow> {
+  const row = await trx
+    .selectFrom('comments')
+    .selectAll()
+    .where('site_id', '=', site.id)
+    .where('id', '=', commentId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row || row.status === 'deleted') throw new AppError('comment_not_found', 'That comment does not exist or was deleted.')
+  if (!proof.editToken || !isEditTokenValid(proof.editToken, row.edit_token_hash))
+    throw new AppError('invalid_edit_token', 'Only the author can change this comment, from the browser that posted it.')
+  if (now.getTime() > row.created_at.getTime() + site.edit_window_seconds * 1000)
+    throw new AppError('edit_window_closed', 'The time to edit or delete this comment has passed.')
+  return row
+}
+
+/** Marks the thread changed and returns its key, so the caller can drop cached pages. */
+async function bumpThread(trx: Kysely<Database>, row: CommentRow, now: Date, visibleDelta: number): Promise<string> {
+  const thread = await trx
+    .updateTable('threads')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      comment_count: eb('comment_count', '+', visibleDelta),
+      updated_at: now,
+    }))
+    .where('site_id', '=', row.site_id)
+    .where('id', '=', row.thread_id)
+    .returning('key')
+    .executeTakeFirstOrThrow()
+  return thread.key
+}
+
+export async function editComment(
+  { db, clock, markdown }: Pick<Deps, 'db' | 'clock' | 'markdown'>,
+  site: SiteRow,
+  commentId: string,
+  body: string,
+  proof: AuthorProof,
+): Promise<{ comment: CommentRow; threadKey: string }> {
+  checkBodyLength(site, body)
+  const html = markdown.render(body, { allowsImages: site.allows_images })
+  const now = clock.now()
+  return db.transaction().execute(async (trx) => {
+    const row = await lockOwnComment(trx, site, commentId, proof, now)
+    const edited = await trx
+      .updateTable('comments')
+      .set({ body_source: body, body_html: html, edited_at: now })
+      .where('site_id', '=', site.id)
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return { comment: edited, threadKey: await bumpThread(trx, row, now, 0) }
+  })
+}
+
+/**
+ * Deleting wipes the text and the author. With visible replies the comment stays as a
+ * tombstone; without, it leaves the tree, and so may ancestors that were tombstones only
+ * for its sake: reply counts are corrected up the path in the same transaction.
+ */
+export async function deleteComment(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  site: SiteRow,
+  commentId: string,
+  proof: AuthorProof,
+): Promise<{ threadKey: string }> {
+  const now = clock.now()
+  return db.transaction().execute(async (trx) => {
+    const row = await lockOwnComment(trx, site, commentId, proof, now)
+    await trx
+      .updateTable('comments')
+      .set({
+        status: 'deleted', body_source: '', body_html: '', author_name: '', author_email: null,
+        edit_token_hash: null, deleted_at: now,
+      })
+      .where('site_id', '=', site.id)
+      .where('id', '=', row.id)
+      .execute()
+    if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
+    return { threadKey: await bumpThread(trx, row, now, row.status === 'published' ? -1 : 0) }
+  })
+}
+
+async function releaseAncestors(trx: Kysely<Database>, row: CommentRow) {
+  if (row.depth === 0) return
+  const ancestors = await trx
+    .selectFrom('comments')
+    .select(['id', 'status', 'reply_count'])
+    .where('site_id', '=', row.site_id)
+    .where('thread_id', '=', row.thread_id)
+    .where('seq', '=', sql<number>`any(${row.path.slice(0, -1)}::int[])`)
+    .orderBy('depth', 'desc')
+    .forUpdate()
+    .execute()
+  for (const ancestor of ancestors) {
+    await trx
+      .updateTable('comments')
+      .set((eb) => ({ reply_count: eb('reply_count', '-', 1) }))
+      .where('site_id', '=', row.site_id)
+      .where('id', '=', ancestor.id)
+      .execute()
+    const stillVisible = isVisibleRow({ status: ancestor.status, reply_count: ancestor.reply_count - 1 })
+    if (stillVisible || !isVisibleRow(ancestor)) return
+  }
+}

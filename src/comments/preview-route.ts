@@ -1,0 +1,27 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { text } from '../http/text.ts'
+import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
+
+const previewRoute = createRoute({
+  method: 'post',
+  path: '/preview',
+  summary: 'Preview Markdown',
+  description: 'The exact sanitised HTML a comment with this body would store (images as on a site that disallows them unless `allowsImages`).',
+  request: {
+    body: jsonBody(
+      z.strictObject({ body: text().max(MAX_COMMENT_LENGTH_LIMIT * 2), allowsImages: z.boolean().optional() }).openapi('PreviewRequest'),
+    ),
+  },
+  responses: { 200: jsonResponse(z.object({ html: z.string() }).openapi('Preview'), 'The HTML.'), ...errorResponses(400, 413) },
+})
+
+export function previewRoutes({ markdown }: Pick<Deps, 'markdown'>) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(previewRoute, (c) => {
+    const { body, allowsImages = false } = c.req.valid('json')
+    return c.json({ html: markdown.render(body.trim(), { allowsImages }) }, 200)
+  })
+}

@@ -1,0 +1,223 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import type { CommentRow, Database, ThreadRow } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { encodeCursor, type BranchPosition, type PagePosition, type Sort } from './cursor.ts'
+import { isVisibleInTree } from './visibility.ts'
+
+export interface PageRequest {
+  siteId: string
+  key: string
+  sort: Sort
+  limit: number
+  repliesPerBranch: number
+  after?: PagePosition
+  /** A permalink: this comment's branch is read far enough to include it. */
+  around?: CommentLocation
+}
+
+export interface ThreadPage {
+  thread: ThreadRow | null
+  comments: CommentRow[]
+  nextCursor: string | null
+  /** For each top-level comment whose replies were cut: where the rest continue. */
+  branchCursors: Map<string, string>
+}
+
+type CommentsEb = ExpressionBuilder<Database & { c: Database['comments'] }, 'c'>
+
+function afterPosition(eb: CommentsEb, sort: Sort, after: PagePosition | undefined) {
+  if (!after) return eb.lit(true)
+  if (sort === 'oldest') return eb('c.seq', '>', after.seq)
+  if (sort === 'newest') return eb('c.seq', '<', after.seq)
+  return eb(eb.refTuple('c.score', 'c.seq'), '<', eb.tuple(after.score ?? 0, after.seq))
+}
+
+function positionOf(sort: Sort, row: CommentRow): PagePosition {
+  return sort === 'top' ? { t: 'page', sort, seq: row.seq, score: row.score } : { t: 'page', sort, seq: row.seq }
+}
+
+/**
+ * Query 1 of a page: the thread and, joined laterally, one index range of its top-level
+ * comments in the chosen order after the cursor. No thread row means an empty thread.
+ */
+async function readThreadAndTopLevel(db: Kysely<Database>, request: PageRequest) {
+  const rows = await db
+    .selectFrom('threads as t')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('comments as c')
+          .selectAll('c')
+          .where('c.site_id', '=', request.siteId)
+          .whereRef('c.thread_id', '=', 't.id')
+          .where('c.parent_id', 'is', null)
+          .where(isVisibleInTree)
+          .where((eb) => afterPosition(eb, request.sort, request.after))
+          .$call((q) =>
+            request.sort === 'oldest'
+              ? q.orderBy('c.seq', 'asc')
+              : request.sort === 'newest'
+                ? q.orderBy('c.seq', 'desc')
+                : q.orderBy('c.score', 'desc').orderBy('c.seq', 'desc'),
+          )
+          .limit(request.limit + 1)
+          .as('c'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      't.id as t_id', 't.key as t_key', 't.url as t_url', 't.title as t_title', 't.comment_count as t_comment_count',
+      't.last_seq as t_last_seq', 't.version as t_version', 't.locked_at as t_locked_at',
+      't.created_at as t_created_at', 't.updated_at as t_updated_at',
+    ])
+    .selectAll('c')
+    .where('t.site_id', '=', request.siteId)
+    .where('t.key', '=', request.key)
+    .execute()
+  const first = rows[0]
+  if (!first) return { thread: null, topLevel: [] }
+  const thread: ThreadRow = {
+    site_id: request.siteId, id: first.t_id, key: first.t_key, url: first.t_url, title: first.t_title,
+    comment_count: first.t_comment_count, last_seq: first.t_last_seq, version: first.t_version,
+    locked_at: first.t_locked_at, created_at: first.t_created_at, updated_at: first.t_updated_at,
+  }
+  const topLevel = rows.filter((r) => r.id !== null) as unknown as CommentRow[]
+  return { thread, topLevel }
+}
+
+/**
+ * Query 2: for each top-level comment, the first `take` replies of its branch depth-first
+ * (one index range each on comments_branch_idx). A depth-first prefix holds every shown
+ * reply's parent, so the page nests without gaps.
+ */
+async function readBranches(
+  db: Kysely<Database>,
+  siteId: string,
+  threadId: string,
+  branches: ReadonlyArray<{ rootId: string; take: number; afterPath?: number[] }>,
+): Promise<CommentRow[]> {
+  if (branches.length === 0) return []
+  const roots = branches.map((b) => b.rootId)
+  const takes = branches.map((b) => b.take)
+  const afterPath = branches.length === 1 ? (branches[0]?.afterPath ?? null) : null
+  const { rows } = await sql<CommentRow>`
+    select c.* from unnest(${roots}::uuid[], ${takes}::int[]) as b(root_id, take)
+    cross join lateral (
+      select * from comments c
+      where c.site_id = ${siteId} and c.root_id = b.root_id and c.thread_id = ${threadId} and c.depth > 0
+        and (c.status = 'published' or (c.status in ('deleted', 'hidden') and c.reply_count > 0))
+        and (${afterPath}::int[] is null or c.path > ${afterPath}::int[])
+      order by c.path
+      limit b.take
+    ) c`.execute(db)
+  return rows
+}
+
+/** Each branch was read one past what it shows: that extra row says the branch continues. */
+function cutBranches(replies: CommentRow[], shows: ReadonlyMap<string, number>) {
+  const kept: CommentRow[] = []
+  const cursors = new Map<string, string>()
+  const seen = new Map<string, number>()
+  for (const reply of replies) {
+    const n = (seen.get(reply.root_id) ?? 0) + 1
+    const show = shows.get(reply.root_id) ?? 0
+    seen.set(reply.root_id, n)
+    if (n <= show) kept.push(reply)
+    else if (n === show + 1) {
+      const last = kept[kept.length - 1]
+      if (last) cursors.set(reply.root_id, encodeCursor({ t: 'branch', root: reply.root_id, path: last.path }))
+    }
+  }
+  return { kept, cursors }
+}
+
+/** A page of a thread in at most two index-backed queries, whatever the thread's size. */
+export async function readThreadPage(db: Kysely<Database>, request: PageRequest): Promise<ThreadPage> {
+  const { thread, topLevel } = await readThreadAndTopLevel(db, request)
+  if (!thread) return { thread: null, comments: [], nextCursor: null, branchCursors: new Map() }
+  const shown = topLevel.slice(0, request.limit)
+  const last = shown[shown.length - 1]
+  const nextCursor = topLevel.length > request.limit && last ? encodeCursor(positionOf(request.sort, last)) : null
+  const shows = new Map(
+    shown.map((c) => [c.id, c.id === request.around?.root_id ? Math.max(request.repliesPerBranch, request.around.replies_before) : request.repliesPerBranch]),
+  )
+  const branches = shown
+    .filter((c) => c.reply_count > 0 && (shows.get(c.id) ?? 0) > 0)
+    .map((c) => ({ rootId: c.id, take: (shows.get(c.id) ?? 0) + 1 }))
+  const { kept, cursors } = cutBranches(await readBranches(db, request.siteId, thread.id, branches), shows)
+  return { thread, comments: [...shown, ...kept], nextCursor, branchCursors: cursors }
+}
+
+export interface BranchRequest {
+  siteId: string
+  key: string
+  limit: number
+  after: BranchPosition
+}
+
+/** The rest of one cut branch, continuing depth-first after the cursor. */
+export async function readBranchPage(db: Kysely<Database>, request: BranchRequest): Promise<ThreadPage> {
+  const thread = await db
+    .selectFrom('threads')
+    .selectAll()
+    .where('site_id', '=', request.siteId)
+    .where('key', '=', request.key)
+    .executeTakeFirst()
+  if (!thread) return { thread: null, comments: [], nextCursor: null, branchCursors: new Map() }
+  const rows = await readBranches(db, request.siteId, thread.id, [
+    { rootId: request.after.root, take: request.limit + 1, afterPath: request.after.path },
+  ])
+  const shown = rows.slice(0, request.limit)
+  const last = shown[shown.length - 1]
+  const nextCursor =
+    rows.length > request.limit && last ? encodeCursor({ t: 'branch', root: request.after.root, path: last.path }) : null
+  return { thread, comments: shown, nextCursor, branchCursors: new Map() }
+}
+
+export interface CommentLocation {
+  root_id: string
+  root_seq: number
+  root_score: number
+  /** Replies in its branch up to and including it, depth-first; 0 for a top-level comment. */
+  replies_before: number
+}
+
+/** The position just before a permalink's top-level comment, so the page starts with it. */
+export function positionBefore(sort: Sort, location: CommentLocation): PagePosition | undefined {
+  if (sort === 'oldest') return location.root_seq > 0 ? { t: 'page', sort, seq: location.root_seq - 1 } : undefined
+  if (sort === 'newest') return { t: 'page', sort, seq: location.root_seq + 1 }
+  return { t: 'page', sort, seq: location.root_seq + 1, score: location.root_score }
+}
+
+/**
+ * For a permalink: where a visible comment sits (its branch, and how many replies precede it
+ * there), so one page can hold it however deep in the thread it is.
+ */
+export async function locateComment(
+  db: Kysely<Database>,
+  siteId: string,
+  key: string,
+  commentId: string,
+): Promise<CommentLocation> {
+  const found = await db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .innerJoin('comments as r', (j) => j.onRef('r.site_id', '=', 'c.site_id').onRef('r.id', '=', 'c.root_id'))
+    .select(['c.root_id', 'r.seq as root_seq', 'r.score as root_score'])
+    .select((eb) =>
+      eb
+        .selectFrom('comments as b')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('b.site_id', '=', siteId)
+        .whereRef('b.root_id', '=', 'c.root_id')
+        .where('b.depth', '>', 0)
+        .whereRef('b.path', '<=', 'c.path')
+        .as('replies_before'),
+    )
+    .where('c.site_id', '=', siteId)
+    .where('c.id', '=', commentId)
+    .where('t.key', '=', key)
+    .where(isVisibleInTree)
+    .executeTakeFirst()
+  if (!found) throw new AppError('comment_not_found', 'That comment is not on this page, or it was removed.')
+  return { ...found, replies_before: found.replies_before ?? 0 }
+}

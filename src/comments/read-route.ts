@@ -1,0 +1,71 @@
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
+import type { SiteRow } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonResponse } from '../http/openapi.ts'
+import { resolvePage } from '../threads/thread-key.ts'
+import { decodeCursor, invalidCursor } from './cursor.ts'
+import { etagOf, type CachedPage, type PageCache } from './page-cache.ts'
+import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
+import { SiteParam, ThreadPageJson, ThreadQuery } from './schemas.ts'
+import { nestComments, threadToJson } from './to-json.ts'
+
+const readThread = createRoute({
+  method: 'get',
+  path: '/sites/{site}/thread',
+  summary: 'A page of a thread',
+  description:
+    'Top-level comments in the chosen order after `cursor`, each with the first `replies` replies of its branch ' +
+    'nested depth-first; a cut branch carries `repliesCursor`, which continues it when passed as `cursor`. ' +
+    'An unknown page answers `thread: null`. With `around`, the page starts at the top-level comment that holds ' +
+    'that comment and includes its branch up to it.',
+  request: { params: SiteParam, query: ThreadQuery },
+  responses: {
+    200: jsonResponse(ThreadPageJson, 'The page; `ETag` and `Cache-Control` let browsers and CDNs revalidate cheaply.'),
+    304: { description: 'Not modified since the ETag in If-None-Match.' },
+    ...errorResponses(400, 404, 422),
+  },
+})
+
+type Query = z.infer<typeof ThreadQuery>
+
+function threadKeyOf(site: SiteRow, query: Query): string {
+  if (query.key) return query.key
+  if (query.url) return resolvePage(site.allowed_origins, { url: query.url }).key
+  throw new AppError('invalid_request', 'Name the page with its key or its url.')
+}
+
+async function loadPage(db: Deps['db'], siteId: string, key: string, query: Query): Promise<ThreadPage> {
+  const page = { siteId, key, sort: query.sort, limit: query.limit, repliesPerBranch: query.replies }
+  if (query.around) {
+    const around = await locateComment(db, siteId, key, query.around)
+    return readThreadPage(db, { ...page, around, after: positionBefore(query.sort, around) })
+  }
+  const position = query.cursor ? decodeCursor(query.cursor) : undefined
+  if (position?.t === 'branch') return readBranchPage(db, { siteId, key, limit: query.limit, after: position })
+  if (position && position.sort !== query.sort) throw invalidCursor()
+  return readThreadPage(db, { ...page, after: position })
+}
+
+export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(readThread, async (c) => {
+    const query = c.req.valid('query')
+    const site = c.var.site
+    const key = threadKeyOf(site, query)
+    const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? ''].join('\n')
+    const cached = await pages.load(site.id, key, variant, async (): Promise<CachedPage> => {
+      const page = await loadPage(db, site.id, key, query)
+      const body = JSON.stringify({
+        thread: page.thread && threadToJson(page.thread),
+        comments: nestComments(page.comments, page.branchCursors),
+        nextCursor: page.nextCursor,
+      })
+      return { body, etag: await etagOf(body) }
+    })
+    // s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise.
+    const headers = { ETag: cached.etag, 'Cache-Control': 'public, max-age=0, s-maxage=1' }
+    if (c.req.header('if-none-match') === cached.etag) return c.body(null, 304, headers)
+    return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=UTF-8' })
+  })
+}

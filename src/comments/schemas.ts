@@ -1,0 +1,93 @@
+import { z } from '@hono/zod-openapi'
+import { text, trimmedText } from '../http/text.ts'
+import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
+import { SORTS } from './cursor.ts'
+
+export const SiteParam = z.object({
+  site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' }, example: 'k3x9m2qarv' }),
+})
+export const CommentParams = SiteParam.extend({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+export const PageInput = z.strictObject({
+  key: trimmedText(1, 500).optional().openapi({ description: "The page's stable id, when the site gives one." }),
+  url: text().max(2000).openapi({ description: 'The page URL; it must lie on one of the site\u2019s allowed origins.' }),
+  title: trimmedText(0, 300).optional(),
+})
+
+export const NewCommentBody = z
+  .strictObject({
+    thread: PageInput,
+    parentId: z.uuid().optional().openapi({ description: 'The comment this one replies to.' }),
+    body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }),
+    author: z
+      .strictObject({
+        name: trimmedText(1, 50),
+        email: z.email().max(254).optional().openapi({ description: 'Kept for notifications only; never shown.' }),
+      })
+      .optional()
+      .openapi({ description: 'Guests only.' }),
+  })
+  .openapi('NewComment')
+
+export const EditCommentBody = z
+  .strictObject({ body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }) })
+  .openapi('CommentEdit')
+
+export const EditTokenHeader = z.object({
+  'x-edit-token': z.string().max(200).optional().openapi({ description: 'The editToken a guest received when posting.' }),
+})
+
+export const ThreadQuery = z.object({
+  key: trimmedText(1, 500).optional(),
+  url: text().max(2000).optional(),
+  sort: z.enum(SORTS).default('oldest'),
+  cursor: z.string().max(20_000).optional().openapi({ description: 'nextCursor of a page, or repliesCursor of a comment.' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  replies: z.coerce.number().int().min(0).max(100).default(10).openapi({ description: 'Replies shown per top-level comment.' }),
+  around: z.uuid().optional().openapi({ description: 'A comment id: the page that holds it (a permalink).' }),
+})
+
+const CommentFields = {
+  id: z.uuid(),
+  parentId: z.uuid().nullable(),
+  depth: z.number().int(),
+  author: z.object({ name: z.string() }).nullable().openapi({ description: 'null on a tombstone.' }),
+  html: z.string().openapi({ description: 'Sanitised HTML; empty on a tombstone.' }),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  score: z.number().int(),
+  replyCount: z.number().int(),
+  status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam']),
+  repliesCursor: z.string().nullable().openapi({ description: 'Where the rest of a cut branch continues.' }),
+}
+
+const CommentBase = z.object(CommentFields)
+export type CommentJson = z.infer<typeof CommentBase> & { replies: CommentJson[] }
+
+export const CommentJson: z.ZodType<CommentJson> = z
+  .lazy(() => CommentBase.extend({ replies: z.array(CommentJson) }))
+  .openapi('Comment')
+
+export const ThreadJson = z
+  .object({
+    id: z.uuid(),
+    key: z.string(),
+    url: z.string(),
+    title: z.string(),
+    total: z.number().int().openapi({ description: 'Visible comments in the whole thread.' }),
+    locked: z.boolean(),
+  })
+  .openapi('Thread')
+
+export const ThreadPageJson = z
+  .object({ thread: ThreadJson.nullable(), comments: z.array(CommentJson), nextCursor: z.string().nullable() })
+  .openapi('ThreadPage')
+
+export const PostedCommentJson = z
+  .object({
+    comment: CommentJson,
+    editToken: z.string().optional().openapi({ description: 'Guests: send as X-Edit-Token to edit or delete.' }),
+  })
+  .openapi('PostedComment')

@@ -1,0 +1,53 @@
+import type { z } from '@hono/zod-openapi'
+import type { CommentRow, ThreadRow } from '../db/schema.ts'
+import type { CommentJson, ThreadJson as ThreadJsonSchema } from './schemas.ts'
+import { REMOVED_STATUSES } from './visibility.ts'
+
+type ThreadJson = z.infer<typeof ThreadJsonSchema>
+
+export function threadToJson(thread: ThreadRow): ThreadJson {
+  return {
+    id: thread.id,
+    key: thread.key,
+    url: thread.url,
+    title: thread.title,
+    total: thread.comment_count,
+    locked: thread.locked_at !== null,
+  }
+}
+
+/** A removed comment keeps its place in the tree but nothing of what it said or who said it. */
+export function commentToJson(row: CommentRow, repliesCursor: string | null = null): CommentJson {
+  const isTombstone = (REMOVED_STATUSES as readonly string[]).includes(row.status)
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    depth: row.depth,
+    author: isTombstone ? null : { name: row.author_name },
+    html: isTombstone ? '' : row.body_html,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    score: row.score,
+    replyCount: row.reply_count,
+    status: row.status,
+    repliesCursor,
+    replies: [],
+  }
+}
+
+/**
+ * Nests rows (parents before children, as pages are read) into trees. A row whose parent is
+ * not among them (the continuation of a cut branch) starts a tree of its own.
+ */
+export function nestComments(rows: readonly CommentRow[], branchCursors: ReadonlyMap<string, string>): CommentJson[] {
+  const byId = new Map<string, CommentJson>()
+  const trees: CommentJson[] = []
+  for (const row of rows) {
+    const json = commentToJson(row, branchCursors.get(row.id) ?? null)
+    byId.set(row.id, json)
+    const parent = row.parent_id ? byId.get(row.parent_id) : undefined
+    if (parent) parent.replies.push(json)
+    else trees.push(json)
+  }
+  return trees
+}

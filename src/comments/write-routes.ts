@@ -1,0 +1,89 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { resolvePage } from '../threads/thread-key.ts'
+import { deleteComment, editComment } from './edit-comment.ts'
+import type { PageCache } from './page-cache.ts'
+import { postComment } from './post-comment.ts'
+import {
+  CommentJson,
+  CommentParams,
+  EditCommentBody,
+  EditTokenHeader,
+  NewCommentBody,
+  PostedCommentJson,
+  SiteParam,
+} from './schemas.ts'
+import { commentToJson } from './to-json.ts'
+import { z } from '@hono/zod-openapi'
+
+const postRoute = createRoute({
+  method: 'post',
+  path: '/sites/{site}/comments',
+  summary: 'Post a comment or a reply',
+  description:
+    'The first comment on a page creates its thread. A guest gives `author` and receives an `editToken`; ' +
+    'on a pre-moderated site the comment is stored as `pending`, visible only to its author.',
+  request: { params: SiteParam, body: jsonBody(NewCommentBody) },
+  responses: {
+    201: jsonResponse(PostedCommentJson, 'The comment as stored.'),
+    ...errorResponses(400, 401, 403, 404, 413, 422),
+  },
+})
+
+const editRoute = createRoute({
+  method: 'patch',
+  path: '/sites/{site}/comments/{id}',
+  summary: 'Edit a comment',
+  description: "Its author, within the site's edit window; a guest proves authorship with `X-Edit-Token`.",
+  request: { params: CommentParams, headers: EditTokenHeader, body: jsonBody(EditCommentBody) },
+  responses: {
+    200: jsonResponse(z.object({ comment: CommentJson }).openapi('EditedComment'), 'The edited comment.'),
+    ...errorResponses(400, 403, 404, 413, 422),
+  },
+})
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/sites/{site}/comments/{id}',
+  summary: 'Delete a comment',
+  description: 'Its text and author are removed; with replies it stays in the thread as a tombstone.',
+  request: { params: CommentParams, headers: EditTokenHeader },
+  responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 403, 404) },
+})
+
+export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages: PageCache) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(postRoute, async (c) => {
+      const input = c.req.valid('json')
+      const site = c.var.site
+      if (!input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
+      const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
+      const { comment, editToken } = await postComment(deps, {
+        site,
+        page,
+        parentId: input.parentId,
+        body: input.body,
+        author: { kind: 'guest', name: input.author.name, email: input.author.email?.toLowerCase() },
+      })
+      pages.invalidate(site.id, page.key)
+      return c.json({ comment: commentToJson(comment), ...(editToken ? { editToken } : {}) }, 201)
+    })
+    .openapi(editRoute, async (c) => {
+      const { id } = c.req.valid('param')
+      const site = c.var.site
+      const proof = { editToken: c.req.valid('header')['x-edit-token'] }
+      const { comment, threadKey } = await editComment(deps, site, id, c.req.valid('json').body, proof)
+      pages.invalidate(site.id, threadKey)
+      return c.json({ comment: commentToJson(comment) }, 200)
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param')
+      const site = c.var.site
+      const { threadKey } = await deleteComment(deps, site, id, { editToken: c.req.valid('header')['x-edit-token'] })
+      pages.invalidate(site.id, threadKey)
+      return c.body(null, 204)
+    })
+}

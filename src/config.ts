@@ -1,0 +1,45 @@
+import { z } from 'zod'
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  PAGE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
+})
+
+export interface Config {
+  port: number
+  host: string
+  /** Engawa's own public origin: mail links, OAuth redirects, the embed snippet. Never taken from Host. */
+  publicUrl: string
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  dataDir: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** How long a rendered public thread page may be served from memory; at most one second. */
+  pageCacheMs: number
+}
+
+/** The only code that reads environment variables. Throws a readable message on a bad value. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Invalid configuration: ${problems}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    pageCacheMs: e.PAGE_CACHE_MS,
+  }
+}

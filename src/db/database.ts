@@ -1,0 +1,22 @@
+import type { Kysely, LogConfig } from 'kysely'
+import type { Config } from '../config.ts'
+import type { Database } from './schema.ts'
+
+export interface OpenDatabase {
+  db: Kysely<Database>
+  kind: 'postgres' | 'pglite'
+  close(): Promise<void>
+}
+
+/** A pg pool when DATABASE_URL is set, embedded Postgres (PGlite) in DATA_DIR otherwise. */
+export async function createDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  log?: LogConfig,
+): Promise<OpenDatabase> {
+  if (config.databaseUrl) {
+    const { openPostgres } = await import('./pg.ts')
+    return { kind: 'postgres', ...openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, log }) }
+  }
+  const { openPGlite } = await import('./pglite.ts')
+  return { kind: 'pglite', ...(await openPGlite(config.dataDir, { log })) }
+}

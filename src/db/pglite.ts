@@ -1,0 +1,24 @@
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, type LogConfig } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import { lockDataDir } from './data-dir-lock.ts'
+import type { Database } from './schema.ts'
+
+export async function openPGlite(dataDir: string, options: { log?: LogConfig } = {}) {
+  const unlock = lockDataDir(dataDir)
+  try {
+    const client = await PGlite.create(dataDir)
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client), log: options.log })
+    return {
+      db,
+      close: async () => {
+        await db.destroy()
+        if (!client.closed) await client.close()
+        unlock()
+      },
+    }
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}

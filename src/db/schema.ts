@@ -1,0 +1,108 @@
+import type { ColumnType, Generated, Selectable } from 'kysely'
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>
+
+export type GuestPolicy = 'allowed' | 'premoderated' | 'forbidden'
+export type CommentStatus = 'published' | 'pending' | 'hidden' | 'deleted' | 'spam'
+export type SiteRole = 'owner' | 'moderator'
+
+export interface UsersTable {
+  id: Generated<string>
+  email: string | null
+  email_verified_at: Date | null
+  display_name: string
+  password_hash: string | null
+  is_instance_admin: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface SessionsTable {
+  id: string
+  secret_hash: Uint8Array
+  user_id: string
+  site_id: string | null
+  created_at: Date
+  expires_at: Date
+}
+
+export interface SitesTable {
+  id: string
+  name: string
+  allowed_origins: string[]
+  guest_policy: Generated<GuestPolicy>
+  edit_window_seconds: Generated<number>
+  max_comment_length: Generated<number>
+  allows_images: Generated<boolean>
+  reserves_tdm: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: Generated<Date>
+}
+
+export interface SiteMembersTable {
+  site_id: string
+  user_id: string
+  role: SiteRole
+  created_at: CreatedAt
+}
+
+export interface ThreadsTable {
+  site_id: string
+  id: Generated<string>
+  key: string
+  url: string
+  title: Generated<string>
+  comment_count: Generated<number>
+  last_seq: Generated<number>
+  version: Generated<number>
+  locked_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+
+export interface CommentsTable {
+  site_id: string
+  id: Generated<string>
+  thread_id: string
+  parent_id: string | null
+  root_id: string
+  seq: number
+  path: number[]
+  depth: number
+  author_user_id: string | null
+  author_name: string
+  author_email: string | null
+  edit_token_hash: Uint8Array | null
+  body_source: string
+  body_html: string
+  status: CommentStatus
+  score: Generated<number>
+  upvotes: Generated<number>
+  downvotes: Generated<number>
+  reply_count: Generated<number>
+  created_at: Date
+  edited_at: Date | null
+  deleted_at: Date | null
+}
+
+export interface VotesTable {
+  site_id: string
+  comment_id: string
+  user_id: string
+  value: number
+  created_at: Date
+  updated_at: Date
+}
+
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  sites: SitesTable
+  site_members: SiteMembersTable
+  threads: ThreadsTable
+  comments: CommentsTable
+  votes: VotesTable
+}
+
+export type SiteRow = Selectable<SitesTable>
+export type ThreadRow = Selectable<ThreadsTable>
+export type CommentRow = Selectable<CommentsTable>

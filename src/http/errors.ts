@@ -1,0 +1,95 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Log } from '../log.ts'
+
+const STATUS = {
+  invalid_request: 400,
+  invalid_json: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  guests_not_allowed: 403,
+  invalid_edit_token: 403,
+  edit_window_closed: 403,
+  thread_locked: 403,
+  not_found: 404,
+  site_not_found: 404,
+  comment_not_found: 404,
+  parent_not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  url_not_allowed: 422,
+  parent_not_in_thread: 422,
+  comment_too_long: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  not_ready: 503,
+} as const satisfies Record<string, ContentfulStatusCode>
+
+export type ErrorCode = keyof typeof STATUS
+
+/** Anything a client can cause. The message is a sentence a person can act on. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+  get status(): ContentfulStatusCode {
+    return STATUS[this.code]
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string) {
+  return { error: { code, message } }
+}
+
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_json',
+  401: 'unauthorized',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+}
+
+export function onError(log: Log) {
+  return (error: Error, c: Context) => {
+    if (error instanceof AppError) return c.json(errorBody(error.code, error.message), error.status)
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_request'
+      const message =
+        code === 'invalid_json' ? 'The request body is not valid JSON.' : error.message || 'The request was refused.'
+      return c.json(errorBody(code, message), error.status as ContentfulStatusCode)
+    }
+    const requestId: unknown = c.get('requestId')
+    log.error('unhandled error', { requestId, error: error.stack ?? String(error) })
+    return c.json(
+      errorBody('internal_error', `Something went wrong on our side. Quote request id ${String(requestId)} if you report it.`),
+      500,
+    )
+  }
+}
+
+export function notFound(c: Context) {
+  return c.json(errorBody('not_found', `There is nothing at ${c.req.method} ${new URL(c.req.url).pathname}.`), 404)
+}
+
+interface ValidationResult {
+  success: boolean
+  target: string
+  error?: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }
+}
+
+/** The OpenAPIHono defaultHook: a failed parse becomes invalid_request naming the field. */
+export function rejectInvalid(result: ValidationResult, c: Context) {
+  if (result.success) return
+  const issue = result.error?.issues[0]
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
+  const where = result.target === 'json' ? 'body' : result.target
+  const message = field ? `${where} field "${field}": ${issue?.message}.` : `Invalid ${where}: ${issue?.message ?? 'unreadable'}.`
+  return c.json(errorBody('invalid_request', message), 400)
+}

@@ -1,0 +1,34 @@
+import { bodyLimit } from 'hono/body-limit'
+import { createMiddleware } from 'hono/factory'
+import { AppError } from '../errors.ts'
+
+export const MAX_BODY_BYTES = 64 * 1024
+
+export function limitBody() {
+  return bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', 'The request body is larger than 64 KiB. Shorten the comment.')
+    },
+  })
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Refuses a body that is not valid UTF-8 instead of letting the JSON parser quietly turn
+ * the bad bytes into U+FFFD. Hono caches the bytes, so the validator reads them again for free.
+ */
+export function requireUtf8Body() {
+  return createMiddleware(async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) {
+      const bytes = await c.req.arrayBuffer()
+      try {
+        strictUtf8.decode(bytes)
+      } catch {
+        throw new AppError('invalid_request', 'The request body is not valid UTF-8 text.')
+      }
+    }
+    await next()
+  })
+}

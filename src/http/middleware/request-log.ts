@@ -1,0 +1,19 @@
+import { createMiddleware } from 'hono/factory'
+import type { Log } from '../../log.ts'
+import type { AppEnv } from '../app-env.ts'
+
+export function requestLog(log: Log) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const fields = {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    }
+    if (c.res.status >= 500) log.error('request', fields)
+    else log.debug('request', fields)
+  })
+}

@@ -1,0 +1,38 @@
+import { z } from '@hono/zod-openapi'
+
+export const ErrorJson = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string().openapi({ example: 'body field "body": must not be blank.' }),
+    }),
+  })
+  .openapi('Error')
+
+/** Error responses for a route, by status, so each one is documented once. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'The request was refused; error.code says why.', content: { 'application/json': { schema: ErrorJson } } },
+    ]),
+  )
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { 'application/json': { schema } }, required: true }
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+export const openApiInfo = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Engawa API',
+    version: '1.0.0',
+    description:
+      'Threaded comment sections for articles on any website. Errors are `{ "error": { "code", "message" } }`.',
+  },
+}

@@ -1,0 +1,29 @@
+import { z } from '@hono/zod-openapi'
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** Characters as a reader counts them: a kanji is one, a family emoji is one. */
+export function countCharacters(text: string): number {
+  let n = 0
+  for (const _ of segmenter.segment(text)) n++
+  return n
+}
+
+/**
+ * A string from outside: well-formed Unicode (no lone surrogates, which JSON allows) and no
+ * NUL, which Postgres text cannot hold and no reader means to send.
+ */
+export function text() {
+  return z
+    .string()
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL characters' })
+    .refine((s) => s.isWellFormed(), { message: 'must be valid Unicode text' })
+}
+
+/** Trimmed text whose length is counted in characters as a reader sees them. */
+export function trimmedText(min: number, max: number) {
+  return text()
+    .trim()
+    .refine((s) => countCharacters(s) >= min, { message: min === 1 ? 'must not be blank' : `must be at least ${min} characters` })
+    .refine((s) => countCharacters(s) <= max, { message: `must be at most ${max} characters` })
+}

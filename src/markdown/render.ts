@@ -1,0 +1,72 @@
+import MarkdownIt from 'markdown-it'
+import sanitizeHtml from 'sanitize-html'
+
+export interface RenderOptions {
+  allowsImages: boolean
+}
+
+const LINK_PROTOCOLS = ['http:', 'https:', 'mailto:']
+const LINK_REL = 'nofollow ugc noopener noreferrer'
+
+/** Only absolute http, https and mailto links survive; anything else stays visible as text. */
+function isSafeLink(href: string): boolean {
+  try {
+    return LINK_PROTOCOLS.includes(new URL(href).protocol)
+  } catch {
+    return false
+  }
+}
+
+function createMarkdown(allowsImages: boolean) {
+  // html: false escapes raw HTML in the source, so a comment can never carry markup of its own.
+  const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false })
+  md.disable(allowsImages ? ['table'] : ['table', 'image'])
+  md.validateLink = isSafeLink
+  return md
+}
+
+const IMAGE_TAGS = ['img']
+const BASE_TAGS = ['p', 'br', 'strong', 'em', 's', 'del', 'a', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'hr', 'h4', 'h5', 'h6']
+
+function sanitizerOptions(allowsImages: boolean): sanitizeHtml.IOptions {
+  return {
+    allowedTags: allowsImages ? [...BASE_TAGS, ...IMAGE_TAGS] : BASE_TAGS,
+    allowedAttributes: {
+      a: ['href', 'rel'],
+      img: ['src', 'alt', 'title', 'loading', 'referrerpolicy'],
+      ol: ['start'],
+      code: ['class'],
+    },
+    allowedClasses: { code: ['language-*'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['https', 'http'] },
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'escape',
+    transformTags: {
+      // A comment's headings must not outrank the article's own.
+      h1: 'h4',
+      h2: 'h4',
+      h3: 'h4',
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
+      img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy', referrerpolicy: 'no-referrer' } }),
+    },
+  }
+}
+
+export interface MarkdownRenderer {
+  /** Markdown source to the sanitised HTML that is stored and shown: the only way comment HTML is made. */
+  render(source: string, options: RenderOptions): string
+}
+
+export function createMarkdownRenderer(): MarkdownRenderer {
+  const variants = {
+    withImages: { md: createMarkdown(true), sanitize: sanitizerOptions(true) },
+    withoutImages: { md: createMarkdown(false), sanitize: sanitizerOptions(false) },
+  }
+  return {
+    render(source, { allowsImages }) {
+      const v = allowsImages ? variants.withImages : variants.withoutImages
+      return sanitizeHtml(v.md.render(source), v.sanitize).trim()
+    },
+  }
+}

@@ -1,0 +1,52 @@
+import { serve } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { parseConfig } from './config.ts'
+import { createDatabase } from './db/database.ts'
+import { DataDirLockedError } from './db/data-dir-lock.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { systemClock } from './deps.ts'
+import { createLog } from './log.ts'
+import { createMarkdownRenderer } from './markdown/render.ts'
+
+// Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
+const started = performance.now()
+const config = parseConfig(process.env)
+const log = createLog(config.logLevel)
+
+const database = await createDatabase(config).catch((error: unknown) => {
+  if (!(error instanceof DataDirLockedError)) throw error
+  console.error(error.message)
+  process.exit(1)
+})
+const applied = await migrateToLatest(database.db)
+if (applied.length > 0) log.info('migrated', { applied })
+
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer() })
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  log.info('listening', {
+    url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
+    publicUrl: config.publicUrl,
+    database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres',
+    startupMs: Math.round(performance.now() - started),
+  })
+})
+
+let stopping = false
+async function stop(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info('stopping', { signal })
+  // In-flight requests finish; idle keep-alive connections are closed so close() can return.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  if ('closeIdleConnections' in server) server.closeIdleConnections()
+  const forced = setTimeout(() => {
+    if ('closeAllConnections' in server) server.closeAllConnections()
+  }, 10_000)
+  await closed
+  clearTimeout(forced)
+  await database.close()
+  log.info('stopped')
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop('SIGINT'))
+process.on('SIGTERM', () => void stop('SIGTERM'))

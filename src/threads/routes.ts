@@ -1,0 +1,47 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonResponse } from '../http/openapi.ts'
+import { text } from '../http/text.ts'
+import { SiteParam } from '../comments/schemas.ts'
+import { countComments } from './counts.ts'
+import { normalizeThreadUrl } from './thread-key.ts'
+
+const MAX_PAGES = 100
+const repeatable = z.union([text().max(2000), z.array(text().max(2000)).max(MAX_PAGES)]).optional()
+
+const CountsJson = z
+  .object({
+    counts: z.array(
+      z.object({ key: z.string().optional(), url: z.string().optional(), count: z.number().int() }),
+    ),
+  })
+  .openapi('Counts')
+
+const countsRoute = createRoute({
+  method: 'get',
+  path: '/sites/{site}/counts',
+  summary: 'Visible comment counts for many pages',
+  description: `Repeat \`key\` and \`url\` (up to ${MAX_PAGES} in all); the answer lists them in the order asked.`,
+  request: { params: SiteParam, query: z.object({ key: repeatable, url: repeatable }) },
+  responses: { 200: jsonResponse(CountsJson, 'One count per page asked for; 0 for pages without comments.'), ...errorResponses(400, 404) },
+})
+
+export function threadRoutes({ db }: Pick<Deps, 'db'>) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(countsRoute, async (c) => {
+    const keys = c.req.queries('key') ?? []
+    const urls = c.req.queries('url') ?? []
+    if (keys.length + urls.length > MAX_PAGES)
+      throw new AppError('invalid_request', `Ask for at most ${MAX_PAGES} pages at once.`)
+    const asked = [
+      ...keys.map((key) => ({ key, lookup: key.trim() })),
+      ...urls.map((url) => ({ url, lookup: normalizeThreadUrl(url) })),
+    ]
+    const counts = await countComments(db, c.var.site.id, asked.flatMap((a) => (a.lookup ? [a.lookup] : [])))
+    return c.json(
+      { counts: asked.map(({ lookup, ...a }) => ({ ...a, count: (lookup && counts.get(lookup)) || 0 })) },
+      200,
+    )
+  })
+}

@@ -1,0 +1,25 @@
+import type { Reporter, TestModule } from 'vitest/node'
+
+/** Prints which database backends ran, and how many tests passed, failed or were skipped on each. */
+export default class BackendSummary implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>) {
+    const tally = new Map<string, { passed: number; failed: number; skipped: number }>()
+    for (const module of modules) {
+      for (const test of module.children.allTests()) {
+        const backend = /\[(pglite|postgres)\]/.exec(test.fullName)?.[1] ?? 'no database'
+        const t = tally.get(backend) ?? { passed: 0, failed: 0, skipped: 0 }
+        const state = test.result().state
+        if (state === 'passed') t.passed++
+        else if (state === 'failed') t.failed++
+        else t.skipped++
+        tally.set(backend, t)
+      }
+    }
+    const lines = [...tally].map(([b, t]) => `  ${b.padEnd(12)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`)
+    const sum = (k: 'passed' | 'failed' | 'skipped') => [...tally.values()].reduce((n, t) => n + t[k], 0)
+    process.stdout.write(
+      `\nBackends that ran:\n${lines.join('\n')}\n` +
+        `total: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`,
+    )
+  }
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, inject, it } from 'vitest'
+import type { Database } from '../../src/db/schema.ts'
+
+export type BackendName = 'pglite' | 'postgres'
+
+/** A freshly migrated database for one test file, with every query it runs recorded. */
+export interface TestDatabase {
+  name: BackendName
+  db: Kysely<Database>
+  /** SQL of every query since the last reset. */
+  queries: string[]
+  /** Another connection to the same database, as a second Engawa instance would have. */
+  connectAgain(): Kysely<Database>
+}
+
+async function openPGliteCopy(): Promise<{ client: PGlite; close(): Promise<void> }> {
+  const dump = new Blob([readFileSync(inject('pgliteTemplate'))])
+  const client = await PGlite.create({ loadDataDir: dump })
+  return { client, close: () => client.close() }
+}
+
+async function createPostgresCopy(adminUrl: string, template: string) {
+  const name = `engawa_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name} template ${template}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.href,
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+/**
+ * Runs the suite once on embedded PGlite and once on the Postgres server. Without a server,
+ * the Postgres half fails under CI=true and is skipped, with the reason, elsewhere.
+ */
+export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
+  for (const name of ['pglite', 'postgres'] as const) {
+    describe(`[${name}]`, () => {
+      const postgres = inject('postgres')
+      if (name === 'postgres' && 'unavailable' in postgres) {
+        if (process.env.CI === 'true')
+          it('needs the Postgres server (TEST_DATABASE_URL)', () => {
+            throw new Error(`Postgres is required under CI=true but unreachable: ${postgres.unavailable}`)
+          })
+        else it.skip(`skipped: no Postgres server (${postgres.unavailable})`, () => {})
+        return
+      }
+      let current: TestDatabase | undefined
+      const cleanups: Array<() => Promise<void>> = []
+      beforeAll(async () => {
+        const queries: string[] = []
+        const log = (event: { level: string; query: { sql: string } }) => {
+          if (event.level === 'query') queries.push(event.query.sql)
+        }
+        if (name === 'pglite') {
+          const copy = await openPGliteCopy()
+          const db = new Kysely<Database>({ dialect: new PGliteDialect(copy.client), log })
+          cleanups.push(() => db.destroy())
+          current = {
+            name,
+            db,
+            queries,
+            // PGlite is one process's database: a second "instance" shares its one serialised connection.
+            connectAgain: () => db,
+          }
+        } else if ('template' in postgres) {
+          const copy = await createPostgresCopy(postgres.adminUrl, postgres.template)
+          const pools: pg.Pool[] = []
+          const open = (withLog: boolean) => {
+            const pool = new pg.Pool({ connectionString: copy.url, max: 10 })
+            pools.push(pool)
+            return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: withLog ? log : undefined })
+          }
+          const db = open(true)
+          cleanups.push(async () => {
+            await Promise.all(pools.map((p) => p.end()))
+            await copy.drop()
+          })
+          current = { name, db, queries, connectAgain: () => open(false) }
+        }
+        if (current) await sql`select 1`.execute(current.db)
+      })
+      afterAll(async () => {
+        for (const cleanup of cleanups.reverse()) await cleanup()
+      })
+      suite(() => {
+        if (!current) throw new Error('The test database is not ready')
+        return current
+      })
+    })
+  }
+}
