@@ -62,7 +62,11 @@ export function onError(log: Log) {
     if (error instanceof HTTPException && error.status < 500) {
       const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_request'
       const message =
-        code === 'invalid_json' ? 'The request body is not valid JSON.' : error.message || 'The request was refused.'
+        code === 'invalid_json'
+          ? 'The request body is not valid JSON.'
+          : code === 'unsupported_media_type'
+            ? 'Send the body as JSON, with Content-Type: application/json.'
+            : error.message || 'The request was refused.'
       return c.json(errorBody(code, message), error.status as ContentfulStatusCode)
     }
     const requestId: unknown = c.get('requestId')
