@@ -30,14 +30,11 @@ const countsRoute = createRoute({
 
 export function threadRoutes({ db }: Pick<Deps, 'db'>) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(countsRoute, async (c) => {
-    const keys = c.req.queries('key') ?? []
-    const urls = c.req.queries('url') ?? []
-    if (keys.length + urls.length > MAX_PAGES)
-      throw new AppError('invalid_request', `Ask for at most ${MAX_PAGES} pages at once.`)
-    const asked = [
-      ...keys.map((key) => ({ key, lookup: key.trim() })),
-      ...urls.map((url) => ({ url, lookup: normalizeThreadUrl(url) })),
-    ]
+    type Asked = { key?: string; url?: string; lookup: string | undefined }
+    const asked = [...new URL(c.req.url).searchParams].flatMap(([name, value]): Asked[] =>
+      name === 'key' ? [{ key: value, lookup: value.trim() }] : name === 'url' ? [{ url: value, lookup: normalizeThreadUrl(value) }] : [],
+    )
+    if (asked.length > MAX_PAGES) throw new AppError('invalid_request', `Ask for at most ${MAX_PAGES} pages at once.`)
     const counts = await countComments(db, c.var.site.id, asked.flatMap((a) => (a.lookup ? [a.lookup] : [])))
     return c.json(
       { counts: asked.map(({ lookup, ...a }) => ({ ...a, count: (lookup && counts.get(lookup)) || 0 })) },

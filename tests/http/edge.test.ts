@@ -1,0 +1,169 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import type { Database } from '../../src/db/schema.ts'
+import { createLog } from '../../src/log.ts'
+import { createMarkdownRenderer } from '../../src/markdown/render.ts'
+import { createFakeClock } from '../helpers/fake-clock.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { postGuest } from '../helpers/comments.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
+
+forEachBackend((database) => {
+  describe('CORS', () => {
+    it('names the one allowed origin on reads and writes, never *', async () => {
+      const t = await startApp(database(), { site: { origins: ['https://blog.example', 'https://www.blog.example'] } })
+      const read = await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`, {
+        origin: 'https://www.blog.example',
+      })
+      expect(read.headers.get('access-control-allow-origin')).toBe('https://www.blog.example')
+      expect(read.headers.get('vary')).toMatch(/origin/i)
+      const preflight = await t.request('OPTIONS', `/api/v1/sites/${t.site.id}/comments`, undefined, {
+        headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      })
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://blog.example')
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST')
+    })
+
+    it.each(['https://evil.example', 'https://blog.example.evil.test', 'null', 'http://blog.example'])(
+      'gives %s no CORS permission',
+      async (origin) => {
+        const t = await startApp(database())
+        const preflight = await t.request('OPTIONS', `/api/v1/sites/${t.site.id}/comments`, undefined, {
+          origin,
+          headers: { 'access-control-request-method': 'POST' },
+        })
+        expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+        const read = await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`, { origin })
+        expect(read.headers.get('access-control-allow-origin')).toBeNull()
+      },
+    )
+  })
+
+  describe('caching a page', () => {
+    it('answers 304 to a matching If-None-Match and a new ETag after a change', async () => {
+      const t = await startApp(database())
+      await postGuest(t, 'one')
+      const path = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
+      const first = await t.get(path)
+      const etag = first.headers.get('etag') ?? ''
+      expect(etag).toMatch(/^"[0-9a-f]{32}"$/)
+      expect(first.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=1')
+      const again = await t.get(path, { headers: { 'if-none-match': etag } })
+      expect(again.status).toBe(304)
+      expect(await again.text()).toBe('')
+      await postGuest(t, 'two')
+      const changed = await t.get(path, { headers: { 'if-none-match': etag } })
+      expect(changed.status).toBe(200)
+      expect(changed.headers.get('etag')).not.toBe(etag)
+    })
+  })
+
+  describe('text-and-data-mining reservation', () => {
+    it('reserves TDM rights on API responses and in tdmrep.json by default', async () => {
+      const t = await startApp(database())
+      const res = await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
+      expect(res.headers.get('tdm-reservation')).toBe('1')
+      expect(res.headers.get('x-robots-tag')).toBe('noai, noimageai')
+      const error = await t.get('/api/v1/sites/nosuchsite/counts')
+      expect(error.headers.get('tdm-reservation')).toBe('1')
+      const rep = await (await t.get('/.well-known/tdmrep.json')).json()
+      expect(rep.at(-1)).toEqual({ location: '/*', 'tdm-reservation': 1 })
+    })
+
+    it('lets a site owner turn the reservation off for that site only', async () => {
+      const t = await startApp(database())
+      const other = await startApp(database())
+      await t.db.updateTable('sites').set({ reserves_tdm: false }).where('id', '=', t.site.id).execute()
+      const res = await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
+      expect(res.headers.get('tdm-reservation')).toBeNull()
+      expect(res.headers.get('x-robots-tag')).toBeNull()
+      const others = await other.get(`/api/v1/sites/${other.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
+      expect(others.headers.get('tdm-reservation')).toBe('1')
+      const rep = await (await t.get('/.well-known/tdmrep.json')).json()
+      expect(rep).toContainEqual({ location: `/api/v1/sites/${t.site.id}/*`, 'tdm-reservation': 0 })
+      expect(rep).not.toContainEqual({ location: `/api/v1/sites/${other.site.id}/*`, 'tdm-reservation': 0 })
+    })
+  })
+
+  describe('service routes', () => {
+    it('serves a valid OpenAPI 3.1 document that lists the public routes', async () => {
+      const t = await startApp(database())
+      const doc = await (await t.get('/api/openapi.json')).json()
+      const result = await new Validator().validate(doc)
+      expect(result.errors ?? []).toEqual([])
+      expect(result.valid).toBe(true)
+      expect(doc.openapi).toBe('3.1.0')
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/sites/{site}/thread',
+          '/api/v1/sites/{site}/comments',
+          '/api/v1/sites/{site}/comments/{id}',
+          '/api/v1/sites/{site}/counts',
+          '/api/v1/preview',
+        ]),
+      )
+    })
+
+    it('answers /healthz and /readyz', async () => {
+      const t = await startApp(database())
+      expect(await (await t.get('/healthz')).json()).toEqual({ status: 'ok' })
+      const ready = await t.get('/readyz')
+      expect(ready.status).toBe(200)
+      expect(await ready.json()).toEqual({ status: 'ready' })
+    })
+
+    it('gives every response a request id', async () => {
+      const t = await startApp(database())
+      const res = await t.get('/healthz')
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    })
+
+    it('counts visible comments for many pages in one request, in the order asked', async () => {
+      const t = await startApp(database())
+      await postGuest(t, 'a')
+      await postGuest(t, 'b')
+      await postGuest(t, 'c', { thread: { url: 'https://blog.example/other', key: 'post-2' } })
+      const q = new URLSearchParams([
+        ['url', `${ARTICLE_URL}?utm_source=feed`],
+        ['key', 'post-2'],
+        ['url', 'https://blog.example/none'],
+      ])
+      const res = await t.get(`/api/v1/sites/${t.site.id}/counts?${q}`)
+      expect(res.status).toBe(200)
+      expect((await res.json()).counts).toEqual([
+        { url: `${ARTICLE_URL}?utm_source=feed`, count: 2 },
+        { key: 'post-2', count: 1 },
+        { url: 'https://blog.example/none', count: 0 },
+      ])
+    })
+  })
+})
+
+describe('an outage', () => {
+  it('answers 500 internal_error with the request id, logged with the stack, and /readyz 503', async () => {
+    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const logs: string[] = []
+    const app = createApp({
+      db,
+      clock: createFakeClock(),
+      config: parseConfig({}),
+      log: createLog('info', (l) => logs.push(l)),
+      markdown: createMarkdownRenderer(),
+    })
+    const res = await app.request(`/api/v1/sites/abc/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
+    expect(res.status).toBe(500)
+    const body = await res.json()
+    const requestId = res.headers.get('x-request-id') ?? 'missing'
+    expect(body.error.code).toBe('internal_error')
+    expect(body.error.message).toContain(requestId)
+    expect(logs.some((l) => l.includes(requestId) && l.includes('ECONNREFUSED'))).toBe(true)
+    expect((await app.request('/readyz')).status).toBe(503)
+    await db.destroy()
+  })
+})
