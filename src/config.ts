@@ -26,7 +26,8 @@ export interface Config {
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = EnvSchema.safeParse(env)
+  // An empty variable (DATABASE_URL= in an env file) means unset, as in most tools.
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
     throw new Error(`Invalid configuration: ${problems}`)

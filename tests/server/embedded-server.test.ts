@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runEntry, startServer, type RunningServer } from '../helpers/processes.ts'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'engawa-server-'))
+const env = { DATA_DIR: dataDir, DATABASE_URL: '' }
+const running: RunningServer[] = []
+afterAll(async () => {
+  for (const server of running) await server.stop('SIGKILL')
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const article = 'https://blog.example/posts/restart'
+const readTotal = async (url: string, site: string) =>
+  (await (await fetch(`${url}/api/v1/sites/${site}/thread?url=${encodeURIComponent(article)}`)).json()).thread?.total
+
+describe('the Node server on an embedded database', () => {
+  let site = ''
+
+  it('creates a site from the CLI and prints the embed code', async () => {
+    const result = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Restart blog', '--origin', 'https://blog.example'], env)
+    expect(result.code, result.stderr).toBe(0)
+    site = /Site (\w+):/.exec(result.stdout)?.[1] ?? ''
+    expect(site).toMatch(/^[a-z2-9]{10}$/)
+    expect(result.stdout).toContain(`data-site="${site}"`)
+  })
+
+  it('serves, finishes an in-flight request on Ctrl-C, closes the database, and keeps the data', async () => {
+    const server = await startServer(env)
+    running.push(server)
+    // A request whose body is still arriving when the signal comes must still be answered.
+    const encoder = new TextEncoder()
+    let send: (chunk: string | null) => void = () => {}
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        send = (chunk) => (chunk === null ? controller.close() : controller.enqueue(encoder.encode(chunk)))
+      },
+    })
+    const inFlight = fetch(`${server.url}/api/v1/sites/${site}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    send('{"thread":{"url":"' + article + '"},')
+    await new Promise((r) => setTimeout(r, 200))
+    const stopped = server.stop('SIGINT')
+    await new Promise((r) => setTimeout(r, 200))
+    send('"author":{"name":"Aki"},"body":"posted while stopping"}')
+    send(null)
+    const res = await inFlight
+    expect(res.status).toBe(201)
+    expect(await stopped).toBe(0)
+    expect(server.stderr()).toContain('"message":"stopped"')
+    expect(existsSync(join(dataDir, 'engawa.lock'))).toBe(false)
+
+    const again = await startServer(env)
+    running.push(again)
+    expect(await readTotal(again.url, site)).toBe(1)
+  })
+
+  it('refuses a second process on the same data folder, with a clear message, touching nothing', async () => {
+    const server = running.at(-1)
+    if (!server) throw new Error('the server of the previous test is not running')
+    const cli = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Second', '--origin', 'https://x.example'], env)
+    expect(cli.code).toBe(1)
+    expect(cli.stderr).toContain('is in use by another Engawa process')
+    expect(cli.stderr).toContain('DATABASE_URL')
+    const second = await startServer(env).catch((error: Error) => error)
+    expect(second).toBeInstanceOf(Error)
+    expect(String(second)).toContain('is in use by another Engawa process')
+    expect(await readTotal(server.url, site)).toBe(1)
+    expect(await server.stop('SIGTERM')).toBe(0)
+    const list = await runEntry('src/cli.ts', ['site', 'list'], env)
+    expect(list.stdout).toContain('Restart blog')
+    expect(list.stdout).not.toContain('Second')
+  })
+})
