@@ -1,0 +1,42 @@
+import type { ExecutionContext } from 'hono'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { createApp } from './app.ts'
+import { parseConfig } from './config.ts'
+import type { Database } from './db/schema.ts'
+import { systemClock } from './deps.ts'
+import { createLog } from './log.ts'
+import { createMarkdownRenderer } from './markdown/render.ts'
+
+interface Env {
+  /** A Postgres connection string, or… */
+  DATABASE_URL?: string
+  /** …a Hyperdrive binding in front of the database. */
+  HYPERDRIVE?: { connectionString: string }
+  [name: string]: unknown
+}
+
+// Pure and costly to build, so made once per isolate; everything with I/O is made per request,
+// because Workers cannot share a connection between requests.
+const markdown = createMarkdownRenderer()
+
+function stringVars(env: Env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const config = parseConfig(stringVars(env))
+    const connectionString = env.HYPERDRIVE?.connectionString ?? config.databaseUrl
+    if (!connectionString) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
+    const pool = new pg.Pool({ connectionString, max: 1 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
+    const app = createApp({ db, clock: systemClock, config, log: createLog(config.logLevel), markdown })
+    try {
+      return await app.fetch(request, env, ctx)
+    } finally {
+      ctx.waitUntil(db.destroy())
+    }
+  },
+}
