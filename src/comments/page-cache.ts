@@ -2,7 +2,8 @@ import type { Deps } from '../deps.ts'
 import { TtlCache } from '../http/ttl-cache.ts'
 
 export interface CachedPage {
-  body: string
+  /** UTF-8 bytes, encoded once: a hit sends them as they are. */
+  body: Uint8Array<ArrayBuffer>
   etag: string
 }
 
@@ -24,8 +25,8 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
 }
 export type PageCache = ReturnType<typeof createPageCache>
 
-export async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))
+export async function etagOf(body: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', body)
   const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
   return `"${hex}"`
 }

@@ -56,11 +56,12 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? ''].join('\n')
     const cached = await pages.load(site.id, key, variant, async (): Promise<CachedPage> => {
       const page = await loadPage(db, site.id, key, query)
-      const body = JSON.stringify({
+      const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),
         comments: nestComments(page.comments, page.branchCursors),
         nextCursor: page.nextCursor,
       })
+      const body = new TextEncoder().encode(json)
       return { body, etag: await etagOf(body) }
     })
     // s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise.

@@ -1,10 +1,11 @@
 /**
- * A small in-memory cache whose entries live `ttlMs` at most (0 turns it off), bounded in
- * size. Instances share nothing, so the TTL is the bound on how stale another instance's
- * write can look; writes through this instance invalidate at once.
+ * A small in-memory cache bounded in size and age (0 turns it off). An entry is stamped with
+ * the time its load *started*, so what it holds is never older than `ttlMs`. Past half its
+ * life a hit still answers at once while one refresh runs behind it, so readers never wait
+ * in a queue behind an expiry. Writes through this instance invalidate at once.
  */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, { value: V; expiresAt: number }>()
+  readonly #entries = new Map<string, { value: V; loadedAt: number }>()
   readonly #loading = new Map<string, Promise<V>>()
   constructor(
     private readonly ttlMs: number,
@@ -15,32 +16,40 @@ export class TtlCache<V> {
   get(key: string): V | undefined {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
-    if (entry.expiresAt <= this.now()) {
+    if (this.now() - entry.loadedAt >= this.ttlMs) {
       this.#entries.delete(key)
       return undefined
     }
     return entry.value
   }
 
-  set(key: string, value: V): void {
+  set(key: string, value: V, loadedAt = this.now()): void {
     if (this.ttlMs <= 0) return
     if (this.#entries.size >= this.maxEntries) {
       const oldest = this.#entries.keys().next()
       if (!oldest.done) this.#entries.delete(oldest.value)
     }
     this.#entries.delete(key)
-    this.#entries.set(key, { value, expiresAt: this.now() + this.ttlMs })
+    this.#entries.set(key, { value, loadedAt })
   }
 
   /** Concurrent misses on one key share one load, so a burst costs the database one query. */
   async getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
-    const hit = this.get(key)
-    if (hit !== undefined) return hit
-    const pending = this.#loading.get(key)
-    if (pending) return pending
+    const entry = this.#entries.get(key)
+    const age = entry ? this.now() - entry.loadedAt : Infinity
+    if (entry && age < this.ttlMs) {
+      // A failed refresh leaves the entry to expire; the next foreground load reports the error.
+      if (age >= this.ttlMs / 2 && !this.#loading.has(key)) this.#load(key, load).catch(() => undefined)
+      return entry.value
+    }
+    return this.#loading.get(key) ?? this.#load(key, load)
+  }
+
+  #load(key: string, load: () => Promise<V>): Promise<V> {
+    const startedAt = this.now()
     const loading = load()
       .then((value) => {
-        if (this.#loading.get(key) === loading) this.set(key, value)
+        if (this.#loading.get(key) === loading) this.set(key, value, startedAt)
         return value
       })
       .finally(() => {

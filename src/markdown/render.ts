@@ -5,13 +5,18 @@ export interface RenderOptions {
   allowsImages: boolean
 }
 
-const LINK_PROTOCOLS = ['http:', 'https:', 'mailto:']
 const LINK_REL = 'nofollow ugc noopener noreferrer'
+// Spelled out in full: the URL parser accepts `https:/logout`, which a browser resolves
+// against the embedding page, turning a comment's link into one on the host site.
+const ABSOLUTE_LINK = /^(https?:\/\/[^/\\\s]|mailto:[^\s])/i
+const ABSOLUTE_IMAGE = /^https?:\/\/[^/\\\s]/i
 
 /** Only absolute http, https and mailto links survive; anything else stays visible as text. */
 function isSafeLink(href: string): boolean {
+  if (!ABSOLUTE_LINK.test(href)) return false
   try {
-    return LINK_PROTOCOLS.includes(new URL(href).protocol)
+    new URL(href)
+    return true
   } catch {
     return false
   }
@@ -41,6 +46,8 @@ function sanitizerOptions(allowsImages: boolean): sanitizeHtml.IOptions {
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['https', 'http'] },
     allowProtocolRelative: false,
+    // An image whose source is not an absolute http(s) URL goes altogether, not just its src.
+    exclusiveFilter: (frame) => frame.tag === 'img' && !ABSOLUTE_IMAGE.test(frame.attribs.src ?? ''),
     disallowedTagsMode: 'escape',
     transformTags: {
       // A comment's headings must not outrank the article's own.

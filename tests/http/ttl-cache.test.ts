@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { TtlCache } from '../../src/http/ttl-cache.ts'
+
+function setup(ttlMs = 1000) {
+  let now = 0
+  let version = 0
+  let loads = 0
+  const cache = new TtlCache<number>(ttlMs, 10, () => now)
+  const load = async () => {
+    loads++
+    return version
+  }
+  return {
+    cache,
+    read: () => cache.getOrLoad('k', load),
+    tick: (ms: number) => (now += ms),
+    write: () => version++,
+    loads: () => loads,
+  }
+}
+
+describe('TtlCache', () => {
+  it('never serves data read longer ago than its ttl', async () => {
+    const c = setup()
+    expect(await c.read()).toBe(0)
+    c.write()
+    c.tick(400)
+    expect(await c.read()).toBe(0)
+    c.tick(200) // past half-life: the stale value answers while a refresh runs
+    expect(await c.read()).toBe(0)
+    await Promise.resolve()
+    expect(await c.read()).toBe(1)
+    c.write()
+    c.tick(1000)
+    expect(await c.read()).toBe(2)
+  })
+
+  it('shares one load between concurrent misses', async () => {
+    const c = setup()
+    await Promise.all([c.read(), c.read(), c.read()])
+    expect(c.loads()).toBe(1)
+  })
+
+  it('caches nothing with a ttl of 0', async () => {
+    const c = setup(0)
+    await c.read()
+    await c.read()
+    expect(c.loads()).toBe(2)
+  })
+
+  it('drops matching entries on invalidation', async () => {
+    const c = setup()
+    await c.read()
+    c.write()
+    c.cache.deleteWhere((k) => k === 'k')
+    expect(await c.read()).toBe(1)
+  })
+})
