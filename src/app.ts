@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import { createPageCache } from './comments/page-cache.ts'
+import { pageFastPath } from './comments/page-fast-path.ts'
 import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { Deps } from './deps.ts'
@@ -21,13 +23,16 @@ import { cors } from 'hono/cors'
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, () => deps.clock.now().getTime())
+  const pages = createPageCache(deps)
 
+  // First of all: a repeated public page read is answered from memory without the stack below.
+  app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages))
   app.use(requestId(), requestLog(deps.log), tdmReservation(), limitBody(), requireUtf8Body())
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin())
   // The preview writes nothing and reveals nothing: any page may ask.
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
-  app.route('/api/v1', commentRoutes(deps))
+  app.route('/api/v1', commentRoutes(deps, pages))
   app.route('/api/v1', threadRoutes(deps))
   app.route('/api/v1', previewRoutes(deps))
   app.route('/', healthRoutes(deps.db))

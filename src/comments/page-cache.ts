@@ -12,11 +12,24 @@ export interface CachedPage {
  * committed write within a second; this instance's own writes drop the thread's pages at once.
  */
 export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'>) {
-  const cache = new TtlCache<CachedPage>(config.pageCacheMs, 5_000, () => clock.now().getTime())
+  const now = () => clock.now().getTime()
+  const cache = new TtlCache<CachedPage>(config.pageCacheMs, 5_000, now)
+  // The raw query string a page was asked with, to the entry it resolved to, so a repeated
+  // request finds its page without parsing, validating or normalising anything again.
+  const requests = new TtlCache<string>(config.pageCacheMs, 5_000, now)
   const prefix = (siteId: string, key: string) => `${siteId}\n${key}\n`
   return {
-    load: (siteId: string, key: string, variant: string, render: () => Promise<CachedPage>) =>
-      cache.getOrLoad(prefix(siteId, key) + variant, render),
+    load: async (siteId: string, key: string, variant: string, rawQuery: string, render: () => Promise<CachedPage>) => {
+      const entry = prefix(siteId, key) + variant
+      const page = await cache.getOrLoad(entry, render)
+      requests.set(`${siteId}?${rawQuery}`, entry)
+      return page
+    },
+    /** A page asked for exactly this way before, while still fresh; undefined otherwise. */
+    findFresh: (siteId: string, rawQuery: string): CachedPage | undefined => {
+      const entry = requests.get(`${siteId}?${rawQuery}`)
+      return entry === undefined ? undefined : cache.getFresh(entry)
+    },
     invalidate: (siteId: string, key: string) => {
       const p = prefix(siteId, key)
       cache.deleteWhere((k) => k.startsWith(p))

@@ -7,6 +7,7 @@ import { errorResponses, jsonResponse } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
 import { etagOf, type CachedPage, type PageCache } from './page-cache.ts'
+import { pageHeaders, pageResponse } from './page-response.ts'
 import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
 import { SiteParam, ThreadPageJson, ThreadQuery } from './schemas.ts'
 import { nestComments, threadToJson } from './to-json.ts'
@@ -54,7 +55,9 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const site = c.var.site
     const key = threadKeyOf(site, query)
     const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? ''].join('\n')
-    const cached = await pages.load(site.id, key, variant, async (): Promise<CachedPage> => {
+    const url = c.req.url
+    const rawQuery = url.slice(url.indexOf('?') + 1)
+    const cached = await pages.load(site.id, key, variant, rawQuery, async (): Promise<CachedPage> => {
       const page = await loadPage(db, site.id, key, query)
       const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),
@@ -64,9 +67,8 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
       const body = new TextEncoder().encode(json)
       return { body, etag: await etagOf(body) }
     })
-    // s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise.
-    const headers = { ETag: cached.etag, 'Cache-Control': 'public, max-age=0, s-maxage=1' }
-    if (c.req.header('if-none-match') === cached.etag) return c.body(null, 304, headers)
-    return c.body(cached.body, 200, { ...headers, 'Content-Type': 'application/json; charset=UTF-8' })
+    const headers = pageHeaders(site, c.req.header('origin'), c.var.requestId, cached)
+    delete headers.Vary // the CORS middleware has said it already on this path
+    return pageResponse(headers, cached, c.req.header('if-none-match'))
   })
 }

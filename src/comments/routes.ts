@@ -2,13 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
-import { createPageCache } from './page-cache.ts'
+import type { PageCache } from './page-cache.ts'
 import { readRoute } from './read-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
 /** Reads and writes share one page cache, so this instance's writes show at once. */
-export function commentRoutes(deps: Deps) {
-  const pages = createPageCache(deps)
+export function commentRoutes(deps: Deps, pages: PageCache) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .route('/', readRoute(deps, pages))
     .route('/', writeRoutes(deps, pages))

@@ -23,6 +23,12 @@ export class TtlCache<V> {
     return entry.value
   }
 
+  /** A value young enough not to need a refresh yet (under half its life). */
+  getFresh(key: string): V | undefined {
+    const entry = this.#entries.get(key)
+    return entry && this.now() - entry.loadedAt < this.ttlMs / 2 ? entry.value : undefined
+  }
+
   set(key: string, value: V, loadedAt = this.now()): void {
     if (this.ttlMs <= 0) return
     if (this.#entries.size >= this.maxEntries) {

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory'
 import type { Database, SiteRow } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
+import { withdrawTdmReservation } from '../http/middleware/tdm-reservation.ts'
 import type { TtlCache } from '../http/ttl-cache.ts'
 import { isAllowedOrigin } from './origins.ts'
 import { getSite } from './sites.ts'
@@ -12,7 +13,9 @@ import { getSite } from './sites.ts'
 export function loadSite(db: Kysely<Database>, cache: TtlCache<SiteRow>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const id = c.req.param('site') ?? ''
-    c.set('site', await cache.getOrLoad(id, () => getSite(db, id)))
+    const site = await cache.getOrLoad(id, () => getSite(db, id))
+    c.set('site', site)
+    if (!site.reserves_tdm) withdrawTdmReservation(c)
     await next()
   })
 }

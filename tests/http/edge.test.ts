@@ -167,3 +167,27 @@ describe('an outage', () => {
     await db.destroy()
   })
 })
+
+forEachBackend((database) => {
+  describe('a cached page read', () => {
+    it('answers a repeated read from memory with the same body and headers as the first', async () => {
+      const t = await startApp(database(), { config: { pageCacheMs: 1000 } })
+      await postGuest(t, 'one')
+      const path = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
+      const first = await t.get(path)
+      database().queries.length = 0
+      const second = await t.get(path)
+      expect(database().queries).toEqual([])
+      expect(await second.text()).toBe(await first.text())
+      const headers = (r: Response) =>
+        Object.fromEntries([...r.headers].filter(([name]) => name !== 'x-request-id').sort(([a], [b]) => a.localeCompare(b)))
+      expect(headers(second)).toEqual(headers(first))
+      expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+      const notModified = await t.get(path, { headers: { 'if-none-match': first.headers.get('etag') ?? '' } })
+      expect(notModified.status).toBe(304)
+      await postGuest(t, 'two')
+      const after = await (await t.get(path)).json()
+      expect(after.thread.total).toBe(2)
+    })
+  })
+})

@@ -4,13 +4,17 @@ import { AppError } from '../errors.ts'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 export function limitBody() {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
       throw new AppError('payload_too_large', 'The request body is larger than 64 KiB. Shorten the comment.')
     },
   })
+  // Looking at the body makes the Node adapter build a full Request: a third of a read's cost.
+  return createMiddleware((c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limit(c, next)))
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
@@ -21,7 +25,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
  */
 export function requireUtf8Body() {
   return createMiddleware(async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) {
+    if (!BODYLESS_METHODS.has(c.req.method) && c.req.raw.body) {
       const bytes = await c.req.arrayBuffer()
       try {
         strictUtf8.decode(bytes)

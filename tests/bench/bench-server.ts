@@ -1,0 +1,66 @@
+import { serve } from '@hono/node-server'
+import { createApp } from '../../src/app.ts'
+import { parseConfig } from '../../src/config.ts'
+import { createDatabase } from '../../src/db/database.ts'
+import { migrateToLatest } from '../../src/db/migrate.ts'
+import { systemClock } from '../../src/deps.ts'
+import { createLog } from '../../src/log.ts'
+import { createMarkdownRenderer } from '../../src/markdown/render.ts'
+import { createSite } from '../../src/sites/sites.ts'
+import { seedThread } from './seed.ts'
+
+// One process holding the database (PGlite allows no other): it seeds, then serves
+//   /bench/ceiling      precomputed bytes the size of the normal page (the ceiling, e)
+//   /nocache/…          the app with no application cache (b, f)
+//   everything else     the app as configured for production (a, c, d)
+const config = parseConfig(process.env)
+const database = await createDatabase(config)
+await migrateToLatest(database.db)
+const base = { db: database.db, clock: systemClock, log: createLog('warn'), markdown: createMarkdownRenderer() }
+const cached = createApp({ ...base, config })
+const uncached = createApp({ ...base, config: { ...config, pageCacheMs: 0 } })
+
+const site = await createSite(database.db, { name: 'Bench', origins: ['https://blog.example'] })
+const small = 'https://blog.example/bench/200'
+const large = 'https://blog.example/bench/10000'
+let started = performance.now()
+await seedThread(base, site, small, 80, 120)
+const seedSmallMs = performance.now() - started
+started = performance.now()
+await seedThread(base, site, large, 4000, 6000)
+const seedLargeMs = performance.now() - started
+
+const pagePath = `/api/v1/sites/${site.id}/thread?url=${encodeURIComponent(small)}`
+const page = await cached.request(pagePath)
+const ceilingBytes = new Uint8Array(await page.arrayBuffer())
+const etag = page.headers.get('etag')
+
+const server = serve(
+  {
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch: (request: Request) => {
+      const url = new URL(request.url)
+      if (url.pathname === '/bench/ceiling')
+        return new Response(ceilingBytes, { headers: { 'content-type': 'application/json; charset=UTF-8' } })
+      if (url.pathname.startsWith('/nocache/')) return uncached.fetch(new Request(request.url.replace('/nocache/', '/'), request))
+      return cached.fetch(request)
+    },
+  },
+  (info) => {
+    console.log(
+      JSON.stringify({
+        port: info.port,
+        siteId: site.id,
+        small,
+        large,
+        pagePath,
+        etag,
+        pageBytes: ceilingBytes.byteLength,
+        seedSmallMs: Math.round(seedSmallMs),
+        seedLargeMs: Math.round(seedLargeMs),
+      }),
+    )
+  },
+)
+process.on('SIGTERM', () => server.close(() => void database.close().then(() => process.exit(0))))

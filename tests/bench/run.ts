@@ -1,0 +1,208 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+// npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
+// PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const CONNECTIONS = 50
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const ORIGIN = 'https://blog.example'
+
+interface Seeded {
+  port: number
+  siteId: string
+  small: string
+  large: string
+  pagePath: string
+  etag: string
+  pageBytes: number
+  seedSmallMs: number
+  seedLargeMs: number
+}
+
+interface Row {
+  backend: string
+  scenario: string
+  rps: number
+  p50: number
+  p99: number
+  expected: number
+  unexpected: number
+}
+
+function spawnTs(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+async function firstLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<string> {
+  let text = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${text}`)), timeoutMs)
+    child[stream]?.on('data', (d: Buffer) => {
+      text += d
+      const line = text.split('\n').find((l) => pattern.test(l))
+      if (line) {
+        clearTimeout(timer)
+        resolve(line)
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${text}`)))
+  })
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  await once(child, 'exit')
+  clearTimeout(timer)
+}
+
+async function cannon(
+  name: string,
+  backend: string,
+  url: string,
+  expectedStatus: number,
+  options: Partial<autocannon.Options> = {},
+): Promise<Row> {
+  const counts = new Map<number, number>()
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const opts = { url, connections: CONNECTIONS, duration: SECONDS, ...options, headers: { origin: ORIGIN, ...options.headers } }
+    const instance = autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)))
+    instance.on('response', (_client, status) => counts.set(status, (counts.get(status) ?? 0) + 1))
+  })
+  const expected = counts.get(expectedStatus) ?? 0
+  const total = [...counts.values()].reduce((a, b) => a + b, 0)
+  return {
+    backend,
+    scenario: name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    expected,
+    unexpected: total - expected + result.errors + result.timeouts,
+  }
+}
+
+async function withDatabase<T>(backend: 'postgres' | 'pglite', run: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  if (backend === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'engawa-bench-'))
+    try {
+      return await run({ DATA_DIR: dir, DATABASE_URL: '' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  const name = `engawa_bench_${process.pid}_${Date.now()}`
+  const admin = new pg.Client({ connectionString: ADMIN_URL })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  try {
+    return await run({ DATABASE_URL: url.href })
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+}
+
+async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]; seeded: Seeded }> {
+  return withDatabase(backend, async (env) => {
+    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'warn' })
+    try {
+      const seeded = JSON.parse(await firstLine(server, 'stdout', /^\{"port"/, 600_000)) as Seeded
+      const base = `http://127.0.0.1:${seeded.port}`
+      const largePath = `/api/v1/sites/${seeded.siteId}/thread?url=${encodeURIComponent(seeded.large)}`
+      const post = JSON.stringify({
+        thread: { url: `${ORIGIN}/bench/posts`, title: 'Posting' },
+        author: { name: 'Bench reader' },
+        body: 'A **new** comment with [a link](https://example.org/x), `code` and\n\n> a quote.',
+      })
+      const rows = [
+        await cannon('(a) first page, normal path', backend, base + seeded.pagePath, 200),
+        await cannon('(b) first page, no app cache', backend, `${base}/nocache${seeded.pagePath}`, 200),
+        await cannon('(c) conditional GET, 304', backend, base + seeded.pagePath, 304, { headers: { 'if-none-match': seeded.etag } }),
+        await cannon('(d) guest posts', backend, `${base}/api/v1/sites/${seeded.siteId}/comments`, 201, {
+          method: 'POST',
+          body: post,
+          headers: { 'content-type': 'application/json' },
+        }),
+        await cannon('(e) ceiling: same bytes, no work', backend, `${base}/bench/ceiling`, 200),
+        await cannon('(f) (b) on 10,000 comments', backend, `${base}/nocache${largePath}`, 200),
+      ]
+      return { rows, seeded }
+    } finally {
+      await stop(server)
+    }
+  })
+}
+
+/** Time from `npm start` to an answered /healthz, and the server's resident memory once idle. */
+async function coldStart(env: Record<string, string>): Promise<number> {
+  const started = performance.now()
+  const child = spawn('npm', ['start'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  try {
+    const line = await firstLine(child, 'stderr', /"message":"listening"/, 120_000)
+    const url = /"url":"([^"]+)"/.exec(line)?.[1]
+    await fetch(`${url}/healthz`)
+    return performance.now() - started
+  } finally {
+    if (child.pid) process.kill(-child.pid, 'SIGINT')
+    await once(child, 'exit')
+  }
+}
+
+async function idleRss(env: Record<string, string>): Promise<number> {
+  const child = spawnTs('src/server.ts', { ...env, PORT: '0', LOG_LEVEL: 'info' })
+  try {
+    await firstLine(child, 'stderr', /"message":"listening"/, 120_000)
+    await new Promise((r) => setTimeout(r, 3000))
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  } finally {
+    await stop(child)
+  }
+}
+
+async function startups(backend: 'postgres' | 'pglite') {
+  return withDatabase(backend, async (env) => {
+    const empty = await coldStart(env)
+    const existing = await coldStart(env)
+    const rss = await idleRss(env)
+    return { empty, existing, rss }
+  })
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+const results: Row[] = []
+const notes: string[] = []
+for (const backend of ['postgres', 'pglite'] as const) {
+  process.stderr.write(`bench: ${backend}: seeding and measuring (${SECONDS} s a run)…\n`)
+  const { rows, seeded } = await throughput(backend)
+  results.push(...rows)
+  const s = await startups(backend)
+  const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))?.rps ?? 0
+  notes.push(
+    `${backend}: page ${fmt(seeded.pageBytes)} bytes; seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
+      `(a)/(e) = ${fmt(by('(a)') / by('(e)'), 2)}, (f)/(b) = ${fmt(by('(f)') / by('(b)'), 2)}; ` +
+      `npm start cold: ${fmt(s.empty)} ms on an empty database, ${fmt(s.existing)} ms on an existing one; idle RSS ${fmt(s.rss)} MiB`,
+  )
+}
+
+const header = ['backend', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'expected', 'other']
+const table = results.map((r) => [r.backend, r.scenario, fmt(r.rps), fmt(r.p50), fmt(r.p99), fmt(r.expected), fmt(r.unexpected)])
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]?.length ?? 0)))
+const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
+console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, loopback, one server process\n`)
+console.log(line(header))
+console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+for (const row of table) console.log(line(row))
+console.log('')
+for (const note of notes) console.log(note)
