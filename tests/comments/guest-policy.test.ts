@@ -42,6 +42,24 @@ forEachBackend((database) => {
     })
   })
 
+  describe('a locked thread', () => {
+    it('refuses new comments and replies, and writes nothing', async () => {
+      const t = await startApp(database())
+      const first = await postGuest(t, 'before the lock')
+      await t.db.updateTable('threads').set({ locked_at: t.clock.now() }).where('site_id', '=', t.site.id).execute()
+      for (const extra of [{}, { parentId: first.id }]) {
+        const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('after', extra))
+        expect(res.status).toBe(403)
+        expect((await res.json()).error.code).toBe('thread_locked')
+      }
+      expect(await t.count('comments')).toBe(1)
+      const page = await readThread(t)
+      expect(page.thread).toMatchObject({ total: 1, locked: true })
+      const thread = await t.db.selectFrom('threads').select(['last_seq', 'version']).where('site_id', '=', t.site.id).executeTakeFirstOrThrow()
+      expect(thread).toEqual({ last_seq: 1, version: 1 })
+    })
+  })
+
   describe('editing and deleting with the edit token', () => {
     const edit = (t: Awaited<ReturnType<typeof startApp>>, id: string, token: string | undefined, body = 'edited **text**') =>
       t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${id}`, { body }, { headers: token ? { 'x-edit-token': token } : {} })

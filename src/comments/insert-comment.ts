@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely'
+import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
+
+export interface CommentInsert {
+  siteId: string
+  id: string
+  page: { key: string; url: string; title: string }
+  parentId: string | null
+  authorUserId: string | null
+  authorName: string
+  authorEmail: string | null
+  editTokenHash: Uint8Array | null
+  bodySource: string
+  bodyHtml: string
+  status: CommentStatus
+  now: Date
+}
+
+/**
+ * Posting is one statement, so the thread row is locked only while Postgres executes it, not
+ * across network round trips: posts to one busy thread queue for microseconds, not
+ * milliseconds. In order, all or nothing:
+ * - lock the parent, which must be published and on the same page (the order a delete locks in);
+ * - create the thread, or lock it and take its next seq; a locked thread takes nothing.
+ *   seq is taken under the row lock, so it is also commit order, which keeps cursors exact;
+ * - insert the comment under its parent's path, and count it on the parent.
+ * Returns undefined when a check failed; nothing was written then.
+ */
+export async function insertComment(db: Kysely<Database>, c: CommentInsert): Promise<CommentRow | undefined> {
+  const visible = c.status === 'published' ? 1 : 0
+  const { rows } = await sql<CommentRow>`
+    with parent as (
+      select p.id, p.root_id, p.path, p.depth from comments p
+      join threads t on t.site_id = p.site_id and t.id = p.thread_id and t.key = ${c.page.key}
+      where p.site_id = ${c.siteId} and p.id = ${c.parentId}::uuid and p.status = 'published'
+      for update of p
+    ),
+    proposal as (
+      select 1 where ${c.parentId}::uuid is null or exists (select 1 from parent)
+    ),
+    thread as (
+      insert into threads as t (site_id, key, url, title, comment_count, last_seq, version, created_at, updated_at)
+      select ${c.siteId}, ${c.page.key}, ${c.page.url}, ${c.page.title}, ${visible}, 1, 1, ${c.now}, ${c.now} from proposal
+      on conflict (site_id, key) do update set
+        last_seq = t.last_seq + 1,
+        comment_count = t.comment_count + excluded.comment_count,
+        version = t.version + 1,
+        updated_at = excluded.updated_at,
+        title = coalesce(nullif(t.title, ''), excluded.title)
+      where t.locked_at is null
+      returning t.id, t.last_seq
+    ),
+    comment as (
+      insert into comments (site_id, id, thread_id, parent_id, root_id, seq, path, depth, author_user_id, author_name,
+        author_email, edit_token_hash, body_source, body_html, status, created_at)
+      select ${c.siteId}, ${c.id}, thread.id, parent.id, coalesce(parent.root_id, ${c.id}), thread.last_seq,
+        coalesce(parent.path, '{}'::int[]) || thread.last_seq, coalesce(parent.depth + 1, 0), ${c.authorUserId}::uuid,
+        ${c.authorName}, ${c.authorEmail}, ${c.editTokenHash}, ${c.bodySource}, ${c.bodyHtml}, ${c.status}, ${c.now}
+      from thread left join parent on true
+      returning *
+    ),
+    counted as (
+      update comments set reply_count = reply_count + ${visible}
+      where site_id = ${c.siteId} and id = (select parent_id from comment) and ${visible} = 1
+    )
+    select * from comment`.execute(db)
+  return rows[0]
+}
