@@ -73,4 +73,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The replies of one top-level comment, depth-first.
   await db.schema.createIndex('comments_branch_idx').on('comments').columns(['site_id', 'root_id', 'path']).execute()
   await db.schema.createIndex('comments_author_user_idx').on('comments').column('author_user_id').execute()
+  // A guest's own comments, found by the hashes of the edit tokens their browser holds.
+  await db.schema
+    .createIndex('comments_edit_token_idx')
+    .on('comments')
+    .columns(['site_id', 'edit_token_hash'])
+    .where(sql.ref('edit_token_hash'), 'is not', null)
+    .execute()
 }

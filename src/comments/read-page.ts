@@ -99,11 +99,15 @@ async function readBranches(
   const roots = branches.map((b) => b.rootId)
   const takes = branches.map((b) => b.take)
   const afterPath = branches.length === 1 ? (branches[0]?.afterPath ?? null) : null
+  // The roots are checked against the thread once (a cursor could name any root); the branch
+  // scan itself filters by root only, so no index of the whole thread can tempt the planner
+  // into reading every comment of a large thread per branch.
   const { rows } = await sql<CommentRow>`
     select c.* from unnest(${roots}::uuid[], ${takes}::int[]) as b(root_id, take)
+    join comments r on r.site_id = ${siteId} and r.id = b.root_id and r.thread_id = ${threadId}
     cross join lateral (
       select * from comments c
-      where c.site_id = ${siteId} and c.root_id = b.root_id and c.thread_id = ${threadId} and c.depth > 0
+      where c.site_id = ${siteId} and c.root_id = r.id and c.depth > 0
         and (c.status = 'published' or (c.status in ('deleted', 'hidden') and c.reply_count > 0))
         and (${afterPath}::int[] is null or c.path > ${afterPath}::int[])
       order by c.path

@@ -31,7 +31,7 @@ const readThread = createRoute({
 
 type Query = z.infer<typeof ThreadQuery>
 
-function threadKeyOf(site: SiteRow, query: Query): string {
+export function threadKeyOf(site: SiteRow, query: Pick<Query, 'key' | 'url'>): string {
   if (query.key) return query.key
   if (query.url) return resolvePage(site.allowed_origins, { url: query.url }).key
   throw new AppError('invalid_request', 'Name the page with its key or its url.')

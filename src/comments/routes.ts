@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
 import type { PageCache } from './page-cache.ts'
+import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
@@ -11,4 +12,5 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .route('/', readRoute(deps, pages))
     .route('/', writeRoutes(deps, pages))
+    .route('/', mineRoutes(deps))
 }

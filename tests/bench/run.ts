@@ -9,6 +9,7 @@ import pg from 'pg'
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const WARMUP_SECONDS = 2
 const CONNECTIONS = 50
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ORIGIN = 'https://blog.example'
@@ -21,6 +22,7 @@ interface Seeded {
   pagePath: string
   etag: string
   pageBytes: number
+  largePageBytes: number
   seedSmallMs: number
   seedLargeMs: number
 }
@@ -63,6 +65,14 @@ async function stop(child: ChildProcess) {
   clearTimeout(timer)
 }
 
+function runCannon(options: autocannon.Options, onStatus: (status: number) => void): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
+    instance.on('response', (_client, status) => onStatus(status))
+  })
+}
+
+/** Warms the route up (JIT, connection pool, query plans) for WARMUP_SECONDS, then measures. */
 async function cannon(
   name: string,
   backend: string,
@@ -70,12 +80,10 @@ async function cannon(
   expectedStatus: number,
   options: Partial<autocannon.Options> = {},
 ): Promise<Row> {
+  const opts = { url, connections: CONNECTIONS, ...options, headers: { origin: ORIGIN, ...options.headers } }
+  await runCannon({ ...opts, duration: WARMUP_SECONDS }, () => {})
   const counts = new Map<number, number>()
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const opts = { url, connections: CONNECTIONS, duration: SECONDS, ...options, headers: { origin: ORIGIN, ...options.headers } }
-    const instance = autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)))
-    instance.on('response', (_client, status) => counts.set(status, (counts.get(status) ?? 0) + 1))
-  })
+  const result = await runCannon({ ...opts, duration: SECONDS }, (status) => counts.set(status, (counts.get(status) ?? 0) + 1))
   const expected = counts.get(expectedStatus) ?? 0
   const total = [...counts.values()].reduce((a, b) => a + b, 0)
   return {
@@ -190,7 +198,7 @@ for (const backend of ['postgres', 'pglite'] as const) {
   const s = await startups(backend)
   const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))?.rps ?? 0
   notes.push(
-    `${backend}: page ${fmt(seeded.pageBytes)} bytes; seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
+    `${backend}: first page ${fmt(seeded.pageBytes)} bytes (of the 10,000-comment thread: ${fmt(seeded.largePageBytes)}); seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
       `(a)/(e) = ${fmt(by('(a)') / by('(e)'), 2)}, (f)/(b) = ${fmt(by('(f)') / by('(b)'), 2)}; ` +
       `npm start cold: ${fmt(s.empty)} ms on an empty database, ${fmt(s.existing)} ms on an existing one; idle RSS ${fmt(s.rss)} MiB`,
   )
@@ -200,7 +208,7 @@ const header = ['backend', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'expected', 
 const table = results.map((r) => [r.backend, r.scenario, fmt(r.rps), fmt(r.p50), fmt(r.p99), fmt(r.expected), fmt(r.unexpected)])
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]?.length ?? 0)))
 const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
-console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, loopback, one server process\n`)
+console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up, loopback, one server process\n`)
 console.log(line(header))
 console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 for (const row of table) console.log(line(row))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { forEachBackend } from '../helpers/backends.ts'
 import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
-import { startApp } from '../helpers/harness.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
 forEachBackend((database) => {
   describe('guest policy', () => {
@@ -22,6 +22,27 @@ forEachBackend((database) => {
       expect(page.comments).toEqual([])
       const counts = await (await t.get(`/api/v1/sites/${t.site.id}/counts?url=${encodeURIComponent(page.thread.url)}`)).json()
       expect(counts.counts[0].count).toBe(0)
+    })
+
+    it("shows a pending comment to its author's browser, by edit token, and to nobody else", async () => {
+      const t = await startApp(database(), { site: { guestPolicy: 'premoderated' } })
+      const mine = await postGuest(t, 'mine, waiting')
+      const theirs = await postGuest(t, 'theirs, waiting')
+      const path = `/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`
+      const read = async (tokens?: string) =>
+        t.get(path, { headers: tokens === undefined ? {} : { 'x-edit-token': tokens } })
+      const res = await read(mine.editToken)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('private, no-store')
+      const body = await res.json()
+      expect(body.comments.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([[mine.id, 'pending']])
+      expect(body.comments[0].html).toBe('<p>mine, waiting</p>')
+      expect((await (await read()).json()).comments).toEqual([])
+      expect((await (await read('A'.repeat(43))).json()).comments).toEqual([])
+      const both = await (await read(`${mine.editToken}, ${theirs.editToken}`)).json()
+      expect(both.comments).toHaveLength(2)
+      const tooMany = await read(Array(101).fill('x').join(','))
+      expect(tooMany.status).toBe(400)
     })
 
     it('refuses a reply to a pending comment as if it did not exist', async () => {

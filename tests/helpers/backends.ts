@@ -14,6 +14,8 @@ export interface TestDatabase {
   db: Kysely<Database>
   /** SQL of every query since the last reset. */
   queries: string[]
+  /** The same queries with their parameters, to EXPLAIN them. */
+  statements: Array<{ sql: string; parameters: readonly unknown[] }>
   /** Another connection to the same database, as a second Engawa instance would have. */
   connectAgain(): Kysely<Database>
 }
@@ -60,8 +62,11 @@ export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
       const cleanups: Array<() => Promise<void>> = []
       beforeAll(async () => {
         const queries: string[] = []
-        const log = (event: { level: string; query: { sql: string } }) => {
-          if (event.level === 'query') queries.push(event.query.sql)
+        const statements: TestDatabase['statements'] = []
+        const log = (event: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
+          if (event.level !== 'query') return
+          queries.push(event.query.sql)
+          statements.push(event.query)
         }
         if (name === 'pglite') {
           const copy = await openPGliteCopy()
@@ -71,6 +76,7 @@ export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
             name,
             db,
             queries,
+            statements,
             // PGlite is one process's database: a second "instance" shares its one serialised connection.
             connectAgain: () => db,
           }
@@ -87,7 +93,7 @@ export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
             await Promise.all(pools.map((p) => p.end()))
             await copy.drop()
           })
-          current = { name, db, queries, connectAgain: () => open(false) }
+          current = { name, db, queries, statements, connectAgain: () => open(false) }
         }
         if (current) await sql`select 1`.execute(current.db)
       })

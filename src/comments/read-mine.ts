@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely'
+import type { CommentRow, Database } from '../db/schema.ts'
+import { hashEditToken } from './edit-token.ts'
+
+/** Statuses the public page leaves out but a comment's author still sees (their own, marked). */
+const PRIVATE_STATUSES = ['pending', 'hidden'] as const
+
+/**
+ * The reader's own comments on a page that the public page does not show: an overlay the
+ * widget lays over the cacheable public page. Guests prove authorship with their edit tokens.
+ */
+export async function readMine(
+  db: Kysely<Database>,
+  siteId: string,
+  key: string,
+  editTokens: readonly string[],
+): Promise<CommentRow[]> {
+  if (editTokens.length === 0) return []
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .selectAll('c')
+    .where('c.site_id', '=', siteId)
+    .where('t.key', '=', key)
+    .where('c.edit_token_hash', 'in', editTokens.map(hashEditToken))
+    .where('c.status', 'in', PRIVATE_STATUSES)
+    .orderBy('c.seq')
+    .execute()
+}
