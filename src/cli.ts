@@ -87,7 +87,8 @@ async function run(argv: string[]): Promise<string> {
 try {
   console.log(await run(process.argv.slice(2)))
 } catch (error) {
-  if (error instanceof AppError || error instanceof DataDirLockedError || (error as Error).name === 'TypeError') {
+  const isUsageError = String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS')
+  if (error instanceof AppError || error instanceof DataDirLockedError || isUsageError) {
     console.error((error as Error).message)
     process.exit(1)
   }

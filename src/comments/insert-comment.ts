@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 
+/**
+ * How deep replies may nest. Each level adds to the path that the branch index holds, and
+ * Postgres caps an index entry near 2.7 kB; readers stop following long before this.
+ */
+export const MAX_DEPTH = 100
+
 export interface CommentInsert {
   siteId: string
   id: string
@@ -20,7 +26,8 @@ export interface CommentInsert {
  * Posting is one statement, so the thread row is locked only while Postgres executes it, not
  * across network round trips: posts to one busy thread queue for microseconds, not
  * milliseconds. In order, all or nothing:
- * - lock the parent, which must be published and on the same page (the order a delete locks in);
+ * - lock the parent, which must be published, on the same page and not at MAX_DEPTH (the order
+ *   a delete locks in);
  * - create the thread, or lock it and take its next seq; a locked thread takes nothing.
  *   seq is taken under the row lock, so it is also commit order, which keeps cursors exact;
  * - insert the comment under its parent's path, and count it on the parent.
@@ -32,7 +39,7 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
     with parent as (
       select p.id, p.root_id, p.path, p.depth from comments p
       join threads t on t.site_id = p.site_id and t.id = p.thread_id and t.key = ${c.page.key}
-      where p.site_id = ${c.siteId} and p.id = ${c.parentId}::uuid and p.status = 'published'
+      where p.site_id = ${c.siteId} and p.id = ${c.parentId}::uuid and p.status = 'published' and p.depth < ${MAX_DEPTH}
       for update of p
     ),
     proposal as (

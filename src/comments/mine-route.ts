@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonResponse } from '../http/openapi.ts'
-import { text, trimmedText } from '../http/text.ts'
+import { keyText, text } from '../http/text.ts'
 import { threadKeyOf } from './read-route.ts'
 import { readMine } from './read-mine.ts'
 import { CommentJson, SiteParam } from './schemas.ts'
@@ -20,7 +20,7 @@ const mineRoute = createRoute({
     `A guest sends the edit tokens their browser holds in \`X-Edit-Token\`, comma-separated (at most ${MAX_TOKENS}).`,
   request: {
     params: SiteParam,
-    query: z.object({ key: trimmedText(1, 500).optional(), url: text().max(2000).optional() }),
+    query: z.object({ key: keyText(500).optional(), url: text().max(2000).optional() }),
     headers: z.object({ 'x-edit-token': z.string().max(MAX_TOKENS * 50).optional() }),
   },
   responses: {

@@ -7,13 +7,16 @@ export interface CachedPage {
   etag: string
 }
 
+/** Memory for cached pages per instance; a page over an eighth of it is never cached. */
+const PAGE_CACHE_BYTES = 64 * 1024 * 1024
+
 /**
  * Rendered public thread pages, kept at most `pageCacheMs` (≤ 1 s), so every instance shows a
  * committed write within a second; this instance's own writes drop the thread's pages at once.
  */
 export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'>) {
   const now = () => clock.now().getTime()
-  const cache = new TtlCache<CachedPage>(config.pageCacheMs, 5_000, now)
+  const cache = new TtlCache<CachedPage>(config.pageCacheMs, PAGE_CACHE_BYTES, now, (page) => page.body.byteLength)
   // The raw query string a page was asked with, to the entry it resolved to, so a repeated
   // request finds its page without parsing, validating or normalising anything again.
   const requests = new TtlCache<string>(config.pageCacheMs, 5_000, now)

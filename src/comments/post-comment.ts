@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.ts'
 import { countCharacters } from '../http/text.ts'
 import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
-import { insertComment } from './insert-comment.ts'
+import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -58,7 +58,7 @@ async function explainRefusal(db: Kysely<Database>, siteId: string, input: NewCo
     const parent = await db
       .selectFrom('comments as c')
       .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-      .select(['c.status', 't.key'])
+      .select(['c.status', 'c.depth', 't.key'])
       .where('c.site_id', '=', siteId)
       .where('c.id', '=', input.parentId)
       .executeTakeFirst()
@@ -66,6 +66,8 @@ async function explainRefusal(db: Kysely<Database>, siteId: string, input: NewCo
       return new AppError('parent_not_found', 'The comment you are replying to no longer exists.')
     if (parent.key !== input.page.key)
       return new AppError('parent_not_in_thread', 'A reply must be posted on the same page as the comment it answers.')
+    if (parent.depth >= MAX_DEPTH)
+      return new AppError('reply_too_deep', 'This conversation is nested as deep as it can go; reply to an earlier comment.')
   }
   return new AppError('thread_locked', 'This discussion is closed to new comments.')
 }

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CommentRow, Database, ThreadRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
+import { MAX_PAGE_COMMENTS } from './schemas.ts'
 import { encodeCursor, type BranchPosition, type PagePosition, type Sort } from './cursor.ts'
 import { isVisibleInTree } from './visibility.ts'
 
@@ -99,12 +100,13 @@ async function readBranches(
   const roots = branches.map((b) => b.rootId)
   const takes = branches.map((b) => b.take)
   const afterPath = branches.length === 1 ? (branches[0]?.afterPath ?? null) : null
-  // The roots are checked against the thread once (a cursor could name any root); the branch
-  // scan itself filters by root only, so no index of the whole thread can tempt the planner
-  // into reading every comment of a large thread per branch.
+  // Each root is found by its primary key, then checked to be a visible top-level comment of
+  // this thread (a cursor could name any comment). Those checks are written so that no index
+  // can serve them: without statistics (after a bulk import) the planner would otherwise read
+  // a large thread through its thread-wide index, every comment once per branch.
   const { rows } = await sql<CommentRow>`
     select c.* from unnest(${roots}::uuid[], ${takes}::int[]) as b(root_id, take)
-    join comments r on r.site_id = ${siteId} and r.id = b.root_id and r.thread_id = ${threadId}
+    join comments r on r.site_id = ${siteId} and r.id = b.root_id
     cross join lateral (
       select * from comments c
       where c.site_id = ${siteId} and c.root_id = r.id and c.depth > 0
@@ -112,7 +114,9 @@ async function readBranches(
         and (${afterPath}::int[] is null or c.path > ${afterPath}::int[])
       order by c.path
       limit b.take
-    ) c`.execute(db)
+    ) c
+    where (r.thread_id = ${threadId} and r.depth = 0
+      and (r.status = 'published' or (r.status in ('deleted', 'hidden') and r.reply_count > 0))) is true`.execute(db)
   return rows
 }
 
@@ -142,7 +146,14 @@ export async function readThreadPage(db: Kysely<Database>, request: PageRequest)
   const last = shown[shown.length - 1]
   const nextCursor = topLevel.length > request.limit && last ? encodeCursor(positionOf(request.sort, last)) : null
   const shows = new Map(
-    shown.map((c) => [c.id, c.id === request.around?.root_id ? Math.max(request.repliesPerBranch, request.around.replies_before) : request.repliesPerBranch]),
+    shown.map((c) => [
+      c.id,
+      // A permalink deeper than a page's worth into its branch lands on the page without it,
+      // with the branch's cursor to read on.
+      c.id === request.around?.root_id
+        ? Math.min(Math.max(request.repliesPerBranch, request.around.replies_before), MAX_PAGE_COMMENTS)
+        : request.repliesPerBranch,
+    ]),
   )
   const branches = shown
     .filter((c) => c.reply_count > 0 && (shows.get(c.id) ?? 0) > 0)

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { text, trimmedText } from '../http/text.ts'
+import { keyText, text, trimmedText } from '../http/text.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
 import { SORTS } from './cursor.ts'
 
@@ -11,7 +11,7 @@ export const CommentParams = SiteParam.extend({
 })
 
 export const PageInput = z.strictObject({
-  key: trimmedText(1, 500).optional().openapi({ description: "The page's stable id, when the site gives one." }),
+  key: keyText(500).optional().openapi({ description: "The page's stable id, when the site gives one." }),
   url: text().max(2000).openapi({ description: 'The page URL; it must lie on one of the site\u2019s allowed origins.' }),
   title: trimmedText(0, 300).optional(),
 })
@@ -39,14 +39,20 @@ export const EditTokenHeader = z.object({
   'x-edit-token': z.string().max(200).optional().openapi({ description: 'The editToken a guest received when posting.' }),
 })
 
+/** At most this many comments in one page, whatever limit and replies ask for. */
+export const MAX_PAGE_COMMENTS = 1000
+
 export const ThreadQuery = z.object({
-  key: trimmedText(1, 500).optional(),
+  key: keyText(500).optional(),
   url: text().max(2000).optional(),
   sort: z.enum(SORTS).default('oldest'),
   cursor: z.string().max(20_000).optional().openapi({ description: 'nextCursor of a page, or repliesCursor of a comment.' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  replies: z.coerce.number().int().min(0).max(100).default(10).openapi({ description: 'Replies shown per top-level comment.' }),
+  replies: z.coerce.number().int().min(0).max(50).default(10).openapi({ description: 'Replies shown per top-level comment.' }),
   around: z.uuid().optional().openapi({ description: 'A comment id: the page that holds it (a permalink).' }),
+}).refine((q) => q.limit * (q.replies + 1) <= MAX_PAGE_COMMENTS, {
+  message: `limit × (replies + 1) must be at most ${MAX_PAGE_COMMENTS}`,
+  path: ['limit'],
 })
 
 const CommentFields = {

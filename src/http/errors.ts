@@ -24,6 +24,7 @@ const STATUS = {
   url_not_allowed: 422,
   parent_not_in_thread: 422,
   comment_too_long: 422,
+  reply_too_deep: 422,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,

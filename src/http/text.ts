@@ -20,10 +20,18 @@ export function text() {
     .refine((s) => s.isWellFormed(), { message: 'must be valid Unicode text' })
 }
 
-/** Trimmed text whose length is counted in characters as a reader sees them. */
+/**
+ * Trimmed text whose length is counted in characters as a reader sees them. One such
+ * character can hide thousands of combining marks, so the stored size is capped as well.
+ */
 export function trimmedText(min: number, max: number) {
   return text()
     .trim()
     .refine((s) => countCharacters(s) >= min, { message: min === 1 ? 'must not be blank' : `must be at least ${min} characters` })
-    .refine((s) => countCharacters(s) <= max, { message: `must be at most ${max} characters` })
+    .refine((s) => countCharacters(s) <= max && s.length <= max * 4, { message: `must be at most ${max} characters` })
+}
+
+/** An identifier from outside that is stored in an index: capped in code units, not characters. */
+export function keyText(max: number) {
+  return text().trim().min(1, { message: 'must not be blank' }).max(max, { message: `must be at most ${max} characters` })
 }

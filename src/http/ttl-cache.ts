@@ -5,19 +5,32 @@
  * in a queue behind an expiry. Writes through this instance invalidate at once.
  */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, { value: V; loadedAt: number }>()
+  readonly #entries = new Map<string, { value: V; loadedAt: number; size: number }>()
   readonly #loading = new Map<string, Promise<V>>()
+  #size = 0
+  /**
+   * @param maxSize the budget, in entries, or in what `sizeOf` measures (bytes for pages);
+   *   the oldest entries go first, and a value over an eighth of it is not kept at all.
+   */
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
+    private readonly maxSize: number,
     private readonly now: () => number,
+    private readonly sizeOf: (value: V) => number = () => 1,
   ) {}
+
+  #delete(key: string): void {
+    const entry = this.#entries.get(key)
+    if (!entry) return
+    this.#entries.delete(key)
+    this.#size -= entry.size
+  }
 
   get(key: string): V | undefined {
     const entry = this.#entries.get(key)
     if (!entry) return undefined
     if (this.now() - entry.loadedAt >= this.ttlMs) {
-      this.#entries.delete(key)
+      this.#delete(key)
       return undefined
     }
     return entry.value
@@ -30,13 +43,15 @@ export class TtlCache<V> {
   }
 
   set(key: string, value: V, loadedAt = this.now()): void {
-    if (this.ttlMs <= 0) return
-    if (this.#entries.size >= this.maxEntries) {
-      const oldest = this.#entries.keys().next()
-      if (!oldest.done) this.#entries.delete(oldest.value)
+    this.#delete(key)
+    const size = this.sizeOf(value)
+    if (this.ttlMs <= 0 || size > this.maxSize / 8) return
+    for (const oldest of this.#entries.keys()) {
+      if (this.#size + size <= this.maxSize) break
+      this.#delete(oldest)
     }
-    this.#entries.delete(key)
-    this.#entries.set(key, { value, loadedAt })
+    this.#entries.set(key, { value, loadedAt, size })
+    this.#size += size
   }
 
   /** Concurrent misses on one key share one load, so a burst costs the database one query. */
@@ -67,7 +82,7 @@ export class TtlCache<V> {
 
   /** Drops entries and in-flight loads (which may have read before the write) for these keys. */
   deleteWhere(matches: (key: string) => boolean): void {
-    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key)
+    for (const key of [...this.#entries.keys()]) if (matches(key)) this.#delete(key)
     for (const key of this.#loading.keys()) if (matches(key)) this.#loading.delete(key)
   }
 }

@@ -38,6 +38,8 @@ export function normalizeThreadUrl(input: string): string | undefined {
   return `${url.origin}${url.pathname}${query ? `?${query}` : ''}`
 }
 
+export const MAX_URL_LENGTH = 2000
+
 export interface PageRef {
   /** The thread's key: the page's stable id when the embed gives one, else its normalised URL. */
   key: string
@@ -48,6 +50,8 @@ export interface PageRef {
 export function resolvePage(allowedOrigins: readonly string[], input: { key?: string; url: string }): PageRef {
   const url = normalizeThreadUrl(input.url)
   if (!url) throw new AppError('url_not_allowed', 'The page URL must be an absolute http or https URL.')
+  // The key lives in a unique index, whose entries Postgres caps near 2.7 kB.
+  if (url.length > MAX_URL_LENGTH) throw new AppError('url_not_allowed', `The page URL is longer than ${MAX_URL_LENGTH} characters.`)
   if (!isAllowedOrigin(allowedOrigins, new URL(url).origin))
     throw new AppError('url_not_allowed', `This site does not include pages on ${new URL(url).origin}.`)
   const key = input.key?.trim()

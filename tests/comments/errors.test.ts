@@ -4,6 +4,7 @@ import { guestComment, postGuest } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type RequestOptions, type TestApp } from '../helpers/harness.ts'
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
+const MARKS = 'a' + Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(0x300 + (i % 112))).join('')
 const deepJson = (depth: number) => `{"thread":{"url":"${ARTICLE_URL}"},"author":{"name":"A"},"body":${'['.repeat(depth)}${']'.repeat(depth)}}`
 const withBytes = (prefix: string, bytes: number[], suffix: string) =>
   new Uint8Array([...new TextEncoder().encode(prefix), ...bytes, ...new TextEncoder().encode(suffix)])
@@ -48,6 +49,9 @@ const cases: Case[] = [
   { case: 'http for an https site', body: guestComment('hi'), options: { origin: 'http://blog.example' }, status: 403, code: 'origin_not_allowed' },
   { case: 'a page outside the site', body: guestComment('hi', { thread: { url: 'https://evil.example/a' } }), status: 422, code: 'url_not_allowed' },
   { case: 'a javascript: page url', body: guestComment('hi', { thread: { url: 'javascript:alert(1)' } }), status: 422, code: 'url_not_allowed' },
+  { case: 'a one-character key hiding 20,000 combining marks', body: guestComment('hi', { thread: { url: ARTICLE_URL, key: MARKS } }), status: 400, code: 'invalid_request' },
+  { case: 'a name hiding thousands of combining marks', body: guestComment('hi', { author: { name: MARKS.slice(0, 5000) } }), status: 400, code: 'invalid_request' },
+  { case: 'a page URL of 1,900 kanji (17 kB encoded)', body: guestComment('hi', { thread: { url: `${ARTICLE_URL}/${'縁'.repeat(1900)}` } }), status: 422, code: 'url_not_allowed' },
   { case: 'an unknown site', body: guestComment('hi'), path: () => '/api/v1/sites/nosuchsite/comments', status: 404, code: 'site_not_found' },
 ]
 
@@ -72,6 +76,7 @@ forEachBackend((database) => {
     it.each([
       { case: 'a negative limit', query: 'limit=-1', code: 'invalid_request' },
       { case: 'a huge limit', query: 'limit=100000', code: 'invalid_request' },
+      { case: 'a page of more than 1,000 comments', query: 'limit=100&replies=50', code: 'invalid_request' },
       { case: 'a fractional limit', query: 'limit=2.5', code: 'invalid_request' },
       { case: 'a non-numeric limit', query: 'limit=abc', code: 'invalid_request' },
       { case: 'a forged cursor', query: 'cursor=not-a-cursor', code: 'invalid_cursor' },

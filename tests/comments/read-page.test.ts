@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { forEachBackend } from '../helpers/backends.ts'
-import { postGuest, readThread } from '../helpers/comments.ts'
+import { MAX_DEPTH } from '../../src/comments/insert-comment.ts'
+import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'
 
 interface CommentNode {
@@ -162,6 +163,19 @@ forEachBackend((database) => {
       page = await readThread(t)
       expect(page.comments).toEqual([])
       expect(page.thread.total).toBe(0)
+    })
+  })
+
+  describe('nesting depth', () => {
+    it(`refuses a reply below depth ${MAX_DEPTH} with 422 reply_too_deep, writing nothing`, async () => {
+      const t = await startApp(database())
+      let parent = (await postGuest(t, 'root')).id
+      for (let depth = 1; depth <= MAX_DEPTH; depth++) parent = (await postGuest(t, `depth ${depth}`, { parentId: parent })).id
+      const before = await t.count('comments')
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('too deep', { parentId: parent }))
+      expect(res.status).toBe(422)
+      expect((await res.json()).error.code).toBe('reply_too_deep')
+      expect(await t.count('comments')).toBe(before)
     })
   })
 

@@ -48,6 +48,18 @@ describe('TtlCache', () => {
     expect(c.loads()).toBe(2)
   })
 
+  it('keeps within its size budget, oldest out first, and never keeps an oversized value', () => {
+    const cache = new TtlCache<string>(1000, 80, () => 0, (v) => v.length)
+    cache.set('a', 'x'.repeat(8))
+    cache.set('b', 'x'.repeat(10))
+    for (let i = 0; i < 8; i++) cache.set(`c${i}`, 'x'.repeat(10))
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.get('b')).toBeUndefined()
+    expect(cache.get('c7')).toBe('x'.repeat(10))
+    cache.set('huge', 'x'.repeat(11))
+    expect(cache.get('huge')).toBeUndefined()
+  })
+
   it('drops matching entries on invalidation', async () => {
     const c = setup()
     await c.read()

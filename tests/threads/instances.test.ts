@@ -27,7 +27,7 @@ forEachBackend((database) => {
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i % 2 ? other : t.app, i)))
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(201))
       expect(await t.count('threads')).toBe(1)
-      const page = await readThread(t, { url: 'https://blog.example/brand-new', limit: 100 })
+      const page = await readThread(t, { url: 'https://blog.example/brand-new', limit: 50 })
       expect(page.thread.total).toBe(8)
       expect(page.comments).toHaveLength(8)
       const seqs = await t.db.selectFrom('comments').select('seq').where('site_id', '=', t.site.id).orderBy('seq').execute()
