@@ -35,8 +35,18 @@ async function createPostgresCopy(adminUrl: string, template: string) {
   url.pathname = `/${name}`
   return {
     url: url.href,
+    // Waits for our own closing connections to go before dropping: forcing them out would make
+    // Postgres send a fatal error to a client that has already stopped listening for one.
     drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`)
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
+          break
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      }
       await admin.end()
     },
   }
