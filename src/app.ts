@@ -44,4 +44,3 @@ export function createApp(deps: Deps) {
   app.onError(onError(deps.log))
   return app
 }
-export type App = ReturnType<typeof createApp>

@@ -11,10 +11,11 @@ import { pageHeaders, pageResponse } from './page-response.ts'
  */
 export function pageFastPath(sites: TtlCache<SiteRow>, pages: PageCache) {
   return createMiddleware(async (c, next) => {
-    const site = sites.getFresh(c.req.param('site') ?? '')
     const url = c.req.url
-    const page = site && pages.findFresh(site.id, url.slice(url.indexOf('?') + 1))
-    if (!site || !page || !url.includes('?')) return next()
+    const query = url.indexOf('?')
+    const site = query < 0 ? undefined : sites.getFresh(c.req.param('site') ?? '')
+    const page = site && pages.findFresh(site.id, url.slice(query + 1))
+    if (!site || !page) return next()
     const headers = pageHeaders(site, c.req.header('origin'), crypto.randomUUID(), page)
     return pageResponse(headers, page, c.req.header('if-none-match'))
   })

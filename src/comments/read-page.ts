@@ -3,7 +3,7 @@ import type { CommentRow, Database, ThreadRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { MAX_PAGE_COMMENTS } from './schemas.ts'
 import { encodeCursor, type BranchPosition, type PagePosition, type Sort } from './cursor.ts'
-import { isVisibleInTree } from './visibility.ts'
+import { visibleInTree } from './visibility.ts'
 
 export interface PageRequest {
   siteId: string
@@ -52,7 +52,7 @@ async function readThreadAndTopLevel(db: Kysely<Database>, request: PageRequest)
           .where('c.site_id', '=', request.siteId)
           .whereRef('c.thread_id', '=', 't.id')
           .where('c.parent_id', 'is', null)
-          .where(isVisibleInTree)
+          .where(visibleInTree('c'))
           .where((eb) => afterPosition(eb, request.sort, request.after))
           .$call((q) =>
             request.sort === 'oldest'
@@ -110,13 +110,13 @@ async function readBranches(
     cross join lateral (
       select * from comments c
       where c.site_id = ${siteId} and c.root_id = r.id and c.depth > 0
-        and (c.status = 'published' or (c.status in ('deleted', 'hidden') and c.reply_count > 0))
+        and ${visibleInTree('c')}
         and (${afterPath}::int[] is null or c.path > ${afterPath}::int[])
       order by c.path
       limit b.take
     ) c
     where (r.thread_id = ${threadId} and r.depth = 0
-      and (r.status = 'published' or (r.status in ('deleted', 'hidden') and r.reply_count > 0))) is true`.execute(db)
+      and ${visibleInTree('r')}) is true`.execute(db)
   return rows
 }
 
@@ -231,7 +231,7 @@ export async function locateComment(
     .where('c.site_id', '=', siteId)
     .where('c.id', '=', commentId)
     .where('t.key', '=', key)
-    .where(isVisibleInTree)
+    .where(visibleInTree('c'))
     .executeTakeFirst()
   if (!found) throw new AppError('comment_not_found', 'That comment is not on this page, or it was removed.')
   return { ...found, replies_before: found.replies_before ?? 0 }

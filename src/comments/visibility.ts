@@ -1,5 +1,4 @@
-import type { ExpressionBuilder } from 'kysely'
-import type { Database } from '../db/schema.ts'
+import { sql, type RawBuilder } from 'kysely'
 
 /** Statuses whose text is gone from the public page; with replies they stay as tombstones. */
 export const REMOVED_STATUSES = ['deleted', 'hidden'] as const
@@ -9,13 +8,12 @@ export const REMOVED_STATUSES = ['deleted', 'hidden'] as const
  * visible replies (tombstones). Pending and spam stay out. reply_count counts only visible
  * replies, so this is decidable from the row alone.
  */
-export function isVisibleInTree(eb: ExpressionBuilder<Database & { c: Database['comments'] }, 'c'>) {
-  return eb.or([
-    eb('c.status', '=', 'published'),
-    eb.and([eb('c.status', 'in', REMOVED_STATUSES), eb('c.reply_count', '>', 0)]),
-  ])
+export function visibleInTree(alias: string): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`)
+  return sql<boolean>`(${column('status')} = 'published' or (${column('status')} in ('deleted', 'hidden') and ${column('reply_count')} > 0))`
 }
 
+/** The same rule for a row already in hand. */
 export function isVisibleRow(row: { status: string; reply_count: number }): boolean {
-  return row.status === 'published' || ((row.status === 'deleted' || row.status === 'hidden') && row.reply_count > 0)
+  return row.status === 'published' || ((REMOVED_STATUSES as readonly string[]).includes(row.status) && row.reply_count > 0)
 }
