@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration'
 import * as createUsersAndSites from './20261125_1030_create_users_and_sites.ts'
 import * as createThreadsAndComments from './20261125_1040_create_threads_and_comments.ts'
 import * as createVotes from './20261125_1050_create_votes.ts'
+import * as createAccounts from './20261125_1300_create_accounts.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
   '20261125_1030_create_users_and_sites': createUsersAndSites,
   '20261125_1040_create_threads_and_comments': createThreadsAndComments,
   '20261125_1050_create_votes': createVotes,
+  '20261125_1300_create_accounts': createAccounts,
 }

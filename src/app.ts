@@ -1,4 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { authenticate } from './auth/authenticate.ts'
+import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
+import { meRoutes } from './auth/me-routes.ts'
+import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { createPageCache } from './comments/page-cache.ts'
@@ -26,15 +30,22 @@ export function createApp(deps: Deps) {
   const pages = createPageCache(deps)
 
   // First of all: a repeated public page read is answered from memory without the stack below.
-  app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages))
+  app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
   app.use(requestId(), requestLog(deps.log), tdmReservation(), limitBody(), requireUtf8Body())
-  app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin())
+  app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
+  // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout']) app.use(path, sessionCors(deps.config))
+  app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
+  for (const path of ['/api/v1/me', '/api/v1/me/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
   // The preview writes nothing and reveals nothing: any page may ask.
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
   app.route('/api/v1', commentRoutes(deps, pages))
   app.route('/api/v1', threadRoutes(deps))
   app.route('/api/v1', previewRoutes(deps))
+  app.route('/api/v1', authRoutes(deps))
+  app.route('/api/v1', meRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

@@ -9,6 +9,9 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PAGE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('Engawa <engawa@localhost>'),
+  TRUSTED_PROXIES: z.string().default(''),
 })
 
 export interface Config {
@@ -22,6 +25,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** How long a rendered public thread page may be served from memory; at most one second. */
   pageCacheMs: number
+  /** smtp(s)://user:pass@host:port; without it, mails are written to the log. */
+  smtpUrl: string | undefined
+  mailFrom: string
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
+  trustedProxies: ReadonlySet<string>
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -42,5 +50,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     pageCacheMs: e.PAGE_CACHE_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),
   }
 }

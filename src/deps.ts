@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { PasswordHasher } from './auth/passwords.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/schema.ts'
 import type { Log } from './log.ts'
@@ -14,6 +15,7 @@ export interface Deps {
   config: Config
   log: Log
   markdown: MarkdownRenderer
+  passwords: PasswordHasher
 }
 
 export const systemClock: Clock = { now: () => new Date() }

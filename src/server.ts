@@ -1,3 +1,4 @@
+import { nodePasswordHasher } from './auth/argon2-node.ts'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { parseConfig } from './config.ts'
@@ -21,7 +22,7 @@ const database = await createDatabase(config).catch((error: unknown) => {
 const applied = await migrateToLatest(database.db)
 if (applied.length > 0) log.info('migrated', { applied })
 
-const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer() })
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer(), passwords: nodePasswordHasher })
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   log.info('listening', {
     url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,

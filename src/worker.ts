@@ -1,3 +1,4 @@
+import { wasmPasswordHasher } from './auth/argon2-wasm.ts'
 import type { ExecutionContext } from 'hono'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -32,7 +33,7 @@ export default {
     const pool = new pg.Pool({ connectionString, max: 1 })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
-    const app = createApp({ db, clock: systemClock, config, log: createLog(config.logLevel), markdown })
+    const app = createApp({ db, clock: systemClock, config, log: createLog(config.logLevel), markdown, passwords: wasmPasswordHasher })
     try {
       return await app.fetch(request, env, ctx)
     } finally {

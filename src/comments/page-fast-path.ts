@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { SiteRow } from '../db/schema.ts'
 import type { TtlCache } from '../http/ttl-cache.ts'
+import type { Log } from '../log.ts'
 import type { PageCache } from './page-cache.ts'
 import { pageHeaders, pageResponse } from './page-response.ts'
 
@@ -9,14 +10,16 @@ import { pageHeaders, pageResponse } from './page-response.ts'
  * request was validated and resolved when the page was first built, and writes through this
  * instance drop it. Anything else (a miss, a stale entry, another route) goes the normal way.
  */
-export function pageFastPath(sites: TtlCache<SiteRow>, pages: PageCache) {
+export function pageFastPath(sites: TtlCache<SiteRow>, pages: PageCache, log: Log) {
   return createMiddleware(async (c, next) => {
     const url = c.req.url
     const query = url.indexOf('?')
     const site = query < 0 ? undefined : sites.getFresh(c.req.param('site') ?? '')
     const page = site && pages.findFresh(site.id, url.slice(query + 1))
     if (!site || !page) return next()
-    const headers = pageHeaders(site, c.req.header('origin'), crypto.randomUUID(), page)
-    return pageResponse(headers, page, c.req.header('if-none-match'))
+    const requestId = crypto.randomUUID()
+    const response = pageResponse(pageHeaders(site, c.req.header('origin'), requestId, page), page, c.req.header('if-none-match'))
+    log.info('request', { requestId, method: c.req.method, path: c.req.path, status: response.status, cached: true })
+    return response
   })
 }

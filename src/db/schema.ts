@@ -23,6 +23,72 @@ export interface SessionsTable {
   site_id: string | null
   created_at: Date
   expires_at: Date
+  last_used_at: Date | null
+}
+
+export type EmailTokenPurpose = 'verify' | 'reset'
+
+export interface EmailTokensTable {
+  id: string
+  secret_hash: Uint8Array
+  purpose: EmailTokenPurpose
+  user_id: string | null
+  email: string
+  password_hash: string | null
+  display_name: string | null
+  created_at: Date
+  expires_at: Date
+  used_at: Date | null
+}
+
+export interface OauthIdentitiesTable {
+  provider: string
+  subject: string
+  user_id: string
+  email: string | null
+  created_at: Date
+}
+
+export interface OauthAttemptsTable {
+  state_hash: Uint8Array
+  provider: string
+  code_verifier: string
+  nonce: string
+  return_to: string
+  expires_at: Date
+}
+
+export interface SiteInvitationsTable {
+  id: string
+  secret_hash: Uint8Array
+  site_id: string
+  email: string
+  role: SiteRole
+  invited_by: string | null
+  created_at: Date
+  expires_at: Date
+  accepted_at: Date | null
+}
+
+export interface RateLimitsTable {
+  key: string
+  window_start: Date
+  hits: number
+  expires_at: Date
+}
+
+export interface OutboxMailsTable {
+  id: Generated<string>
+  to_address: string
+  subject: string
+  body_text: string | null
+  created_at: Date
+  attempts: Generated<number>
+  next_attempt_at: Date
+  claimed_until: Date | null
+  sent_at: Date | null
+  failed_at: Date | null
+  last_error: string | null
 }
 
 export interface SitesTable {
@@ -101,8 +167,18 @@ export interface Database {
   threads: ThreadsTable
   comments: CommentsTable
   votes: VotesTable
+  email_tokens: EmailTokensTable
+  oauth_identities: OauthIdentitiesTable
+  oauth_attempts: OauthAttemptsTable
+  site_invitations: SiteInvitationsTable
+  rate_limits: RateLimitsTable
+  outbox_mails: OutboxMailsTable
 }
 
 export type SiteRow = Selectable<SitesTable>
 export type ThreadRow = Selectable<ThreadsTable>
 export type CommentRow = Selectable<CommentsTable>
+export type UserRow = Selectable<UsersTable>
+export type EmailTokenRow = Selectable<EmailTokensTable>
+export type SessionRow = Selectable<SessionsTable>
+export type OutboxMailRow = Selectable<OutboxMailsTable>

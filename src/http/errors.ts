@@ -8,6 +8,12 @@ const STATUS = {
   invalid_json: 400,
   invalid_cursor: 400,
   unauthorized: 401,
+  invalid_credentials: 401,
+  invalid_link: 400,
+  password_required: 400,
+  weak_password: 422,
+  email_not_verified: 403,
+  cross_site_request: 403,
   forbidden: 403,
   origin_not_allowed: 403,
   guests_not_allowed: 403,
@@ -37,6 +43,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly extra: { retryAfter?: number } = {},
   ) {
     super(message)
   }
@@ -59,7 +66,10 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 
 export function onError(log: Log) {
   return (error: Error, c: Context) => {
-    if (error instanceof AppError) return c.json(errorBody(error.code, error.message), error.status)
+    if (error instanceof AppError) {
+      if (error.extra.retryAfter) c.header('Retry-After', String(error.extra.retryAfter))
+      return c.json(errorBody(error.code, error.message), error.status)
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_request'
       const message =

@@ -1,3 +1,4 @@
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { serve } from '@hono/node-server'
 import { sql } from 'kysely'
 import { createApp } from '../../src/app.ts'
@@ -17,7 +18,7 @@ import { seedThread } from './seed.ts'
 const config = parseConfig(process.env)
 const database = await createDatabase(config)
 await migrateToLatest(database.db)
-const base = { db: database.db, clock: systemClock, log: createLog('warn'), markdown: createMarkdownRenderer() }
+const base = { db: database.db, clock: systemClock, log: createLog(config.logLevel), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher }
 const cached = createApp({ ...base, config })
 const uncached = createApp({ ...base, config: { ...config, pageCacheMs: 0 } })
 

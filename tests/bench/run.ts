@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -37,8 +37,8 @@ interface Row {
   unexpected: number
 }
 
-function spawnTs(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function spawnTs(entry: string, env: Record<string, string>, stderr: 'pipe' | number = 'pipe'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr] })
 }
 
 async function firstLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<string> {
@@ -122,7 +122,9 @@ async function withDatabase<T>(backend: 'postgres' | 'pglite', run: (env: Record
 
 async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]; seeded: Seeded }> {
   return withDatabase(backend, async (env) => {
-    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'warn' })
+    // Logged as in production (an access-log line a request), to a file nobody has to drain.
+    const logFile = join(tmpdir(), `engawa-bench-${backend}.log`)
+    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'info' }, openSync(logFile, 'w'))
     try {
       const seeded = JSON.parse(await firstLine(server, 'stdout', /^\{"port"/, 600_000)) as Seeded
       const base = `http://127.0.0.1:${seeded.port}`

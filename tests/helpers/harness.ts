@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely'
 import { createApp } from '../../src/app.ts'
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
+import type { PasswordHasher } from '../../src/auth/passwords.ts'
 import { parseConfig, type Config } from '../../src/config.ts'
 import type { Database, SiteRow } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
@@ -17,6 +19,8 @@ export interface RequestOptions {
   /** The Origin header; the site's own by default, false to send none. */
   origin?: string | false
   headers?: Record<string, string>
+  /** The client's address as the socket would give it; the app's own by default. */
+  ip?: string
 }
 
 export interface TestApp {
@@ -24,6 +28,8 @@ export interface TestApp {
   db: Kysely<Database>
   clock: FakeClock
   site: SiteRow & { origin: string }
+  /** The address this app's requests come from (random, so rate limits do not carry over between tests). */
+  ip: string
   logs: string[]
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Response>
   get(path: string, options?: RequestOptions): Promise<Response>
@@ -36,6 +42,7 @@ export interface StartOptions {
   config?: Partial<Config>
   clock?: FakeClock
   db?: Kysely<Database>
+  passwords?: PasswordHasher
 }
 
 /** An app on the file's database, with a site of its own, a fake clock and no page cache. */
@@ -44,7 +51,9 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
   const clock = options.clock ?? createFakeClock()
   const logs: string[] = []
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), ...options.config }
-  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer() })
+  const passwords = options.passwords ?? nodePasswordHasher
+  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords })
+  const ip = `10.${randomByte()}.${randomByte()}.${randomByte()}`
   const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], ...options.site })
   const request = async (method: string, path: string, body?: unknown, opts: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers }
@@ -55,13 +64,14 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
       headers['content-type'] ??= 'application/json'
       payload = typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body)
     }
-    return app.request(path, { method, headers, body: payload })
+    return app.request(path, { method, headers, body: payload }, { incoming: { socket: { remoteAddress: opts.ip ?? ip } } })
   }
   return {
     app,
     db,
     clock,
     site: { ...site, origin: SITE_ORIGIN },
+    ip,
     logs,
     request,
     get: (path, opts) => request('GET', path, undefined, opts),
@@ -75,4 +85,8 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
       return Number(row.n)
     },
   }
+}
+
+function randomByte(): number {
+  return Math.floor(Math.random() * 256)
 }

@@ -1,3 +1,4 @@
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -117,10 +118,13 @@ forEachBackend((database) => {
       expect(await ready.json()).toEqual({ status: 'ready' })
     })
 
-    it('gives every response a request id', async () => {
+    it('gives every response a request id, logged with the request', async () => {
       const t = await startApp(database())
       const res = await t.get('/healthz')
-      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+      const requestId = res.headers.get('x-request-id') ?? 'missing'
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/)
+      const line = JSON.parse(t.logs.find((l) => l.includes(requestId)) ?? '{}')
+      expect(line).toMatchObject({ level: 'info', message: 'request', method: 'GET', path: '/healthz', status: 200 })
     })
 
     it('counts visible comments for many pages in one request, in the order asked', async () => {
@@ -154,7 +158,7 @@ describe('an outage', () => {
       clock: createFakeClock(),
       config: parseConfig({}),
       log: createLog('info', (l) => logs.push(l)),
-      markdown: createMarkdownRenderer(),
+      markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
     })
     const res = await app.request(`/api/v1/sites/abc/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
     expect(res.status).toBe(500)
@@ -183,6 +187,7 @@ forEachBackend((database) => {
         Object.fromEntries([...r.headers].filter(([name]) => name !== 'x-request-id').sort(([a], [b]) => a.localeCompare(b)))
       expect(headers(second)).toEqual(headers(first))
       expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+      expect(t.logs.some((l) => l.includes(second.headers.get('x-request-id') ?? 'missing'))).toBe(true)
       const notModified = await t.get(path, { headers: { 'if-none-match': first.headers.get('etag') ?? '' } })
       expect(notModified.status).toBe(304)
       await postGuest(t, 'two')

@@ -1,3 +1,4 @@
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { describe, expect, it } from 'vitest'
 import { forEachBackend } from '../helpers/backends.ts'
 import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
@@ -16,7 +17,7 @@ forEachBackend((database) => {
         clock: t.clock,
         config: parseConfig({ PAGE_CACHE_MS: '0' }),
         log: createLog('silent'),
-        markdown: createMarkdownRenderer(),
+        markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
       })
       const post = (app: typeof other, i: number) =>
         app.request(`/api/v1/sites/${t.site.id}/comments`, {

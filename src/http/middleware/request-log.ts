@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory'
 import type { Log } from '../../log.ts'
 import type { AppEnv } from '../app-env.ts'
 
+/** One access-log line a request, at info, carrying the id sent back in X-Request-Id. */
 export function requestLog(log: Log) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now()
@@ -14,6 +15,6 @@ export function requestLog(log: Log) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     }
     if (c.res.status >= 500) log.error('request', fields)
-    else log.debug('request', fields)
+    else log.info('request', fields)
   })
 }

@@ -1,0 +1,188 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { clientIp } from '../http/client-ip.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { hitLimit } from '../http/rate-limit.ts'
+import { isAllowedOrigin } from '../sites/origins.ts'
+import { getSite } from '../sites/sites.ts'
+import { changePassword, logIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './accounts.ts'
+import { requireSignedIn } from './authenticate.ts'
+import { AUTH_LIMITS } from './limits.ts'
+import {
+  AcceptedJson,
+  LoginBody,
+  LogoutBody,
+  PasswordChangeBody,
+  ResetConfirmBody,
+  ResetRequestBody,
+  SignedInJson,
+  SignupBody,
+  VerifyBody,
+  WidgetSessionBody,
+  WidgetSessionJson,
+} from './schemas.ts'
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts'
+import { createSession, revokeSession, revokeUserSessions } from './sessions.ts'
+import { userToJson } from './user-json.ts'
+import { normalizeEmail } from './users.ts'
+
+const tags = ['Accounts']
+const CHECK_MAIL = 'Check your mail: we have sent you a link.'
+
+const signupRoute = createRoute({
+  method: 'post',
+  path: '/auth/signup',
+  tags,
+  summary: 'Sign up with email and password',
+  description: 'Always answers the same; the account is made (and signed in) through the emailed link.',
+  request: { body: jsonBody(SignupBody) },
+  responses: { 202: jsonResponse(AcceptedJson, 'A mail is on its way.'), ...errorResponses(400, 403, 415, 422, 429) },
+})
+
+const verifyRoute = createRoute({
+  method: 'post',
+  path: '/auth/verify',
+  tags,
+  summary: 'Follow a verification link',
+  description: "Confirms the address and signs in on Engawa's origin (cookie).",
+  request: { body: jsonBody(VerifyBody) },
+  responses: { 200: jsonResponse(SignedInJson, 'Signed in.'), ...errorResponses(400, 403, 415, 429) },
+})
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags,
+  summary: 'Sign in with email and password',
+  description: "Signs in on Engawa's origin (cookie). The widget then asks for a site token.",
+  request: { body: jsonBody(LoginBody) },
+  responses: { 200: jsonResponse(SignedInJson, 'Signed in.'), ...errorResponses(400, 401, 403, 415, 429) },
+})
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags,
+  summary: 'Sign out, here or everywhere',
+  request: { body: { content: { 'application/json': { schema: LogoutBody } }, required: false } },
+  responses: { 204: { description: 'Signed out.' }, ...errorResponses(400, 401, 403, 415) },
+})
+
+const passwordRoute = createRoute({
+  method: 'post',
+  path: '/auth/password',
+  tags,
+  summary: 'Change the password',
+  description: 'Ends every session of the account; the caller gets a new one (cookie, or `token` for a bearer).',
+  request: { body: jsonBody(PasswordChangeBody) },
+  responses: {
+    200: jsonResponse(SignedInJson.extend({ token: WidgetSessionJson.shape.token.optional() }), 'Changed.'),
+    ...errorResponses(400, 401, 403, 415, 422, 429),
+  },
+})
+
+const resetRequestRoute = createRoute({
+  method: 'post',
+  path: '/auth/reset',
+  tags,
+  summary: 'Ask for a password reset link',
+  description: 'Always answers the same, whether or not the address has an account.',
+  request: { body: jsonBody(ResetRequestBody) },
+  responses: { 202: jsonResponse(AcceptedJson, 'A mail is on its way.'), ...errorResponses(400, 403, 415, 429) },
+})
+
+const resetConfirmRoute = createRoute({
+  method: 'post',
+  path: '/auth/reset/confirm',
+  tags,
+  summary: 'Set a new password from a reset link',
+  description: 'Ends every session of the account and signs in here (cookie).',
+  request: { body: jsonBody(ResetConfirmBody) },
+  responses: { 200: jsonResponse(SignedInJson, 'Signed in.'), ...errorResponses(400, 403, 415, 422, 429) },
+})
+
+const widgetSessionRoute = createRoute({
+  method: 'post',
+  path: '/auth/widget-session',
+  tags,
+  summary: "Issue a session token for one site's widget",
+  description:
+    "Called by the sign-in popup on Engawa's origin (cookie). The token works on that site only; the popup " +
+    'posts it to the opener at `origin`, which must be one of the site’s allowed origins.',
+  request: { body: jsonBody(WidgetSessionBody) },
+  responses: { 200: jsonResponse(WidgetSessionJson, 'A token for the site.'), ...errorResponses(400, 401, 403, 404, 415) },
+})
+
+export function authRoutes(deps: Deps) {
+  const ip = (c: Context) => clientIp(c, deps.config.trustedProxies)
+  const limit = (c: Context, ...checks: Array<[keyof typeof AUTH_LIMITS, string]>) =>
+    Promise.all(checks.map(([name, subject]) => hitLimit(deps.db, AUTH_LIMITS[name], subject, deps.clock.now())))
+
+  async function signInHere(c: Context<AppEnv>, userId: string) {
+    const { token } = await createSession(deps.db, userId, null, deps.clock.now())
+    setSessionCookie(c, deps.config, token)
+  }
+
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(signupRoute, async (c) => {
+      const input = c.req.valid('json')
+      await limit(c, ['signupByIp', ip(c)], ['signupByAccount', normalizeEmail(input.email)])
+      await signUp(deps, input)
+      return c.json({ message: CHECK_MAIL }, 202)
+    })
+    .openapi(verifyRoute, async (c) => {
+      await limit(c, ['linkByIp', ip(c)])
+      const user = await verifyEmail(deps, c.req.valid('json'))
+      await signInHere(c, user.id)
+      return c.json({ user: userToJson(user, 'cookie') }, 200)
+    })
+    .openapi(loginRoute, async (c) => {
+      const input = c.req.valid('json')
+      await limit(c, ['loginByIp', ip(c)], ['loginByAccount', normalizeEmail(input.email)])
+      const user = await logIn(deps, input)
+      await signInHere(c, user.id)
+      return c.json({ user: userToJson(user, 'cookie') }, 200)
+    })
+    .openapi(logoutRoute, async (c) => {
+      const signedIn = requireSignedIn(c.var.signedIn)
+      const everywhere = (await c.req.json().catch(() => ({})))?.everywhere === true
+      if (everywhere) await revokeUserSessions(deps.db, signedIn.user.id)
+      else await revokeSession(deps.db, signedIn.session.id)
+      if (signedIn.via === 'cookie') clearSessionCookie(c, deps.config)
+      return c.body(null, 204)
+    })
+    .openapi(passwordRoute, async (c) => {
+      const signedIn = requireSignedIn(c.var.signedIn)
+      await limit(c, ['passwordByAccount', signedIn.user.id])
+      const { token } = await changePassword(deps, signedIn.session, c.req.valid('json'))
+      const user = userToJson(signedIn.user, signedIn.via)
+      if (signedIn.via === 'bearer') return c.json({ user, token }, 200)
+      setSessionCookie(c, deps.config, token)
+      return c.json({ user }, 200)
+    })
+    .openapi(resetRequestRoute, async (c) => {
+      const { email } = c.req.valid('json')
+      await limit(c, ['resetByIp', ip(c)], ['resetByAccount', normalizeEmail(email)])
+      await requestPasswordReset(deps, email)
+      return c.json({ message: CHECK_MAIL }, 202)
+    })
+    .openapi(resetConfirmRoute, async (c) => {
+      await limit(c, ['linkByIp', ip(c)])
+      const user = await resetPassword(deps, c.req.valid('json'))
+      await signInHere(c, user.id)
+      return c.json({ user: userToJson(user, 'cookie') }, 200)
+    })
+    .openapi(widgetSessionRoute, async (c) => {
+      const signedIn = requireSignedIn(c.var.signedIn)
+      if (signedIn.via !== 'cookie') throw new AppError('forbidden', 'Ask for a site token from Engawa’s sign-in page.')
+      const input = c.req.valid('json')
+      const site = await getSite(deps.db, input.site)
+      if (!isAllowedOrigin(site.allowed_origins, input.origin))
+        throw new AppError('origin_not_allowed', `This site does not embed comments on ${input.origin}.`)
+      const { token, session } = await createSession(deps.db, signedIn.user.id, site.id, deps.clock.now())
+      return c.json({ token, expiresAt: session.expires_at.toISOString(), user: userToJson(signedIn.user, 'bearer') }, 200)
+    })
+}

@@ -1,0 +1,35 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Config } from '../config.ts'
+import { SESSION_LIFETIME_MS } from './sessions.ts'
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** Secure everywhere but on a loopback development origin, where browsers have no https. */
+function isSecure(config: Config): boolean {
+  const url = new URL(config.publicUrl)
+  return url.protocol === 'https:' || !LOCAL_HOSTS.has(url.hostname)
+}
+
+/** __Host- binds the cookie to Engawa's exact origin (Secure, no Domain, Path=/). */
+export function sessionCookieName(config: Config): string {
+  return isSecure(config) ? '__Host-engawa_session' : 'engawa_session'
+}
+
+export function setSessionCookie(c: Context, config: Config, token: string): void {
+  setCookie(c, sessionCookieName(config), token, {
+    httpOnly: true,
+    secure: isSecure(config),
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
+  })
+}
+
+export function clearSessionCookie(c: Context, config: Config): void {
+  deleteCookie(c, sessionCookieName(config), { path: '/', secure: isSecure(config) })
+}
+
+export function readSessionCookie(c: Context, config: Config): string | undefined {
+  return getCookie(c, sessionCookieName(config))
+}

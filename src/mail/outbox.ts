@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+
+// The outbox: a mail is a row written in the same transaction as whatever caused it (a sign-up,
+// a reset request), so it exists exactly when that write does, and a mail server that is down
+// delays it instead of losing it. `mail-worker.ts` sends the rows. This file imports no mailer,
+// so features on any runtime can queue mail.
+
+export interface OutgoingMail {
+  /** One bare address (`someone@example.com`). */
+  to: string
+  subject: string
+  /** Plain text. It may hold a one-time link: the row's copy is cleared once sent. */
+  text: string
+}
+
+// A line break in a header value starts a new header (Bcc: …) or the body: header injection.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+// One address, no display name or list: a comma, a semicolon or angle brackets could turn one
+// mail (with its one-time link) into a mail to a second, chosen recipient.
+const BARE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/
+
+/**
+ * Queues a mail, due at once. Pass the caller's transaction as `db` so the mail is written
+ * together with what caused it. Throws (a bug in the caller, not a client error) on a recipient
+ * that is not one bare address, or on a line break or other control character in a header.
+ */
+export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, now: Date): Promise<void> {
+  if (CONTROL_CHARACTER.test(mail.to) || !BARE_ADDRESS.test(mail.to)) throw new Error('A mail must go to one bare address')
+  if (CONTROL_CHARACTER.test(mail.subject)) throw new Error('A mail subject must not contain line breaks or control characters')
+  await db
+    .insertInto('outbox_mails')
+    .values({ to_address: mail.to, subject: mail.subject, body_text: mail.text, created_at: now, next_attempt_at: now })
+    .execute()
+}
