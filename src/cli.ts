@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { createInstanceAdmin, setSiteRole } from './auth/admins.ts'
 import { parseConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { DataDirLockedError } from './db/data-dir-lock.ts'
@@ -14,6 +15,8 @@ const USAGE = `Usage: npm run engawa -- <command>
               [--guests allowed|premoderated|forbidden] [--edit-window SECONDS] [--max-length CHARS]
   site list
   site show ID
+  site member ID --email EMAIL --role owner|moderator
+  admin create --email EMAIL [--name NAME]
   migrate
 
 Uses DATABASE_URL when set, else the embedded database in DATA_DIR (default ./data),
@@ -48,6 +51,8 @@ async function run(argv: string[]): Promise<string> {
       guests: { type: 'string' },
       'edit-window': { type: 'string' },
       'max-length': { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -78,6 +83,21 @@ async function run(argv: string[]): Promise<string> {
       return sites.map((s) => `${s.id}  ${s.name}  (${s.allowed_origins.join(', ')})`).join('\n')
     }
     if (group === 'site' && command === 'show' && arg) return describeSite(await getSite(db, arg), config.publicUrl)
+    if (group === 'site' && command === 'member' && arg) {
+      const role = values.role
+      if (role !== 'owner' && role !== 'moderator') throw new AppError('invalid_request', '--role must be owner or moderator.')
+      const site = await getSite(db, arg)
+      const user = await setSiteRole(db, site.id, values.email ?? '', role)
+      return `${user.email} is now ${role} of ${site.name} (${site.id}).`
+    }
+    if (group === 'admin' && command === 'create') {
+      const { user, passwordToken } = await createInstanceAdmin(db, { email: values.email ?? '', name: values.name }, new Date())
+      return [
+        `${user.email} is an instance admin.`,
+        'Choose the password within an hour, at:',
+        `${config.publicUrl}/auth/confirm#reset=${passwordToken}`,
+      ].join('\n')
+    }
     throw new AppError('invalid_request', `Unknown command "${positionals.join(' ')}".\n\n${USAGE}`)
   } finally {
     await database.close()

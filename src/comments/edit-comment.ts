@@ -1,22 +1,30 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { can, type Actor } from '../auth/can.ts'
 import { AppError } from '../http/errors.ts'
 import { isEditTokenValid } from './edit-token.ts'
 import { checkBodyLength } from './post-comment.ts'
 import { isVisibleRow } from './visibility.ts'
 
-/** How the caller proves the comment is theirs. Moderators and accounts join in later. */
+/** Who asks, and a guest's proof that the comment is theirs. */
 export interface AuthorProof {
+  actor: Actor
   editToken: string | undefined
 }
 
+/**
+ * Its author may edit a comment within the site's edit window; delete it too, a guest within
+ * the window (the edit token is all that ties them to it), an account at any time. The site's
+ * moderators may delete it.
+ */
 async function lockOwnComment(
   trx: Kysely<Database>,
   site: SiteRow,
   commentId: string,
   proof: AuthorProof,
   now: Date,
+  action: 'edit' | 'delete',
 ): Promise<CommentRow> {
   const row = await trx
     .selectFrom('comments')
@@ -26,10 +34,18 @@ async function lockOwnComment(
     .forUpdate()
     .executeTakeFirst()
   if (!row || row.status === 'deleted') throw new AppError('comment_not_found', 'That comment does not exist or was deleted.')
+  const resource = { siteId: site.id, authorUserId: row.author_user_id }
+  const windowClosed = now.getTime() > row.created_at.getTime() + site.edit_window_seconds * 1000
+  const closed = () => new AppError('edit_window_closed', 'The time to edit or delete this comment has passed.')
+  if (can(proof.actor, `comment.${action}`, resource)) {
+    const isAuthor = proof.actor.kind === 'user' && row.author_user_id === proof.actor.userId
+    if (action === 'edit' && windowClosed) throw closed()
+    if (isAuthor || action === 'delete') return row
+  }
+  if (row.author_user_id !== null) throw new AppError('forbidden', 'Only the author can change this comment.')
   if (!proof.editToken || !isEditTokenValid(proof.editToken, row.edit_token_hash))
     throw new AppError('invalid_edit_token', 'Only the author can change this comment, from the browser that posted it.')
-  if (now.getTime() > row.created_at.getTime() + site.edit_window_seconds * 1000)
-    throw new AppError('edit_window_closed', 'The time to edit or delete this comment has passed.')
+  if (windowClosed) throw closed()
   return row
 }
 
@@ -60,7 +76,7 @@ export async function editComment(
   const html = markdown.render(body, { allowsImages: site.allows_images })
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const row = await lockOwnComment(trx, site, commentId, proof, now)
+    const row = await lockOwnComment(trx, site, commentId, proof, now, 'edit')
     const edited = await trx
       .updateTable('comments')
       .set({ body_source: body, body_html: html, edited_at: now })
@@ -85,7 +101,7 @@ export async function deleteComment(
 ): Promise<{ threadKey: string }> {
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const row = await lockOwnComment(trx, site, commentId, proof, now)
+    const row = await lockOwnComment(trx, site, commentId, proof, now, 'delete')
     await trx
       .updateTable('comments')
       .set({

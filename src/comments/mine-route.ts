@@ -6,6 +6,7 @@ import { errorResponses, jsonResponse } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
 import { threadKeyOf } from './read-route.ts'
 import { readMine } from './read-mine.ts'
+import { readVotes } from './vote.ts'
 import { CommentJson, SiteParam } from './schemas.ts'
 import { nestComments } from './to-json.ts'
 
@@ -16,16 +17,25 @@ const mineRoute = createRoute({
   path: '/sites/{site}/thread/mine',
   summary: "The reader's own comments that the public page leaves out",
   description:
-    'Pending and hidden comments of this reader on the page, to lay over the public (cacheable) page. ' +
-    `A guest sends the edit tokens their browser holds in \`X-Edit-Token\`, comma-separated (at most ${MAX_TOKENS}).`,
+    'Pending and hidden comments of this reader on the page, and a signed-in reader’s votes, to lay over the public ' +
+    '(cacheable) page. A signed-in reader sends their bearer token; a guest the edit tokens their browser holds in ' +
+    `\`X-Edit-Token\`, comma-separated (at most ${MAX_TOKENS}).`,
   request: {
     params: SiteParam,
     query: z.object({ key: keyText(500).optional(), url: text().max(2000).optional() }),
     headers: z.object({ 'x-edit-token': z.string().max(MAX_TOKENS * 50).optional() }),
   },
   responses: {
-    200: jsonResponse(z.object({ comments: z.array(CommentJson) }).openapi('MyComments'), 'Never cached.'),
-    ...errorResponses(400, 404, 422),
+    200: jsonResponse(
+      z
+        .object({
+          comments: z.array(CommentJson),
+          votes: z.record(z.string(), z.number().int()).openapi({ description: 'Comment id to 1 or -1.' }),
+        })
+        .openapi('MyComments'),
+      'Never cached.',
+    ),
+    ...errorResponses(400, 401, 404, 422),
   },
 })
 
@@ -35,8 +45,12 @@ export function mineRoutes({ db }: Pick<Deps, 'db'>) {
     const key = threadKeyOf(site, c.req.valid('query'))
     const tokens = (c.req.valid('header')['x-edit-token'] ?? '').split(',').map((t) => t.trim()).filter(Boolean)
     if (tokens.length > MAX_TOKENS) throw new AppError('invalid_request', `Send at most ${MAX_TOKENS} edit tokens.`)
-    const rows = await readMine(db, site.id, key, tokens)
+    const userId = c.var.signedIn?.user.id
+    const [rows, votes] = await Promise.all([
+      readMine(db, site.id, key, tokens, userId),
+      userId ? readVotes(db, site.id, key, userId) : {},
+    ])
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ comments: nestComments(rows, new Map()) }, 200)
+    return c.json({ comments: nestComments(rows, new Map()), votes }, 200)
   })
 }

@@ -7,22 +7,29 @@ const PRIVATE_STATUSES = ['pending', 'hidden'] as const
 
 /**
  * The reader's own comments on a page that the public page does not show: an overlay the
- * widget lays over the cacheable public page. Guests prove authorship with their edit tokens.
+ * widget lays over the cacheable public page. Guests prove authorship with their edit tokens,
+ * signed-in readers with their session.
  */
 export async function readMine(
   db: Kysely<Database>,
   siteId: string,
   key: string,
   editTokens: readonly string[],
+  userId: string | undefined,
 ): Promise<CommentRow[]> {
-  if (editTokens.length === 0) return []
+  if (editTokens.length === 0 && !userId) return []
   return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
     .selectAll('c')
     .where('c.site_id', '=', siteId)
     .where('t.key', '=', key)
-    .where('c.edit_token_hash', 'in', editTokens.map(hashEditToken))
+    .where((eb) =>
+      eb.or([
+        ...(editTokens.length > 0 ? [eb('c.edit_token_hash', 'in', editTokens.map(hashEditToken))] : []),
+        ...(userId ? [eb('c.author_user_id', '=', userId)] : []),
+      ]),
+    )
     .where('c.status', 'in', PRIVATE_STATUSES)
     .orderBy('c.seq')
     .execute()

@@ -5,6 +5,7 @@ import { rejectInvalid } from '../http/errors.ts'
 import type { PageCache } from './page-cache.ts'
 import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
+import { voteRoutes } from './vote-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
 /** Reads and writes share one page cache, so this instance's writes show at once. */
@@ -13,4 +14,5 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', readRoute(deps, pages))
     .route('/', writeRoutes(deps, pages))
     .route('/', mineRoutes(deps))
+    .route('/', voteRoutes(deps, pages))
 }

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { actorOf } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
@@ -37,7 +38,8 @@ const editRoute = createRoute({
   method: 'patch',
   path: '/sites/{site}/comments/{id}',
   summary: 'Edit a comment',
-  description: "Its author, within the site's edit window; a guest proves authorship with `X-Edit-Token`.",
+  description:
+    "Its author, within the site's edit window: a signed-in reader by their bearer token, a guest with `X-Edit-Token`.",
   request: { params: CommentParams, headers: EditTokenHeader, body: jsonBody(EditCommentBody) },
   responses: {
     200: jsonResponse(z.object({ comment: CommentJson }).openapi('EditedComment'), 'The edited comment.'),
@@ -49,7 +51,9 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: '/sites/{site}/comments/{id}',
   summary: 'Delete a comment',
-  description: 'Its text and author are removed; with replies it stays in the thread as a tombstone.',
+  description:
+    'Its text and author are removed; with replies it stays in the thread as a tombstone. Its author may delete it ' +
+    "(a guest within the edit window), and so may the site's moderators.",
   request: { params: CommentParams, headers: EditTokenHeader },
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 403, 404) },
 })
@@ -59,22 +63,22 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
     .openapi(postRoute, async (c) => {
       const input = c.req.valid('json')
       const site = c.var.site
-      if (!input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
+      const signedIn = c.var.signedIn
+      if (signedIn && input.author)
+        throw new AppError('invalid_request', 'Signed in, you comment under your account’s name: leave out "author".')
+      if (!signedIn && !input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
-      const { comment, editToken } = await postComment(deps, {
-        site,
-        page,
-        parentId: input.parentId,
-        body: input.body,
-        author: { kind: 'guest', name: input.author.name, email: input.author.email?.toLowerCase() },
-      })
+      const author = signedIn
+        ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
+        : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
+      const { comment, editToken } = await postComment(deps, { site, page, parentId: input.parentId, body: input.body, author })
       pages.invalidate(site.id, page.key)
       return c.json({ comment: commentToJson(comment), ...(editToken ? { editToken } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {
       const { id } = c.req.valid('param')
       const site = c.var.site
-      const proof = { editToken: c.req.valid('header')['x-edit-token'] }
+      const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
       const { comment, threadKey } = await editComment(deps, site, id, c.req.valid('json').body, proof)
       pages.invalidate(site.id, threadKey)
       return c.json({ comment: commentToJson(comment) }, 200)
@@ -82,7 +86,8 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')
       const site = c.var.site
-      const { threadKey } = await deleteComment(deps, site, id, { editToken: c.req.valid('header')['x-edit-token'] })
+      const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
+      const { threadKey } = await deleteComment(deps, site, id, proof)
       pages.invalidate(site.id, threadKey)
       return c.body(null, 204)
     })

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely'
+import type { Database, SiteRole, UserRow } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { createEmailToken } from './email-tokens.ts'
+import { displayNameFromEmail, findUserByEmail, normalizeEmail } from './users.ts'
+
+/**
+ * Makes an instance admin (the first comes from the CLI): the account for the address, made
+ * verified if it is new, and a one-time link to choose its password.
+ */
+export async function createInstanceAdmin(
+  db: Kysely<Database>,
+  input: { email: string; name?: string },
+  now: Date,
+): Promise<{ user: UserRow; passwordToken: string }> {
+  const email = normalizeEmail(input.email)
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new AppError('invalid_request', `"${input.email}" is not an email address.`)
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('users')
+      .values({ email, email_verified_at: now, display_name: input.name ?? displayNameFromEmail(email), is_instance_admin: true })
+      .onConflict((oc) => oc.column('email').doUpdateSet({ is_instance_admin: true }))
+      .execute()
+    const user = (await findUserByEmail(tx, email)) as UserRow
+    const passwordToken = await createEmailToken(tx, { purpose: 'reset', email, userId: user.id }, now)
+    return { user, passwordToken }
+  })
+}
+
+/** Gives an account a role on a site (or changes it). */
+export async function setSiteRole(db: Kysely<Database>, siteId: string, email: string, role: SiteRole): Promise<UserRow> {
+  const user = await findUserByEmail(db, email)
+  if (!user) throw new AppError('not_found', `No account uses ${email}. Ask them to sign up first, or invite them.`)
+  await db
+    .insertInto('site_members')
+    .values({ site_id: siteId, user_id: user.id, role })
+    .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ role }))
+    .execute()
+  return user
+}

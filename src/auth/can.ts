@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely'
+import type { Database, SiteRole } from '../db/schema.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { AppError } from '../http/errors.ts'
+
+/** Someone acting: a guest, or an account with its roles (only on its session's site for a widget token). */
+export type Actor =
+  | { kind: 'guest' }
+  | { kind: 'user'; userId: string; isInstanceAdmin: boolean; roles: ReadonlyMap<string, SiteRole> }
+
+export type Action =
+  | 'comment.post'
+  | 'comment.edit'
+  | 'comment.delete'
+  | 'comment.vote'
+  | 'site.moderate'
+  | 'site.manage'
+  | 'instance.admin'
+
+export interface Resource {
+  siteId?: string
+  /** The account that wrote the comment acted on, if any. */
+  authorUserId?: string | null
+}
+
+const MODERATES: ReadonlySet<SiteRole> = new Set(['owner', 'moderator'])
+
+/**
+ * The one place that decides who may do what. Roles count on their own site only, so a
+ * moderator of one site has no power on another. Guests' own rules (edit tokens, the site's
+ * guest policy) are checked where guests act.
+ */
+export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
+  if (actor.kind === 'guest') return false
+  const role = resource.siteId === undefined ? undefined : actor.roles.get(resource.siteId)
+  const moderates = actor.isInstanceAdmin || (role !== undefined && MODERATES.has(role))
+  const isAuthor = resource.authorUserId != null && resource.authorUserId === actor.userId
+  switch (action) {
+    case 'comment.post':
+    case 'comment.vote':
+      return true
+    case 'comment.edit':
+      return isAuthor
+    case 'comment.delete':
+      return isAuthor || moderates
+    case 'site.moderate':
+      return moderates
+    case 'site.manage':
+      return actor.isInstanceAdmin || role === 'owner'
+    case 'instance.admin':
+      return actor.isInstanceAdmin
+  }
+}
+
+export function authorize(actor: Actor, action: Action, resource: Resource = {}): void {
+  if (!can(actor, action, resource)) throw new AppError('forbidden', 'You are not allowed to do that here.')
+}
+
+/** The actor a request's session makes, with its roles (a widget session: on its own site only). */
+export async function actorOf(db: Kysely<Database>, signedIn: SignedIn | undefined): Promise<Actor> {
+  if (!signedIn) return { kind: 'guest' }
+  let query = db.selectFrom('site_members').select(['site_id', 'role']).where('user_id', '=', signedIn.user.id)
+  if (signedIn.session.site_id) query = query.where('site_id', '=', signedIn.session.site_id)
+  const rows = await query.execute()
+  return {
+    kind: 'user',
+    userId: signedIn.user.id,
+    isInstanceAdmin: signedIn.user.is_instance_admin,
+    roles: new Map(rows.map((r) => [r.site_id, r.role])),
+  }
+}

@@ -1,0 +1,41 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { actorOf, authorize } from '../auth/can.ts'
+import { requireSignedIn } from '../auth/authenticate.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import type { PageCache } from './page-cache.ts'
+import { CommentParams } from './schemas.ts'
+import { castVote } from './vote.ts'
+
+const voteRoute = createRoute({
+  method: 'put',
+  path: '/sites/{site}/comments/{id}/vote',
+  summary: 'Vote on a comment',
+  description: 'Signed-in readers: one vote per comment, `1` up, `-1` down, `0` to take it back.',
+  request: {
+    params: CommentParams,
+    body: jsonBody(z.strictObject({ value: z.union([z.literal(1), z.literal(0), z.literal(-1)]) }).openapi('Vote')),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ score: z.number().int(), upvotes: z.number().int(), downvotes: z.number().int(), value: z.number().int() }).openapi('VoteResult'),
+      "The comment's new score and the reader's vote.",
+    ),
+    ...errorResponses(400, 401, 403, 404),
+  },
+})
+
+export function voteRoutes(deps: Pick<Deps, 'db' | 'clock'>, pages: PageCache) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(voteRoute, async (c) => {
+    const { user } = requireSignedIn(c.var.signedIn)
+    const site = c.var.site
+    const { id } = c.req.valid('param')
+    const { value } = c.req.valid('json')
+    authorize(await actorOf(deps.db, c.var.signedIn), 'comment.vote', { siteId: site.id })
+    const { threadKey, ...counts } = await castVote(deps.db, site, id, user.id, value, deps.clock.now())
+    pages.invalidate(site.id, threadKey)
+    return c.json({ ...counts, value }, 200)
+  })
+}

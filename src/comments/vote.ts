@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely'
+import type { Database, SiteRow } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+
+export type VoteValue = -1 | 0 | 1
+
+/**
+ * One vote per reader per comment, changeable; 0 takes it back. The vote and the comment's
+ * counters change in one transaction under the comment's row lock, so the score always equals
+ * the votes. Returns the new score and the thread key (to drop cached pages).
+ */
+export async function castVote(
+  db: Kysely<Database>,
+  site: SiteRow,
+  commentId: string,
+  userId: string,
+  value: VoteValue,
+  now: Date,
+): Promise<{ score: number; upvotes: number; downvotes: number; threadKey: string }> {
+  return db.transaction().execute(async (trx) => {
+    const comment = await trx
+      .selectFrom('comments')
+      .select(['id', 'thread_id', 'status'])
+      .where('site_id', '=', site.id)
+      .where('id', '=', commentId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!comment || comment.status !== 'published')
+      throw new AppError('comment_not_found', 'That comment does not exist or cannot be voted on.')
+    const previous = await trx
+      .selectFrom('votes')
+      .select('value')
+      .where('site_id', '=', site.id)
+      .where('comment_id', '=', commentId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    const before = previous?.value ?? 0
+    if (value === 0) {
+      await trx.deleteFrom('votes').where('site_id', '=', site.id).where('comment_id', '=', commentId).where('user_id', '=', userId).execute()
+    } else {
+      await trx
+        .insertInto('votes')
+        .values({ site_id: site.id, comment_id: commentId, user_id: userId, value, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['site_id', 'comment_id', 'user_id']).doUpdateSet({ value, updated_at: now }))
+        .execute()
+    }
+    const up = (value === 1 ? 1 : 0) - (before === 1 ? 1 : 0)
+    const down = (value === -1 ? 1 : 0) - (before === -1 ? 1 : 0)
+    const counted = await trx
+      .updateTable('comments')
+      .set((eb) => ({ upvotes: eb('upvotes', '+', up), downvotes: eb('downvotes', '+', down), score: eb('score', '+', up - down) }))
+      .where('site_id', '=', site.id)
+      .where('id', '=', commentId)
+      .returning(['score', 'upvotes', 'downvotes'])
+      .executeTakeFirstOrThrow()
+    const thread = await trx
+      .updateTable('threads')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('site_id', '=', site.id)
+      .where('id', '=', comment.thread_id)
+      .returning('key')
+      .executeTakeFirstOrThrow()
+    return { ...counted, threadKey: thread.key }
+  })
+}
+
+/** The reader's votes on a page's comments, for the overlay on the public page. */
+export async function readVotes(db: Kysely<Database>, siteId: string, key: string, userId: string) {
+  const rows = await db
+    .selectFrom('votes as v')
+    .innerJoin('comments as c', (j) => j.onRef('c.site_id', '=', 'v.site_id').onRef('c.id', '=', 'v.comment_id'))
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .select(['v.comment_id', 'v.value'])
+    .where('v.site_id', '=', siteId)
+    .where('v.user_id', '=', userId)
+    .where('t.key', '=', key)
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.comment_id, r.value]))
+}
