@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { meRoutes } from './auth/me-routes.ts'
+import { oauthRoutes } from './auth/oauth/routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', threadRoutes(deps))
   app.route('/api/v1', previewRoutes(deps))
   app.route('/api/v1', authRoutes(deps))
+  app.route('/api/v1', oauthRoutes(deps))
   app.route('/api/v1', meRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))

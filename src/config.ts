@@ -12,7 +12,33 @@ const EnvSchema = z.object({
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('Engawa <engawa@localhost>'),
   TRUSTED_PROXIES: z.string().default(''),
+  OAUTH_GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  OAUTH_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  OAUTH_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  OAUTH_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
 })
+
+export interface OAuthClientConfig {
+  clientId: string
+  clientSecret: string
+}
+
+export interface OAuthConfig {
+  github?: OAuthClientConfig
+  google?: OAuthClientConfig
+  /** Any OpenID Connect provider, found by discovery from its issuer URL. */
+  oidc?: OAuthClientConfig & { issuer: string; name: string }
+}
+
+function clientConfig(id: string | undefined, secret: string | undefined, name: string): OAuthClientConfig | undefined {
+  if (id === undefined && secret === undefined) return undefined
+  if (!id || !secret) throw new Error(`Invalid configuration: set both the client id and secret of ${name}, or neither`)
+  return { clientId: id, clientSecret: secret }
+}
 
 export interface Config {
   port: number
@@ -30,6 +56,7 @@ export interface Config {
   mailFrom: string
   /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
   trustedProxies: ReadonlySet<string>
+  oauth: OAuthConfig
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -53,5 +80,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),
+    oauth: oauthConfig(e),
+  }
+}
+
+function oauthConfig(e: z.infer<typeof EnvSchema>): OAuthConfig {
+  const oidc = clientConfig(e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, 'OIDC')
+  if (oidc && !e.OIDC_ISSUER) throw new Error('Invalid configuration: OIDC_ISSUER is needed with OIDC_CLIENT_ID')
+  return {
+    github: clientConfig(e.OAUTH_GITHUB_CLIENT_ID, e.OAUTH_GITHUB_CLIENT_SECRET, 'GitHub'),
+    google: clientConfig(e.OAUTH_GOOGLE_CLIENT_ID, e.OAUTH_GOOGLE_CLIENT_SECRET, 'Google'),
+    oidc: oidc && e.OIDC_ISSUER ? { ...oidc, issuer: e.OIDC_ISSUER.replace(/\/$/, ''), name: e.OIDC_NAME } : undefined,
   }
 }

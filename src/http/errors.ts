@@ -11,6 +11,7 @@ const STATUS = {
   invalid_credentials: 401,
   invalid_link: 400,
   password_required: 400,
+  invalid_state: 400,
   weak_password: 422,
   email_not_verified: 403,
   cross_site_request: 403,
@@ -34,6 +35,7 @@ const STATUS = {
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,
+  provider_unavailable: 502,
 } as const satisfies Record<string, ContentfulStatusCode>
 
 export type ErrorCode = keyof typeof STATUS
