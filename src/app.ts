@@ -3,6 +3,7 @@ import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { meRoutes } from './auth/me-routes.ts'
 import { oauthRoutes } from './auth/oauth/routes.ts'
+import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
@@ -47,6 +48,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', previewRoutes(deps))
   app.route('/api/v1', authRoutes(deps))
   app.route('/api/v1', oauthRoutes(deps))
+  app.route('/', authPages(deps))
   app.route('/api/v1', meRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))

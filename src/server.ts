@@ -1,6 +1,6 @@
-import { nodePasswordHasher } from './auth/argon2-node.ts'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { nodePasswordHasher } from './auth/argon2-node.ts'
 import { parseConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { DataDirLockedError } from './db/data-dir-lock.ts'
@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { systemClock } from './deps.ts'
 import { createLog } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
+import { withPublicFiles } from './public-files.ts'
 
 // Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
 const started = performance.now()
@@ -23,7 +24,7 @@ const applied = await migrateToLatest(database.db)
 if (applied.length > 0) log.info('migrated', { applied })
 
 const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer(), passwords: nodePasswordHasher })
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = serve({ fetch: withPublicFiles(app).fetch, port: config.port, hostname: config.host }, (info) => {
   log.info('listening', {
     url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
     publicUrl: config.publicUrl,

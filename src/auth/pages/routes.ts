@@ -1,0 +1,130 @@
+import { Hono } from 'hono'
+import { html } from 'hono/html'
+import type { Deps } from '../../deps.ts'
+import type { SiteRow } from '../../db/schema.ts'
+import type { AppEnv } from '../../http/app-env.ts'
+import { isAllowedOrigin } from '../../sites/origins.ts'
+import { configuredProviders } from '../oauth/providers.ts'
+import { readSessionCookie } from '../session-cookie.ts'
+import { validateSessionToken } from '../sessions.ts'
+import { findUser } from '../users.ts'
+import { page } from './layout.ts'
+
+/**
+ * GET /auth/popup?site=&origin=  the sign-in window the widget opens (first-party, so its
+ *                                 cookie works where the widget's would be blocked);
+ * GET /auth/confirm#verify=… | #reset=…  where emailed links land.
+ * The behaviour is in public/static/auth.js; these render the views it switches between.
+ */
+export function authPages(deps: Deps) {
+  const providers = [...configuredProviders(deps.config.oauth).values()]
+
+  return new Hono<AppEnv>()
+    .get('/auth/popup', async (c) => {
+      const siteId = c.req.query('site') ?? ''
+      const origin = c.req.query('origin') ?? ''
+      const site = siteId
+        ? await deps.db.selectFrom('sites').selectAll().where('id', '=', siteId).executeTakeFirst()
+        : undefined
+      const canPost = site !== undefined && isAllowedOrigin(site.allowed_origins, origin)
+      if (siteId && !canPost) return page(c, 'Engawa', refusal())
+      const token = readSessionCookie(c, deps.config)
+      const session = token ? await validateSessionToken(deps.db, token, deps.clock.now()) : undefined
+      const user = session && session.site_id === null ? await findUser(deps.db, session.user_id) : undefined
+      const returnTo = `/auth/popup?${new URLSearchParams(site ? { site: site.id, origin } : {})}`
+      return page(c, site ? `Sign in to comment on ${site.name}` : 'Sign in to Engawa', popup(site, origin, user?.display_name, returnTo))
+    })
+    .get('/auth/confirm', (c) => page(c, 'Engawa', confirm()))
+
+  function popup(site: SiteRow | undefined, origin: string, signedInAs: string | undefined, returnTo: string) {
+    const oauth = providers.map(
+      (p) => html`<a class="provider" href="/api/v1/auth/oauth/${p.id}?returnTo=${encodeURIComponent(returnTo)}">Continue with ${p.label}</a>`,
+    )
+    return html`<main id="engawa-auth" data-page="popup" data-site="${site?.id ?? ''}" data-origin="${origin}">
+  <h1>${site ? html`Sign in to comment on <span class="site">${site.name}</span>` : 'Sign in to Engawa'}</h1>
+  <p class="error" role="alert" id="error" hidden></p>
+
+  <section data-view="continue" ${signedInAs ? '' : 'hidden'}>
+    <p>You are signed in as <strong>${signedInAs ?? ''}</strong>.</p>
+    <button type="button" id="continue">Continue as ${signedInAs ?? ''}</button>
+    <button type="button" class="secondary" id="switch">Use another account</button>
+  </section>
+
+  <section data-view="login" ${signedInAs ? 'hidden' : ''}>
+    ${oauth.length > 0 ? html`<div class="providers">${oauth}</div><p class="or">or with your email</p>` : ''}
+    <form id="login-form" novalidate>
+      <label>Email <input name="email" type="email" autocomplete="email" required /></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+      <button type="submit">Sign in</button>
+    </form>
+    <p class="links"><a href="#signup" data-show="signup">Create an account</a> · <a href="#reset" data-show="reset">Forgot your password?</a></p>
+  </section>
+
+  <section data-view="signup" hidden>
+    <form id="signup-form" novalidate>
+      <label>Name shown with your comments <input name="displayName" autocomplete="nickname" maxlength="50" required /></label>
+      <label>Email <input name="email" type="email" autocomplete="email" required /></label>
+      <label>Password (at least 8 characters) <input name="password" type="password" autocomplete="new-password" minlength="8" required /></label>
+      <button type="submit">Create account</button>
+    </form>
+    <p class="links"><a href="#login" data-show="login">I already have an account</a></p>
+  </section>
+
+  <section data-view="reset" hidden>
+    <form id="reset-form" novalidate>
+      <label>Email <input name="email" type="email" autocomplete="email" required /></label>
+      <button type="submit">Send me a link</button>
+    </form>
+    <p class="links"><a href="#login" data-show="login">Back to sign-in</a></p>
+  </section>
+
+  <section data-view="check-mail" hidden>
+    <p role="status">Check your mail: we have sent you a link. Open it in this browser; this window signs you in by itself.</p>
+    <button type="button" class="secondary" id="confirmed">I have opened the link</button>
+  </section>
+
+  <section data-view="done" hidden>
+    <p role="status">You are signed in. You can close this window.</p>
+  </section>
+</main>`
+  }
+
+  function refusal() {
+    return html`<main id="engawa-auth" data-page="refused">
+  <h1>Sign-in is not available here</h1>
+  <p role="alert">This page is not one of the site's own, so Engawa will not sign you in for it.</p>
+</main>`
+  }
+
+  function confirm() {
+    return html`<main id="engawa-auth" data-page="confirm">
+  <h1>Engawa</h1>
+  <p class="error" role="alert" id="error" hidden></p>
+
+  <section data-view="verify" hidden>
+    <form id="verify-form" novalidate>
+      <p>Confirm your address to finish signing in.</p>
+      <label id="verify-password" hidden>The password you chose when you signed up
+        <input name="password" type="password" autocomplete="current-password" />
+      </label>
+      <button type="submit">Confirm and sign in</button>
+    </form>
+  </section>
+
+  <section data-view="new-password" hidden>
+    <form id="new-password-form" novalidate>
+      <label>New password (at least 8 characters) <input name="password" type="password" autocomplete="new-password" minlength="8" required /></label>
+      <button type="submit">Save and sign in</button>
+    </form>
+  </section>
+
+  <section data-view="done" hidden>
+    <p role="status">You are signed in. Go back to the page where you were commenting; you can close this tab.</p>
+  </section>
+
+  <section data-view="missing" hidden>
+    <p>This link is incomplete. Open it again from the mail, or ask for a new one.</p>
+  </section>
+</main>`
+  }
+}

@@ -1,0 +1,142 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSite } from '../../src/sites/sites.ts'
+import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
+import { browserAvailability, launchBrowser, serveHostPage, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { serveEngawa } from '../helpers/engawa-server.ts'
+
+// The embedding page's side of sign-in, as the widget does it: open Engawa's popup, take the
+// token it posts (from Engawa's origin only, for this site only), keep it in the page's
+// storage, send it as a bearer token. No cookie of Engawa's is ever needed here.
+const HOST_SCRIPT = `
+const params = new URLSearchParams(location.search)
+const ENGAWA = params.get('engawa'), SITE = params.get('site')
+const status = document.getElementById('status')
+const token = () => localStorage.getItem('engawa-token')
+const api = (path, init = {}) => fetch(ENGAWA + path, { ...init, headers: { ...init.headers, authorization: 'Bearer ' + token(), 'content-type': 'application/json' } })
+async function render() {
+  if (!token()) { status.textContent = 'signed out'; return }
+  const res = await api('/api/v1/me')
+  if (!res.ok) { localStorage.removeItem('engawa-token'); status.textContent = 'signed out'; return }
+  status.textContent = 'signed in as ' + (await res.json()).user.displayName
+}
+window.addEventListener('message', (event) => {
+  if (event.origin !== ENGAWA || event.data?.type !== 'engawa:session' || event.data.site !== SITE) return
+  localStorage.setItem('engawa-token', event.data.token)
+  render()
+})
+document.getElementById('signin').addEventListener('click', () => {
+  window.open(ENGAWA + '/auth/popup?site=' + SITE + '&origin=' + encodeURIComponent(location.origin), 'engawa-signin', 'popup,width=480,height=640')
+})
+document.getElementById('comment').addEventListener('click', async () => {
+  const res = await api('/api/v1/sites/' + SITE + '/comments', { method: 'POST', body: JSON.stringify({ thread: { url: location.origin + '/article' }, body: 'Posted from the article page' }) })
+  document.getElementById('posted').textContent = res.status + ' ' + ((await res.json()).comment?.author?.name ?? '')
+})
+document.getElementById('signout').addEventListener('click', async () => {
+  await api('/api/v1/auth/logout', { method: 'POST', body: '{}' })
+  localStorage.removeItem('engawa-token')
+  render()
+})
+render()
+`
+const HOST_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>An article</title></head><body>
+<h1>An article</h1><p id="status">…</p><p id="posted"></p>
+<button id="signin">Sign in</button><button id="comment">Comment</button><button id="signout">Sign out</button>
+<script src="/host.js"></script></body></html>`
+
+let browser: BrowserHandle | undefined
+let host: LoopbackServer
+beforeAll(async () => {
+  browser = await launchBrowser()
+  host = await serveHostPage({ '/index.html': HOST_PAGE, '/host.js': HOST_SCRIPT })
+})
+afterAll(async () => {
+  await browser?.close()
+  await host?.close()
+})
+
+async function setUp(database: TestDatabase) {
+  const engawa = await serveEngawa(database)
+  const site = await createSite(database.db, { name: 'The Article Site', origins: [host.origin] })
+  const page = (await browser?.newPage()) as Page
+  await page.goto(`${host.origin}/?engawa=${encodeURIComponent(engawa.origin)}&site=${site.id}`)
+  await expect.poll(() => page.textContent('#status')).toBe('signed out')
+  return { engawa, site, page }
+}
+
+async function lastMailLink(database: TestDatabase, to: string): Promise<string> {
+  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', to).orderBy('created_at', 'desc').executeTakeFirstOrThrow()
+  return /(http\S+\/auth\/confirm#\S+)/.exec(mail.body_text ?? '')?.[1] ?? ''
+}
+
+forEachBackend((database) => {
+  describe.skipIf(!browserAvailability().available)('signing in from an embedding page, third-party cookies blocked', () => {
+    it('signs up in the popup, confirms by the emailed link in another tab, comments, reloads, signs out', async () => {
+      const { engawa, page } = await setUp(database())
+      const email = `popup-${Date.now()}@mail.example`
+      const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#signin')])
+      await popup.click('text=Create an account')
+      await popup.fill('input[name=displayName]', 'Hana Popup')
+      await popup.fill('[data-view=signup] input[name=email]', email)
+      await popup.fill('[data-view=signup] input[name=password]', 'correct horse battery staple')
+      await popup.click('text=Create account')
+      await popup.waitForSelector('text=Check your mail')
+
+      // The link opens in another tab of the same browser, as a mail client would open it.
+      const link = await lastMailLink(database(), email)
+      expect(link.startsWith(`${engawa.origin}/auth/confirm#verify=`)).toBe(true)
+      const tab = await popup.context().newPage()
+      await tab.goto(link)
+      expect(tab.url()).toBe(`${engawa.origin}/auth/confirm`)
+      await tab.click('text=Confirm and sign in')
+      await tab.fill('#verify-password input', 'correct horse battery staple')
+      await tab.click('text=Confirm and sign in')
+      await tab.waitForSelector('text=You are signed in')
+
+      await expect.poll(() => page.textContent('#status')).toBe('signed in as Hana Popup')
+      await page.click('#comment')
+      await expect.poll(() => page.textContent('#posted')).toBe('201 Hana Popup')
+      await page.reload()
+      await expect.poll(() => page.textContent('#status')).toBe('signed in as Hana Popup')
+      const token = await page.evaluate(() => localStorage.getItem('engawa-token'))
+      await page.click('#signout')
+      await expect.poll(() => page.textContent('#status')).toBe('signed out')
+      const after = await fetch(`${engawa.origin}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })
+      expect(after.status).toBe(401)
+      await engawa.close()
+    })
+
+    it('signs in with a password in the popup, and the token works for that site only', async () => {
+      const { engawa, page, site } = await setUp(database())
+      const email = `password-${Date.now()}@mail.example`
+      await signUpThroughApi(engawa.origin, database(), email)
+      const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#signin')])
+      await popup.fill('[data-view=login] input[name=email]', email)
+      await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
+      await Promise.all([popup.waitForEvent('close'), popup.click('button:text("Sign in")')])
+      await expect.poll(() => page.textContent('#status')).toBe('signed in as Ken')
+      const token = await page.evaluate(() => localStorage.getItem('engawa-token'))
+      const other = await createSite(database().db, { name: 'Another', origins: ['https://another.example'] })
+      const elsewhere = await fetch(`${engawa.origin}/api/v1/sites/${other.id}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ thread: { url: 'https://another.example/a' }, body: 'hi' }),
+      })
+      expect(elsewhere.status).toBe(401)
+      expect(site.id).not.toBe(other.id)
+      // The popup's cookie is first-party to Engawa and never travels with the article's requests.
+      const cookies = await page.context().cookies(engawa.origin)
+      expect(cookies.map((c) => [c.name, c.sameSite, c.httpOnly])).toEqual([['engawa_session', 'Lax', true]])
+      await engawa.close()
+    })
+  })
+})
+
+async function signUpThroughApi(origin: string, database: TestDatabase, email: string) {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  expect((await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Ken' })).status).toBe(202)
+  const link = await lastMailLink(database, email)
+  const token = new URLSearchParams(new URL(link).hash.slice(1)).get('verify')
+  expect((await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })).status).toBe(200)
+}

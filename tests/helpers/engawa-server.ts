@@ -1,0 +1,35 @@
+import { createAdaptorServer } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { createApp } from '../../src/app.ts'
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
+import { parseConfig } from '../../src/config.ts'
+import { systemClock } from '../../src/deps.ts'
+import { createLog } from '../../src/log.ts'
+import { createMarkdownRenderer } from '../../src/markdown/render.ts'
+import { withPublicFiles } from '../../src/public-files.ts'
+import { ENGAWA_ADDRESS, listenOnLoopback, type LoopbackServer } from './browser.ts'
+import type { TestDatabase } from './backends.ts'
+
+/**
+ * Engawa as a browser meets it, in this process on the file's database: the app and public/
+ * on 127.0.0.1 and a free port, with PUBLIC_URL set to that origin (its own origin, as in
+ * production: cookies and the CSRF check depend on it).
+ */
+export async function serveEngawa(database: TestDatabase): Promise<LoopbackServer & { logs: string[] }> {
+  let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
+  const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
+  const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
+  const logs: string[] = []
+  const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), publicUrl: listening.origin }
+  const app = createApp({
+    db: database.db,
+    clock: systemClock,
+    config,
+    log: createLog('info', (line) => logs.push(line)),
+    markdown: createMarkdownRenderer(),
+    passwords: nodePasswordHasher,
+  })
+  const root = withPublicFiles(app)
+  handler = (request, env) => root.fetch(request, env)
+  return { ...listening, logs }
+}
