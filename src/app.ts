@@ -49,7 +49,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', authRoutes(deps))
   app.route('/api/v1', oauthRoutes(deps))
   app.route('/', authPages(deps))
-  app.route('/api/v1', meRoutes(deps))
+  app.route('/api/v1', meRoutes(deps, pages))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

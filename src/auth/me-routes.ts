@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { PageCache } from '../comments/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonResponse } from '../http/openapi.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { text } from '../http/text.ts'
 import { requireSignedIn } from './authenticate.ts'
 import { UserJson } from './schemas.ts'
 import { userToJson } from './user-json.ts'
+import { deleteAccount, exportAccount } from './your-data.ts'
 
 const MeJson = z
   .object({
@@ -27,8 +30,52 @@ const meRoute = createRoute({
   responses: { 200: jsonResponse(MeJson, 'The account.'), ...errorResponses(401, 403) },
 })
 
-export function meRoutes(deps: Pick<Deps, 'db'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(meRoute, async (c) => {
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/me/export',
+  tags: ['Accounts'],
+  summary: 'Everything Engawa holds about the account',
+  description: 'Account, sign-in providers, sessions, site roles, comments (as Markdown) and votes, as one JSON file.',
+  responses: { 200: jsonResponse(z.object({ format: z.string() }).passthrough().openapi('AccountExport'), 'The export.'), ...errorResponses(401, 403) },
+})
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/me',
+  tags: ['Accounts'],
+  summary: 'Delete the account',
+  description:
+    'Its comments stay, shown as from a deleted user (`keep`), or are deleted (`remove`; where others replied, a tombstone ' +
+    'keeps the replies in place). An account with a password must give it.',
+  request: {
+    body: jsonBody(
+      z
+        .strictObject({ comments: z.enum(['keep', 'remove']), password: text().max(4096).optional() })
+        .openapi('AccountDeletion'),
+    ),
+  },
+  responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 401, 403, 415) },
+})
+
+export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, pages: PageCache) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(exportRoute, async (c) => {
+      const { user, session } = requireSignedIn(c.var.signedIn)
+      const data = await exportAccount(deps.db, user, session.id, deps.clock.now())
+      c.header('Content-Disposition', 'attachment; filename="engawa-account.json"')
+      c.header('Cache-Control', 'private, no-store')
+      return c.json(data, 200)
+    })
+    .openapi(deleteRoute, async (c) => {
+      const { user } = requireSignedIn(c.var.signedIn)
+      const input = c.req.valid('json')
+      if (user.password_hash !== null && !(await deps.passwords.verify(user.password_hash, input.password ?? '')))
+        throw new AppError('invalid_credentials', 'Enter your password to delete your account.')
+      const { threads } = await deleteAccount(deps, user, input.comments)
+      for (const t of threads) pages.invalidate(t.siteId, t.key)
+      return c.body(null, 204)
+    })
+    .openapi(meRoute, async (c) => {
     const { user, session, via } = requireSignedIn(c.var.signedIn)
     let members = deps.db
       .selectFrom('site_members')

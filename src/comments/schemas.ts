@@ -59,7 +59,13 @@ const CommentFields = {
   id: z.uuid(),
   parentId: z.uuid().nullable(),
   depth: z.number().int(),
-  author: z.object({ name: z.string() }).nullable().openapi({ description: 'null on a tombstone.' }),
+  author: z
+    .object({
+      name: z.string(),
+      deleted: z.boolean().optional().openapi({ description: 'true when the author deleted their account (name is then empty).' }),
+    })
+    .nullable()
+    .openapi({ description: 'null on a tombstone.' }),
   html: z.string().openapi({ description: 'Sanitised HTML; empty on a tombstone.' }),
   createdAt: z.iso.datetime(),
   editedAt: z.iso.datetime().nullable(),

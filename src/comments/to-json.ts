@@ -23,7 +23,8 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     id: row.id,
     parentId: row.parent_id,
     depth: row.depth,
-    author: isTombstone ? null : { name: row.author_name },
+    // Guests always give a name; an empty one is left by an account that was deleted.
+    author: isTombstone ? null : row.author_name === '' ? { name: '', deleted: true } : { name: row.author_name },
     html: isTombstone ? '' : row.body_html,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { bearer, fromEngawa, PASSWORD, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { postGuest, readThread } from '../helpers/comments.ts'
+import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+
+async function reader(t: TestApp, name: string) {
+  const account = await signUpAndVerify(t, undefined, name)
+  return { ...account, token: await widgetToken(t, account.cookie) }
+}
+
+async function postAs(t: TestApp, token: string, body: string, parentId?: string) {
+  const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body, parentId }, { headers: bearer(token) })
+  expect(res.status).toBe(201)
+  return (await res.json()).comment.id as string
+}
+
+const vote = (t: TestApp, token: string, id: string, value: number) =>
+  t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${id}/vote`, { value }, { headers: bearer(token) })
+
+forEachBackend((database) => {
+  describe('your data', () => {
+    it('exports everything held about the account, and nothing of anyone else', async () => {
+      const t = await startApp(database())
+      const hana = await reader(t, 'Hana')
+      const ken = await reader(t, 'Ken')
+      const mine = await postAs(t, hana.token, 'My **own** words')
+      const theirs = await postAs(t, ken.token, 'Not hers')
+      await vote(t, hana.token, theirs, 1)
+      const res = await fromEngawa(t, 'GET', '/api/v1/me/export', undefined, hana.cookie)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-disposition')).toContain('attachment')
+      const data = await res.json()
+      expect(data.format).toBe('engawa-account-export/1')
+      expect(data.account).toMatchObject({ email: hana.email, displayName: 'Hana', hasPassword: true })
+      expect(data.comments).toEqual([expect.objectContaining({ id: mine, markdown: 'My **own** words', page: expect.objectContaining({ url: ARTICLE_URL }) })])
+      expect(data.votes).toEqual([expect.objectContaining({ commentId: theirs, value: 1 })])
+      expect(data.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
+      expect(JSON.stringify(data)).not.toContain('argon2')
+      expect(JSON.stringify(data)).not.toContain('Not hers')
+    })
+
+    it('deletes the account and keeps its comments as from a deleted user, replies in place, votes off the score', async () => {
+      const t = await startApp(database())
+      const hana = await reader(t, 'Hana')
+      const ken = await reader(t, 'Ken')
+      const mine = await postAs(t, hana.token, 'Mine')
+      const reply = await postAs(t, ken.token, 'A reply to Hana', mine)
+      await vote(t, hana.token, reply, 1)
+      const refused = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: 'wrong password' }, hana.cookie)
+      expect(refused.status).toBe(401)
+      const gone = await t.request('DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, { headers: bearer(hana.token) })
+      expect(gone.status).toBe(204)
+      const page = await readThread(t)
+      expect(page.comments[0].author).toEqual({ name: '', deleted: true })
+      expect(page.comments[0].html).toContain('Mine')
+      expect(page.comments[0].replies[0]).toMatchObject({ id: reply, score: 0 })
+      expect((await fromEngawa(t, 'GET', '/api/v1/me', undefined, hana.cookie)).status).toBe(401)
+      expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email: hana.email, password: PASSWORD })).status).toBe(401)
+      const left = await t.db.selectFrom('comments').select('author_user_id').where('id', '=', mine).executeTakeFirstOrThrow()
+      expect(left.author_user_id).toBeNull()
+    })
+
+    it('deletes the account with its comments: a tombstone where others replied, nothing where they did not', async () => {
+      const t = await startApp(database())
+      const hana = await reader(t, 'Hana')
+      const ken = await reader(t, 'Ken')
+      const answered = await postAs(t, hana.token, 'Answered')
+      await postAs(t, hana.token, 'Alone')
+      await postAs(t, ken.token, 'Ken replies', answered)
+      await postGuest(t, 'A guest too')
+      expect((await readThread(t)).thread.total).toBe(4)
+      const gone = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'remove', password: PASSWORD }, hana.cookie)
+      expect(gone.status).toBe(204)
+      const page = await readThread(t)
+      expect(page.thread.total).toBe(2)
+      expect(page.comments).toHaveLength(2)
+      expect(page.comments[0]).toMatchObject({ id: answered, status: 'deleted', author: null, html: '' })
+      expect(page.comments[0].replies[0].html).toContain('Ken replies')
+    })
+  })
+})
