@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { adminRoutes } from './auth/admin-routes.ts'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { meRoutes } from './auth/me-routes.ts'
@@ -38,7 +39,8 @@ export function createApp(deps: Deps) {
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout']) app.use(path, sessionCors(deps.config))
   app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/admin/*'])
+    app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
   // The preview writes nothing and reveals nothing: any page may ask.
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
@@ -50,6 +52,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', oauthRoutes(deps))
   app.route('/', authPages(deps))
   app.route('/api/v1', meRoutes(deps, pages))
+  app.route('/api/v1', adminRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

@@ -119,6 +119,7 @@
     }
     const verify = hash.get('verify')
     const reset = hash.get('reset')
+    const invite = hash.get('invite')
     if (verify) {
       show('verify')
       onSubmit('verify-form', async (f) => {
@@ -137,6 +138,17 @@
       onSubmit('new-password-form', async (f) => {
         await api('/auth/reset/confirm', { token: reset, password: f.password })
         signedIn()
+      })
+    } else if (invite) {
+      show('invite')
+      onSubmit('invite-form', async () => {
+        try {
+          await api('/auth/invitations/accept', { token: invite })
+          show('accepted')
+        } catch (error) {
+          if (error.code === 'unauthorized') document.getElementById('invite-signin').hidden = false
+          throw error
+        }
       })
     } else show('missing')
   }

@@ -26,6 +26,7 @@ const STATUS = {
   comment_not_found: 404,
   parent_not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   url_not_allowed: 422,

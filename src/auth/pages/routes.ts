@@ -122,6 +122,18 @@ export function authPages(deps: Deps) {
     <p role="status">You are signed in. Go back to the page where you were commenting; you can close this tab.</p>
   </section>
 
+  <section data-view="invite" hidden>
+    <form id="invite-form" novalidate>
+      <p>You have been invited to help run the comments of a site.</p>
+      <button type="submit">Accept the invitation</button>
+    </form>
+    <p class="links" id="invite-signin" hidden><a href="/auth/popup" target="_blank" rel="noopener">Sign in</a> with the invited address first, then accept here.</p>
+  </section>
+
+  <section data-view="accepted" hidden>
+    <p role="status">Done: you can now moderate this site's comments.</p>
+  </section>
+
   <section data-view="missing" hidden>
     <p>This link is incomplete. Open it again from the mail, or ask for a new one.</p>
   </section>
