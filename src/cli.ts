@@ -5,7 +5,12 @@ import { createDatabase } from './db/database.ts'
 import { DataDirLockedError } from './db/data-dir-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { SiteRow } from './db/schema.ts'
+import { systemClock } from './deps.ts'
 import { AppError } from './http/errors.ts'
+import { runMaintenance } from './jobs/maintenance.ts'
+import { createLog } from './log.ts'
+import { createMailWorker } from './mail/mail-worker.ts'
+import { createSender } from './mail/senders.ts'
 import { GUEST_POLICIES } from './sites/settings.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 
@@ -17,6 +22,7 @@ const USAGE = `Usage: npm run engawa -- <command>
   site show ID
   site member ID --email EMAIL --role owner|moderator
   admin create --email EMAIL [--name NAME]
+  jobs run          send due mail and clear what has expired, once (for Workers deployments: run it from cron)
   migrate
 
 Uses DATABASE_URL when set, else the embedded database in DATA_DIR (default ./data),
@@ -89,6 +95,17 @@ async function run(argv: string[]): Promise<string> {
       const site = await getSite(db, arg)
       const user = await setSiteRole(db, site.id, values.email ?? '', role)
       return `${user.email} is now ${role} of ${site.name} (${site.id}).`
+    }
+    if (group === 'jobs' && command === 'run') {
+      const log = createLog(config.logLevel)
+      const sender = createSender(config, log)
+      try {
+        const mail = await createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce()
+        const cleared = await runMaintenance(db, new Date())
+        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
+      } finally {
+        sender.close()
+      }
     }
     if (group === 'admin' && command === 'create') {
       const { user, passwordToken } = await createInstanceAdmin(db, { email: values.email ?? '', name: values.name }, new Date())

@@ -6,7 +6,10 @@ import { createDatabase } from './db/database.ts'
 import { DataDirLockedError } from './db/data-dir-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { systemClock } from './deps.ts'
+import { startMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
+import { createMailWorker } from './mail/mail-worker.ts'
+import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 import { withPublicFiles } from './public-files.ts'
 
@@ -24,6 +27,12 @@ const applied = await migrateToLatest(database.db)
 if (applied.length > 0) log.info('migrated', { applied })
 
 const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer(), passwords: nodePasswordHasher })
+// Background work, in every instance: rows claimed so that instances never do a job twice.
+const sender = createSender(config, log)
+const mail = createMailWorker({ db: database.db, clock: systemClock, log, sender })
+mail.start(5_000)
+const maintenance = startMaintenance(database.db, systemClock, log, 10 * 60_000)
+
 const server = serve({ fetch: withPublicFiles(app).fetch, port: config.port, hostname: config.host }, (info) => {
   log.info('listening', {
     url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
@@ -46,6 +55,8 @@ async function stop(signal: string) {
   }, 10_000)
   await closed
   clearTimeout(forced)
+  await Promise.all([mail.stop(), maintenance.stop()])
+  sender.close()
   await database.close()
   log.info('stopped')
   process.exit(0)

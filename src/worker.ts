@@ -1,11 +1,12 @@
-import { wasmPasswordHasher } from './auth/argon2-wasm.ts'
 import type { ExecutionContext } from 'hono'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { createApp } from './app.ts'
+import { wasmPasswordHasher } from './auth/argon2-wasm.ts'
 import { parseConfig } from './config.ts'
 import type { Database } from './db/schema.ts'
 import { systemClock } from './deps.ts'
+import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 
@@ -25,17 +26,34 @@ function stringVars(env: Env): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'))
 }
 
+function openDatabase(env: Env, databaseUrl: string | undefined): Kysely<Database> | undefined {
+  const connectionString = env.HYPERDRIVE?.connectionString ?? databaseUrl
+  if (!connectionString) return undefined
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 1 }) }) })
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const config = parseConfig(stringVars(env))
-    const connectionString = env.HYPERDRIVE?.connectionString ?? config.databaseUrl
-    if (!connectionString) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
-    const pool = new pg.Pool({ connectionString, max: 1 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const db = openDatabase(env, config.databaseUrl)
+    if (!db) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
     const app = createApp({ db, clock: systemClock, config, log: createLog(config.logLevel), markdown, passwords: wasmPasswordHasher })
     try {
       return await app.fetch(request, env, ctx)
+    } finally {
+      ctx.waitUntil(db.destroy())
+    }
+  },
+
+  /** The Cron Trigger in wrangler.toml: clear what has expired. (Mail goes out from a Node instance or `engawa jobs run`.) */
+  async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const config = parseConfig(stringVars(env))
+    const db = openDatabase(env, config.databaseUrl)
+    if (!db) return
+    const log = createLog(config.logLevel)
+    try {
+      log.info('maintenance', await runMaintenance(db, systemClock.now()))
     } finally {
       ctx.waitUntil(db.destroy())
     }

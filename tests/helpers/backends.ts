@@ -56,7 +56,7 @@ async function createPostgresCopy(adminUrl: string, template: string) {
  * Runs the suite once on embedded PGlite and once on the Postgres server. Without a server,
  * the Postgres half fails under CI=true and is skipped, with the reason, elsewhere.
  */
-export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
+export function forEachBackend(suite: (backend: () => TestDatabase, name: BackendName) => void) {
   for (const name of ['pglite', 'postgres'] as const) {
     describe(`[${name}]`, () => {
       const postgres = inject('postgres')
@@ -113,7 +113,7 @@ export function forEachBackend(suite: (backend: () => TestDatabase) => void) {
       suite(() => {
         if (!current) throw new Error('The test database is not ready')
         return current
-      })
+      }, name)
     })
   }
 }

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely'
+import { deleteExpiredEmailTokens } from '../auth/email-tokens.ts'
+import { deleteExpiredAttempts } from '../auth/oauth/attempts.ts'
+import { deleteExpiredSessions } from '../auth/sessions.ts'
+import type { Database } from '../db/schema.ts'
+import type { Clock } from '../deps.ts'
+import { deleteExpiredLimits } from '../http/rate-limit.ts'
+import type { Log } from '../log.ts'
+
+/** Clears what has expired: sessions, emailed-link tokens, sign-in attempts, rate-limit windows. */
+export async function runMaintenance(db: Kysely<Database>, now: Date) {
+  return {
+    sessions: await deleteExpiredSessions(db, now),
+    emailTokens: await deleteExpiredEmailTokens(db, now),
+    oauthAttempts: await deleteExpiredAttempts(db, now),
+    rateLimits: await deleteExpiredLimits(db, now),
+  }
+}
+
+/** Runs maintenance now and then every `intervalMs`, off the request path; never throws. */
+export function startMaintenance(db: Kysely<Database>, clock: Clock, log: Log, intervalMs: number) {
+  let running: Promise<void> = Promise.resolve()
+  const round = () => {
+    running = runMaintenance(db, clock.now())
+      .then((cleared) => log.debug('maintenance', cleared))
+      .catch((error: unknown) => log.error('maintenance failed', { error: String(error) }))
+  }
+  round()
+  const timer = setInterval(round, intervalMs)
+  timer.unref?.()
+  return {
+    stop: async () => {
+      clearInterval(timer)
+      await running
+    },
+  }
+}

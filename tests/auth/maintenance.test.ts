@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { runMaintenance } from '../../src/jobs/maintenance.ts'
+import { fromEngawa, PASSWORD, signUpAndVerify, uniqueEmail } from '../helpers/accounts.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { startApp } from '../helpers/harness.ts'
+
+const DAY = 24 * 60 * 60 * 1000
+
+forEachBackend((database) => {
+  describe('maintenance', () => {
+    it('clears expired sessions, link tokens and rate-limit windows, and keeps live ones', async () => {
+      const t = await startApp(database())
+      const { cookie, user } = await signUpAndVerify(t)
+      await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: uniqueEmail() })
+      const first = await runMaintenance(t.db, t.clock.now())
+      expect(first).toEqual({ sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0 })
+      t.clock.advance(2 * DAY)
+      expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email: 'x@y.example', password: PASSWORD })).status).toBe(401)
+      const later = await runMaintenance(t.db, t.clock.now())
+      expect(later.emailTokens).toBeGreaterThanOrEqual(2)
+      expect(later.rateLimits).toBeGreaterThanOrEqual(2)
+      expect((await fromEngawa(t, 'GET', '/api/v1/me', undefined, cookie)).status).toBe(200)
+      t.clock.advance(31 * DAY)
+      expect((await runMaintenance(t.db, t.clock.now())).sessions).toBeGreaterThanOrEqual(1)
+      expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([])
+      expect(await t.db.selectFrom('rate_limits').select('key').where('expires_at', '<=', t.clock.now()).execute()).toEqual([])
+    })
+  })
+})

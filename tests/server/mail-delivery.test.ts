@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../helpers/processes.ts'
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'engawa-mail-'))
+const PUBLIC_URL = 'http://127.0.0.1:9'
+let server: RunningServer | undefined
+let sink: SmtpSink | undefined
+afterAll(async () => {
+  await server?.stop('SIGKILL')
+  await sink?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('mail from a running server', () => {
+  it('sends the sign-up link through SMTP from the outbox, and the link makes the account', async () => {
+    sink = await startSmtpSink()
+    server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', PUBLIC_URL, SMTP_URL: sink.url, MAIL_FROM: 'Engawa <noreply@comments.example>' })
+    const post = (path: string, body: unknown) =>
+      fetch(`${server?.url}${path}`, { method: 'POST', headers: { origin: PUBLIC_URL, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const email = 'sink-reader@mail.example'
+    expect((await post('/api/v1/auth/signup', { email, password: 'a fine password', displayName: 'Sink' })).status).toBe(202)
+    const mail = await sink.waitFor((m) => m.to.includes(email), 20_000)
+    expect(mail.subject).toBe('Confirm your address for Engawa')
+    const link = /(http\S+#verify=([a-z0-9.]+))/.exec(mail.text)
+    expect(link?.[1]?.startsWith(`${PUBLIC_URL}/auth/confirm#verify=`)).toBe(true)
+    const verified = await post('/api/v1/auth/verify', { token: link?.[2], password: 'a fine password' })
+    expect(verified.status).toBe(200)
+    expect((await verified.json()).user.displayName).toBe('Sink')
+    expect(server.stderr()).not.toContain(link?.[2] ?? 'missing')
+  })
+})
