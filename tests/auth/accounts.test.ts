@@ -1,3 +1,4 @@
+import { argon2id } from 'hash-wasm'
 import { describe, expect, it } from 'vitest'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { PasswordHasher } from '../../src/auth/passwords.ts'
@@ -142,6 +143,18 @@ forEachBackend((database) => {
       const token = sessionCookie(first).split('=')[1] as string
       const stored = await t.db.selectFrom('sessions').select(['id', 'secret_hash']).where('id', '=', token.split('.')[0] as string).executeTakeFirstOrThrow()
       expect(Buffer.from(stored.secret_hash).toString('utf8')).not.toContain(token.split('.')[1])
+    })
+
+    it('rehashes a password stored with weaker parameters at the next sign-in', async () => {
+      const t = await startApp(database())
+      const email = uniqueEmail('old')
+      const weak = await argon2id({
+        password: PASSWORD, salt: new Uint8Array(16).fill(7), iterations: 1, parallelism: 1, memorySize: 4096, hashLength: 32, outputType: 'encoded',
+      })
+      await t.db.insertInto('users').values({ email, email_verified_at: t.clock.now(), display_name: 'Old', password_hash: weak }).execute()
+      expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(200)
+      const stored = await t.db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow()
+      expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
     })
 
     it('marks the cookie Secure and __Host- outside localhost', async () => {

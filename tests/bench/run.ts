@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
+import { authTiming } from './auth-timing.ts'
 
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
@@ -217,3 +218,10 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 for (const row of table) console.log(line(row))
 console.log('')
 for (const note of notes) console.log(note)
+
+// Accounts: the cost of one password hash, and whether an answer's time tells if an address is registered.
+const auth = await authTiming(ADMIN_URL)
+console.log('')
+console.log(`argon2id (m=19456 KiB, t=2, p=1), median of 15 hashes: native ${fmt(auth.hashMs.native, 1)} ms, WASM ${fmt(auth.hashMs.wasm, 1)} ms`)
+for (const [kind, t] of Object.entries(auth.pairs))
+  console.log(`${kind.padEnd(6)} median ms, registered vs unknown address (40 interleaved pairs): ${fmt(t.known, 1)} vs ${fmt(t.unknown, 1)}`)
