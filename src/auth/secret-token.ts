@@ -1,13 +1,16 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 
-// Lucia's token shape: "<id>.<secret>", each 24 characters of a 32-letter alphabet without
-// look-alikes, so 120 bits apiece. The id finds the row; only SHA-256(secret) is stored and it
-// is compared in constant time, so a leaked table or a timing probe reveals no usable token.
+// Lucia's token shape: "<id>.<secret>" in a 32-letter alphabet without look-alikes: a
+// 24-letter id (120 bits) finds the row, and a 32-letter secret (160 bits, above ASVS's 128
+// even if ids leaked) proves it. Only SHA-256(secret) is stored and it is compared in constant
+// time, so a leaked table or a timing probe reveals no usable token.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
+const ID_LENGTH = 24
+const SECRET_LENGTH = 32
 
-export function randomString(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24))
+export function randomString(length = ID_LENGTH): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length))
   let out = ''
   for (const byte of bytes) out += ALPHABET[byte >> 3]
   return out
@@ -21,8 +24,8 @@ export interface SecretToken {
 }
 
 export function newSecretToken(): SecretToken {
-  const id = randomString()
-  const secret = randomString()
+  const id = randomString(ID_LENGTH)
+  const secret = randomString(SECRET_LENGTH)
   return { id, secret, token: `${id}.${secret}`, secretHash: hashSecret(secret) }
 }
 
@@ -30,7 +33,7 @@ export function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret))
 }
 
-const TOKEN_SHAPE = /^([a-km-z2-9]{24})\.([a-km-z2-9]{24})$/
+const TOKEN_SHAPE = /^([a-km-z2-9]{24})\.([a-km-z2-9]{32})$/
 
 /** Splits a presented token, or undefined when it cannot be one of ours. */
 export function parseSecretToken(token: string): { id: string; secret: string } | undefined {

@@ -120,6 +120,9 @@ forEachBackend((database) => {
       expect(long.status).toBe(422)
       const nul = await fromEngawa(t, 'POST', '/api/v1/auth/signup', { email: uniqueEmail(), password: 'abc\u0000defghi' })
       expect(nul.status).toBe(400)
+      const invalidUtf8 = new Uint8Array([...new TextEncoder().encode('{"email":"a@b.example","password":"abc'), 0xff, 0xfe, ...new TextEncoder().encode('defghi"}')])
+      const bytes = await t.request('POST', '/api/v1/auth/login', invalidUtf8, { origin: ENGAWA_ORIGIN })
+      expect(bytes.status).toBe(400)
       // 100 characters: a prefix of it must not work, as it would if the password were truncated.
       const password = '東京の空は青い。'.repeat(12) + 'wxyz'
       const { email } = await signUpAndVerifyWith(t, password)
@@ -141,6 +144,8 @@ forEachBackend((database) => {
       expect(set).toMatch(/SameSite=Lax/)
       expect(set).toMatch(/Path=\//)
       const token = sessionCookie(first).split('=')[1] as string
+      // 24 letters of id and 32 of secret from a 32-letter alphabet: 120 + 160 bits.
+      expect(token).toMatch(/^[a-km-z2-9]{24}\.[a-km-z2-9]{32}$/)
       const stored = await t.db.selectFrom('sessions').select(['id', 'secret_hash']).where('id', '=', token.split('.')[0] as string).executeTakeFirstOrThrow()
       expect(Buffer.from(stored.secret_hash).toString('utf8')).not.toContain(token.split('.')[1])
     })
@@ -318,7 +323,7 @@ forEachBackend((database) => {
     it('refuse a malformed or dead Authorization header instead of falling back to a cookie', async () => {
       const t = await startApp(database())
       const { cookie } = await signUpAndVerify(t)
-      for (const authorization of ['Bearer', 'Basic abc', 'Bearer a b', 'bearer', `Bearer ${'x'.repeat(300)}`, 'Bearer aaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbb']) {
+      for (const authorization of ['Bearer', 'Basic abc', 'Bearer a b', 'bearer', `Bearer ${'x'.repeat(300)}`, 'Bearer aaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb']) {
         const res = await t.request('GET', '/api/v1/me', undefined, { origin: ENGAWA_ORIGIN, headers: { authorization, cookie } })
         expect(res.status, authorization).toBe(401)
         expect((await res.json()).error.code).toBe('unauthorized')
