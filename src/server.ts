@@ -29,6 +29,8 @@ if (applied.length > 0) log.info('migrated', { applied })
 const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer(), passwords: nodePasswordHasher })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
+if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
+  log.warn('SMTP_URL is not set: mails, with their one-time links, go to this log instead of to people')
 const mail = createMailWorker({ db: database.db, clock: systemClock, log, sender })
 mail.start(5_000)
 const maintenance = startMaintenance(database.db, systemClock, log, 10 * 60_000)

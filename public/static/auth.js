@@ -83,7 +83,17 @@
       await api('/auth/logout').catch(() => undefined)
       show('login')
     })
-    document.getElementById('confirmed')?.addEventListener('click', finishOrShow)
+    // After an emailed link signed this browser in, ask who that is before going on: a link
+    // someone else sent would otherwise sign the reader in as that someone without a word.
+    const offerContinue = async () => {
+      const res = await fetch('/api/v1/me', { credentials: 'same-origin' })
+      if (!res.ok) return showError('Not signed in yet: open the link from the mail in this browser.')
+      const { user } = await res.json()
+      for (const name of root.querySelectorAll('[data-name]')) name.textContent = user.displayName
+      showError('')
+      show('continue')
+    }
+    document.getElementById('confirmed')?.addEventListener('click', offerContinue)
     onSubmit('login-form', async (f) => {
       await api('/auth/login', { email: f.email, password: f.password })
       await finish()
@@ -98,7 +108,7 @@
     })
     // The emailed link opens in another tab of this browser; it says so here when it has signed in.
     channel?.addEventListener('message', (event) => {
-      if (event.data?.type === 'signed-in') finishOrShow()
+      if (event.data?.type === 'signed-in') offerContinue()
     })
 
     const hash = new URLSearchParams(location.hash.slice(1))

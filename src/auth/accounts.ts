@@ -98,6 +98,7 @@ export async function changePassword(
   const hash = await d.passwords.hash(input.newPassword)
   return d.db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute()
+    await forgetResetLinks(tx, user.id)
     await revokeUserSessions(tx, user.id)
     return createSession(tx, user.id, session.site_id, d.clock.now())
   })
@@ -131,7 +132,13 @@ export async function resetPassword(d: AccountDeps, input: { token: string; pass
       .returningAll()
       .executeTakeFirst()
     if (!user) throw new AppError('invalid_link', INVALID_LINK)
+    await forgetResetLinks(tx, user.id)
     await revokeUserSessions(tx, user.id)
     return user
   })
+}
+
+/** Once the password has changed, reset links mailed before it must not change it again. */
+async function forgetResetLinks(db: Kysely<Database>, userId: string) {
+  await db.deleteFrom('email_tokens').where('user_id', '=', userId).where('purpose', '=', 'reset').where('used_at', 'is', null).execute()
 }

@@ -4,7 +4,7 @@ import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { getSite } from '../sites/sites.ts'
-import { requireSignedIn } from './authenticate.ts'
+import { requireDashboardSession } from './authenticate.ts'
 import { actorOf, authorize } from './can.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
 
@@ -56,16 +56,9 @@ const acceptRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ siteId: z.string(), role: Role }), 'Accepted.'), ...errorResponses(400, 401, 403, 415) },
 })
 
-/** Administration happens on Engawa's own origin, with the dashboard's cookie. */
-function dashboardUser(signedIn: SignedIn | undefined): SignedIn {
-  const s = requireSignedIn(signedIn)
-  if (s.via !== 'cookie') throw new AppError('forbidden', 'Manage sites from Engawa’s dashboard.')
-  return s
-}
-
 export function adminRoutes(deps: Deps) {
   const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
-    const s = dashboardUser(signedIn)
+    const s = requireDashboardSession(signedIn)
     const site = await getSite(deps.db, siteId)
     authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
     return { site, signedIn: s }
@@ -114,7 +107,7 @@ export function adminRoutes(deps: Deps) {
       return c.body(null, 204)
     })
     .openapi(acceptRoute, async (c) => {
-      const { user } = dashboardUser(c.var.signedIn)
+      const { user } = requireDashboardSession(c.var.signedIn)
       return c.json(await acceptInvitation(deps.db, c.req.valid('json').token, user, deps.clock.now()), 200)
     })
 }

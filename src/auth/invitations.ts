@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, SiteRole, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { enqueueMail } from '../mail/outbox.ts'
@@ -34,7 +34,7 @@ export async function inviteMember(
       tx,
       {
         to: email,
-        subject: `Help moderate ${input.site.name.replace(/[\r\n]+/g, ' ')} on Engawa`,
+        subject: `Help moderate ${input.site.name.replace(/[\u0000-\u001f\u007f]+/g, ' ')} on Engawa`,
         text: [
           `${input.inviterName} invites you to be ${input.role === 'owner' ? 'an owner' : 'a moderator'} of the comments on ${input.site.name}.`,
           '',
@@ -61,6 +61,7 @@ export async function acceptInvitation(
     throw new AppError('invalid_link', 'This invitation has expired or was used already. Ask for a new one.')
   if (!user.email_verified_at || user.email !== row.email)
     throw new AppError('forbidden', `This invitation is for ${row.email}. Sign in with that address to accept it.`)
+  let role: SiteRole = row.role
   await db.transaction().execute(async (tx) => {
     const taken = await tx
       .updateTable('site_invitations')
@@ -69,11 +70,18 @@ export async function acceptInvitation(
       .where('accepted_at', 'is', null)
       .executeTakeFirst()
     if (Number(taken.numUpdatedRows) !== 1) throw new AppError('invalid_link', 'This invitation was used already.')
-    await tx
+    // An invitation only ever raises a role: an owner who accepts a moderator's invitation stays owner.
+    const kept = await tx
       .insertInto('site_members')
       .values({ site_id: row.site_id, user_id: user.id, role: row.role })
-      .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ role: row.role }))
-      .execute()
+      .onConflict((oc) =>
+        oc.columns(['site_id', 'user_id']).doUpdateSet({
+          role: sql<SiteRole>`case when excluded.role = 'owner' then 'owner' else site_members.role end`,
+        }),
+      )
+      .returning('role')
+      .executeTakeFirstOrThrow()
+    role = kept.role
   })
-  return { siteId: row.site_id, role: row.role }
+  return { siteId: row.site_id, role }
 }

@@ -4,8 +4,10 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { hitLimit } from '../http/rate-limit.ts'
 import { text } from '../http/text.ts'
-import { requireSignedIn } from './authenticate.ts'
+import { AUTH_LIMITS } from './limits.ts'
+import { requireDashboardSession, requireSignedIn } from './authenticate.ts'
 import { UserJson } from './schemas.ts'
 import { userToJson } from './user-json.ts'
 import { deleteAccount, exportAccount } from './your-data.ts'
@@ -46,7 +48,7 @@ const deleteRoute = createRoute({
   summary: 'Delete the account',
   description:
     'Its comments stay, shown as from a deleted user (`keep`), or are deleted (`remove`; where others replied, a tombstone ' +
-    'keeps the replies in place). An account with a password must give it.',
+    'keeps the replies in place). From Engawa’s own pages (the cookie) only; an account with a password must give it.',
   request: {
     body: jsonBody(
       z
@@ -60,15 +62,16 @@ const deleteRoute = createRoute({
 export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, pages: PageCache) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(exportRoute, async (c) => {
-      const { user, session } = requireSignedIn(c.var.signedIn)
+      const { user, session } = requireDashboardSession(c.var.signedIn)
       const data = await exportAccount(deps.db, user, session.id, deps.clock.now())
       c.header('Content-Disposition', 'attachment; filename="engawa-account.json"')
       c.header('Cache-Control', 'private, no-store')
       return c.json(data, 200)
     })
     .openapi(deleteRoute, async (c) => {
-      const { user } = requireSignedIn(c.var.signedIn)
+      const { user } = requireDashboardSession(c.var.signedIn)
       const input = c.req.valid('json')
+      await hitLimit(deps.db, AUTH_LIMITS.passwordByAccount, user.id, deps.clock.now())
       if (user.password_hash !== null && !(await deps.passwords.verify(user.password_hash, input.password ?? '')))
         throw new AppError('invalid_credentials', 'Enter your password to delete your account.')
       const { threads } = await deleteAccount(deps, user, input.comments)

@@ -2,14 +2,14 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
-import { clientIp } from '../http/client-ip.ts'
+import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { hitLimit } from '../http/rate-limit.ts'
 import { isAllowedOrigin } from '../sites/origins.ts'
 import { getSite } from '../sites/sites.ts'
 import { changePassword, logIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './accounts.ts'
-import { requireSignedIn } from './authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from './authenticate.ts'
 import { AUTH_LIMITS } from './limits.ts'
 import {
   AcceptedJson,
@@ -67,6 +67,7 @@ const logoutRoute = createRoute({
   path: '/auth/logout',
   tags,
   summary: 'Sign out, here or everywhere',
+  description: "`everywhere` only from Engawa's own pages (the cookie); a widget token signs out itself.",
   request: { body: { content: { 'application/json': { schema: LogoutBody } }, required: false } },
   responses: { 204: { description: 'Signed out.' }, ...errorResponses(400, 401, 403, 415) },
 })
@@ -76,10 +77,10 @@ const passwordRoute = createRoute({
   path: '/auth/password',
   tags,
   summary: 'Change the password',
-  description: 'Ends every session of the account; the caller gets a new one (cookie, or `token` for a bearer).',
+  description: "From Engawa's own pages (the cookie). Ends every session of the account and opens a new one here.",
   request: { body: jsonBody(PasswordChangeBody) },
   responses: {
-    200: jsonResponse(SignedInJson.extend({ token: WidgetSessionJson.shape.token.optional() }), 'Changed.'),
+    200: jsonResponse(SignedInJson, 'Changed.'),
     ...errorResponses(400, 401, 403, 415, 422, 429),
   },
 })
@@ -117,7 +118,7 @@ const widgetSessionRoute = createRoute({
 })
 
 export function authRoutes(deps: Deps) {
-  const ip = (c: Context) => clientIp(c, deps.config.trustedProxies)
+  const ip = (c: Context) => addressBucket(clientIp(c, deps.config.trustedProxies))
   const limit = (c: Context, ...checks: Array<[keyof typeof AUTH_LIMITS, string]>) =>
     Promise.all(checks.map(([name, subject]) => hitLimit(deps.db, AUTH_LIMITS[name], subject, deps.clock.now())))
 
@@ -147,21 +148,19 @@ export function authRoutes(deps: Deps) {
       return c.json({ user: userToJson(user, 'cookie') }, 200)
     })
     .openapi(logoutRoute, async (c) => {
-      const signedIn = requireSignedIn(c.var.signedIn)
       const everywhere = (await c.req.json().catch(() => ({})))?.everywhere === true
+      const signedIn = everywhere ? requireDashboardSession(c.var.signedIn) : requireSignedIn(c.var.signedIn)
       if (everywhere) await revokeUserSessions(deps.db, signedIn.user.id)
       else await revokeSession(deps.db, signedIn.session.id)
       if (signedIn.via === 'cookie') clearSessionCookie(c, deps.config)
       return c.body(null, 204)
     })
     .openapi(passwordRoute, async (c) => {
-      const signedIn = requireSignedIn(c.var.signedIn)
+      const signedIn = requireDashboardSession(c.var.signedIn)
       await limit(c, ['passwordByAccount', signedIn.user.id])
       const { token } = await changePassword(deps, signedIn.session, c.req.valid('json'))
-      const user = userToJson(signedIn.user, signedIn.via)
-      if (signedIn.via === 'bearer') return c.json({ user, token }, 200)
       setSessionCookie(c, deps.config, token)
-      return c.json({ user }, 200)
+      return c.json({ user: userToJson(signedIn.user, signedIn.via) }, 200)
     })
     .openapi(resetRequestRoute, async (c) => {
       const { email } = c.req.valid('json')

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, UserRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { deleteComment } from '../comments/edit-comment.ts'
+import { AppError } from '../http/errors.ts'
 import { getSite } from '../sites/sites.ts'
 
 export const EXPORT_FORMAT = 'engawa-account-export/1'
@@ -76,6 +77,29 @@ export async function deleteAccount(
   comments: 'keep' | 'remove',
 ): Promise<{ threads: Array<{ siteId: string; key: string }> }> {
   const { db, clock } = deps
+  const soleOwnerOf = await db
+    .selectFrom('site_members as m')
+    .innerJoin('sites as s', 's.id', 'm.site_id')
+    .select(['s.id', 's.name'])
+    .where('m.user_id', '=', user.id)
+    .where('m.role', '=', 'owner')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('site_members as o')
+            .select('o.user_id')
+            .whereRef('o.site_id', '=', 'm.site_id')
+            .where('o.role', '=', 'owner')
+            .where('o.user_id', '!=', user.id),
+        ),
+      ),
+    )
+    .execute()
+  if (soleOwnerOf.length > 0)
+    throw new AppError(
+      'conflict',
+      `You are the only owner of ${soleOwnerOf.map((s) => s.name).join(', ')}. Make someone else owner first, so the site is not left without one.`,
+    )
   const touched = new Map<string, { siteId: string; key: string }>()
   if (comments === 'remove') {
     const own = await db.selectFrom('comments').select(['site_id', 'id']).where('author_user_id', '=', user.id).where('status', '!=', 'deleted').execute()

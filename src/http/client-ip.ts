@@ -23,3 +23,16 @@ export function clientIp(c: Context, trustedProxies: ReadonlySet<string>): strin
 function unmapIpv4(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
 }
+
+/**
+ * What per-address limits count by: an IPv4 address, or an IPv6 address's /64 (one
+ * customer's network: anyone given one can rotate through its 2^64 addresses at will).
+ */
+export function addressBucket(address: string): string {
+  if (!address.includes(':')) return address
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]?.split('::') ?? []
+  const left = head ? head.split(':') : []
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : []
+  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((g) => g.padStart(4, '0')).join(':')}::/64`
+}

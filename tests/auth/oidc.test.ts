@@ -163,7 +163,17 @@ forEachBackend((database) => {
     it('refuses a return address that leaves Engawa', async () => {
       const t = await appWithProvider(database())
       const attemptsBefore = await countRows(t, 'oauth_attempts')
-      for (const returnTo of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/ok\u0000']) {
+      for (const returnTo of [
+        '//evil.example/x',
+        '/\\evil.example',
+        'https://evil.example/',
+        'javascript:alert(1)',
+        '/auth/popup\u0000',
+        '/.//evil.example/phish',
+        '/a/..//evil.example',
+        '/%2e//evil.example',
+        '/api/v1/me/export',
+      ]) {
         const res = await t.get(`/api/v1/auth/oauth/oidc?returnTo=${encodeURIComponent(returnTo)}`, { origin: false })
         expect(res.status, returnTo).toBe(400)
       }

@@ -36,7 +36,7 @@ forEachBackend((database) => {
       const t = await startApp(database())
       const { cookie } = await signUpAndVerify(t, undefined, 'Hana')
       const res = await fromEngawa(t, 'GET', `/auth/popup?site=${t.site.id}&origin=${encodeURIComponent(t.site.origin)}`, undefined, cookie)
-      expect(await res.text()).toContain('Continue as Hana')
+      expect(await res.text()).toContain('Continue as <span data-name>Hana</span>')
     })
 
     it('serves the link landing page without the token ever reaching the server', async () => {

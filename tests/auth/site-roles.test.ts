@@ -57,6 +57,11 @@ forEachBackend((database) => {
       expect((await fromEngawa(t, 'DELETE', `/api/v1/admin/sites/${t.site.id}/members/${mod.user.id}`, undefined, owner.cookie)).status).toBe(204)
       const invitations = await t.db.selectFrom('site_invitations').selectAll().where('site_id', '=', t.site.id).execute()
       expect(invitations).toEqual([])
+      // An owner who takes up a moderator's invitation stays owner.
+      await fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/invitations`, { email: owner.email, role: 'moderator' }, owner.cookie)
+      const token = /#invite=([a-z0-9.]+)/.exec((await lastMailTo(t, owner.email)).body_text ?? '')?.[1] ?? ''
+      const kept = await fromEngawa(t, 'POST', '/api/v1/auth/invitations/accept', { token }, owner.cookie)
+      expect(await kept.json()).toEqual({ siteId: t.site.id, role: 'owner' })
     })
   })
 })

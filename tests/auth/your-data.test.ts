@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { setSiteRole } from '../../src/auth/admins.ts'
 import { bearer, fromEngawa, PASSWORD, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'
@@ -20,6 +21,20 @@ const vote = (t: TestApp, token: string, id: string, value: number) =>
 
 forEachBackend((database) => {
   describe('your data', () => {
+    it('refuses to delete the only owner of a site, and limits password guesses', async () => {
+      const t = await startApp(database())
+      const hana = await reader(t, 'Hana')
+      await setSiteRole(t.db, t.site.id, hana.email, 'owner')
+      const sole = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, hana.cookie)
+      expect(sole.status).toBe(409)
+      expect((await sole.json()).error.message).toContain(t.site.name)
+      const statuses: number[] = []
+      for (let i = 0; i < 11; i++)
+        statuses.push((await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: `guess ${i}` }, hana.cookie)).status)
+      expect(statuses.slice(-1)).toEqual([429])
+      expect((await fromEngawa(t, 'GET', '/api/v1/me', undefined, hana.cookie)).status).toBe(200)
+    })
+
     it('exports everything held about the account, and nothing of anyone else', async () => {
       const t = await startApp(database())
       const hana = await reader(t, 'Hana')
@@ -49,7 +64,10 @@ forEachBackend((database) => {
       await vote(t, hana.token, reply, 1)
       const refused = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: 'wrong password' }, hana.cookie)
       expect(refused.status).toBe(401)
-      const gone = await t.request('DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, { headers: bearer(hana.token) })
+      const fromSite = await t.request('DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, { headers: bearer(hana.token) })
+      expect(fromSite.status).toBe(403)
+      expect((await t.get('/api/v1/me/export', { headers: bearer(hana.token) })).status).toBe(403)
+      const gone = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, hana.cookie)
       expect(gone.status).toBe(204)
       const page = await readThread(t)
       expect(page.comments[0].author).toEqual({ name: '', deleted: true })

@@ -92,6 +92,8 @@ forEachBackend((database) => {
       await tab.fill('#verify-password input', 'correct horse battery staple')
       await tab.click('text=Confirm and sign in')
       await tab.waitForSelector('text=You are signed in')
+      // The popup heard it from the tab and asks the reader to go on as that account.
+      await popup.click('button:text("Continue as Hana Popup")')
 
       await expect.poll(() => page.textContent('#status')).toBe('signed in as Hana Popup')
       await page.click('#comment')

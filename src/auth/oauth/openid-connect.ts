@@ -52,6 +52,8 @@ export function openIdConnectProvider(options: { id: string; label: string; issu
       const tokens = await client(redirectUri).validateAuthorizationCode(discovery.token_endpoint, code, attempt.codeVerifier)
       const { payload } = await jwtVerify(tokens.idToken(), keys, { issuer: options.issuer, audience: options.clientId })
       if (payload.nonce !== attempt.nonce) throw new OAuthError('The sign-in answer does not belong to this attempt.')
+      if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== options.clientId)
+        throw new OAuthError('The sign-in answer was issued to another application.')
       if (!payload.sub) throw new OAuthError('The sign-in provider did not say who signed in.')
       return {
         subject: payload.sub,

@@ -14,7 +14,6 @@ import { accountForIdentity } from './link-account.ts'
 import { OAuthError, type OAuthProvider } from './provider.ts'
 import { configuredProviders } from './providers.ts'
 
-const STATE_COOKIE = 'engawa_oauth_state'
 const tags = ['Accounts']
 const ProviderParam = z.object({ provider: z.string().max(20).openapi({ param: { name: 'provider', in: 'path' }, example: 'github' }) })
 
@@ -60,6 +59,8 @@ export function oauthRoutes(deps: Deps) {
   const providers = configuredProviders(deps.config.oauth)
   const redirectUri = (p: OAuthProvider) => `${deps.config.publicUrl}/api/v1/auth/oauth/${p.id}/callback`
   const secure = new URL(deps.config.publicUrl).protocol === 'https:'
+  // __Host- binds it to Engawa's exact origin: a sibling subdomain cannot plant its own state.
+  const STATE_COOKIE = secure ? '__Host-engawa_oauth_state' : 'engawa_oauth_state'
   const providerOf = (id: string) => {
     const provider = providers.get(id)
     if (!provider) throw new AppError('not_found', `Signing in with "${id}" is not set up here.`)
@@ -82,14 +83,14 @@ export function oauthRoutes(deps: Deps) {
         throw new AppError('provider_unavailable', `${provider.label} cannot be reached: ${(error as Error).message}`)
       }
       // Binds the attempt to this browser: a callback carried to another browser (login CSRF) fails.
-      setCookie(c, STATE_COOKIE, attempt.state, { httpOnly: true, secure, sameSite: 'Lax', path: '/api/v1/auth/oauth', maxAge: 600 })
+      setCookie(c, STATE_COOKIE, attempt.state, { httpOnly: true, secure, sameSite: 'Lax', path: '/', maxAge: 600 })
       return c.redirect(url.href, 302)
     })
     .openapi(callbackRoute, async (c) => {
       const provider = providerOf(c.req.valid('param').provider)
       const query = c.req.valid('query')
       const cookieState = getCookie(c, STATE_COOKIE)
-      deleteCookie(c, STATE_COOKIE, { path: '/api/v1/auth/oauth', secure })
+      deleteCookie(c, STATE_COOKIE, { path: '/', secure })
       const encoder = new TextEncoder()
       if (!query.state || !cookieState || !constantTimeEqual(encoder.encode(query.state), encoder.encode(cookieState)))
         throw new AppError('invalid_state', 'This sign-in was not started in this browser, or has expired. Start again.')

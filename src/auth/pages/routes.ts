@@ -45,8 +45,8 @@ export function authPages(deps: Deps) {
   <p class="error" role="alert" id="error" hidden></p>
 
   <section data-view="continue" ${signedInAs ? '' : 'hidden'}>
-    <p>You are signed in as <strong>${signedInAs ?? ''}</strong>.</p>
-    <button type="button" id="continue">Continue as ${signedInAs ?? ''}</button>
+    <p>You are signed in as <strong data-name>${signedInAs ?? ''}</strong>.</p>
+    <button type="button" id="continue">Continue as <span data-name>${signedInAs ?? ''}</span></button>
     <button type="button" class="secondary" id="switch">Use another account</button>
   </section>
 
@@ -79,7 +79,7 @@ export function authPages(deps: Deps) {
   </section>
 
   <section data-view="check-mail" hidden>
-    <p role="status">Check your mail: we have sent you a link. Open it in this browser; this window signs you in by itself.</p>
+    <p role="status">Check your mail: we have sent you a link. Open it in this browser, then come back to this window.</p>
     <button type="button" class="secondary" id="confirmed">I have opened the link</button>
   </section>
 
