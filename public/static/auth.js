@@ -54,6 +54,7 @@
 
   if (root.dataset.page === 'popup') popup()
   if (root.dataset.page === 'confirm') confirm()
+  if (root.dataset.page === 'account') account()
 
   function popup() {
     const { site, origin } = root.dataset
@@ -117,6 +118,39 @@
       showError(hash.get('signin_error'))
     } else if (hash.has('signup')) show('signup')
     else if (hash.has('reset')) show('reset')
+  }
+
+  function account() {
+    const status = document.getElementById('status')
+    const say = (message) => {
+      status.textContent = message
+      status.hidden = false
+    }
+    const send = async (method, path, body) => {
+      const res = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'same-origin',
+      })
+      if (res.ok) return
+      const json = await res.json().catch(() => ({}))
+      throw new Error(json.error?.message ?? 'Something went wrong. Try again.')
+    }
+    onSubmit('password-form', async (f, form) => {
+      await send('POST', '/auth/password', { currentPassword: f.currentPassword, newPassword: f.newPassword })
+      form.reset()
+      say('Password changed. Every other session has been signed out.')
+    })
+    document.getElementById('everywhere')?.addEventListener('click', async () => {
+      await send('POST', '/auth/logout', { everywhere: true }).catch((error) => showError(error.message))
+      location.href = '/auth/popup'
+    })
+    onSubmit('delete-form', async (f) => {
+      if (!window.confirm('Delete your account for good?')) return
+      await send('DELETE', '/me', { comments: f.comments, password: f.password || undefined })
+      root.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Your account has been deleted.' }))
+    })
   }
 
   function confirm() {

@@ -1,5 +1,5 @@
 /** The pages of Engawa a sign-in may come back to. */
-const RETURN_PATHS = ['/auth/popup', '/admin']
+const RETURN_PATHS = ['/auth/popup', '/auth/account', '/admin']
 
 /**
  * Where a sign-in may send the browser afterwards: one of Engawa's own sign-in or dashboard

@@ -142,3 +142,40 @@ async function signUpThroughApi(origin: string, database: TestDatabase, email: s
   const token = new URLSearchParams(new URL(link).hash.slice(1)).get('verify')
   expect((await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })).status).toBe(200)
 }
+
+forEachBackend((database) => {
+  describe.skipIf(!browserAvailability().available)('the account page', () => {
+    it('changes the password, downloads the data and deletes the account', async () => {
+      const engawa = await serveEngawa(database())
+      const email = `account-${Date.now()}@mail.example`
+      await signUpThroughApi(engawa.origin, database(), email)
+      const page = (await browser?.newPage()) as Page
+      await page.goto(`${engawa.origin}/auth/popup`)
+      await page.fill('[data-view=login] input[name=email]', email)
+      await page.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
+      await page.click('button:text("Sign in")')
+      await page.click('text=Your account')
+      await page.waitForSelector('h1:text("Your account")')
+      await page.fill('input[name=currentPassword]', 'correct horse battery staple')
+      await page.fill('input[name=newPassword]', 'an even better passphrase')
+      await page.click('button:text("Change password")')
+      await page.waitForSelector('text=Password changed')
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download everything')])
+      const exported = JSON.parse(await streamText(await download.createReadStream()))
+      expect(exported.account.email).toBe(email)
+      page.once('dialog', (dialog) => void dialog.accept())
+      await page.fill('#delete-form input[name=password]', 'an even better passphrase')
+      await page.click('button:text("Delete my account")')
+      await page.waitForSelector('text=Your account has been deleted.')
+      const gone = await database().db.selectFrom('users').select('id').where('email', '=', email).execute()
+      expect(gone).toEqual([])
+      await engawa.close()
+    })
+  })
+})
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = ''
+  for await (const chunk of stream) text += chunk
+  return text
+}

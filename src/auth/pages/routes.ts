@@ -35,6 +35,13 @@ export function authPages(deps: Deps) {
       return page(c, site ? `Sign in to comment on ${site.name}` : 'Sign in to Engawa', popup(site, origin, user?.display_name, returnTo))
     })
     .get('/auth/confirm', (c) => page(c, 'Engawa', confirm()))
+    .get('/auth/account', async (c) => {
+      const token = readSessionCookie(c, deps.config)
+      const session = token ? await validateSessionToken(deps.db, token, deps.clock.now()) : undefined
+      const user = session && session.site_id === null ? await findUser(deps.db, session.user_id) : undefined
+      if (!user) return c.redirect('/auth/popup', 302)
+      return page(c, 'Your Engawa account', account(user.display_name, user.email, user.password_hash !== null))
+    })
 
   function popup(site: SiteRow | undefined, origin: string, signedInAs: string | undefined, returnTo: string) {
     const oauth = providers.map(
@@ -85,7 +92,43 @@ export function authPages(deps: Deps) {
 
   <section data-view="done" hidden>
     <p role="status">You are signed in. You can close this window.</p>
+    <p class="links"><a href="/auth/account">Your account</a>: your data, password and sessions.</p>
   </section>
+</main>`
+  }
+
+  function account(name: string, email: string | null, hasPassword: boolean) {
+    return html`<main id="engawa-auth" data-page="account">
+  <h1>Your account</h1>
+  <p>Signed in as <strong>${name}</strong>${email ? html` (${email})` : ''}.</p>
+  <p class="error" role="alert" id="error" hidden></p>
+  <p role="status" id="status" hidden></p>
+
+  <h2>Your data</h2>
+  <p><a href="/api/v1/me/export" download>Download everything Engawa holds about you</a> (JSON).</p>
+
+  ${hasPassword
+    ? html`<h2>Password</h2>
+  <form id="password-form" novalidate>
+    <label>Current password <input name="currentPassword" type="password" autocomplete="current-password" required /></label>
+    <label>New password (at least 8 characters) <input name="newPassword" type="password" autocomplete="new-password" minlength="8" required /></label>
+    <button type="submit">Change password</button>
+  </form>`
+    : ''}
+
+  <h2>Sessions</h2>
+  <button type="button" class="secondary" id="everywhere">Sign out everywhere</button>
+
+  <h2>Delete your account</h2>
+  <form id="delete-form" novalidate>
+    <fieldset>
+      <legend>Your comments</legend>
+      <label><input type="radio" name="comments" value="keep" checked /> Keep them, shown as from a deleted user</label>
+      <label><input type="radio" name="comments" value="remove" /> Delete them too (replies by others stay)</label>
+    </fieldset>
+    ${hasPassword ? html`<label>Password <input name="password" type="password" autocomplete="current-password" required /></label>` : ''}
+    <button type="submit" class="danger">Delete my account</button>
+  </form>
 </main>`
   }
 
