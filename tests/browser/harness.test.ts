@@ -25,7 +25,7 @@ describe('browser availability', () => {
     { value: '', expected: false },
     { value: undefined, expected: false },
   ])('treats CI=$value as a CI run: $expected', ({ value, expected }) => {
-    expect(isCI(value)).toBe(expected)
+    expect(isCI({ CI: value })).toBe(expected)
   })
 
   it('skips, saying why, when Chromium is missing outside CI', async () => {

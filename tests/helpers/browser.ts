@@ -55,8 +55,8 @@ export interface BrowserHandle {
 export type BrowserAvailability = { available: true } | { available: false; reason: string }
 
 /** CI providers set CI to `true`, `1` or a name; `false`, `0` or empty mean a local run. */
-export function isCI(value = process.env.CI): boolean {
-  const ci = value?.trim().toLowerCase()
+export function isCI(env: { CI?: string | undefined } = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase()
   return Boolean(ci) && ci !== 'false' && ci !== '0'
 }
 
