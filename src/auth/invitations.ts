@@ -5,7 +5,8 @@ import { enqueueMail } from '../mail/outbox.ts'
 import { newSecretToken, parseSecretToken, secretMatches } from './secret-token.ts'
 import { normalizeEmail } from './users.ts'
 
-const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000
+/** Like a verification link (ASVS: a day at most); the owner can send another. */
+const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000
 
 /** An owner asks someone, by address, to help run a site; the mail carries a one-time link. */
 export async function inviteMember(
@@ -38,7 +39,7 @@ export async function inviteMember(
         text: [
           `${input.inviterName} invites you to be ${input.role === 'owner' ? 'an owner' : 'a moderator'} of the comments on ${input.site.name}.`,
           '',
-          `Sign in to Engawa with this address (${email}), then open this link within 7 days:`,
+          `Sign in to Engawa with this address (${email}), then open this link within 24 hours:`,
           `${publicUrl}/auth/confirm#invite=${secret.token}`,
         ].join('\n'),
       },

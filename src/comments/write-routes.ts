@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { actorOf } from '../auth/can.ts'
+import { actorOf, authorize } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
@@ -67,6 +67,7 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
       if (signedIn && input.author)
         throw new AppError('invalid_request', 'Signed in, you comment under your account’s name: leave out "author".')
       if (!signedIn && !input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
+      if (signedIn) authorize(await actorOf(deps.db, signedIn), 'comment.post', { siteId: site.id })
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
       const author = signedIn
         ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
