@@ -13,6 +13,7 @@ import { pageFastPath } from './comments/page-fast-path.ts'
 import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { SiteRow } from './db/schema.ts'
+import { demoRoutes } from './demo/routes.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { notFound, onError, rejectInvalid } from './http/errors.ts'
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', authRoutes(deps))
   app.route('/api/v1', oauthRoutes(deps))
   app.route('/', authPages(deps))
+  app.route('/', demoRoutes(deps))
   app.route('/api/v1', meRoutes(deps, pages))
   app.route('/api/v1', adminRoutes(deps))
   app.route('/', healthRoutes(deps.db))

@@ -71,7 +71,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
+    publicUrl: new URL(e.PUBLIC_URL ?? `http://${browsableHost(e.HOST)}:${e.PORT}`).origin,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
@@ -92,4 +92,10 @@ function oauthConfig(e: z.infer<typeof EnvSchema>): OAuthConfig {
     google: clientConfig(e.OAUTH_GOOGLE_CLIENT_ID, e.OAUTH_GOOGLE_CLIENT_SECRET, 'Google'),
     oidc: oidc && e.OIDC_ISSUER ? { ...oidc, issuer: e.OIDC_ISSUER.replace(/\/$/, ''), name: e.OIDC_NAME } : undefined,
   }
+}
+
+/** Where a browser on this machine reaches a server listening on `host`. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))
 
@@ -10,7 +10,9 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))
  */
 export function withPublicFiles(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }) {
   const root = new Hono()
-  root.use('/static/*', serveStatic({ root: PUBLIC_DIR, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=300') }))
+  const cache = { onFound: (_path: string, c: Context) => c.header('Cache-Control', 'public, max-age=300') }
+  root.use('/static/*', serveStatic({ root: PUBLIC_DIR, ...cache }))
+  root.get('/embed.js', serveStatic({ path: `${PUBLIC_DIR}/embed.js`, ...cache }))
   root.all('*', (c) => app.fetch(c.req.raw, c.env))
   return root
 }

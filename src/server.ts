@@ -11,6 +11,7 @@ import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
+import { ensureDemo } from './demo/seed.ts'
 import { withPublicFiles } from './public-files.ts'
 
 // Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
@@ -25,8 +26,10 @@ const database = await createDatabase(config).catch((error: unknown) => {
 })
 const applied = await migrateToLatest(database.db)
 if (applied.length > 0) log.info('migrated', { applied })
+const markdown = createMarkdownRenderer()
+if (await ensureDemo(database.db, config, markdown, new Date())) log.info('made the demo site', { url: `${config.publicUrl}/demo` })
 
-const app = createApp({ db: database.db, clock: systemClock, config, log, markdown: createMarkdownRenderer(), passwords: nodePasswordHasher })
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
 if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))

@@ -5,7 +5,7 @@ import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonResponse } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
 import { threadKeyOf } from './read-route.ts'
-import { readMine } from './read-mine.ts'
+import { readMine, readOwnSources } from './read-mine.ts'
 import { readVotes } from './vote.ts'
 import { CommentJson, SiteParam } from './schemas.ts'
 import { nestComments } from './to-json.ts'
@@ -31,6 +31,9 @@ const mineRoute = createRoute({
         .object({
           comments: z.array(CommentJson),
           votes: z.record(z.string(), z.number().int()).openapi({ description: 'Comment id to 1 or -1.' }),
+          own: z
+            .record(z.uuid(), z.string())
+            .openapi({ description: "The reader's own comments on the page (by session or edit token): id to Markdown, to edit from." }),
         })
         .openapi('MyComments'),
       'Never cached.',
@@ -46,11 +49,12 @@ export function mineRoutes({ db }: Pick<Deps, 'db'>) {
     const tokens = (c.req.valid('header')['x-edit-token'] ?? '').split(',').map((t) => t.trim()).filter(Boolean)
     if (tokens.length > MAX_TOKENS) throw new AppError('invalid_request', `Send at most ${MAX_TOKENS} edit tokens.`)
     const userId = c.var.signedIn?.user.id
-    const [rows, votes] = await Promise.all([
+    const [rows, votes, own] = await Promise.all([
       readMine(db, site.id, key, tokens, userId),
       userId ? readVotes(db, site.id, key, userId) : {},
+      readOwnSources(db, site.id, key, tokens, userId),
     ])
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ comments: nestComments(rows, new Map()), votes }, 200)
+    return c.json({ comments: nestComments(rows, new Map()), votes, own }, 200)
   })
 }

@@ -34,3 +34,32 @@ export async function readMine(
     .orderBy('c.seq')
     .execute()
 }
+
+/**
+ * The Markdown of the reader's own comments on a page (by session or edit token), so the
+ * widget can offer edit and delete on them and start an edit from what they wrote.
+ */
+export async function readOwnSources(
+  db: Kysely<Database>,
+  siteId: string,
+  key: string,
+  editTokens: readonly string[],
+  userId: string | undefined,
+): Promise<Record<string, string>> {
+  if (editTokens.length === 0 && !userId) return {}
+  const rows = await db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .select(['c.id', 'c.body_source'])
+    .where('c.site_id', '=', siteId)
+    .where('t.key', '=', key)
+    .where('c.status', '!=', 'deleted')
+    .where((eb) =>
+      eb.or([
+        ...(editTokens.length > 0 ? [eb('c.edit_token_hash', 'in', editTokens.map(hashEditToken))] : []),
+        ...(userId ? [eb('c.author_user_id', '=', userId)] : []),
+      ]),
+    )
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.id, r.body_source]))
+}

@@ -10,6 +10,8 @@ export interface NewSite {
   guestPolicy?: GuestPolicy
   editWindowSeconds?: number
   maxCommentLength?: number
+  /** A chosen id (the demo's); otherwise a random one. */
+  id?: string
 }
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789' // no 0/o, 1/l: ids get read aloud and typed
@@ -35,7 +37,7 @@ export async function createSite(db: Kysely<Database>, input: NewSite): Promise<
   return db
     .insertInto('sites')
     .values({
-      id: generateSiteId(),
+      id: input.id ?? generateSiteId(),
       name,
       allowed_origins: origins,
       guest_policy: input.guestPolicy ?? DEFAULT_SETTINGS.guestPolicy,

@@ -15,7 +15,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('mail from a running server', () => {
+describe('a first start on an empty folder', () => {
   it('sends the sign-up link through SMTP from the outbox, and the link makes the account', async () => {
     sink = await startSmtpSink()
     server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', PUBLIC_URL, SMTP_URL: sink.url, MAIL_FROM: 'Engawa <noreply@comments.example>' })
@@ -31,5 +31,15 @@ describe('mail from a running server', () => {
     expect(verified.status).toBe(200)
     expect((await verified.json()).user.displayName).toBe('Sink')
     expect(server.stderr()).not.toContain(link?.[2] ?? 'missing')
+  })
+
+  it('made the demo on its empty database: /demo, with the widget script beside it', async () => {
+    const demo = await fetch(`${server?.url}/demo`)
+    expect(demo.status).toBe(200)
+    expect(await demo.text()).toContain('<script src="/embed.js" data-site="demo"')
+    const embed = await fetch(`${server?.url}/embed.js`)
+    expect(embed.headers.get('content-type')).toMatch(/javascript/)
+    expect(embed.headers.get('cache-control')).toBe('public, max-age=300')
+    expect((await embed.text()).length).toBeGreaterThan(1000)
   })
 })

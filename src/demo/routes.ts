@@ -1,0 +1,14 @@
+import { Hono } from 'hono'
+import type { Deps } from '../deps.ts'
+import { DEMO_SITE_ID, demoPage } from './article.ts'
+import { demoPublishedAt } from './seed.ts'
+
+/** GET /demo: the demo article with the widget under it, once the demo site exists. */
+export function demoRoutes({ db }: Pick<Deps, 'db'>) {
+  return new Hono().get('/demo', async (c) => {
+    const site = await db.selectFrom('sites').select('created_at').where('id', '=', DEMO_SITE_ID).executeTakeFirst()
+    if (!site)
+      return c.text('The demo is made on a first start with an empty database; this one already had sites.\n', 404)
+    return c.html(demoPage(demoPublishedAt(site.created_at)))
+  })
+}

@@ -1,0 +1,109 @@
+// The widget's only way to the server: JSON over fetch, a bearer token when signed in, never
+// cookies (the browser would block or partition them inside someone else's page).
+
+export interface Author {
+  name: string
+  deleted?: boolean
+}
+
+export interface Comment {
+  id: string
+  parentId: string | null
+  depth: number
+  author: Author | null
+  html: string
+  createdAt: string
+  editedAt: string | null
+  score: number
+  replyCount: number
+  status: 'published' | 'pending' | 'hidden' | 'deleted' | 'spam'
+  repliesCursor: string | null
+  replies: Comment[]
+}
+
+export interface ThreadPage {
+  thread: { id: string; total: number; locked: boolean } | null
+  comments: Comment[]
+  nextCursor: string | null
+}
+
+export interface Overlay {
+  comments: Comment[]
+  votes: Record<string, number>
+  /** The reader's own comments here: id to their Markdown. */
+  own: Record<string, string>
+}
+
+export interface User {
+  id: string
+  displayName: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface Page {
+  url: string
+  key?: string
+  title: string
+}
+
+export function createApi(base: string, site: string, page: Page, session: () => string | null) {
+  const root = `${base}/api/v1`
+  const pageQuery = () => (page.key ? `key=${encodeURIComponent(page.key)}` : `url=${encodeURIComponent(page.url)}`)
+
+  async function call<T>(path: string, init: RequestInit = {}, headers: Record<string, string> = {}): Promise<T> {
+    const token = session()
+    const all: Record<string, string> = { ...headers }
+    if (init.body) all['content-type'] = 'application/json'
+    if (token) all.authorization = `Bearer ${token}`
+    let res: Response
+    try {
+      res = await fetch(`${root}${path}`, { ...init, headers: all, credentials: 'omit' })
+    } catch {
+      throw new ApiError(0, 'offline', 'offline')
+    }
+    if (res.status === 204) return undefined as T
+    const json = await res.json().catch(() => ({}))
+    if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '')
+    return json as T
+  }
+
+  const send = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) })
+  const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
+
+  return {
+    read: (query: Record<string, string | number>) => {
+      const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
+      // The public page is the same for everyone: asked without credentials it stays cacheable.
+      return fetch(`${root}/sites/${site}/thread?${pageQuery()}${extra}`).then(async (res) => {
+        if (!res.ok) throw new ApiError(res.status, 'failed', '')
+        return (await res.json()) as ThreadPage
+      })
+    },
+    mine: (editTokens: string[]) =>
+      call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
+    post: (body: string, parentId: string | null, guestName: string | null) =>
+      call<{ comment: Comment; editToken?: string }>(
+        `/sites/${site}/comments`,
+        send('POST', { thread, body, ...(parentId ? { parentId } : {}), ...(guestName !== null ? { author: { name: guestName } } : {}) }),
+      ),
+    edit: (id: string, body: string, editToken?: string) =>
+      call<{ comment: Comment }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {}),
+    remove: (id: string, editToken?: string) =>
+      call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
+    vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
+    preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
+    me: () => call<{ user: User }>('/me'),
+    signOut: () => call<void>('/auth/logout', send('POST', {})),
+  }
+}
+
+export type Api = ReturnType<typeof createApi>

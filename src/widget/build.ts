@@ -1,0 +1,21 @@
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+
+// npm run build: the browser's scripts, from src/widget/ into public/ (build outputs, not committed).
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+export async function buildWidget(outdir = 'public'): Promise<void> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { embed: 'src/widget/embed.ts' },
+    outdir,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2022'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildWidget()

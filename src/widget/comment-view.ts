@@ -1,0 +1,63 @@
+import type { Comment } from './api.ts'
+import { h } from './dom.ts'
+import type { Translator } from './i18n.ts'
+
+/** How deep replies nest on screen; deeper ones line up at this depth, saying whom they answer. */
+export const DISPLAY_DEPTH = 4
+
+export interface CommentActions {
+  canVote: boolean
+  myVote: number
+  mine: boolean
+  /** Its replies nest under it (above DISPLAY_DEPTH), so they can be folded away. */
+  nests: boolean
+  replyingTo?: string
+}
+
+/** One comment's own block (not its replies): header, body, actions. */
+export function commentArticle(c: Comment, t: Translator, a: CommentActions): HTMLElement {
+  const created = new Date(c.createdAt)
+  const removed = c.status === 'deleted' || c.status === 'spam'
+  const name = c.author ? (c.author.deleted ? t.t('deletedUser') : c.author.name) : ''
+  const body = h('div', { class: 'body' })
+  if (removed) body.append(h('p', { class: 'note' }, t.t('deleted')))
+  else {
+    // Rendered and sanitised by the server when the comment was written; nothing else goes in as HTML.
+    body.innerHTML = c.html
+    if (c.status === 'pending') body.prepend(h('p', { class: 'note' }, t.t('pending')))
+    if (c.status === 'hidden') body.prepend(h('p', { class: 'note' }, t.t('hidden')))
+  }
+  const vote = (value: number, label: string, glyph: string) =>
+    h('button', { type: 'button', class: 'l', 'data-vote': value, 'aria-label': label, 'aria-pressed': String(a.myVote === value) }, glyph)
+  return h(
+    'article',
+    { tabindex: -1, 'aria-label': removed ? t.t('deleted') : name },
+    removed
+      ? null
+      : h(
+          'header',
+          {},
+          h('span', { class: 'au' }, name),
+          a.replyingTo && h('span', { class: 'to' }, t.t('replyingTo', { name: a.replyingTo })),
+          h(
+            'a',
+            { href: `#engawa-comment-${c.id}`, title: t.exact(created), 'aria-label': `${t.t('permalink')}: ${t.exact(created)}` },
+            h('time', { datetime: c.createdAt }, t.ago(created)),
+          ),
+          c.editedAt && h('span', { class: 'to', title: t.exact(new Date(c.editedAt)) }, t.t('edited')),
+        ),
+    body,
+    h(
+      'div',
+      { class: 'acts' },
+      a.canVote && !removed && vote(1, t.t('upvote'), '▲'),
+      h('span', { class: 'sc', 'aria-label': t.t('score', { n: c.score }) }, String(c.score)),
+      a.canVote && !removed && vote(-1, t.t('downvote'), '▼'),
+      !removed && c.status === 'published' && h('button', { type: 'button', class: 'l', 'data-act': 'reply' }, t.t('reply')),
+      a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'edit' }, t.t('edit')),
+      a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'delete' }, t.t('delete')),
+      a.nests && c.replyCount > 0 && h('button', { type: 'button', class: 'l', 'data-act': 'toggle', 'aria-expanded': 'true' }, t.t('collapse')),
+    ),
+    h('div', { class: 'slot' }),
+  )
+}

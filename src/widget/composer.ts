@@ -1,0 +1,108 @@
+import { ApiError, type Api } from './api.ts'
+import { h } from './dom.ts'
+import type { Translator } from './i18n.ts'
+import type { Store } from './storage.ts'
+
+export interface ComposerOptions {
+  t: Translator
+  api: Api
+  store: Store
+  /** Where the draft is kept: 'new', 'reply:ID' or 'edit:ID'. */
+  slot: string
+  initial?: string
+  /** Show the guest name field (not signed in). */
+  asGuest: boolean
+  submitLabel: string
+  submit(body: string, guestName: string | null): Promise<void>
+  cancel?: () => void
+}
+
+/** Words a reader understands for what went wrong; what they typed always stays. */
+export function explain(t: Translator, error: unknown): string {
+  if (!(error instanceof ApiError)) return t.t('failed')
+  const known: Record<string, Parameters<Translator['t']>[0]> = {
+    offline: 'offline',
+    comment_too_long: 'tooLong',
+    rate_limited: 'rateLimited',
+    thread_locked: 'closed',
+    guests_not_allowed: 'signInToComment',
+  }
+  const key = known[error.code]
+  if (key) return t.t(key)
+  return t.lang === 'en' && error.status < 500 && error.message ? error.message : t.t('failed')
+}
+
+/**
+ * A comment form: guest name (remembered), Markdown text with a server-rendered preview, a
+ * draft kept in session storage on every keystroke. Ctrl/Cmd+Enter submits; Enter never does,
+ * so confirming an IME conversion cannot send a half-typed comment.
+ */
+export function composer(o: ComposerOptions): HTMLFormElement {
+  const { t } = o
+  const uid = Math.random().toString(36).slice(2, 8)
+  const text = h('textarea', { id: `b${uid}`, name: 'body', required: true, 'aria-describedby': `h${uid}` }) as HTMLTextAreaElement
+  text.value = o.store.draft(o.slot) || o.initial || ''
+  const name = h('input', { id: `n${uid}`, name: 'name', autocomplete: 'nickname', maxlength: 50, required: true }) as HTMLInputElement
+  name.value = o.store.guestName()
+  const error = h('p', { class: 'err', role: 'alert', hidden: true })
+  const preview = h('div', { class: 'pv body', hidden: true, 'aria-live': 'polite' })
+  const send = h('button', { type: 'submit', class: 'p' }, o.submitLabel) as HTMLButtonElement
+  const toggle = h('button', { type: 'button', 'aria-pressed': 'false' }, t.t('preview')) as HTMLButtonElement
+  const form = h(
+    'form',
+    { novalidate: true },
+    o.asGuest && h('label', { for: `n${uid}` }, t.t('name')),
+    o.asGuest && name,
+    h('label', { for: `b${uid}` }, t.t('body')),
+    text,
+    h('p', { class: 'hint', id: `h${uid}` }, t.t('markdownHint')),
+    preview,
+    error,
+    h('div', { class: 'row' }, send, toggle, o.cancel && h('button', { type: 'button', onclick: () => o.cancel?.() }, t.t('cancel'))),
+  ) as HTMLFormElement
+
+  const showError = (message: string) => {
+    error.textContent = message
+    error.hidden = !message
+  }
+  text.addEventListener('input', () => o.store.setDraft(o.slot, text.value))
+  name.addEventListener('input', () => o.store.setGuestName(name.value))
+  name.addEventListener('keydown', (e) => e.key === 'Enter' && e.preventDefault())
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault()
+      form.requestSubmit()
+    }
+  })
+  toggle.addEventListener('click', async () => {
+    const on = toggle.getAttribute('aria-pressed') !== 'true'
+    toggle.setAttribute('aria-pressed', String(on))
+    toggle.textContent = t.t(on ? 'write' : 'preview')
+    preview.hidden = !on
+    if (!on) return
+    try {
+      // The server's own renderer: the preview is exactly what would be stored.
+      preview.innerHTML = (await o.api.preview(text.value || ' ')).html
+    } catch (e) {
+      preview.textContent = explain(t, e)
+    }
+  })
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    if (!text.value.trim()) return text.focus()
+    if (o.asGuest && !name.value.trim()) return name.focus()
+    showError('')
+    send.disabled = true
+    try {
+      await o.submit(text.value, o.asGuest ? name.value.trim() : null)
+      o.store.setDraft(o.slot, '')
+      text.value = ''
+      preview.hidden = true
+    } catch (err) {
+      showError(explain(t, err))
+    } finally {
+      send.disabled = false
+    }
+  })
+  return form
+}

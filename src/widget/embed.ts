@@ -1,0 +1,29 @@
+import { pickLang } from './i18n.ts'
+import { mount } from './widget.ts'
+
+// <script src="https://comments.example/embed.js" data-site="SITE" async></script>
+// Optional: data-key (the page's stable id), data-url, data-title, data-lang (en, ja),
+// data-theme (light, dark). The comments go into <div id="engawa"> if the page has one,
+// otherwise right after the script tag.
+const script = document.currentScript as HTMLScriptElement | null
+const data = script?.dataset
+if (script && data?.site) {
+  let host = document.getElementById('engawa')
+  if (!host) {
+    host = document.createElement('div')
+    host.id = 'engawa'
+    script.after(host)
+  }
+  mount({
+    base: new URL(script.src).origin,
+    site: data.site,
+    page: {
+      url: data.url ?? location.origin + location.pathname + location.search,
+      title: data.title ?? document.title,
+      ...(data.key ? { key: data.key } : {}),
+    },
+    host,
+    lang: pickLang(data.lang ?? document.documentElement.lang),
+    theme: data.theme,
+  })
+} else console.error('Engawa: the embed script needs data-site="…" (your site id).')

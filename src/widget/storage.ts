@@ -1,0 +1,33 @@
+// What the widget keeps in the page's storage, per site: the session token and guests' edit
+// tokens (localStorage, so they outlive the tab), drafts (sessionStorage, so a reload keeps
+// them). Storage can be missing or full (private modes): then nothing is kept, nothing breaks.
+
+function safe<T>(run: () => T, fallback: T): T {
+  try {
+    return run()
+  } catch {
+    return fallback
+  }
+}
+
+export function createStore(site: string) {
+  const key = (name: string) => `engawa:${site}:${name}`
+  const readJson = <T>(store: Storage, name: string, fallback: T): T => safe(() => JSON.parse(store.getItem(key(name)) ?? 'null') ?? fallback, fallback)
+  const write = (store: Storage, name: string, value: unknown) =>
+    safe(() => (value === null ? store.removeItem(key(name)) : store.setItem(key(name), JSON.stringify(value))), undefined)
+
+  return {
+    session: () => readJson<string | null>(localStorage, 'session', null),
+    setSession: (token: string | null) => write(localStorage, 'session', token),
+    editTokens: () => readJson<Record<string, string>>(localStorage, 'edit', {}),
+    addEditToken(id: string, token: string) {
+      write(localStorage, 'edit', { ...this.editTokens(), [id]: token })
+    },
+    guestName: () => readJson<string>(localStorage, 'guest-name', ''),
+    setGuestName: (name: string) => write(localStorage, 'guest-name', name || null),
+    draft: (slot: string) => readJson<string>(sessionStorage, `draft:${slot}`, ''),
+    setDraft: (slot: string, text: string) => write(sessionStorage, `draft:${slot}`, text || null),
+  }
+}
+
+export type Store = ReturnType<typeof createStore>

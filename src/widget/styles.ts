@@ -1,0 +1,53 @@
+// Inside the shadow root: the page's CSS cannot reach in, ours cannot leak out. Sites theme the
+// widget through custom properties, which do cross the shadow boundary:
+//   --engawa-fg, --engawa-bg, --engawa-muted, --engawa-accent, --engawa-line, --engawa-font, --engawa-radius
+export const CSS = `
+:host{all:initial;display:block;contain:content}
+.e{--fg:var(--engawa-fg,#1d1d1f);--bg:var(--engawa-bg,transparent);--mu:var(--engawa-muted,#5a5f66);--ac:var(--engawa-accent,#0b57d0);
+--ln:var(--engawa-line,#d0d4d9);--hl:#fff4c2;--er:#b3261e;--r:var(--engawa-radius,8px);color:var(--fg);background:var(--bg);
+font:var(--engawa-font,15px/1.6 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif);max-width:100%;overflow-wrap:anywhere}
+.e.dark{--fg:var(--engawa-fg,#e8eaed);--mu:var(--engawa-muted,#aeb3ba);--ac:var(--engawa-accent,#a8c7fa);--ln:var(--engawa-line,#474c53);--hl:#4a4220;--er:#f2b8b5}
+*{box-sizing:border-box}
+h2{font-size:1.15em;margin:0}
+.bar{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;justify-content:space-between;margin:0 0 1em}
+button,select,input,textarea{font:inherit;color:inherit}
+button{cursor:pointer;border:1px solid var(--ln);background:none;border-radius:var(--r);padding:.3em .8em;min-height:2.2em}
+button.p{background:var(--ac);border-color:var(--ac);color:#fff}
+.dark button.p{color:#111}
+button.l{border:0;padding:.2em .35em;color:var(--mu);min-height:0}
+button[aria-pressed=true]{color:var(--ac);font-weight:700}
+select{border:1px solid var(--ln);border-radius:var(--r);padding:.25em;background:none}
+:focus-visible{outline:3px solid var(--ac);outline-offset:2px}
+form{margin:0 0 1.2em}
+label{display:block;font-size:.9em;color:var(--mu);margin:.3em 0}
+input,textarea{display:block;width:100%;border:1px solid var(--ln);border-radius:var(--r);padding:.5em .6em;background:none}
+textarea{min-height:6em;resize:vertical}
+.row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin-top:.5em}
+.hint{font-size:.8em;color:var(--mu)}
+.err{color:var(--er);font-weight:600;margin:.4em 0}
+.pv{border:1px dashed var(--ln);border-radius:var(--r);padding:.5em .8em;margin-top:.5em}
+ol{list-style:none;margin:0;padding:0}
+li{margin:0}
+article{padding:.6em 0 .2em;border-top:1px solid var(--ln);scroll-margin-top:4em}
+ol ol article{border-top:0}
+ol ol{padding-left:1.1em;border-left:2px solid var(--ln);margin-left:.3em}
+.flat>ol{padding-left:0;border-left:0;margin-left:0}
+header{display:flex;flex-wrap:wrap;gap:.2em .6em;align-items:baseline;font-size:.92em}
+.au{font-weight:700}
+header a,.to{color:var(--mu);text-decoration:none;font-size:.9em}
+header a:hover{text-decoration:underline}
+.body{margin:.2em 0}
+.body p{margin:.4em 0}
+.body pre{overflow:auto;padding:.5em;border-radius:var(--r);background:rgba(127,127,127,.12)}
+.body code{font-size:.92em}
+.body blockquote{margin:.4em 0;padding-left:.8em;border-left:3px solid var(--ln);color:var(--mu)}
+.body a{color:var(--ac)}
+.note{font-style:italic;color:var(--mu)}
+.acts{display:flex;flex-wrap:wrap;gap:.2em;align-items:center;font-size:.88em}
+.sc{min-width:1.5em;text-align:center;color:var(--mu)}
+.hl>article{background:var(--hl);border-radius:var(--r);padding-left:.5em;transition:background 2s}
+.more{margin:.6em 0}
+.new{position:sticky;top:.5em;z-index:1;display:block;margin:0 auto 1em}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.empty{color:var(--mu);padding:1em 0}
+`

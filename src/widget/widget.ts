@@ -1,0 +1,314 @@
+import { ApiError, createApi, type Comment, type Page, type ThreadPage, type User } from './api.ts'
+import { commentArticle, DISPLAY_DEPTH } from './comment-view.ts'
+import { composer, explain } from './composer.ts'
+import { h } from './dom.ts'
+import { translator, type Lang } from './i18n.ts'
+import { openSignIn } from './sign-in.ts'
+import { createStore } from './storage.ts'
+import { CSS } from './styles.ts'
+import { followTheme } from './theme.ts'
+
+export interface Mount {
+  base: string
+  site: string
+  page: Page
+  host: HTMLElement
+  lang: Lang
+  theme: string | undefined
+}
+
+interface Shown {
+  comment: Comment
+  li: HTMLLIElement
+  /** Where this comment's replies go: its own list, or, past DISPLAY_DEPTH, the list it sits in. */
+  replies: HTMLOListElement
+}
+
+type Sort = 'oldest' | 'newest' | 'top'
+const PERMALINK = /^#engawa-comment-([0-9a-f-]{36})$/
+
+export function mount(m: Mount) {
+  performance.mark('engawa:start')
+  const t = translator(m.lang)
+  const store = createStore(m.site)
+  const api = createApi(m.base, m.site, m.page, store.session)
+  const root = h('section', { class: 'e', lang: t.lang, 'aria-label': t.t('comment') })
+  const shadow = m.host.attachShadow({ mode: 'open' })
+  shadow.append(h('style', {}, CSS), root)
+  followTheme(m.theme, (dark) => root.classList.toggle('dark', dark))
+
+  let sort: Sort = 'oldest'
+  let user: User | null = null
+  let votes: Record<string, number> = {}
+  let own: Record<string, string> = {}
+  let nextCursor: string | null = null
+  let total = 0
+  const shown = new Map<string, Shown>()
+
+  const heading = h('h2', {}, t.t('comment'))
+  const sortSelect = h(
+    'select',
+    { 'aria-label': t.t('sortBy') },
+    ...(['oldest', 'newest', 'top'] as const).map((s) => h('option', { value: s }, t.t(s))),
+  ) as HTMLSelectElement
+  const account = h('div', { class: 'row' })
+  const top = h('div')
+  const list = h('ol')
+  const empty = h('p', { class: 'empty', hidden: true }, t.t('empty'))
+  const more = h('button', { type: 'button', class: 'more', hidden: true }, t.t('loadMore'))
+  const live = h('div', { class: 'sr', 'aria-live': 'polite' })
+  root.append(h('div', { class: 'bar' }, heading, sortSelect), account, top, empty, list, more, live)
+
+  const announce = (text: string) => {
+    live.textContent = ''
+    setTimeout(() => (live.textContent = text), 50)
+  }
+  const setTotal = (n: number) => {
+    total = n
+    heading.textContent = t.n('comments', n)
+    empty.hidden = n > 0 || shown.size > 0
+  }
+
+  // ---- reading ----
+  function place(c: Comment, parent: Shown | undefined, into?: HTMLOListElement) {
+    const depth = c.depth
+    const flat = depth > DISPLAY_DEPTH
+    const article = commentArticle(c, t, {
+      canVote: user !== null,
+      myVote: votes[c.id] ?? 0,
+      mine: c.id in own,
+      nests: depth < DISPLAY_DEPTH,
+      replyingTo: flat && parent?.comment.author ? parent.comment.author.name : undefined,
+    })
+    const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, article) as HTMLLIElement
+    const childList = h('ol') as HTMLOListElement
+    if (depth < DISPLAY_DEPTH) li.append(childList)
+    const target = into ?? parent?.replies ?? list
+    const previous = shown.get(c.id)
+    if (previous) previous.li.replaceWith(li)
+    else target.append(li)
+    const entry: Shown = { comment: c, li, replies: depth < DISPLAY_DEPTH ? childList : target }
+    shown.set(c.id, entry)
+    for (const reply of c.replies) place(reply, entry)
+    if (c.repliesCursor) li.append(moreReplies(entry, c.repliesCursor))
+    return entry
+  }
+
+  function moreReplies(entry: Shown, cursor: string) {
+    const button = h('button', { type: 'button', class: 'more' }, t.t('moreReplies')) as HTMLButtonElement
+    button.addEventListener('click', async () => {
+      button.disabled = true
+      try {
+        const page = await api.read({ sort, cursor, limit: 50 })
+        button.remove()
+        for (const c of page.comments) place(c, c.parentId ? shown.get(c.parentId) : entry)
+        if (page.nextCursor) entry.li.append(moreReplies(entry, page.nextCursor))
+      } catch (e) {
+        button.disabled = false
+        announce(explain(t, e))
+      }
+    })
+    return button
+  }
+
+  function show(page: ThreadPage, reset: boolean) {
+    if (reset) {
+      list.replaceChildren()
+      shown.clear()
+    }
+    for (const c of page.comments) place(c, undefined)
+    nextCursor = page.nextCursor
+    more.hidden = !nextCursor
+    setTotal(page.thread?.total ?? 0)
+  }
+
+  async function load(around?: string) {
+    try {
+      const page = await api.read({ sort, ...(around ? { around } : {}) })
+      show(page, true)
+      performance.mark('engawa:painted')
+      await overlay()
+      if (around) highlight(around)
+    } catch (e) {
+      list.replaceChildren(h('li', { class: 'err', role: 'alert' }, explain(t, e)))
+    }
+  }
+
+  /** The reader's own pending comments, votes and editable comments, over the public page. */
+  async function overlay() {
+    const tokens = Object.values(store.editTokens())
+    if (!user && tokens.length === 0) return
+    try {
+      const mine = await api.mine(tokens)
+      votes = mine.votes
+      own = mine.own
+      for (const c of mine.comments) if (!shown.has(c.id)) place(c, c.parentId ? shown.get(c.parentId) : undefined)
+      for (const entry of [...shown.values()]) if (votes[entry.comment.id] || entry.comment.id in own) refresh(entry.comment)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) signedOut()
+    }
+  }
+
+  function refresh(c: Comment) {
+    const entry = shown.get(c.id)
+    if (!entry) return
+    const replies = entry.comment.replies
+    const next = { ...c, replies: [] }
+    const article = commentArticle(next, t, {
+      canVote: user !== null,
+      myVote: votes[c.id] ?? 0,
+      mine: c.id in own,
+      nests: c.depth < DISPLAY_DEPTH,
+    })
+    entry.li.querySelector('article')?.replaceWith(article)
+    entry.comment = { ...next, replies }
+  }
+
+  function highlight(id: string) {
+    const entry = shown.get(id)
+    if (!entry) return
+    entry.li.classList.add('hl')
+    entry.li.scrollIntoView({ block: 'center' })
+    entry.li.querySelector('article')?.focus({ preventScroll: true })
+    setTimeout(() => entry.li.classList.remove('hl'), 4000)
+  }
+
+  // ---- writing ----
+  function renderAccount() {
+    account.replaceChildren()
+    if (user) {
+      account.append(
+        h('span', {}, t.t('signedInAs', { name: user.displayName })),
+        h('button', { type: 'button', class: 'l', onclick: signOut }, t.t('signOut')),
+      )
+    } else {
+      account.append(h('button', { type: 'button', onclick: signIn }, t.t('signIn')), h('span', { class: 'hint' }, t.t('orGuest')))
+    }
+    top.replaceChildren(
+      composer({ t, api, store, slot: 'new', asGuest: !user, submitLabel: t.t('post'), submit: (body, name) => post(body, name, null) }),
+    )
+  }
+
+  async function post(body: string, guestName: string | null, parentId: string | null) {
+    const { comment, editToken } = await api.post(body, parentId, guestName)
+    if (editToken) store.addEditToken(comment.id, editToken)
+    own[comment.id] = body
+    const parent = parentId ? shown.get(parentId) : undefined
+    const entry = place(comment, parent, parent ? undefined : sort === 'newest' ? undefined : list)
+    if (!parent && sort === 'newest') list.prepend(entry.li)
+    setTotal(total + (comment.status === 'published' ? 1 : 0))
+    entry.li.querySelector('article')?.focus()
+    announce(t.t('posted'))
+  }
+
+  function openSlot(entry: Shown, form: HTMLFormElement | null) {
+    const slot = entry.li.querySelector(':scope > article > .slot')
+    if (!slot) return
+    slot.replaceChildren(...(form ? [form] : []))
+    form?.querySelector('textarea')?.focus()
+  }
+
+  list.addEventListener('click', async (event) => {
+    const button = (event.target as HTMLElement).closest('button')
+    const li = button?.closest('li')
+    const entry = li && shown.get(li.dataset.id ?? '')
+    if (!button || !entry || button.classList.contains('more')) return
+    const id = entry.comment.id
+    const act = button.dataset.act
+    try {
+      if (button.dataset.vote) {
+        const value = Number(button.dataset.vote)
+        const next = votes[id] === value ? 0 : value
+        const result = await api.vote(id, next)
+        votes[id] = result.value
+        refresh({ ...entry.comment, score: result.score })
+      } else if (act === 'reply') {
+        const cancel = () => openSlot(entry, null)
+        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, submitLabel: t.t('postReply'), cancel, submit: async (body, name) => {
+          await post(body, name, id)
+          cancel()
+        } }))
+      } else if (act === 'edit') {
+        const cancel = () => openSlot(entry, null)
+        openSlot(entry, composer({ t, api, store, slot: `edit:${id}`, initial: own[id] ?? '', asGuest: false, submitLabel: t.t('save'), cancel, submit: async (body) => {
+          const { comment } = await api.edit(id, body, store.editTokens()[id])
+          own[id] = body
+          refresh(comment)
+        } }))
+      } else if (act === 'delete') {
+        if (!confirm(t.t('confirmDelete'))) return
+        await api.remove(id, store.editTokens()[id])
+        if (entry.comment.replyCount > 0) refresh({ ...entry.comment, status: 'deleted', html: '', author: null })
+        else {
+          entry.li.remove()
+          shown.delete(id)
+          delete own[id]
+        }
+        setTotal(total - 1)
+      } else if (act === 'toggle') {
+        const open = button.getAttribute('aria-expanded') !== 'true'
+        button.setAttribute('aria-expanded', String(open))
+        button.textContent = t.t(open ? 'collapse' : 'expand')
+        for (const child of entry.li.querySelectorAll(':scope > ol, :scope > .more')) (child as HTMLElement).hidden = !open
+      }
+    } catch (e) {
+      announce(explain(t, e))
+    }
+  })
+
+  // ---- accounts ----
+  function signIn() {
+    openSignIn(m.base, m.site, (token, signedIn) => {
+      store.setSession(token)
+      user = signedIn
+      renderAccount()
+      void load()
+    })
+  }
+  async function signOut() {
+    await api.signOut().catch(() => undefined)
+    signedOut()
+  }
+  function signedOut() {
+    store.setSession(null)
+    user = null
+    votes = {}
+    own = {}
+    renderAccount()
+    void load()
+  }
+
+  sortSelect.addEventListener('change', () => {
+    sort = sortSelect.value as Sort
+    void load()
+  })
+  more.addEventListener('click', async () => {
+    if (!nextCursor) return
+    more.disabled = true
+    try {
+      show(await api.read({ sort, cursor: nextCursor }), false)
+    } catch (e) {
+      announce(explain(t, e))
+    } finally {
+      more.disabled = false
+    }
+  })
+  addEventListener('hashchange', () => {
+    const id = PERMALINK.exec(location.hash)?.[1]
+    if (id) (shown.has(id) ? highlight(id) : void load(id))
+  })
+
+  renderAccount()
+  const around = PERMALINK.exec(location.hash)?.[1]
+  // One script request, then one request for the page: the account check does not wait in line.
+  void load(around)
+  if (store.session())
+    api.me().then(
+      (me) => {
+        user = me.user
+        renderAccount()
+        void overlay()
+      },
+      () => signedOut(),
+    )
+}

@@ -1,0 +1,197 @@
+import { createServer } from 'node:http'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSite } from '../../src/sites/sites.ts'
+import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
+import { browserAvailability, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { serveEngawa } from '../helpers/engawa-server.ts'
+
+let browser: BrowserHandle | undefined
+const closers: Array<() => Promise<void>> = []
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  for (const close of closers.reverse()) await close()
+  await browser?.close()
+})
+
+interface Setup {
+  engawa: LoopbackServer
+  host: LoopbackServer
+  site: string
+  post(body: string, extra?: Record<string, unknown>): Promise<{ id: string }>
+  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string }): Promise<Page>
+}
+
+async function setUp(database: TestDatabase, options: { editWindowSeconds?: number } = {}): Promise<Setup> {
+  const engawa = await serveEngawa(database)
+  closers.push(() => engawa.close())
+  let html = ''
+  // The host page is rebuilt per open(): a static article with the one line a site owner pastes.
+  const pageServer = await serveHostPageDynamic(() => html)
+  closers.push(() => pageServer.close())
+  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin], ...options })
+  return {
+    engawa,
+    host: pageServer,
+    site: site.id,
+    async post(body, extra = {}) {
+      const res = await fetch(`${engawa.origin}/api/v1/sites/${site.id}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ thread: { url: `${pageServer.origin}/`, title: 'An article' }, author: { name: 'Seeder' }, body, ...extra }),
+      })
+      expect(res.status).toBe(201)
+      return (await res.json()).comment
+    },
+    async open({ lang = 'en', hash = '', css = '', attrs = '' } = {}) {
+      html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>An article</title><style>${css}</style></head>
+<body><h1>An article</h1><p>Some text.</p>
+<script src="${engawa.origin}/embed.js" data-site="${site.id}" ${attrs} async></script></body></html>`
+      const page = (await browser?.newPage()) as Page
+      const dialogs: string[] = []
+      page.on('dialog', (d) => {
+        dialogs.push(d.message())
+        void d.accept()
+      })
+      Object.assign(page, { dialogs })
+      await page.goto(`${pageServer.origin}/${hash}`)
+      return page
+    },
+  }
+}
+
+async function serveHostPageDynamic(html: () => string): Promise<LoopbackServer> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html()))
+  return listenOnLoopback(server, '127.0.0.2')
+}
+
+const heading = (page: Page) => page.locator('#engawa h2').textContent()
+
+forEachBackend((database) => {
+  describe.skipIf(!browserAvailability().available)('the widget in someone else’s page', () => {
+    it('reads a seeded thread: nesting, tombstones, and hostile Markdown that stays inert', async () => {
+      const s = await setUp(database())
+      const root = await s.post('A **first** comment')
+      await s.post('A reply', { parentId: root.id })
+      await s.post('<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))')
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('3 comments')
+      expect(await page.locator('#engawa li li .body').first().textContent()).toContain('A reply')
+      expect(await page.locator('#engawa strong').first().textContent()).toBe('first')
+      const hostile = page.locator('#engawa li').nth(2)
+      expect(await hostile.locator('script, img, a[href^="javascript"]').count()).toBe(0)
+      expect((page as unknown as { dialogs: string[] }).dialogs).toEqual([])
+    })
+
+    it('posts as a guest, replies inline, edits and deletes its own comment, keeping the draft over a reload', async () => {
+      const s = await setUp(database())
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('0 comments')
+      await page.fill('#engawa input[name=name]', 'Aki')
+      await page.fill('#engawa textarea', 'Kept across a reload')
+      await page.reload()
+      await expect.poll(() => page.locator('#engawa textarea').first().inputValue()).toBe('Kept across a reload')
+      expect(await page.locator('#engawa input[name=name]').inputValue()).toBe('Aki')
+      await page.fill('#engawa textarea', 'Hello from **the widget**')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      expect(await page.locator('#engawa li .body strong').textContent()).toBe('the widget')
+      expect(await page.locator('#engawa textarea').first().inputValue()).toBe('')
+
+      await page.click('#engawa li button:text("Reply")')
+      await page.fill('#engawa li textarea', 'An inline reply')
+      await page.click('#engawa li button:text("Post reply")')
+      await expect.poll(() => page.locator('#engawa li li .body').first().textContent()).toContain('An inline reply')
+
+      const reply = page.locator('#engawa li li').first()
+      await reply.locator('button:text("Edit")').click()
+      await reply.locator('textarea').fill('An edited reply')
+      await reply.locator('button:text("Save")').click()
+      await expect.poll(() => reply.locator('.body').textContent()).toContain('An edited reply')
+      await reply.locator('button:text("Delete")').click()
+      await expect.poll(() => page.locator('#engawa li li').count()).toBe(0)
+      await expect.poll(() => heading(page)).toBe('1 comment')
+    })
+
+    it('follows a permalink to a comment beyond the first page, in one request, and highlights it', async () => {
+      const s = await setUp(database())
+      const ids: string[] = []
+      for (let i = 0; i < 25; i++) ids.push((await s.post(`Comment number ${i}`)).id)
+      const target = ids[23] as string
+      const page = await s.open({ hash: `#engawa-comment-${target}` })
+      const item = page.locator(`#engawa li[data-id="${target}"]`)
+      await expect.poll(() => item.getAttribute('class')).toBe('hl')
+      expect(await item.locator('.body').textContent()).toContain('Comment number 23')
+      const reads = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/thread?')).length)
+      expect(reads).toBe(1)
+    })
+
+    it('speaks Japanese from the page language, and Enter during IME composition never submits', async () => {
+      const s = await setUp(database())
+      await s.post('最初のコメント')
+      const page = await s.open({ lang: 'ja' })
+      await expect.poll(() => heading(page)).toBe('コメント 1 件')
+      const name = page.locator('#engawa input[name=name]')
+      await name.fill('さくら')
+      const text = page.locator('#engawa textarea').first()
+      await text.fill('変換中の文章')
+      await text.evaluate((el) => {
+        el.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }))
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, isComposing: true, bubbles: true }))
+        el.dispatchEvent(new CompositionEvent('compositionend', { data: '文章' }))
+      })
+      await name.press('Enter')
+      await page.waitForTimeout(300)
+      expect(await heading(page)).toBe('コメント 1 件')
+      await text.press('Control+Enter')
+      await expect.poll(() => heading(page)).toBe('コメント 2 件')
+    })
+
+    it('signs in through the popup and votes, with third-party cookies blocked', async () => {
+      const s = await setUp(database())
+      const { id } = await s.post('Vote for me')
+      const email = `voter-${Date.now()}@mail.example`
+      await signUp(s.engawa.origin, database(), email)
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#engawa button:text("Sign in")')])
+      await popup.fill('[data-view=login] input[name=email]', email)
+      await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
+      await popup.click('button:text("Sign in")')
+      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Voter')
+      const up = page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`)
+      await up.click()
+      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .sc`).textContent()).toBe('1')
+      expect(await page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+      await page.reload()
+      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+    })
+
+    it('stays usable inside a page with hostile global CSS, and at 320 px', async () => {
+      const s = await setUp(database())
+      await s.post('Still readable')
+      const css = '* { all: unset !important; } button, textarea { display: none !important; color: red !important; }'
+      const page = await s.open({ css })
+      await page.setViewportSize({ width: 320, height: 800 })
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      const button = page.locator('#engawa button:text("Post comment")')
+      expect(await button.isVisible()).toBe(true)
+      const box = await page.locator('#engawa textarea').first().boundingBox()
+      expect(box?.width).toBeGreaterThan(200)
+      expect(box?.width).toBeLessThanOrEqual(320)
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(overflow).toBeLessThanOrEqual(320)
+    })
+  })
+})
+
+async function signUp(origin: string, database: TestDatabase, email: string) {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Voter' })
+  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
+  const token = /#verify=([a-z0-9.]+)/.exec(mail.body_text ?? '')?.[1]
+  expect((await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })).status).toBe(200)
+}
