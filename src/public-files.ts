@@ -13,6 +13,7 @@ export function withPublicFiles(app: { fetch: (request: Request, env?: unknown) 
   const cache = { onFound: (_path: string, c: Context) => c.header('Cache-Control', 'public, max-age=300') }
   root.use('/static/*', serveStatic({ root: PUBLIC_DIR, ...cache }))
   root.get('/embed.js', serveStatic({ path: `${PUBLIC_DIR}/embed.js`, ...cache }))
+  root.get('/count.js', serveStatic({ path: `${PUBLIC_DIR}/count.js`, ...cache }))
   root.all('*', (c) => app.fetch(c.req.raw, c.env))
   return root
 }

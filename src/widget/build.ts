@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 export async function buildWidget(outdir = 'public'): Promise<void> {
   await build({
     absWorkingDir: root,
-    entryPoints: { embed: 'src/widget/embed.ts' },
+    entryPoints: { embed: 'src/widget/embed.ts', count: 'src/widget/count.ts' },
     outdir,
     bundle: true,
     minify: true,

@@ -21,7 +21,7 @@ interface Setup {
   host: LoopbackServer
   site: string
   post(body: string, extra?: Record<string, unknown>): Promise<{ id: string }>
-  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string }): Promise<Page>
+  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string }): Promise<Page>
 }
 
 async function setUp(database: TestDatabase, options: { editWindowSeconds?: number } = {}): Promise<Setup> {
@@ -45,10 +45,10 @@ async function setUp(database: TestDatabase, options: { editWindowSeconds?: numb
       expect(res.status).toBe(201)
       return (await res.json()).comment
     },
-    async open({ lang = 'en', hash = '', css = '', attrs = '' } = {}) {
+    async open({ lang = 'en', hash = '', css = '', attrs = '', body } = {}) {
       html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>An article</title><style>${css}</style></head>
-<body><h1>An article</h1><p>Some text.</p>
-<script src="${engawa.origin}/embed.js" data-site="${site.id}" ${attrs} async></script></body></html>`
+<body>${body ?? `<h1>An article</h1><p>Some text.</p>
+<script src="${engawa.origin}/embed.js" data-site="${site.id}" ${attrs} async></script>`}</body></html>`
       const page = (await browser?.newPage()) as Page
       const dialogs: string[] = []
       page.on('dialog', (d) => {
@@ -167,6 +167,19 @@ forEachBackend((database) => {
       expect(await page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
       await page.reload()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+    })
+
+    it('fills comment counts on an article list in one request', async () => {
+      const s = await setUp(database())
+      await s.post('one')
+      await s.post('two')
+      const body = `<ul><li>Article <span data-engawa-count="${s.host.origin}/"></span></li>
+<li>Other <span data-engawa-count="/nothing-here"></span></li></ul>
+<script src="${s.engawa.origin}/count.js" data-site="${s.site}" async></script>`
+      const page = await s.open({ body })
+      await expect.poll(() => page.locator('span').allTextContents()).toEqual(['2 comments', '0 comments'])
+      const requests = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/counts?')).length)
+      expect(requests).toBe(1)
     })
 
     it('stays usable inside a page with hostile global CSS, and at 320 px', async () => {

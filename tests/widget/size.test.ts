@@ -10,11 +10,13 @@ const BUDGET_GZIP_BYTES = 15_000
 
 describe('the built widget', () => {
   let embed: Buffer
+  let count: Buffer
   beforeAll(async () => {
     // Built afresh into a folder of its own: browser tests may be reading public/ meanwhile.
     const outdir = mkdtempSync(join(tmpdir(), 'engawa-widget-'))
     await buildWidget(outdir)
     embed = readFileSync(join(outdir, 'embed.js'))
+    count = readFileSync(join(outdir, 'count.js'))
     rmSync(outdir, { recursive: true, force: true })
   })
 
@@ -23,6 +25,12 @@ describe('the built widget', () => {
     console.log(`embed.js: ${embed.length} bytes, ${gzipped} gzipped`)
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES)
     expect(embed.toString()).toContain(':host{')
+  })
+
+  it('has a comment-count script of at most 1,500 bytes gzipped', () => {
+    const gzipped = gzipSync(count, { level: 9 }).length
+    console.log(`count.js: ${count.length} bytes, ${gzipped} gzipped`)
+    expect(gzipped).toBeLessThanOrEqual(1500)
   })
 
   it('carries no Markdown library: previews come from the server', () => {
