@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { PasswordHasher } from './auth/passwords.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/schema.ts'
+import type { LiveFeed } from './live/feed.ts'
 import type { Log } from './log.ts'
 import type { MarkdownRenderer } from './markdown/render.ts'
 
@@ -16,6 +17,8 @@ export interface Deps {
   log: Log
   markdown: MarkdownRenderer
   passwords: PasswordHasher
+  /** New comments pushed to readers; absent where streams cannot be held (Workers). */
+  live?: LiveFeed
 }
 
 export const systemClock: Clock = { now: () => new Date() }

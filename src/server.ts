@@ -7,6 +7,7 @@ import { DataDirLockedError } from './db/data-dir-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { systemClock } from './deps.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
+import { createLiveFeed } from './live/feed.ts'
 import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
@@ -29,7 +30,9 @@ if (applied.length > 0) log.info('migrated', { applied })
 const markdown = createMarkdownRenderer()
 if (await ensureDemo(database.db, config, markdown, new Date())) log.info('made the demo site', { url: `${config.publicUrl}/demo` })
 
-const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher })
+const live = createLiveFeed(database.db, database.listen, log)
+await live.start()
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
 if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
@@ -54,6 +57,7 @@ async function stop(signal: string) {
   log.info('stopping', { signal })
   // In-flight requests finish; idle keep-alive connections are closed so close() can return.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  await live.close() // ends the event streams, so they do not hold the server open
   if ('closeIdleConnections' in server) server.closeIdleConnections()
   const forced = setTimeout(() => {
     if ('closeAllConnections' in server) server.closeAllConnections()

@@ -6,6 +6,7 @@ import type { PageCache } from './page-cache.ts'
 import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
 import { voteRoutes } from './vote-route.ts'
+import { liveRoutes } from '../live/live-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
 /** Reads and writes share one page cache, so this instance's writes show at once. */
@@ -15,4 +16,5 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', writeRoutes(deps, pages))
     .route('/', mineRoutes(deps))
     .route('/', voteRoutes(deps, pages))
+    .route('/', liveRoutes(deps.live))
 }

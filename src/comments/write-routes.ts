@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { actorOf, authorize } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
+import { announceComment } from '../live/feed.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
@@ -74,6 +75,7 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
         : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
       const { comment, editToken } = await postComment(deps, { site, page, parentId: input.parentId, body: input.body, author })
       pages.invalidate(site.id, page.key)
+      if (comment.status === 'published') await announceComment(deps.db, site.id, page.key, comment.id)
       return c.json({ comment: commentToJson(comment), ...(editToken ? { editToken } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {

@@ -1,10 +1,13 @@
 import type { Kysely, LogConfig } from 'kysely'
 import type { Config } from '../config.ts'
+import type { Listen } from './pg-listen.ts'
 import type { Database } from './schema.ts'
 
 export interface OpenDatabase {
   db: Kysely<Database>
   kind: 'postgres' | 'pglite'
+  /** LISTEN for a channel's notifications (live updates). */
+  listen: Listen
   close(): Promise<void>
 }
 

@@ -11,6 +11,11 @@ export async function openPGlite(dataDir: string, options: { log?: LogConfig } =
     const db = new Kysely<Database>({ dialect: new PGliteDialect(client), log: options.log })
     return {
       db,
+      // One process holds PGlite, so its own notifications are all there is to hear.
+      listen: async (channel: string, onPayload: (payload: string) => void) => {
+        const unlisten = await client.listen(channel, onPayload)
+        return async () => unlisten()
+      },
       close: async () => {
         await db.destroy()
         if (!client.closed) await client.close()

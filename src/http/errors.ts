@@ -37,6 +37,7 @@ const STATUS = {
   internal_error: 500,
   not_ready: 503,
   provider_unavailable: 502,
+  live_unavailable: 501,
 } as const satisfies Record<string, ContentfulStatusCode>
 
 export type ErrorCode = keyof typeof STATUS

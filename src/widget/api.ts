@@ -80,6 +80,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
   const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
 
   return {
+    liveUrl: () => `${root}/sites/${site}/thread/live?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
       const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
       // The public page is the same for everyone: asked without credentials it stays cacheable.

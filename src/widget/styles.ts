@@ -47,7 +47,7 @@ header a:hover{text-decoration:underline}
 .sc{min-width:1.5em;text-align:center;color:var(--mu)}
 .hl>article{background:var(--hl);border-radius:var(--r);padding-left:.5em;transition:background 2s}
 .more{margin:.6em 0}
-.new{position:sticky;top:.5em;z-index:1;display:block;margin:0 auto 1em}
+.nw{position:sticky;top:.5em;height:0;z-index:1;display:flex;justify-content:center}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .empty{color:var(--mu);padding:1em 0}
 `

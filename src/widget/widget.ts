@@ -7,6 +7,7 @@ import { openSignIn } from './sign-in.ts'
 import { createStore } from './storage.ts'
 import { CSS } from './styles.ts'
 import { followTheme } from './theme.ts'
+import { watchThread } from './live.ts'
 
 export interface Mount {
   base: string
@@ -43,6 +44,7 @@ export function mount(m: Mount) {
   let own: Record<string, string> = {}
   let nextCursor: string | null = null
   let total = 0
+  let watching = false
   const shown = new Map<string, Shown>()
 
   const heading = h('h2', {}, t.t('comment'))
@@ -57,7 +59,8 @@ export function mount(m: Mount) {
   const empty = h('p', { class: 'empty', hidden: true }, t.t('empty'))
   const more = h('button', { type: 'button', class: 'more', hidden: true }, t.t('loadMore'))
   const live = h('div', { class: 'sr', 'aria-live': 'polite' })
-  root.append(h('div', { class: 'bar' }, heading, sortSelect), account, top, empty, list, more, live)
+  const fresh = h('button', { type: 'button', class: 'new p', hidden: true }) as HTMLButtonElement
+  root.append(h('div', { class: 'bar' }, heading, sortSelect), account, top, empty, h('div', { class: 'nw' }, fresh), list, more, live)
 
   const announce = (text: string) => {
     live.textContent = ''
@@ -127,6 +130,10 @@ export function mount(m: Mount) {
       const page = await api.read({ sort, ...(around ? { around } : {}) })
       show(page, true)
       performance.mark('engawa:painted')
+      if (!watching) {
+        watching = true
+        watchThread(api.liveUrl(), api, arrived)
+      }
       await overlay()
       if (around) highlight(around)
     } catch (e) {
@@ -173,6 +180,34 @@ export function mount(m: Mount) {
     setTimeout(() => entry.li.classList.remove('hl'), 4000)
   }
 
+  // ---- live ----
+  // New comments wait behind a notice, so the page never moves under the reader.
+  const waiting = new Map<string, Comment>()
+  function arrived(c: Comment) {
+    if (shown.has(c.id) || waiting.has(c.id)) return
+    waiting.set(c.id, c)
+    notice()
+    announce(t.t('live', { n: waiting.size }))
+  }
+  function notice() {
+    fresh.textContent = t.n('newComments', waiting.size)
+    fresh.hidden = waiting.size === 0
+  }
+  fresh.addEventListener('click', () => {
+    let first: Shown | undefined
+    for (const c of waiting.values()) {
+      if (shown.has(c.id)) continue
+      const parent = c.parentId ? shown.get(c.parentId) : undefined
+      const entry = place(c, parent)
+      if (!parent && sort === 'newest') list.prepend(entry.li)
+      first ??= entry
+    }
+    setTotal(total + waiting.size)
+    waiting.clear()
+    fresh.hidden = true
+    first?.li.querySelector('article')?.focus()
+  })
+
   // ---- writing ----
   function renderAccount() {
     account.replaceChildren()
@@ -193,6 +228,9 @@ export function mount(m: Mount) {
     const { comment, editToken } = await api.post(body, parentId, guestName)
     if (editToken) store.addEditToken(comment.id, editToken)
     own[comment.id] = body
+    // Its own live event may have come first.
+    waiting.delete(comment.id)
+    notice()
     const parent = parentId ? shown.get(parentId) : undefined
     const entry = place(comment, parent, parent ? undefined : sort === 'newest' ? undefined : list)
     if (!parent && sort === 'newest') list.prepend(entry.li)

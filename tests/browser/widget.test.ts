@@ -12,7 +12,6 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterAll(async () => {
-  for (const close of closers.reverse()) await close()
   await browser?.close()
 })
 
@@ -70,6 +69,10 @@ async function serveHostPageDynamic(html: () => string): Promise<LoopbackServer>
 const heading = (page: Page) => page.locator('#engawa h2').textContent()
 
 forEachBackend((database) => {
+  // Before the backend closes its database: servers and their LISTEN go first.
+  afterAll(async () => {
+    for (const close of closers.splice(0).reverse()) await close()
+  })
   describe.skipIf(!browserAvailability().available)('the widget in someone else’s page', () => {
     it('reads a seeded thread: nesting, tombstones, and hostile Markdown that stays inert', async () => {
       const s = await setUp(database())
@@ -167,6 +170,30 @@ forEachBackend((database) => {
       expect(await page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
       await page.reload()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+    })
+
+    it('shows comments posted through another instance within two seconds, behind a notice, without moving the page', async () => {
+      const s = await setUp(database())
+      for (let i = 0; i < 8; i++) await s.post(`Earlier comment ${i}, long enough to make the page scroll.\n\n${'Words. '.repeat(40)}`)
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('8 comments')
+      await page.evaluate(() => window.scrollTo(0, 600))
+      const other = await serveEngawa(database())
+      closers.push(() => other.close())
+      const res = await fetch(`${other.origin}/api/v1/sites/${s.site}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ thread: { url: `${s.host.origin}/` }, author: { name: 'Elsewhere' }, body: 'Live from another instance' }),
+      })
+      expect(res.status).toBe(201)
+      const notice = page.locator('#engawa button.new')
+      await expect.poll(() => notice.textContent(), { timeout: 2000 }).toBe('Show 1 new comment')
+      expect(await page.evaluate(() => window.scrollY)).toBe(600)
+      expect(await heading(page)).toBe('8 comments')
+      await notice.click()
+      await expect.poll(() => heading(page)).toBe('9 comments')
+      expect(await page.locator('#engawa li').last().textContent()).toContain('Live from another instance')
+      expect(await notice.isHidden()).toBe(true)
     })
 
     it('fills comment counts on an article list in one request', async () => {

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, inject, it } from 'vitest'
+import { pgListen, type Listen } from '../../src/db/pg-listen.ts'
 import type { Database } from '../../src/db/schema.ts'
 
 export type BackendName = 'pglite' | 'postgres'
@@ -18,6 +19,8 @@ export interface TestDatabase {
   statements: Array<{ sql: string; parameters: readonly unknown[] }>
   /** Another connection to the same database, as a second Engawa instance would have. */
   connectAgain(): Kysely<Database>
+  /** LISTEN on the database, as a running server does for live updates. */
+  listen: Listen
 }
 
 async function openPGliteCopy(): Promise<{ client: PGlite; close(): Promise<void> }> {
@@ -89,6 +92,10 @@ export function forEachBackend(suite: (backend: () => TestDatabase, name: Backen
             statements,
             // PGlite is one process's database: a second "instance" shares its one serialised connection.
             connectAgain: () => db,
+            listen: async (channel, onPayload) => {
+              const unlisten = await copy.client.listen(channel, onPayload)
+              return async () => unlisten()
+            },
           }
         } else if ('template' in postgres) {
           const copy = await createPostgresCopy(postgres.adminUrl, postgres.template)
@@ -103,7 +110,23 @@ export function forEachBackend(suite: (backend: () => TestDatabase, name: Backen
             await Promise.all(pools.map((p) => p.end()))
             await copy.drop()
           })
-          current = { name, db, queries, statements, connectAgain: () => open(false) }
+          const listen = pgListen(copy.url)
+          const stops: Array<() => Promise<void>> = []
+          cleanups.push(async () => {
+            for (const stop of stops) await stop()
+          })
+          current = {
+            name,
+            db,
+            queries,
+            statements,
+            connectAgain: () => open(false),
+            listen: async (channel, onPayload) => {
+              const stop = await listen(channel, onPayload)
+              stops.push(stop)
+              return stop
+            },
+          }
         }
         if (current) await sql`select 1`.execute(current.db)
       })

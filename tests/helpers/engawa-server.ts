@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { parseConfig } from '../../src/config.ts'
 import { systemClock } from '../../src/deps.ts'
+import { createLiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
 import { withPublicFiles } from '../../src/public-files.ts'
@@ -21,6 +22,8 @@ export async function serveEngawa(database: TestDatabase): Promise<LoopbackServe
   const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
   const logs: string[] = []
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), publicUrl: listening.origin }
+  const live = createLiveFeed(database.db, database.listen, createLog('silent'))
+  await live.start()
   const app = createApp({
     db: database.db,
     clock: systemClock,
@@ -28,8 +31,16 @@ export async function serveEngawa(database: TestDatabase): Promise<LoopbackServe
     log: createLog('info', (line) => logs.push(line)),
     markdown: createMarkdownRenderer(),
     passwords: nodePasswordHasher,
+    live,
   })
   const root = withPublicFiles(app)
   handler = (request, env) => root.fetch(request, env)
-  return { ...listening, logs }
+  return {
+    ...listening,
+    logs,
+    close: async () => {
+      await live.close()
+      await listening.close()
+    },
+  }
 }

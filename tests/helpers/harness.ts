@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { PasswordHasher } from '../../src/auth/passwords.ts'
+import type { LiveFeed } from '../../src/live/feed.ts'
 import { parseConfig, type Config } from '../../src/config.ts'
 import type { Database, SiteRow } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
@@ -43,6 +44,7 @@ export interface StartOptions {
   clock?: FakeClock
   db?: Kysely<Database>
   passwords?: PasswordHasher
+  live?: LiveFeed
 }
 
 /** An app on the file's database, with a site of its own, a fake clock and no page cache. */
@@ -52,7 +54,7 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
   const logs: string[] = []
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), ...options.config }
   const passwords = options.passwords ?? nodePasswordHasher
-  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords })
+  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live })
   const ip = `10.${randomByte()}.${randomByte()}.${randomByte()}`
   const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], ...options.site })
   const request = async (method: string, path: string, body?: unknown, opts: RequestOptions = {}) => {

@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createLiveFeed, type LiveFeed } from '../../src/live/feed.ts'
+import { createLog } from '../../src/log.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { postGuest } from '../helpers/comments.ts'
+import { eventReader } from '../helpers/event-stream.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
+
+forEachBackend((database) => {
+  const feeds: LiveFeed[] = []
+  afterAll(async () => {
+    for (const feed of feeds) await feed.close()
+  })
+  async function feed(db = database().db) {
+    const live = createLiveFeed(db, database().listen, createLog('silent'))
+    await live.start()
+    feeds.push(live)
+    return live
+  }
+  const livePath = (site: string) => `/api/v1/sites/${site}/thread/live?url=${encodeURIComponent(ARTICLE_URL)}`
+
+  describe('live updates', () => {
+    it('push a new comment within two seconds to readers on this instance and on another', async () => {
+      const here = await startApp(database(), { live: await feed() })
+      const otherDb = database().connectAgain()
+      // A second instance: its own connections and its own LISTEN, serving the same site.
+      const there = await startApp(database(), { db: otherDb, live: await feed(otherDb) })
+      const res = await here.get(livePath(here.site.id))
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+      expect(res.headers.get('access-control-allow-origin')).toBe(here.site.origin)
+      const events = eventReader(res)
+      await events.next('ready')
+      const elsewhere = eventReader(await there.get(livePath(here.site.id)))
+      await elsewhere.next('ready')
+
+      const posted = await postGuest(here, 'Live and **bold**')
+      const pushed = JSON.parse(await events.next('comment', 2000))
+      expect(pushed).toMatchObject({ id: posted.id, author: { name: 'Aki' }, status: 'published' })
+      expect(pushed.html).toContain('<strong>bold</strong>')
+      expect(JSON.parse(await elsewhere.next('comment', 2000)).id).toBe(posted.id)
+      await events.cancel()
+      await elsewhere.cancel()
+    })
+
+    it('never pushes a comment awaiting moderation, nor another page’s', async () => {
+      const t = await startApp(database(), { live: await feed(), site: { guestPolicy: 'premoderated' } })
+      const events = eventReader(await t.get(livePath(t.site.id)))
+      await events.next('ready')
+      await postGuest(t, 'Pending, so private')
+      await postGuest(t, 'Another page', { thread: { url: 'https://blog.example/elsewhere' } })
+      await expect(events.next('comment', 800)).rejects.toThrow(/no "comment" event/)
+      await events.cancel()
+    })
+
+    it('answers 501 where the server holds no streams, and ends its streams when it stops', async () => {
+      const without = await startApp(database())
+      const refused = await without.get(livePath(without.site.id))
+      expect(refused.status).toBe(501)
+      expect((await refused.json()).error.code).toBe('live_unavailable')
+      const live = await feed()
+      const t = await startApp(database(), { live })
+      const events = eventReader(await t.get(livePath(t.site.id)))
+      await events.next('ready')
+      expect(live.readerCount()).toBe(1)
+      await live.close()
+      await expect(events.next('comment', 1000)).rejects.toThrow(/ended/)
+      expect(live.readerCount()).toBe(0)
+    })
+  })
+})
