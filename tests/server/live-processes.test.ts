@@ -1,7 +1,7 @@
-import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { eventReader } from '../helpers/event-stream.ts'
 import { runEntry, startServer, type RunningServer } from '../helpers/processes.ts'
+import { copyTemplateDatabase } from '../helpers/server-database.ts'
 
 // Two Engawa processes on one Postgres database: a comment posted through one reaches a reader
 // connected to the other, through LISTEN/NOTIFY.
@@ -17,17 +17,9 @@ afterAll(async () => {
 describe.skipIf(!available && process.env.CI !== 'true')('live updates across processes', () => {
   it('reach a reader on another process within two seconds', async () => {
     if (!('template' in postgres)) throw new Error(`Postgres is required under CI=true: ${postgres.unavailable}`)
-    const name = `engawa_live_${process.pid}`
-    const admin = new pg.Client({ connectionString: postgres.adminUrl })
-    await admin.connect()
-    await admin.query(`create database ${name} template ${postgres.template}`)
-    dropDatabase = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    }
-    const url = new URL(postgres.adminUrl)
-    url.pathname = `/${name}`
-    const env = { DATABASE_URL: url.href }
+    const copy = await copyTemplateDatabase(postgres, 'live')
+    dropDatabase = copy.drop
+    const env = { DATABASE_URL: copy.url }
     const created = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Live', '--origin', 'https://blog.example'], env)
     const site = /Site (\w+):/.exec(created.stdout)?.[1] ?? ''
     const [writer, reader] = await Promise.all([startServer(env), startServer(env)])

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Database } from '../../src/db/schema.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { buildWorker } from '../helpers/build-worker.ts'
+import { copyTemplateDatabase } from '../helpers/server-database.ts'
 
 const NODE_ONLY = [/@electric-sql\/pglite/, /@hono\/node-server/, /^src\/server\.ts$/, /^src\/cli\.ts$/, /^src\/db\/pglite\.ts$/, /^src\/db\/data-dir-lock\.ts$/]
 // What Workers provide with nodejs_compat, plus pg's optional native binding, which pg only tries inside a catch.
@@ -44,16 +45,9 @@ describe('the Workers entry', () => {
     let dropDatabase = async () => {}
     beforeAll(async () => {
       if (!('template' in postgres)) return
-      const name = `engawa_worker_${process.pid}`
-      const admin = new pg.Client({ connectionString: postgres.adminUrl })
-      await admin.connect()
-      await admin.query(`create database ${name} template ${postgres.template}`)
-      dropDatabase = async () => {
-        await admin.query(`drop database if exists ${name} with (force)`)
-        await admin.end()
-      }
-      const dbUrl = new URL(postgres.adminUrl)
-      dbUrl.pathname = `/${name}`
+      const copy = await copyTemplateDatabase(postgres, 'worker')
+      dropDatabase = copy.drop
+      const dbUrl = new URL(copy.url)
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: dbUrl.href }) }) })
       siteId = (await createSite(db, { name: 'Workers blog', origins: ['https://blog.example'] })).id
       await db.destroy()
