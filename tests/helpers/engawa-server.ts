@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { parseConfig } from '../../src/config.ts'
 import { systemClock } from '../../src/deps.ts'
+import { ensureDemo } from '../../src/demo/seed.ts'
 import { createLiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
@@ -16,7 +17,7 @@ import type { TestDatabase } from './backends.ts'
  * on 127.0.0.1 and a free port, with PUBLIC_URL set to that origin (its own origin, as in
  * production: cookies and the CSRF check depend on it).
  */
-export async function serveEngawa(database: TestDatabase): Promise<LoopbackServer & { logs: string[] }> {
+export async function serveEngawa(database: TestDatabase, options: { demo?: boolean } = {}): Promise<LoopbackServer & { logs: string[] }> {
   let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
   const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
@@ -33,6 +34,7 @@ export async function serveEngawa(database: TestDatabase): Promise<LoopbackServe
     passwords: nodePasswordHasher,
     live,
   })
+  if (options.demo) await ensureDemo(database.db, config, createMarkdownRenderer(), new Date())
   const root = withPublicFiles(app)
   handler = (request, env) => root.fetch(request, env)
   return {

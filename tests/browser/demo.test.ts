@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
+import { browserAvailability, launchBrowser, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { serveEngawa } from '../helpers/engawa-server.ts'
+
+// The demo article as a new user first sees it: an accessibility scan (axe-core) in light and
+// dark, signed out and signed in, and the screenshots the README shows.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname
+
+let browser: BrowserHandle | undefined
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+interface Violation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: Array<{ target: unknown }>
+}
+
+async function seriousViolations(page: Page): Promise<Violation[]> {
+  await page.addScriptTag({ content: AXE })
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }).axe
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })).violations
+  })
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+}
+
+async function widgetToken(engawa: LoopbackServer, database: TestDatabase): Promise<string> {
+  const post = (path: string, body: unknown, cookie = '') =>
+    fetch(`${engawa.origin}${path}`, { method: 'POST', headers: { origin: engawa.origin, 'content-type': 'application/json', cookie }, body: JSON.stringify(body) })
+  const email = `axe-${Date.now()}@mail.example`
+  await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Reader' })
+  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
+  const token = /#verify=([a-z0-9.]+)/.exec(mail.body_text ?? '')?.[1]
+  const verified = await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })
+  const cookie = /(engawa_session=[^;]+)/.exec(verified.headers.get('set-cookie') ?? '')?.[1] ?? ''
+  return (await (await post('/api/v1/auth/widget-session', { site: 'demo', origin: engawa.origin }, cookie)).json()).token
+}
+
+forEachBackend((database, backend) => {
+  const servers: LoopbackServer[] = []
+  afterAll(async () => {
+    for (const server of servers) await server.close()
+  })
+
+  describe.skipIf(!browserAvailability().available)('the demo article', () => {
+    it('has no serious or critical accessibility violation, light and dark, signed out and signed in', async () => {
+      const engawa = await serveEngawa(database(), { demo: true })
+      servers.push(engawa)
+      const page = (await browser?.newPage()) as Page
+      await page.setViewportSize({ width: 900, height: 1100 })
+      const open = async () => {
+        await page.goto(`${engawa.origin}/demo`)
+        await expect.poll(() => page.locator('#engawa h2').textContent()).toMatch(/^\d+ comments$/)
+      }
+      await open()
+      const shoot = async (name: string) => {
+        if (backend !== 'pglite') return
+        await page.evaluate(() => document.querySelector('.comments')?.scrollIntoView())
+        await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, clip: { x: 0, y: 0, width: 900, height: 1100 } })
+      }
+      await shoot('demo-light')
+      expect(await seriousViolations(page)).toEqual([])
+      await page.click('#theme')
+      await expect.poll(() => page.locator('#engawa section').getAttribute('class')).toBe('e dark')
+      await shoot('demo-dark')
+      expect(await seriousViolations(page)).toEqual([])
+
+      const token = await widgetToken(engawa, database())
+      await page.evaluate((t) => localStorage.setItem('engawa:demo:session', JSON.stringify(t)), token)
+      await open()
+      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Reader')
+      expect(await seriousViolations(page)).toEqual([])
+      await page.click('#theme')
+      expect(await seriousViolations(page)).toEqual([])
+    })
+
+    it('paints the first page after one script request and one API request', async () => {
+      const engawa = await serveEngawa(database(), { demo: true })
+      servers.push(engawa)
+      const page = (await browser?.newPage()) as Page
+      await page.goto(`${engawa.origin}/demo`)
+      await expect.poll(() => page.evaluate(() => performance.getEntriesByName('engawa:painted').length)).toBe(1)
+      const before = await page.evaluate(() => {
+        const painted = performance.getEntriesByName('engawa:painted')[0]?.startTime ?? 0
+        return performance
+          .getEntriesByType('resource')
+          .filter((r) => r.startTime < painted && /\/(embed\.js|api\/)/.test(r.name))
+          .map((r) => new URL(r.name).pathname)
+      })
+      expect(before).toEqual(['/embed.js', '/api/v1/sites/demo/thread'])
+    })
+  })
+})
