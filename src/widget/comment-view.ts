@@ -41,8 +41,9 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
           a.replyingTo && h('span', { class: 'to' }, t.t('replyingTo', { name: a.replyingTo })),
           h(
             'a',
-            // The visible relative time names the link; the exact time is its description.
-            { href: `#engawa-comment-${c.id}`, title: `${t.exact(created)} · ${t.t('permalink')}` },
+            // The visible relative time names the link; the exact time is its description,
+            // shown on hover (title) and on keyboard focus (the stylesheet).
+            { href: `#engawa-comment-${c.id}`, title: t.exact(created) },
             h('time', { datetime: c.createdAt }, t.ago(created)),
           ),
           c.editedAt && h('span', { class: 'to', title: t.exact(new Date(c.editedAt)) }, t.t('edited')),

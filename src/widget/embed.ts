@@ -3,7 +3,8 @@ import { mount } from './widget.ts'
 
 // <script src="https://comments.example/embed.js" data-site="SITE" async></script>
 // Optional: data-key (the page's stable id), data-url, data-title, data-lang (en, ja),
-// data-theme (light, dark). The comments go into <div id="engawa"> if the page has one,
+// data-theme (light, dark), data-poll-seconds (where live updates are unavailable, as on
+// Workers: how often to look for new comments; 15 by default, 2 at least). The comments go into <div id="engawa"> if the page has one,
 // otherwise right after the script tag.
 const script = document.currentScript as HTMLScriptElement | null
 const data = script?.dataset
@@ -25,5 +26,6 @@ if (script && data?.site) {
     host,
     lang: pickLang(data.lang ?? document.documentElement.lang),
     theme: data.theme,
+    pollMs: Math.max(2, Number(data.pollSeconds) || 15) * 1000,
   })
 } else console.error('Engawa: the embed script needs data-site="…" (your site id).')

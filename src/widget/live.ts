@@ -1,13 +1,11 @@
 import type { Api, Comment } from './api.ts'
 
-const POLL_MS = 15_000
-
 /**
  * Hears of new comments on the thread: Server-Sent Events where the server holds streams,
  * otherwise (Workers answer 501) a poll of the first page, which the browser revalidates with
  * its ETag, so an unchanged thread costs a 304.
  */
-export function watchThread(liveUrl: string, api: Api, arrived: (comment: Comment) => void): void {
+export function watchThread(liveUrl: string, api: Api, arrived: (comment: Comment) => void, pollMs: number): void {
   if (typeof EventSource === 'undefined') return poll()
   const source = new EventSource(liveUrl)
   source.addEventListener('comment', (event) => arrived(JSON.parse((event as MessageEvent<string>).data) as Comment))
@@ -27,6 +25,6 @@ export function watchThread(liveUrl: string, api: Api, arrived: (comment: Commen
       } catch {
         // Offline for now; the next round tries again.
       }
-    }, POLL_MS)
+    }, pollMs)
   }
 }

@@ -36,6 +36,7 @@ header{display:flex;flex-wrap:wrap;gap:.2em .6em;align-items:baseline;font-size:
 .au{font-weight:700}
 header a,.to{color:var(--mu);text-decoration:none;font-size:.9em}
 header a:hover{text-decoration:underline}
+header a:focus-visible::after{content:" · " attr(title)}
 .body{margin:.2em 0}
 .body p{margin:.4em 0}
 .body pre{overflow:auto;padding:.5em;border-radius:var(--r);background:rgba(127,127,127,.12)}

@@ -16,6 +16,8 @@ export interface Mount {
   host: HTMLElement
   lang: Lang
   theme: string | undefined
+  /** How often to check for new comments where the server holds no event streams. */
+  pollMs: number
 }
 
 interface Shown {
@@ -129,10 +131,10 @@ export function mount(m: Mount) {
     try {
       const page = await api.read({ sort, ...(around ? { around } : {}) })
       show(page, true)
-      performance.mark('engawa:painted')
+      requestAnimationFrame(() => performance.mark('engawa:painted'))
       if (!watching) {
         watching = true
-        watchThread(api.liveUrl(), api, arrived)
+        watchThread(api.liveUrl(), api, arrived, m.pollMs)
       }
       await overlay()
       if (around) highlight(around)

@@ -8,6 +8,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts'
 import { systemClock } from '../../src/deps.ts'
 import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
+import { createLiveFeed } from '../../src/live/feed.ts'
+import { withPublicFiles } from '../../src/public-files.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { seedThread } from './seed.ts'
 
@@ -18,9 +20,12 @@ import { seedThread } from './seed.ts'
 const config = parseConfig(process.env)
 const database = await createDatabase(config)
 await migrateToLatest(database.db)
-const base = { db: database.db, clock: systemClock, log: createLog(config.logLevel), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher }
+const live = createLiveFeed(database.db, database.listen, createLog('warn'))
+await live.start()
+const base = { db: database.db, clock: systemClock, log: createLog(config.logLevel), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher, live }
 const cached = createApp({ ...base, config })
 const uncached = createApp({ ...base, config: { ...config, pageCacheMs: 0 } })
+const withFiles = withPublicFiles(cached)
 
 const site = await createSite(database.db, { name: 'Bench', origins: ['https://blog.example'] })
 const small = 'https://blog.example/bench/200'
@@ -54,6 +59,18 @@ const server = serve(
       if (url.pathname === '/bench/ceiling')
         return new Response(ceilingBytes, { headers: { 'content-type': 'application/json; charset=UTF-8' } })
       if (url.pathname.startsWith('/nocache/')) return uncached.fetch(new Request(request.url.replace('/nocache/', '/'), request))
+      // The 200-comment thread under an article, as a reader's browser meets it.
+      if (url.pathname === '/bench/article')
+        return new Response(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bench</title></head><body><h1>Bench</h1>` +
+            `<script src="/embed.js" data-site="${site.id}" data-url="${small}" async></script></body></html>`,
+          { headers: { 'content-type': 'text/html; charset=utf-8' } },
+        )
+      if (url.pathname === '/embed.js') return withFiles.fetch(request)
+      if (url.pathname === '/bench/memory') {
+        ;(globalThis as { gc?: () => void }).gc?.()
+        return Response.json({ ...process.memoryUsage(), readers: live.readerCount() })
+      }
       return cached.fetch(request)
     },
   },
@@ -74,4 +91,7 @@ const server = serve(
     )
   },
 )
-process.on('SIGTERM', () => server.close(() => void database.close().then(() => process.exit(0))))
+process.on('SIGTERM', () => {
+  void live.close()
+  server.close(() => void database.close().then(() => process.exit(0)))
+})

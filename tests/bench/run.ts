@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { authTiming } from './auth-timing.ts'
+import { firstPaint } from './browser-paint.ts'
+import { idleReaders } from './idle-readers.ts'
 
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
@@ -28,6 +30,11 @@ interface Seeded {
   seedLargeMs: number
 }
 
+interface Extras {
+  paint: Awaited<ReturnType<typeof firstPaint>>
+  readers: Awaited<ReturnType<typeof idleReaders>>
+}
+
 interface Row {
   backend: string
   scenario: string
@@ -38,8 +45,8 @@ interface Row {
   unexpected: number
 }
 
-function spawnTs(entry: string, env: Record<string, string>, stderr: 'pipe' | number = 'pipe'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr] })
+function spawnTs(entry: string, env: Record<string, string>, stderr: 'pipe' | number = 'pipe', flags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...flags, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr] })
 }
 
 async function firstLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number): Promise<string> {
@@ -121,11 +128,11 @@ async function withDatabase<T>(backend: 'postgres' | 'pglite', run: (env: Record
   }
 }
 
-async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]; seeded: Seeded }> {
+async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]; seeded: Seeded; extras: Extras }> {
   return withDatabase(backend, async (env) => {
     // Logged as in production (an access-log line a request), to a file nobody has to drain.
     const logFile = join(tmpdir(), `engawa-bench-${backend}.log`)
-    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'info' }, openSync(logFile, 'w'))
+    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'info' }, openSync(logFile, 'w'), ['--expose-gc'])
     try {
       const seeded = JSON.parse(await firstLine(server, 'stdout', /^\{"port"/, 600_000)) as Seeded
       const base = `http://127.0.0.1:${seeded.port}`
@@ -135,6 +142,9 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
         author: { name: 'Bench reader' },
         body: 'A **new** comment with [a link](https://example.org/x), `code` and\n\n> a quote.',
       })
+      // First, on a quiet heap: what 2,000 idle live readers cost this one process.
+      const livePath = `/api/v1/sites/${seeded.siteId}/thread/live?url=${encodeURIComponent(seeded.small)}`
+      const readers = await idleReaders(seeded.port, livePath, 2000)
       // Posting runs last: the rows it adds set autovacuum going, which would weigh on whatever came next.
       const rows = [
         await cannon('(a) first page, normal path', backend, base + seeded.pagePath, 200),
@@ -148,7 +158,9 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
           headers: { 'content-type': 'application/json' },
         }),
       ]
-      return { rows, seeded }
+      // In a browser: script start to first paint of the 200-comment thread.
+      const paint = await firstPaint(`${base}/bench/article`)
+      return { rows, seeded, extras: { paint, readers } }
     } finally {
       await stop(server)
     }
@@ -197,14 +209,19 @@ const results: Row[] = []
 const notes: string[] = []
 for (const backend of ['postgres', 'pglite'] as const) {
   process.stderr.write(`bench: ${backend}: seeding and measuring (${SECONDS} s a run)…\n`)
-  const { rows, seeded } = await throughput(backend)
+  const { rows, seeded, extras } = await throughput(backend)
   results.push(...rows)
   const s = await startups(backend)
   const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))?.rps ?? 0
   notes.push(
     `${backend}: first page ${fmt(seeded.pageBytes)} bytes (of the 10,000-comment thread: ${fmt(seeded.largePageBytes)}); seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
       `(a)/(e) = ${fmt(by('(a)') / by('(e)'), 2)}, (f)/(b) = ${fmt(by('(f)') / by('(b)'), 2)}; ` +
-      `npm start cold: ${fmt(s.empty)} ms on an empty database, ${fmt(s.existing)} ms on an existing one; idle RSS ${fmt(s.rss)} MiB`,
+      `npm start cold: ${fmt(s.empty)} ms on an empty database, ${fmt(s.existing)} ms on an existing one; idle RSS ${fmt(s.rss)} MiB; ` +
+      (extras.paint
+        ? `widget, script start to first paint of the 200-comment thread: ${fmt(extras.paint.medianMs)} ms (median of 7 loads), after ${extras.paint.requests.length} requests (${extras.paint.requests.join(', ')}); `
+        : 'widget first paint: not measured (no Chromium); ') +
+      `${fmt(extras.readers.count)} idle live readers held: RSS ${fmt(extras.readers.rssMiB[0])} → ${fmt(extras.readers.rssMiB[1])} MiB, ` +
+      `${fmt(extras.readers.perReaderKiB, 1)} KiB each (of which JS heap ${fmt(extras.readers.heapPerReaderKiB, 1)} KiB)`,
   )
 }
 

@@ -23,14 +23,14 @@ interface Setup {
   open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string }): Promise<Page>
 }
 
-async function setUp(database: TestDatabase, options: { editWindowSeconds?: number } = {}): Promise<Setup> {
-  const engawa = await serveEngawa(database)
+async function setUp(database: TestDatabase, options: { live?: boolean } = {}): Promise<Setup> {
+  const engawa = await serveEngawa(database, options)
   closers.push(() => engawa.close())
   let html = ''
   // The host page is rebuilt per open(): a static article with the one line a site owner pastes.
   const pageServer = await serveHostPageDynamic(() => html)
   closers.push(() => pageServer.close())
-  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin], ...options })
+  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin] })
   return {
     engawa,
     host: pageServer,
@@ -194,6 +194,33 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('9 comments')
       expect(await page.locator('#engawa li').last().textContent()).toContain('Live from another instance')
       expect(await notice.isHidden()).toBe(true)
+    })
+
+    it('polls for new comments where the server holds no event streams (Workers)', async () => {
+      const s = await setUp(database(), { live: false })
+      await s.post('Already here')
+      const page = await s.open({ attrs: 'data-poll-seconds="2"' })
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      await page.waitForTimeout(2500) // the first poll learns what is there
+      await s.post('Arrived while polling')
+      const notice = page.locator('#engawa button.new')
+      await expect.poll(() => notice.textContent(), { timeout: 6000 }).toBe('Show 1 new comment')
+      await notice.click()
+      await expect.poll(() => heading(page)).toBe('2 comments')
+    })
+
+    it('shows the exact time of a comment on hover and on keyboard focus', async () => {
+      const s = await setUp(database())
+      await s.post('When was this?')
+      const page = await s.open()
+      const link = page.locator('#engawa header a').first()
+      await expect.poll(() => link.textContent()).toBe('now')
+      const exact = (await link.getAttribute('title')) ?? ''
+      expect(exact).toMatch(/\d{4}/)
+      await page.keyboard.press('Tab')
+      await link.focus()
+      const shown = await link.evaluate((el) => getComputedStyle(el, '::after').content)
+      expect(shown).toContain(exact)
     })
 
     it('fills comment counts on an article list in one request', async () => {

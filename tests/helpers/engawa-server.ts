@@ -17,7 +17,10 @@ import type { TestDatabase } from './backends.ts'
  * on 127.0.0.1 and a free port, with PUBLIC_URL set to that origin (its own origin, as in
  * production: cookies and the CSRF check depend on it).
  */
-export async function serveEngawa(database: TestDatabase, options: { demo?: boolean } = {}): Promise<LoopbackServer & { logs: string[] }> {
+export async function serveEngawa(
+  database: TestDatabase,
+  options: { demo?: boolean; live?: boolean } = {},
+): Promise<LoopbackServer & { logs: string[] }> {
   let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
   const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
@@ -32,7 +35,8 @@ export async function serveEngawa(database: TestDatabase, options: { demo?: bool
     log: createLog('info', (line) => logs.push(line)),
     markdown: createMarkdownRenderer(),
     passwords: nodePasswordHasher,
-    live,
+    // Without live updates, as on Workers: the widget falls back to polling.
+    live: options.live === false ? undefined : live,
   })
   if (options.demo) await ensureDemo(database.db, config, createMarkdownRenderer(), new Date())
   const root = withPublicFiles(app)
