@@ -23,14 +23,14 @@ interface Setup {
   open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string }): Promise<Page>
 }
 
-async function setUp(database: TestDatabase, options: { live?: boolean } = {}): Promise<Setup> {
-  const engawa = await serveEngawa(database, options)
+async function setUp(database: TestDatabase, options: { live?: boolean; maxCommentLength?: number } = {}): Promise<Setup> {
+  const engawa = await serveEngawa(database, { live: options.live })
   closers.push(() => engawa.close())
   let html = ''
   // The host page is rebuilt per open(): a static article with the one line a site owner pastes.
   const pageServer = await serveHostPageDynamic(() => html)
   closers.push(() => pageServer.close())
-  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin] })
+  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin], maxCommentLength: options.maxCommentLength })
   return {
     engawa,
     host: pageServer,
@@ -101,6 +101,8 @@ forEachBackend((database) => {
       await page.click('#engawa button:text("Post comment")')
       await expect.poll(() => heading(page)).toBe('1 comment')
       expect(await page.locator('#engawa li .body strong').textContent()).toBe('the widget')
+      // Focus moves to the new comment, so a keyboard or screen-reader user lands on what they wrote.
+      expect(await page.evaluate(() => document.getElementById('engawa')?.shadowRoot?.activeElement?.tagName)).toBe('ARTICLE')
       expect(await page.locator('#engawa textarea').first().inputValue()).toBe('')
 
       await page.click('#engawa li button:text("Reply")')
@@ -194,6 +196,22 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('9 comments')
       expect(await page.locator('#engawa li').last().textContent()).toContain('Live from another instance')
       expect(await notice.isHidden()).toBe(true)
+    })
+
+    it('says what went wrong in words, and keeps the text: too long, then the network down', async () => {
+      const s = await setUp(database(), { maxCommentLength: 20 })
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('0 comments')
+      await page.fill('#engawa input[name=name]', 'Aki')
+      await page.fill('#engawa textarea', 'This comment is far longer than twenty characters.')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => page.locator('#engawa .err').textContent()).toBe('Your comment is too long for this site.')
+      expect(await page.locator('#engawa textarea').first().inputValue()).toBe('This comment is far longer than twenty characters.')
+      await s.engawa.close()
+      await page.fill('#engawa textarea', 'Short one')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => page.locator('#engawa .err').textContent()).toMatch(/^Could not reach the comments server/)
+      expect(await page.locator('#engawa textarea').first().inputValue()).toBe('Short one')
     })
 
     it('polls for new comments where the server holds no event streams (Workers)', async () => {

@@ -41,10 +41,13 @@ export async function serveEngawa(
   if (options.demo) await ensureDemo(database.db, config, createMarkdownRenderer(), new Date())
   const root = withPublicFiles(app)
   handler = (request, env) => root.fetch(request, env)
+  let closed = false
   return {
     ...listening,
     logs,
     close: async () => {
+      if (closed) return
+      closed = true
       await live.close()
       await listening.close()
     },
