@@ -3,6 +3,7 @@
 const en = {
   comments: { one: '{n} comment', other: '{n} comments' },
   newComments: { one: 'Show {n} new comment', other: 'Show {n} new comments' },
+  arrived: { one: '{n} new comment', other: '{n} new comments' },
   empty: 'No comments yet. Start the conversation.',
   oldest: 'Oldest',
   newest: 'Newest',
@@ -45,7 +46,6 @@ const en = {
   failed: 'Something went wrong. Your text is kept; try again.',
   tooLong: 'Your comment is too long for this site.',
   rateLimited: 'You are commenting too fast. Wait a moment and try again.',
-  live: '{n} new comments',
   comment: 'Comments',
 }
 
@@ -55,6 +55,7 @@ type Plural = { one: string; other: string }
 const ja: Strings = {
   comments: { one: 'コメント {n} 件', other: 'コメント {n} 件' },
   newComments: { one: '新しいコメント {n} 件を表示', other: '新しいコメント {n} 件を表示' },
+  arrived: { one: '新しいコメント {n} 件', other: '新しいコメント {n} 件' },
   empty: 'まだコメントはありません。最初のコメントをどうぞ。',
   oldest: '古い順',
   newest: '新しい順',
@@ -97,7 +98,6 @@ const ja: Strings = {
   failed: 'エラーが発生しました。入力した文章は残っています。もう一度お試しください。',
   tooLong: 'コメントがこのサイトの上限を超えています。',
   rateLimited: '投稿の間隔が短すぎます。少し待ってからもう一度お試しください。',
-  live: '新しいコメント {n} 件',
   comment: 'コメント',
 }
 

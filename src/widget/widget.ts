@@ -189,7 +189,7 @@ export function mount(m: Mount) {
     if (shown.has(c.id) || waiting.has(c.id)) return
     waiting.set(c.id, c)
     notice()
-    announce(t.t('live', { n: waiting.size }))
+    announce(t.n('arrived', waiting.size))
   }
   function notice() {
     fresh.textContent = t.n('newComments', waiting.size)

@@ -42,6 +42,8 @@ const seedLargeMs = performance.now() - started
 // As an operator would after a bulk load: otherwise autovacuum wakes in the middle of a run
 // and the planner works without statistics.
 await sql`vacuum analyze`.execute(database.db)
+// …and flushes the load to disk now, so a checkpoint does not land in the middle of a run either.
+await sql`checkpoint`.execute(database.db)
 
 const pagePath = `/api/v1/sites/${site.id}/thread?url=${encodeURIComponent(small)}`
 const largePage = await cached.request(`/api/v1/sites/${site.id}/thread?url=${encodeURIComponent(large)}`)

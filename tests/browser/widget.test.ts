@@ -120,6 +120,28 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('1 comment')
     })
 
+    it('loads more comments and more replies, sorts, and folds a sub-thread away', async () => {
+      const s = await setUp(database())
+      const first = await s.post('The first of many')
+      for (let i = 0; i < 12; i++) await s.post(`Reply ${i}`, { parentId: first.id })
+      for (let i = 1; i < 25; i++) await s.post(`Top-level ${i}`)
+      const page = await s.open()
+      const topLevel = page.locator('#engawa section > ol > li')
+      await expect.poll(() => topLevel.count()).toBe(20)
+      await page.click('#engawa button:text("Load more comments")')
+      await expect.poll(() => topLevel.count()).toBe(25)
+      const branch = page.locator(`#engawa li[data-id="${first.id}"] > ol > li`)
+      expect(await branch.count()).toBe(10)
+      await page.click(`#engawa li[data-id="${first.id}"] > button:text("Show more replies")`)
+      await expect.poll(() => branch.count()).toBe(12)
+      const fold = page.locator(`#engawa li[data-id="${first.id}"] > article button:text("Hide replies")`)
+      await fold.click()
+      expect(await page.locator(`#engawa li[data-id="${first.id}"] > ol`).isHidden()).toBe(true)
+      expect(await page.locator(`#engawa li[data-id="${first.id}"] > article button[aria-expanded]`).getAttribute('aria-expanded')).toBe('false')
+      await page.selectOption('#engawa select', 'newest')
+      await expect.poll(() => topLevel.first().locator('.body').textContent()).toContain('Top-level 24')
+    })
+
     it('follows a permalink to a comment beyond the first page, in one request, and highlights it', async () => {
       const s = await setUp(database())
       const ids: string[] = []
@@ -196,6 +218,7 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('9 comments')
       expect(await page.locator('#engawa li').last().textContent()).toContain('Live from another instance')
       expect(await notice.isHidden()).toBe(true)
+      expect(await page.locator('#engawa .sr').textContent()).toBe('1 new comment')
     })
 
     it('says what went wrong in words, and keeps the text: too long, then the network down', async () => {

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { createServer } from 'node:http'
+import { browserAvailability, launchBrowser, listenOnLoopback } from '../helpers/browser.ts'
 import { eventReader } from '../helpers/event-stream.ts'
 import { runEntry, startServer, type RunningServer } from '../helpers/processes.ts'
 import { copyTemplateDatabase } from '../helpers/server-database.ts'
@@ -15,7 +17,7 @@ afterAll(async () => {
 })
 
 describe.skipIf(!available && process.env.CI !== 'true')('live updates across processes', () => {
-  it('reach a reader on another process within two seconds', async () => {
+  it('reach a reader on another process within two seconds, in its event stream and in its widget', async () => {
     if (!('template' in postgres)) throw new Error(`Postgres is required under CI=true: ${postgres.unavailable}`)
     const copy = await copyTemplateDatabase(postgres, 'live')
     dropDatabase = copy.drop
@@ -36,6 +38,33 @@ describe.skipIf(!available && process.env.CI !== 'true')('live updates across pr
     const { comment } = await posted.json()
     expect(JSON.parse(await events.next('comment', 2000)).id).toBe(comment.id)
     await events.cancel()
+
+    // The same in a reader's browser: the widget on an article, fed by the other process.
+    const browser = browserAvailability().available ? await launchBrowser() : undefined
+    if (browser) {
+      let html = ''
+      const host = await listenOnLoopback(createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html)), '127.0.0.2')
+      try {
+        const second = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Live page', '--origin', host.origin], env)
+        const pageSite = /Site (\w+):/.exec(second.stdout)?.[1] ?? ''
+        html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Live</title></head><body>
+<script src="${reader.url}/embed.js" data-site="${pageSite}" async></script></body></html>`
+        const page = await browser.newPage()
+        await page.goto(`${host.origin}/`)
+        await expect.poll(() => page.locator('#engawa h2').textContent()).toBe('0 comments')
+        await page.waitForTimeout(300) // the event stream opens after the first paint
+        const viaWriter = await fetch(`${writer.url}/api/v1/sites/${pageSite}/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ thread: { url: `${host.origin}/` }, author: { name: 'Writer' }, body: 'Through the writer process' }),
+        })
+        expect(viaWriter.status).toBe(201)
+        await expect.poll(() => page.locator('#engawa button.new').textContent(), { timeout: 2000 }).toBe('Show 1 new comment')
+      } finally {
+        await browser.close()
+        await host.close()
+      }
+    }
     // Stopping ends the streams it holds instead of waiting ten seconds for them.
     const started = Date.now()
     const stream = eventReader(await fetch(`${reader.url}/api/v1/sites/${site}/thread/live?url=${encodeURIComponent(article)}`))
