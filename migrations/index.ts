@@ -3,6 +3,7 @@ import * as createUsersAndSites from './20261125_1030_create_users_and_sites.ts'
 import * as createThreadsAndComments from './20261125_1040_create_threads_and_comments.ts'
 import * as createVotes from './20261125_1050_create_votes.ts'
 import * as createAccounts from './20261125_1300_create_accounts.ts'
+import * as createModeration from './20261125_1500_create_moderation.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1040_create_threads_and_comments': createThreadsAndComments,
   '20261125_1050_create_votes': createVotes,
   '20261125_1300_create_accounts': createAccounts,
+  '20261125_1500_create_moderation': createModeration,
 }

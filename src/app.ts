@@ -14,6 +14,7 @@ import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { SiteRow } from './db/schema.ts'
 import { demoRoutes } from './demo/routes.ts'
+import { moderationRoutes } from './moderation/routes.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { notFound, onError, rejectInvalid } from './http/errors.ts'
@@ -38,11 +39,11 @@ export function createApp(deps: Deps) {
   app.use(requestId(), requestLog(deps.log), tdmReservation(), limitBody(), requireUtf8Body())
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout']) app.use(path, sessionCors(deps.config))
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))
   app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/admin/*'])
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/admin/*', '/api/v1/moderation/*'])
     app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
   // The preview writes nothing and reveals nothing: any page may ask.
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
   app.route('/', demoRoutes(deps))
   app.route('/api/v1', meRoutes(deps, pages))
   app.route('/api/v1', adminRoutes(deps))
+  app.route('/api/v1', moderationRoutes(deps, pages))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { can, type Actor } from '../auth/can.ts'
 import { AppError } from '../http/errors.ts'
 import { isEditTokenValid } from './edit-token.ts'
 import { checkBodyLength } from './post-comment.ts'
+import { bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
 
 /** Who asks, and a guest's proof that the comment is theirs. */
@@ -47,22 +48,6 @@ async function lockOwnComment(
     throw new AppError('invalid_edit_token', 'Only the author can change this comment, from the browser that posted it.')
   if (windowClosed) throw closed()
   return row
-}
-
-/** Marks the thread changed and returns its key, so the caller can drop cached pages. */
-async function bumpThread(trx: Kysely<Database>, row: CommentRow, now: Date, visibleDelta: number): Promise<string> {
-  const thread = await trx
-    .updateTable('threads')
-    .set((eb) => ({
-      version: eb('version', '+', 1),
-      comment_count: eb('comment_count', '+', visibleDelta),
-      updated_at: now,
-    }))
-    .where('site_id', '=', row.site_id)
-    .where('id', '=', row.thread_id)
-    .returning('key')
-    .executeTakeFirstOrThrow()
-  return thread.key
 }
 
 export async function editComment(
@@ -114,27 +99,4 @@ export async function deleteComment(
     if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
     return { threadKey: await bumpThread(trx, row, now, row.status === 'published' ? -1 : 0) }
   })
-}
-
-async function releaseAncestors(trx: Kysely<Database>, row: CommentRow) {
-  if (row.depth === 0) return
-  const ancestors = await trx
-    .selectFrom('comments')
-    .select(['id', 'status', 'reply_count'])
-    .where('site_id', '=', row.site_id)
-    .where('thread_id', '=', row.thread_id)
-    .where('seq', '=', sql<number>`any(${row.path.slice(0, -1)}::int[])`)
-    .orderBy('depth', 'desc')
-    .forUpdate()
-    .execute()
-  for (const ancestor of ancestors) {
-    await trx
-      .updateTable('comments')
-      .set((eb) => ({ reply_count: eb('reply_count', '-', 1) }))
-      .where('site_id', '=', row.site_id)
-      .where('id', '=', ancestor.id)
-      .execute()
-    const stillVisible = isVisibleRow({ status: ancestor.status, reply_count: ancestor.reply_count - 1 })
-    if (stillVisible || !isVisibleRow(ancestor)) return
-  }
 }

@@ -72,6 +72,7 @@ const CommentFields = {
   score: z.number().int(),
   replyCount: z.number().int(),
   status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam']),
+  reason: z.string().optional().openapi({ description: 'Why a moderator hid it, when they chose to say.' }),
   repliesCursor: z.string().nullable().openapi({ description: 'Where the rest of a cut branch continues.' }),
 }
 

@@ -16,9 +16,13 @@ export function threadToJson(thread: ThreadRow): ThreadJson {
   }
 }
 
-/** A removed comment keeps its place in the tree but nothing of what it said or who said it. */
-export function commentToJson(row: CommentRow, repliesCursor: string | null = null): CommentJson {
-  const isTombstone = (REMOVED_STATUSES as readonly string[]).includes(row.status)
+/**
+ * A removed comment keeps its place in the tree but nothing of what it said or who said it,
+ * except, for a hidden one, the moderator's reason when they chose to show it. Its own author
+ * (`forAuthor`) still sees their text.
+ */
+export function commentToJson(row: CommentRow, repliesCursor: string | null = null, forAuthor = false): CommentJson {
+  const isTombstone = !forAuthor && (REMOVED_STATUSES as readonly string[]).includes(row.status)
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -31,6 +35,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     score: row.score,
     replyCount: row.reply_count,
     status: row.status,
+    ...(row.status === 'hidden' && row.reason_public && row.moderation_reason ? { reason: row.moderation_reason } : {}),
     repliesCursor,
     replies: [],
   }
@@ -40,11 +45,11 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
  * Nests rows (parents before children, as pages are read) into trees. A row whose parent is
  * not among them (the continuation of a cut branch) starts a tree of its own.
  */
-export function nestComments(rows: readonly CommentRow[], branchCursors: ReadonlyMap<string, string>): CommentJson[] {
+export function nestComments(rows: readonly CommentRow[], branchCursors: ReadonlyMap<string, string>, forAuthor = false): CommentJson[] {
   const byId = new Map<string, CommentJson>()
   const trees: CommentJson[] = []
   for (const row of rows) {
-    const json = commentToJson(row, branchCursors.get(row.id) ?? null)
+    const json = commentToJson(row, branchCursors.get(row.id) ?? null, forAuthor)
     byId.set(row.id, json)
     const parent = row.parent_id ? byId.get(row.parent_id) : undefined
     if (parent) parent.replies.push(json)

@@ -148,6 +148,19 @@ export interface CommentsTable {
   created_at: Date
   edited_at: Date | null
   deleted_at: Date | null
+  moderation_reason: Generated<string | null>
+  reason_public: Generated<boolean>
+}
+
+export interface ModerationActionsTable {
+  site_id: string
+  id: Generated<string>
+  actor_user_id: string | null
+  action: string
+  target_kind: 'comment' | 'thread' | 'user' | 'guest'
+  target_id: string
+  reason: string | null
+  created_at: Date
 }
 
 export interface VotesTable {
@@ -173,6 +186,7 @@ export interface Database {
   site_invitations: SiteInvitationsTable
   rate_limits: RateLimitsTable
   outbox_mails: OutboxMailsTable
+  moderation_actions: ModerationActionsTable
 }
 
 export type SiteRow = Selectable<SitesTable>

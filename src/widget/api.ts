@@ -17,6 +17,8 @@ export interface Comment {
   score: number
   replyCount: number
   status: 'published' | 'pending' | 'hidden' | 'deleted' | 'spam'
+  /** Why a moderator hid it, when they chose to say. */
+  reason?: string
   repliesCursor: string | null
   replies: Comment[]
 }

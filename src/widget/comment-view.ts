@@ -17,10 +17,11 @@ export interface CommentActions {
 /** One comment's own block (not its replies): header, body, actions. */
 export function commentArticle(c: Comment, t: Translator, a: CommentActions): HTMLElement {
   const created = new Date(c.createdAt)
-  const removed = c.status === 'deleted' || c.status === 'spam'
+  // A tombstone comes without its author: deleted, or hidden by a moderator (with their reason, if shown).
+  const removed = c.author === null
   const name = c.author ? (c.author.deleted ? t.t('deletedUser') : c.author.name) : ''
   const body = h('div', { class: 'body' })
-  if (removed) body.append(h('p', { class: 'note' }, t.t('deleted')))
+  if (removed) body.append(h('p', { class: 'note' }, c.status === 'hidden' ? `${t.t('hidden')}${c.reason ? ` ${c.reason}` : ''}` : t.t('deleted')))
   else {
     // Rendered and sanitised by the server when the comment was written; nothing else goes in as HTML.
     body.innerHTML = c.html
@@ -31,7 +32,7 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
     h('button', { type: 'button', class: 'l', 'data-vote': value, 'aria-label': label, 'aria-pressed': String(a.myVote === value) }, glyph)
   return h(
     'article',
-    { tabindex: -1, 'aria-label': removed ? t.t('deleted') : name },
+    { tabindex: -1, 'aria-label': removed ? t.t(c.status === 'hidden' ? 'hidden' : 'deleted') : name },
     removed
       ? null
       : h(

@@ -151,7 +151,11 @@ export function mount(m: Mount) {
       const mine = await api.mine(tokens)
       votes = mine.votes
       own = mine.own
-      for (const c of mine.comments) if (!shown.has(c.id)) place(c, c.parentId ? shown.get(c.parentId) : undefined)
+      // The reader's own pending or hidden comments, with their text, over the public page.
+      for (const c of mine.comments) {
+        if (shown.has(c.id)) refresh(c)
+        else place(c, c.parentId ? shown.get(c.parentId) : undefined)
+      }
       for (const entry of [...shown.values()]) if (votes[entry.comment.id] || entry.comment.id in own) refresh(entry.comment)
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) signedOut()

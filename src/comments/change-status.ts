@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely'
+import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
+import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
+import { isVisibleRow } from './visibility.ts'
+
+/**
+ * Moves a locked comment to another status, keeping the thread's visible total and every
+ * ancestor's count of visible replies right, and marks the thread changed. Returns the row as
+ * it is now and the thread key (to drop cached pages).
+ */
+export async function changeStatus(
+  trx: Kysely<Database>,
+  row: CommentRow,
+  status: CommentStatus,
+  fields: { moderation_reason?: string | null; reason_public?: boolean },
+  now: Date,
+): Promise<{ comment: CommentRow; threadKey: string }> {
+  const comment = await trx
+    .updateTable('comments')
+    .set({ status, ...fields })
+    .where('site_id', '=', row.site_id)
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const wasVisible = isVisibleRow(row)
+  const isVisible = isVisibleRow(comment)
+  if (wasVisible && !isVisible) await releaseAncestors(trx, row)
+  if (!wasVisible && isVisible) await attachAncestors(trx, row)
+  const delta = (status === 'published' ? 1 : 0) - (row.status === 'published' ? 1 : 0)
+  return { comment, threadKey: await bumpThread(trx, row, now, delta) }
+}

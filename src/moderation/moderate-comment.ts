@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely'
+import type { CommentRow, CommentStatus, Database, SiteRow } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { changeStatus } from '../comments/change-status.ts'
+import { AppError } from '../http/errors.ts'
+
+export const COMMENT_ACTIONS = ['approve', 'reject', 'hide', 'unhide', 'spam', 'delete'] as const
+export type CommentAction = (typeof COMMENT_ACTIONS)[number]
+
+/** From which statuses each action may move a comment, and to what. */
+const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: CommentStatus }> = {
+  approve: { from: ['pending'], to: 'published' },
+  reject: { from: ['pending'], to: 'deleted' },
+  hide: { from: ['published'], to: 'hidden' },
+  unhide: { from: ['hidden'], to: 'published' },
+  spam: { from: ['published', 'pending', 'hidden'], to: 'spam' },
+  delete: { from: ['published', 'pending', 'hidden', 'spam'], to: 'deleted' },
+}
+
+export async function recordAction(
+  trx: Kysely<Database>,
+  entry: { siteId: string; actorUserId: string; action: string; targetKind: 'comment' | 'thread'; targetId: string; reason: string | null },
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto('moderation_actions')
+    .values({
+      site_id: entry.siteId,
+      actor_user_id: entry.actorUserId,
+      action: entry.action,
+      target_kind: entry.targetKind,
+      target_id: entry.targetId,
+      reason: entry.reason,
+      created_at: now,
+    })
+    .execute()
+}
+
+/**
+ * One moderation action on one comment: the status change (with every count kept right) and
+ * its audit entry commit together or not at all.
+ */
+export async function moderateComment(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  site: SiteRow,
+  actorUserId: string,
+  input: { commentId: string; action: CommentAction; reason?: string; showReason?: boolean },
+): Promise<{ comment: CommentRow; threadKey: string }> {
+  const now = clock.now()
+  const rule = TRANSITIONS[input.action]
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('comments')
+      .selectAll()
+      .where('site_id', '=', site.id)
+      .where('id', '=', input.commentId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!row) throw new AppError('comment_not_found', 'That comment does not exist.')
+    if (!rule.from.includes(row.status))
+      throw new AppError('conflict', `A ${row.status} comment cannot be given "${input.action}".`)
+    const reason = input.reason?.trim() || null
+    const fields =
+      input.action === 'hide' ? { moderation_reason: reason, reason_public: Boolean(input.showReason && reason) } : input.action === 'unhide' ? { moderation_reason: null, reason_public: false } : {}
+    const changed = await changeStatus(trx, row, rule.to, fields, now)
+    await recordAction(trx, { siteId: site.id, actorUserId, action: input.action, targetKind: 'comment', targetId: row.id, reason }, now)
+    return changed
+  })
+}
+
+/** Closes a thread to new comments, or opens it again; audited like every action. */
+export async function lockThread(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  site: SiteRow,
+  actorUserId: string,
+  input: { key: string; locked: boolean; reason?: string },
+): Promise<{ locked: boolean }> {
+  const now = clock.now()
+  return db.transaction().execute(async (trx) => {
+    const thread = await trx
+      .updateTable('threads')
+      .set((eb) => ({ locked_at: input.locked ? now : null, version: eb('version', '+', 1), updated_at: now }))
+      .where('site_id', '=', site.id)
+      .where('key', '=', input.key)
+      .returning('id')
+      .executeTakeFirst()
+    if (!thread) throw new AppError('not_found', 'There is no thread on that page yet.')
+    const action = input.locked ? 'lock' : 'unlock'
+    await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'thread', targetId: thread.id, reason: input.reason?.trim() || null }, now)
+    return { locked: input.locked }
+  })
+}

@@ -1,0 +1,156 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { requireSignedIn } from '../auth/authenticate.ts'
+import { actorOf, authorize } from '../auth/can.ts'
+import type { PageCache } from '../comments/page-cache.ts'
+import { threadKeyOf } from '../comments/read-route.ts'
+import { CommentJson } from '../comments/schemas.ts'
+import { commentToJson } from '../comments/to-json.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv, SignedIn } from '../http/app-env.ts'
+import { rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { keyText, text, trimmedText } from '../http/text.ts'
+import { getSite } from '../sites/sites.ts'
+import { COMMENT_ACTIONS, lockThread, moderateComment } from './moderate-comment.ts'
+
+const tags = ['Moderation']
+const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
+const Reason = trimmedText(0, 500).optional().openapi({ description: 'Why: kept in the audit log.' })
+
+const commentRoute = createRoute({
+  method: 'post',
+  path: '/moderation/sites/{site}/comments/{id}',
+  tags,
+  summary: 'Act on a comment: approve, reject, hide, unhide, spam or delete',
+  description: "The site's moderators and owners, and instance admins. One transaction with its audit entry.",
+  request: {
+    params: SiteParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
+    body: jsonBody(
+      z
+        .strictObject({
+          action: z.enum(COMMENT_ACTIONS),
+          reason: Reason,
+          showReason: z.boolean().optional().openapi({ description: 'Hide: show the reason to readers.' }),
+        })
+        .openapi('CommentModeration'),
+    ),
+  },
+  responses: {
+    200: jsonResponse(z.object({ comment: CommentJson }).openapi('ModeratedComment'), 'The comment as readers now see it.'),
+    ...errorResponses(400, 401, 403, 404, 409, 415),
+  },
+})
+
+const lockRoute = createRoute({
+  method: 'post',
+  path: '/moderation/sites/{site}/threads/lock',
+  tags,
+  summary: 'Close a thread to new comments, or open it again',
+  request: {
+    params: SiteParam,
+    body: jsonBody(
+      z
+        .strictObject({ key: keyText(500).optional(), url: text().max(2000).optional(), locked: z.boolean(), reason: Reason })
+        .openapi('ThreadLock'),
+    ),
+  },
+  responses: { 200: jsonResponse(z.object({ locked: z.boolean() }), 'Done.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
+})
+
+const QueueItem = z.object({
+  comment: CommentJson,
+  markdown: z.string(),
+  page: z.object({ url: z.string(), title: z.string() }),
+})
+
+const queueRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/queue',
+  tags,
+  summary: 'Comments awaiting approval, newest first',
+  request: { params: SiteParam },
+  responses: { 200: jsonResponse(z.object({ items: z.array(QueueItem) }).openapi('ModerationQueue'), 'The queue.'), ...errorResponses(401, 403, 404) },
+})
+
+const auditRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/audit',
+  tags,
+  summary: 'Who did what, on what, when and why; newest first',
+  request: { params: SiteParam },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          entries: z.array(
+            z.object({ action: z.string(), actor: z.string().nullable(), targetKind: z.string(), targetId: z.string(), reason: z.string().nullable(), at: z.string() }),
+          ),
+        })
+        .openapi('AuditLog'),
+      'The latest 200 entries.',
+    ),
+    ...errorResponses(401, 403, 404),
+  },
+})
+
+export function moderationRoutes(deps: Deps, pages: PageCache) {
+  /** The site, once the request's account may moderate it (a widget token: only on its own site). */
+  async function moderated(signedIn: SignedIn | undefined, siteId: string) {
+    const s = requireSignedIn(signedIn)
+    const site = await getSite(deps.db, siteId)
+    authorize(await actorOf(deps.db, s), 'site.moderate', { siteId: site.id })
+    return { site, user: s.user }
+  }
+
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(commentRoute, async (c) => {
+      const { site: siteId, id } = c.req.valid('param')
+      const { site, user } = await moderated(c.var.signedIn, siteId)
+      const { comment, threadKey } = await moderateComment(deps, site, user.id, { commentId: id, ...c.req.valid('json') })
+      pages.invalidate(site.id, threadKey)
+      return c.json({ comment: commentToJson(comment) }, 200)
+    })
+    .openapi(lockRoute, async (c) => {
+      const { site, user } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const input = c.req.valid('json')
+      const key = threadKeyOf(site, input)
+      const result = await lockThread(deps, site, user.id, { key, locked: input.locked, reason: input.reason })
+      pages.invalidate(site.id, key)
+      return c.json(result, 200)
+    })
+    .openapi(queueRoute, async (c) => {
+      const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const rows = await deps.db
+        .selectFrom('comments as c')
+        .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+        .selectAll('c')
+        .select(['t.url as page_url', 't.title as page_title'])
+        .where('c.site_id', '=', site.id)
+        .where('c.status', '=', 'pending')
+        .orderBy('c.created_at', 'desc')
+        .limit(200)
+        .execute()
+      const items = rows.map((r) => ({ comment: commentToJson(r, null, true), markdown: r.body_source, page: { url: r.page_url, title: r.page_title } }))
+      return c.json({ items }, 200)
+    })
+    .openapi(auditRoute, async (c) => {
+      const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const rows = await deps.db
+        .selectFrom('moderation_actions as a')
+        .leftJoin('users as u', 'u.id', 'a.actor_user_id')
+        .select(['a.action', 'u.display_name', 'a.target_kind', 'a.target_id', 'a.reason', 'a.created_at'])
+        .where('a.site_id', '=', site.id)
+        .orderBy('a.created_at', 'desc')
+        .limit(200)
+        .execute()
+      const entries = rows.map((r) => ({
+        action: r.action,
+        actor: r.display_name,
+        targetKind: r.target_kind,
+        targetId: r.target_id,
+        reason: r.reason,
+        at: r.created_at.toISOString(),
+      }))
+      return c.json({ entries }, 200)
+    })
+}
