@@ -39,6 +39,12 @@ export interface Overlay {
 export interface User {
   id: string
   displayName: string
+  isInstanceAdmin?: boolean
+}
+
+export interface Me {
+  user: User
+  memberships: Array<{ siteId: string; role: 'owner' | 'moderator' }>
 }
 
 export class ApiError extends Error {
@@ -104,7 +110,9 @@ export function createApi(base: string, site: string, page: Page, session: () =>
       call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
-    me: () => call<{ user: User }>('/me'),
+    me: () => call<Me>('/me'),
+    moderate: (id: string, action: 'hide' | 'approve', reason: string | null) =>
+      call<{ comment: Comment }>(`/moderation/sites/${site}/comments/${id}`, send('POST', { action, ...(reason ? { reason } : {}) })),
     signOut: () => call<void>('/auth/logout', send('POST', {})),
   }
 }

@@ -11,6 +11,8 @@ export interface CommentActions {
   mine: boolean
   /** Its replies nest under it (above DISPLAY_DEPTH), so they can be folded away. */
   nests: boolean
+  /** The reader moderates this site: hide and approve in place. */
+  moderates: boolean
   replyingTo?: string
 }
 
@@ -59,6 +61,8 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
       !removed && c.status === 'published' && h('button', { type: 'button', class: 'l', 'data-act': 'reply' }, t.t('reply')),
       a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'edit' }, t.t('edit')),
       a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'delete' }, t.t('delete')),
+      a.moderates && c.status === 'published' && h('button', { type: 'button', class: 'l', 'data-act': 'hide' }, t.t('hide')),
+      a.moderates && c.status === 'pending' && h('button', { type: 'button', class: 'l', 'data-act': 'approve' }, t.t('approve')),
       a.nests && c.replyCount > 0 && h('button', { type: 'button', class: 'l', 'data-act': 'toggle', 'aria-expanded': 'true' }, t.t('collapse')),
     ),
     h('div', { class: 'slot' }),

@@ -42,6 +42,7 @@ export function mount(m: Mount) {
 
   let sort: Sort = 'oldest'
   let user: User | null = null
+  let moderates = false
   let votes: Record<string, number> = {}
   let own: Record<string, string> = {}
   let nextCursor: string | null = null
@@ -83,6 +84,7 @@ export function mount(m: Mount) {
       myVote: votes[c.id] ?? 0,
       mine: c.id in own,
       nests: depth < DISPLAY_DEPTH,
+      moderates,
       replyingTo: flat && parent?.comment.author ? parent.comment.author.name : undefined,
     })
     const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, article) as HTMLLIElement
@@ -172,6 +174,7 @@ export function mount(m: Mount) {
       myVote: votes[c.id] ?? 0,
       mine: c.id in own,
       nests: c.depth < DISPLAY_DEPTH,
+      moderates,
     })
     entry.li.querySelector('article')?.replaceWith(article)
     entry.comment = { ...next, replies }
@@ -289,6 +292,15 @@ export function mount(m: Mount) {
           delete own[id]
         }
         setTotal(total - 1)
+      } else if (act === 'hide' || act === 'approve') {
+        const reason = act === 'hide' ? prompt(t.t('hideReason')) : null
+        if (act === 'hide' && reason === null) return
+        const { comment } = await api.moderate(id, act, reason)
+        if (comment.author === null && entry.comment.replyCount === 0) {
+          entry.li.remove()
+          shown.delete(id)
+        } else refresh(comment)
+        setTotal(total + (act === 'approve' ? 1 : -1))
       } else if (act === 'toggle') {
         const open = button.getAttribute('aria-expanded') !== 'true'
         button.setAttribute('aria-expanded', String(open))
@@ -302,11 +314,9 @@ export function mount(m: Mount) {
 
   // ---- accounts ----
   function signIn() {
-    openSignIn(m.base, m.site, (token, signedIn) => {
+    openSignIn(m.base, m.site, (token) => {
       store.setSession(token)
-      user = signedIn
-      renderAccount()
-      void load()
+      void whoAmI()
     })
   }
   async function signOut() {
@@ -346,13 +356,20 @@ export function mount(m: Mount) {
   const around = PERMALINK.exec(location.hash)?.[1]
   // One script request, then one request for the page: the account check does not wait in line.
   void load(around)
-  if (store.session())
-    api.me().then(
+  if (store.session()) void whoAmI()
+
+  /** The signed-in account and whether it moderates this site; then the page again, with its controls. */
+  function whoAmI() {
+    return api.me().then(
       (me) => {
         user = me.user
+        moderates = Boolean(me.user.isInstanceAdmin) || me.memberships.some((membership) => membership.siteId === m.site)
         renderAccount()
+        // The comments already shown gain their controls (votes, moderation) without a second read.
+        for (const entry of [...shown.values()]) refresh(entry.comment)
         void overlay()
       },
       () => signedOut(),
     )
+  }
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { setSiteRole } from '../../src/auth/admins.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
@@ -179,10 +180,11 @@ forEachBackend((database) => {
     it('signs in through the popup and votes, with third-party cookies blocked', async () => {
       const s = await setUp(database())
       const { id } = await s.post('Vote for me')
+      await s.post('And me, later')
       const email = `voter-${Date.now()}@mail.example`
       await signUp(s.engawa.origin, database(), email)
       const page = await s.open()
-      await expect.poll(() => heading(page)).toBe('1 comment')
+      await expect.poll(() => heading(page)).toBe('2 comments')
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#engawa button:text("Sign in")')])
       await popup.fill('[data-view=login] input[name=email]', email)
       await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
@@ -192,8 +194,35 @@ forEachBackend((database) => {
       await up.click()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .sc`).textContent()).toBe('1')
       expect(await page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+      expect(await page.locator('#engawa button:text("Hide")').count()).toBe(0)
       await page.reload()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
+      // Every comment shown before the account was known gains its vote buttons.
+      expect(await page.locator('#engawa button[aria-label="Vote up"]').count()).toBe(2)
+    })
+
+    it("lets a site's moderator hide a comment in place, and a second reader no longer sees it", async () => {
+      const s = await setUp(database())
+      await s.post('Keep me')
+      const { id } = await s.post('Hide me')
+      const email = `mod-${Date.now()}@mail.example`
+      await signUp(s.engawa.origin, database(), email)
+      await setSiteRole(database().db, s.site, email, 'moderator')
+      const page = await s.open()
+      const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#engawa button:text("Sign in")')])
+      await popup.fill('[data-view=login] input[name=email]', email)
+      await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
+      await popup.click('button:text("Sign in")')
+      const hide = page.locator(`#engawa li[data-id="${id}"] button:text("Hide")`)
+      await expect.poll(() => hide.count()).toBe(1)
+      await hide.click()
+      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"]`).count()).toBe(0)
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      const second = await s.open()
+      await expect.poll(() => heading(second)).toBe('1 comment')
+      expect(await second.locator('#engawa section').textContent()).not.toContain('Hide me')
+      const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).execute()
+      expect(audit).toEqual([{ action: 'hide', target_id: id }])
     })
 
     it('shows comments posted through another instance within two seconds, behind a notice, without moving the page', async () => {
