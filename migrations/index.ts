@@ -4,6 +4,7 @@ import * as createThreadsAndComments from './20261125_1040_create_threads_and_co
 import * as createVotes from './20261125_1050_create_votes.ts'
 import * as createAccounts from './20261125_1300_create_accounts.ts'
 import * as createModeration from './20261125_1500_create_moderation.ts'
+import * as createCommentVersions from './20261125_1530_create_comment_versions.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1050_create_votes': createVotes,
   '20261125_1300_create_accounts': createAccounts,
   '20261125_1500_create_moderation': createModeration,
+  '20261125_1530_create_comment_versions': createCommentVersions,
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { can, type Actor } from '../auth/can.ts'
@@ -62,6 +62,24 @@ export async function editComment(
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
     const row = await lockOwnComment(trx, site, commentId, proof, now, 'edit')
+    // The text being replaced joins the comment's history (version 1 is what was first posted).
+    await trx
+      .insertInto('comment_versions')
+      .columns(['site_id', 'comment_id', 'version', 'body_source', 'written_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('comment_versions')
+          .select([
+            eb.val(site.id).as('site_id'),
+            eb.val(row.id).as('comment_id'),
+            sql<number>`coalesce(max(version), 0) + 1`.as('version'),
+            eb.val(row.body_source).as('body_source'),
+            eb.val(row.edited_at ?? row.created_at).as('written_at'),
+          ])
+          .where('site_id', '=', site.id)
+          .where('comment_id', '=', row.id),
+      )
+      .execute()
     const edited = await trx
       .updateTable('comments')
       .set({ body_source: body, body_html: html, edited_at: now })
@@ -96,6 +114,8 @@ export async function deleteComment(
       .where('site_id', '=', site.id)
       .where('id', '=', row.id)
       .execute()
+    // Its earlier versions go with its text.
+    await trx.deleteFrom('comment_versions').where('site_id', '=', site.id).where('comment_id', '=', row.id).execute()
     if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
     return { threadKey: await bumpThread(trx, row, now, row.status === 'published' ? -1 : 0) }
   })

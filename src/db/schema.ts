@@ -152,6 +152,14 @@ export interface CommentsTable {
   reason_public: Generated<boolean>
 }
 
+export interface CommentVersionsTable {
+  site_id: string
+  comment_id: string
+  version: number
+  body_source: string
+  written_at: Date
+}
+
 export interface ModerationActionsTable {
   site_id: string
   id: Generated<string>
@@ -187,6 +195,7 @@ export interface Database {
   rate_limits: RateLimitsTable
   outbox_mails: OutboxMailsTable
   moderation_actions: ModerationActionsTable
+  comment_versions: CommentVersionsTable
 }
 
 export type SiteRow = Selectable<SitesTable>

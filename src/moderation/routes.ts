@@ -7,7 +7,7 @@ import { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { keyText, text, trimmedText } from '../http/text.ts'
 import { getSite } from '../sites/sites.ts'
@@ -93,6 +93,22 @@ const auditRoute = createRoute({
   },
 })
 
+const versionsRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/comments/{id}/versions',
+  tags,
+  summary: "Every version of a comment's text, oldest first, ending with the current one",
+  description: 'Readers see only that a comment was edited, and when (`editedAt`).',
+  request: { params: SiteParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: jsonResponse(
+      z.object({ versions: z.array(z.object({ version: z.number().int(), markdown: z.string(), writtenAt: z.string() })) }).openapi('CommentVersions'),
+      'The history.',
+    ),
+    ...errorResponses(401, 403, 404),
+  },
+})
+
 export function moderationRoutes(deps: Deps, pages: PageCache) {
   /** The site, once the request's account may moderate it (a widget token: only on its own site). */
   async function moderated(signedIn: SignedIn | undefined, siteId: string) {
@@ -132,6 +148,29 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
         .execute()
       const items = rows.map((r) => ({ comment: commentToJson(r, null, true), markdown: r.body_source, page: { url: r.page_url, title: r.page_title } }))
       return c.json({ items }, 200)
+    })
+    .openapi(versionsRoute, async (c) => {
+      const { site: siteId, id } = c.req.valid('param')
+      const { site } = await moderated(c.var.signedIn, siteId)
+      const current = await deps.db
+        .selectFrom('comments')
+        .select(['body_source', 'created_at', 'edited_at'])
+        .where('site_id', '=', site.id)
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!current) throw new AppError('comment_not_found', 'That comment does not exist.')
+      const earlier = await deps.db
+        .selectFrom('comment_versions')
+        .select(['version', 'body_source', 'written_at'])
+        .where('site_id', '=', site.id)
+        .where('comment_id', '=', id)
+        .orderBy('version')
+        .execute()
+      const versions = [
+        ...earlier.map((v) => ({ version: v.version, markdown: v.body_source, writtenAt: v.written_at.toISOString() })),
+        { version: earlier.length + 1, markdown: current.body_source, writtenAt: (current.edited_at ?? current.created_at).toISOString() },
+      ]
+      return c.json({ versions }, 200)
     })
     .openapi(auditRoute, async (c) => {
       const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)

@@ -126,6 +126,31 @@ forEachBackend((database) => {
       expect(audit.entries[0]).toMatchObject({ actor: 'Mod', targetKind: 'comment', targetId: c.id, reason: 'Duplicate' })
     })
 
+    it('keeps every version of an edited comment for moderators; readers see only that it was edited', async () => {
+      const t = await startApp(database())
+      const mod = await account(t, 'Mod')
+      const reader = await account(t, 'Reader')
+      await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
+      const c = await postGuest(t, 'First words')
+      const edit = (body: string) =>
+        t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${c.id}`, { body }, { headers: { 'x-edit-token': c.editToken } })
+      t.clock.advance(60_000)
+      expect((await edit('Second words')).status).toBe(200)
+      t.clock.advance(60_000)
+      expect((await edit('Final words')).status).toBe(200)
+      const path = `/api/v1/moderation/sites/${t.site.id}/comments/${c.id}/versions`
+      const history = await (await fromEngawa(t, 'GET', path, undefined, mod.cookie)).json()
+      expect(history.versions.map((v: { markdown: string }) => v.markdown)).toEqual(['First words', 'Second words', 'Final words'])
+      expect(history.versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3])
+      expect((await fromEngawa(t, 'GET', path, undefined, reader.cookie)).status).toBe(403)
+      const page = await readThread(t)
+      expect(page.comments[0].editedAt).not.toBeNull()
+      expect(JSON.stringify(page)).not.toContain('First words')
+      // Deleted by its author, it takes its history along.
+      await t.request('DELETE', `/api/v1/sites/${t.site.id}/comments/${c.id}`, undefined, { headers: { 'x-edit-token': c.editToken } })
+      expect(await t.db.selectFrom('comment_versions').select('version').where('comment_id', '=', c.id).execute()).toEqual([])
+    })
+
     it('keeps tombstones right: a hidden last reply takes its deleted parent with it, and brings it back', async () => {
       const t = await startApp(database())
       const mod = await account(t, 'Mod')
