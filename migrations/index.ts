@@ -5,6 +5,7 @@ import * as createVotes from './20261125_1050_create_votes.ts'
 import * as createAccounts from './20261125_1300_create_accounts.ts'
 import * as createModeration from './20261125_1500_create_moderation.ts'
 import * as createCommentVersions from './20261125_1530_create_comment_versions.ts'
+import * as createReports from './20261125_1545_create_reports.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1300_create_accounts': createAccounts,
   '20261125_1500_create_moderation': createModeration,
   '20261125_1530_create_comment_versions': createCommentVersions,
+  '20261125_1545_create_reports': createReports,
 }

@@ -7,6 +7,7 @@ import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
 import { voteRoutes } from './vote-route.ts'
 import { liveRoutes } from '../live/live-route.ts'
+import { reportRoutes } from '../moderation/report-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
 /** Reads and writes share one page cache, so this instance's writes show at once. */
@@ -17,4 +18,5 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', mineRoutes(deps))
     .route('/', voteRoutes(deps, pages))
     .route('/', liveRoutes(deps.live))
+    .route('/', reportRoutes(deps, pages))
 }

@@ -100,6 +100,8 @@ export interface SitesTable {
   max_comment_length: Generated<number>
   allows_images: Generated<boolean>
   reserves_tdm: Generated<boolean>
+  report_threshold: Generated<number>
+  hash_salt: Uint8Array | null
   created_at: CreatedAt
   updated_at: Generated<Date>
 }
@@ -152,6 +154,18 @@ export interface CommentsTable {
   reason_public: Generated<boolean>
 }
 
+export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'other'
+
+export interface ReportsTable {
+  site_id: string
+  comment_id: string
+  reporter: string
+  reason: ReportReason
+  text: string | null
+  created_at: Date
+  resolved_at: Date | null
+}
+
 export interface CommentVersionsTable {
   site_id: string
   comment_id: string
@@ -196,6 +210,7 @@ export interface Database {
   outbox_mails: OutboxMailsTable
   moderation_actions: ModerationActionsTable
   comment_versions: CommentVersionsTable
+  reports: ReportsTable
 }
 
 export type SiteRow = Selectable<SitesTable>

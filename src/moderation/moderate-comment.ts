@@ -19,7 +19,7 @@ const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: C
 
 export async function recordAction(
   trx: Kysely<Database>,
-  entry: { siteId: string; actorUserId: string; action: string; targetKind: 'comment' | 'thread'; targetId: string; reason: string | null },
+  entry: { siteId: string; actorUserId: string | null; action: string; targetKind: 'comment' | 'thread'; targetId: string; reason: string | null },
   now: Date,
 ): Promise<void> {
   await trx
@@ -63,6 +63,8 @@ export async function moderateComment(
     const fields =
       input.action === 'hide' ? { moderation_reason: reason, reason_public: Boolean(input.showReason && reason) } : input.action === 'unhide' ? { moderation_reason: null, reason_public: false } : {}
     const changed = await changeStatus(trx, row, rule.to, fields, now)
+    // A moderator has looked: the reports that brought the comment here are settled.
+    await trx.updateTable('reports').set({ resolved_at: now }).where('site_id', '=', site.id).where('comment_id', '=', row.id).where('resolved_at', 'is', null).execute()
     await recordAction(trx, { siteId: site.id, actorUserId, action: input.action, targetKind: 'comment', targetId: row.id, reason }, now)
     return changed
   })

@@ -1,10 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { sql, type ExpressionBuilder } from 'kysely'
 import { requireSignedIn } from '../auth/authenticate.ts'
 import { actorOf, authorize } from '../auth/can.ts'
 import type { PageCache } from '../comments/page-cache.ts'
 import { threadKeyOf } from '../comments/read-route.ts'
 import { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
+import type { Database } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
@@ -61,13 +63,15 @@ const QueueItem = z.object({
   comment: CommentJson,
   markdown: z.string(),
   page: z.object({ url: z.string(), title: z.string() }),
+  reports: z.number().int().openapi({ description: 'Open reports from readers.' }),
+  reasons: z.array(z.string()),
 })
 
 const queueRoute = createRoute({
   method: 'get',
   path: '/moderation/sites/{site}/queue',
   tags,
-  summary: 'Comments awaiting approval, newest first',
+  summary: 'Comments awaiting approval or reported by readers, newest first',
   request: { params: SiteParam },
   responses: { 200: jsonResponse(z.object({ items: z.array(QueueItem) }).openapi('ModerationQueue'), 'The queue.'), ...errorResponses(401, 403, 404) },
 })
@@ -136,17 +140,33 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
     })
     .openapi(queueRoute, async (c) => {
       const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const open = (eb: ExpressionBuilder<Database & { c: Database['comments'] }, 'c'>) =>
+        eb
+          .selectFrom('reports as r')
+          .whereRef('r.site_id', '=', 'c.site_id')
+          .whereRef('r.comment_id', '=', 'c.id')
+          .where('r.resolved_at', 'is', null)
       const rows = await deps.db
         .selectFrom('comments as c')
         .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
         .selectAll('c')
         .select(['t.url as page_url', 't.title as page_title'])
+        .select((eb) => [
+          open(eb).select((e) => e.fn.countAll<number>().as('n')).as('reports'),
+          open(eb).select(sql<string[]>`coalesce(array_agg(distinct r.reason), '{}')`.as('reasons')).as('reasons'),
+        ])
         .where('c.site_id', '=', site.id)
-        .where('c.status', '=', 'pending')
+        .where((eb) => eb.or([eb('c.status', '=', 'pending'), eb.exists(open(eb).select('r.reporter'))]))
         .orderBy('c.created_at', 'desc')
         .limit(200)
         .execute()
-      const items = rows.map((r) => ({ comment: commentToJson(r, null, true), markdown: r.body_source, page: { url: r.page_url, title: r.page_title } }))
+      const items = rows.map((r) => ({
+        comment: commentToJson(r, null, true),
+        markdown: r.body_source,
+        page: { url: r.page_url, title: r.page_title },
+        reports: Number(r.reports ?? 0),
+        reasons: r.reasons ?? [],
+      }))
       return c.json({ items }, 200)
     })
     .openapi(versionsRoute, async (c) => {

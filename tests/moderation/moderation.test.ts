@@ -90,6 +90,7 @@ forEachBackend((database) => {
       const owner = await account(t, 'Owner')
       await setSiteRole(t.db, t.site.id, owner.email, 'owner')
       const good = await postGuest(t, 'Worth reading')
+      t.clock.advance(1000)
       const bad = await postGuest(t, 'Buy now')
       const queue = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/queue`, undefined, owner.cookie)).json()
       expect(queue.items.map((i: { comment: { id: string } }) => i.comment.id)).toEqual([bad.id, good.id])
