@@ -3,6 +3,11 @@ import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
 
+/** A comment of the site, locked for the rest of the transaction; undefined when there is none. */
+export function lockComment(trx: Kysely<Database>, siteId: string, commentId: string): Promise<CommentRow | undefined> {
+  return trx.selectFrom('comments').selectAll().where('site_id', '=', siteId).where('id', '=', commentId).forUpdate().executeTakeFirst()
+}
+
 /**
  * Moves a locked comment to another status, keeping the thread's visible total and every
  * ancestor's count of visible replies right, and marks the thread changed. Returns the row as

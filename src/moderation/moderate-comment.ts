@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { changeStatus } from '../comments/change-status.ts'
+import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hide', 'unhide', 'spam', 'delete'] as const
@@ -49,13 +49,7 @@ export async function moderateComment(
   const now = clock.now()
   const rule = TRANSITIONS[input.action]
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('comments')
-      .selectAll()
-      .where('site_id', '=', site.id)
-      .where('id', '=', input.commentId)
-      .forUpdate()
-      .executeTakeFirst()
+    const row = await lockComment(trx, site.id, input.commentId)
     if (!row) throw new AppError('comment_not_found', 'That comment does not exist.')
     if (!rule.from.includes(row.status))
       throw new AppError('conflict', `A ${row.status} comment cannot be given "${input.action}".`)

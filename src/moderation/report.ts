@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
 import type { ReportReason, SiteRow } from '../db/schema.ts'
-import { changeStatus } from '../comments/change-status.ts'
+import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 import { recordAction } from './moderate-comment.ts'
 
@@ -16,13 +16,7 @@ export async function reportComment(
 ): Promise<{ hidden: boolean; threadKey?: string }> {
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('comments')
-      .selectAll()
-      .where('site_id', '=', site.id)
-      .where('id', '=', input.commentId)
-      .forUpdate()
-      .executeTakeFirst()
+    const row = await lockComment(trx, site.id, input.commentId)
     if (!row || row.status !== 'published') throw new AppError('comment_not_found', 'That comment cannot be reported.')
     const inserted = await trx
       .insertInto('reports')
