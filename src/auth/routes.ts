@@ -119,7 +119,7 @@ const widgetSessionRoute = createRoute({
 
 export function authRoutes(deps: Deps) {
   const ip = (c: Context) => addressBucket(clientIp(c, deps.config.trustedProxies))
-  const limit = (c: Context, ...checks: Array<[keyof typeof AUTH_LIMITS, string]>) =>
+  const limit = (...checks: Array<[keyof typeof AUTH_LIMITS, string]>) =>
     Promise.all(checks.map(([name, subject]) => hitLimit(deps.db, AUTH_LIMITS[name], subject, deps.clock.now())))
 
   async function signInHere(c: Context<AppEnv>, userId: string) {
@@ -130,19 +130,19 @@ export function authRoutes(deps: Deps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(signupRoute, async (c) => {
       const input = c.req.valid('json')
-      await limit(c, ['signupByIp', ip(c)], ['signupByAccount', normalizeEmail(input.email)])
+      await limit(['signupByIp', ip(c)], ['signupByAccount', normalizeEmail(input.email)])
       await signUp(deps, input)
       return c.json({ message: CHECK_MAIL }, 202)
     })
     .openapi(verifyRoute, async (c) => {
-      await limit(c, ['linkByIp', ip(c)])
+      await limit(['linkByIp', ip(c)])
       const user = await verifyEmail(deps, c.req.valid('json'))
       await signInHere(c, user.id)
       return c.json({ user: userToJson(user, 'cookie') }, 200)
     })
     .openapi(loginRoute, async (c) => {
       const input = c.req.valid('json')
-      await limit(c, ['loginByIp', ip(c)], ['loginByAccount', normalizeEmail(input.email)])
+      await limit(['loginByIp', ip(c)], ['loginByAccount', normalizeEmail(input.email)])
       const user = await logIn(deps, input)
       await signInHere(c, user.id)
       return c.json({ user: userToJson(user, 'cookie') }, 200)
@@ -157,19 +157,19 @@ export function authRoutes(deps: Deps) {
     })
     .openapi(passwordRoute, async (c) => {
       const signedIn = requireDashboardSession(c.var.signedIn)
-      await limit(c, ['passwordByAccount', signedIn.user.id])
+      await limit(['passwordByAccount', signedIn.user.id])
       const { token } = await changePassword(deps, signedIn.session, c.req.valid('json'))
       setSessionCookie(c, deps.config, token)
       return c.json({ user: userToJson(signedIn.user, signedIn.via) }, 200)
     })
     .openapi(resetRequestRoute, async (c) => {
       const { email } = c.req.valid('json')
-      await limit(c, ['resetByIp', ip(c)], ['resetByAccount', normalizeEmail(email)])
+      await limit(['resetByIp', ip(c)], ['resetByAccount', normalizeEmail(email)])
       await requestPasswordReset(deps, email)
       return c.json({ message: CHECK_MAIL }, 202)
     })
     .openapi(resetConfirmRoute, async (c) => {
-      await limit(c, ['linkByIp', ip(c)])
+      await limit(['linkByIp', ip(c)])
       const user = await resetPassword(deps, c.req.valid('json'))
       await signInHere(c, user.id)
       return c.json({ user: userToJson(user, 'cookie') }, 200)

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database, UserRow } from '../db/schema.ts'
+import type { Database, SiteRow, UserRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { deleteComment } from '../comments/edit-comment.ts'
 import { AppError } from '../http/errors.ts'
@@ -104,8 +104,10 @@ export async function deleteAccount(
   if (comments === 'remove') {
     const own = await db.selectFrom('comments').select(['site_id', 'id']).where('author_user_id', '=', user.id).where('status', '!=', 'deleted').execute()
     const actor = { kind: 'user' as const, userId: user.id, isInstanceAdmin: false, roles: new Map() }
+    const sites = new Map<string, SiteRow>()
     for (const row of own) {
-      const site = await getSite(db, row.site_id)
+      const site = sites.get(row.site_id) ?? (await getSite(db, row.site_id))
+      sites.set(site.id, site)
       const { threadKey } = await deleteComment(deps, site, row.id, { actor, editToken: undefined })
       touched.set(`${row.site_id}:${threadKey}`, { siteId: row.site_id, key: threadKey })
     }

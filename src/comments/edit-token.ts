@@ -1,6 +1,5 @@
-import { sha256 } from '@oslojs/crypto/sha2'
-import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { encodeBase64urlNoPadding } from '@oslojs/encoding'
+import { hashSecret, secretMatches } from '../auth/secret-token.ts'
 
 /** A guest's proof of authorship: 32 random bytes shown once; only its SHA-256 is stored. */
 export function generateEditToken(): { token: string; hash: Uint8Array } {
@@ -8,11 +7,8 @@ export function generateEditToken(): { token: string; hash: Uint8Array } {
   return { token, hash: hashEditToken(token) }
 }
 
-export function hashEditToken(token: string): Uint8Array {
-  return sha256(new TextEncoder().encode(token))
-}
+export const hashEditToken = hashSecret
 
 export function isEditTokenValid(token: string, storedHash: Uint8Array | null): boolean {
-  if (!storedHash) return false
-  return constantTimeEqual(hashEditToken(token), new Uint8Array(storedHash))
+  return storedHash !== null && secretMatches(token, storedHash)
 }

@@ -76,21 +76,25 @@ export function mount(m: Mount) {
   }
 
   // ---- reading ----
-  function place(c: Comment, parent: Shown | undefined, into?: HTMLOListElement) {
-    const depth = c.depth
-    const flat = depth > DISPLAY_DEPTH
-    const article = commentArticle(c, t, {
+  /** A comment's own block as this reader sees it: their vote, their rights, whom it answers when flattened. */
+  function articleFor(c: Comment) {
+    const parent = c.parentId ? shown.get(c.parentId) : undefined
+    return commentArticle(c, t, {
       canVote: user !== null,
       myVote: votes[c.id] ?? 0,
       mine: c.id in own,
-      nests: depth < DISPLAY_DEPTH,
+      nests: c.depth < DISPLAY_DEPTH,
       moderates,
-      replyingTo: flat && parent?.comment.author ? parent.comment.author.name : undefined,
+      replyingTo: c.depth > DISPLAY_DEPTH && parent?.comment.author ? parent.comment.author.name : undefined,
     })
-    const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, article) as HTMLLIElement
+  }
+
+  function place(c: Comment, parent: Shown | undefined) {
+    const depth = c.depth
+    const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, articleFor(c)) as HTMLLIElement
     const childList = h('ol') as HTMLOListElement
     if (depth < DISPLAY_DEPTH) li.append(childList)
-    const target = into ?? parent?.replies ?? list
+    const target = parent?.replies ?? list
     const previous = shown.get(c.id)
     if (previous) previous.li.replaceWith(li)
     else target.append(li)
@@ -169,15 +173,16 @@ export function mount(m: Mount) {
     if (!entry) return
     const replies = entry.comment.replies
     const next = { ...c, replies: [] }
-    const article = commentArticle(next, t, {
-      canVote: user !== null,
-      myVote: votes[c.id] ?? 0,
-      mine: c.id in own,
-      nests: c.depth < DISPLAY_DEPTH,
-      moderates,
-    })
-    entry.li.querySelector('article')?.replaceWith(article)
+    entry.li.querySelector('article')?.replaceWith(articleFor(next))
     entry.comment = { ...next, replies }
+  }
+
+  /** A comment new since the page was read: under its parent, or at the top-level end the sort puts it. */
+  function insertNew(c: Comment): Shown {
+    const parent = c.parentId ? shown.get(c.parentId) : undefined
+    const entry = place(c, parent)
+    if (!parent && sort === 'newest') list.prepend(entry.li)
+    return entry
   }
 
   function highlight(id: string) {
@@ -206,10 +211,7 @@ export function mount(m: Mount) {
     let first: Shown | undefined
     for (const c of waiting.values()) {
       if (shown.has(c.id)) continue
-      const parent = c.parentId ? shown.get(c.parentId) : undefined
-      const entry = place(c, parent)
-      if (!parent && sort === 'newest') list.prepend(entry.li)
-      first ??= entry
+      first ??= insertNew(c)
     }
     setTotal(total + waiting.size)
     waiting.clear()
@@ -240,9 +242,7 @@ export function mount(m: Mount) {
     // Its own live event may have come first.
     waiting.delete(comment.id)
     notice()
-    const parent = parentId ? shown.get(parentId) : undefined
-    const entry = place(comment, parent, parent ? undefined : sort === 'newest' ? undefined : list)
-    if (!parent && sort === 'newest') list.prepend(entry.li)
+    const entry = insertNew(comment)
     setTotal(total + (comment.status === 'published' ? 1 : 0))
     entry.li.querySelector('article')?.focus()
     announce(t.t('posted'))

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
-import { serveEngawa } from '../helpers/engawa-server.ts'
+import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
 
 // The demo article as a new user first sees it: an accessibility scan (axe-core) in light and
 // dark, signed out and signed in, and the screenshots the README shows.
@@ -36,15 +36,13 @@ async function seriousViolations(page: Page): Promise<Violation[]> {
 }
 
 async function widgetToken(engawa: LoopbackServer, database: TestDatabase): Promise<string> {
-  const post = (path: string, body: unknown, cookie = '') =>
-    fetch(`${engawa.origin}${path}`, { method: 'POST', headers: { origin: engawa.origin, 'content-type': 'application/json', cookie }, body: JSON.stringify(body) })
-  const email = `axe-${Date.now()}@mail.example`
-  await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Reader' })
-  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
-  const token = /#verify=([a-z0-9.]+)/.exec(mail.body_text ?? '')?.[1]
-  const verified = await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })
-  const cookie = /(engawa_session=[^;]+)/.exec(verified.headers.get('set-cookie') ?? '')?.[1] ?? ''
-  return (await (await post('/api/v1/auth/widget-session', { site: 'demo', origin: engawa.origin }, cookie)).json()).token
+  const cookie = await signUpOver(engawa.origin, database, `axe-${Date.now()}@mail.example`, 'Reader')
+  const res = await fetch(`${engawa.origin}/api/v1/auth/widget-session`, {
+    method: 'POST',
+    headers: { origin: engawa.origin, 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ site: 'demo', origin: engawa.origin }),
+  })
+  return (await res.json()).token
 }
 
 forEachBackend((database, backend) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, serveHostPage, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
-import { serveEngawa } from '../helpers/engawa-server.ts'
+import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
 
 // The embedding page's side of sign-in, as the widget does it: open Engawa's popup, take the
 // token it posts (from Engawa's origin only, for this site only), keep it in the page's
@@ -111,7 +111,7 @@ forEachBackend((database) => {
     it('signs in with a password in the popup, and the token works for that site only', async () => {
       const { engawa, page, site } = await setUp(database())
       const email = `password-${Date.now()}@mail.example`
-      await signUpThroughApi(engawa.origin, database(), email)
+      await signUpOver(engawa.origin, database(), email, 'Ken')
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#signin')])
       await popup.fill('[data-view=login] input[name=email]', email)
       await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
@@ -134,21 +134,12 @@ forEachBackend((database) => {
   })
 })
 
-async function signUpThroughApi(origin: string, database: TestDatabase, email: string) {
-  const post = (path: string, body: unknown) =>
-    fetch(`${origin}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  expect((await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Ken' })).status).toBe(202)
-  const link = await lastMailLink(database, email)
-  const token = new URLSearchParams(new URL(link).hash.slice(1)).get('verify')
-  expect((await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })).status).toBe(200)
-}
-
 forEachBackend((database) => {
   describe.skipIf(!browserAvailability().available)('the account page', () => {
     it('changes the password, downloads the data and deletes the account', async () => {
       const engawa = await serveEngawa(database())
       const email = `account-${Date.now()}@mail.example`
-      await signUpThroughApi(engawa.origin, database(), email)
+      await signUpOver(engawa.origin, database(), email, 'Ken')
       const page = (await browser?.newPage()) as Page
       await page.goto(`${engawa.origin}/auth/popup`)
       await page.fill('[data-view=login] input[name=email]', email)

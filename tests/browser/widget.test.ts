@@ -5,7 +5,7 @@ import { setSiteRole } from '../../src/auth/admins.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
-import { serveEngawa } from '../helpers/engawa-server.ts'
+import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
 
 let browser: BrowserHandle | undefined
 const closers: Array<() => Promise<void>> = []
@@ -182,7 +182,7 @@ forEachBackend((database) => {
       const { id } = await s.post('Vote for me')
       await s.post('And me, later')
       const email = `voter-${Date.now()}@mail.example`
-      await signUp(s.engawa.origin, database(), email)
+      await signUpOver(s.engawa.origin, database(), email, 'Voter')
       const page = await s.open()
       await expect.poll(() => heading(page)).toBe('2 comments')
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#engawa button:text("Sign in")')])
@@ -206,7 +206,7 @@ forEachBackend((database) => {
       await s.post('Keep me')
       const { id } = await s.post('Hide me')
       const email = `mod-${Date.now()}@mail.example`
-      await signUp(s.engawa.origin, database(), email)
+      await signUpOver(s.engawa.origin, database(), email, 'Voter')
       await setSiteRole(database().db, s.site, email, 'moderator')
       const page = await s.open()
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#engawa button:text("Sign in")')])
@@ -323,12 +323,3 @@ forEachBackend((database) => {
     })
   })
 })
-
-async function signUp(origin: string, database: TestDatabase, email: string) {
-  const post = (path: string, body: unknown) =>
-    fetch(`${origin}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  await post('/api/v1/auth/signup', { email, password: 'correct horse battery staple', displayName: 'Voter' })
-  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
-  const token = /#verify=([a-z0-9.]+)/.exec(mail.body_text ?? '')?.[1]
-  expect((await post('/api/v1/auth/verify', { token, password: 'correct horse battery staple' })).status).toBe(200)
-}

@@ -1,4 +1,5 @@
 import { createAdaptorServer } from '@hono/node-server'
+import { expect } from 'vitest'
 import type { Server } from 'node:http'
 import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
@@ -53,3 +54,21 @@ export async function serveEngawa(
     },
   }
 }
+
+/**
+ * Signs up on a running Engawa over HTTP, as the popup would, and follows the emailed link
+ * (read from the outbox): an account with a dashboard cookie, returned as a Cookie header value.
+ */
+export async function signUpOver(origin: string, database: TestDatabase, email: string, displayName: string): Promise<string> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${origin}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  expect((await post('/api/v1/auth/signup', { email, password: ACCOUNT_PASSWORD, displayName })).status).toBe(202)
+  const mail = await database.db.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
+  const token = /#verify=([a-z0-9.]+)/.exec(mail.body_text ?? '')?.[1]
+  const verified = await post('/api/v1/auth/verify', { token, password: ACCOUNT_PASSWORD })
+  expect(verified.status).toBe(200)
+  return /(engawa_session=[^;]+)/.exec(verified.headers.get('set-cookie') ?? '')?.[1] ?? ''
+}
+
+/** The password signUpOver gives every account. */
+export const ACCOUNT_PASSWORD = 'correct horse battery staple'

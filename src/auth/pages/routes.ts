@@ -5,9 +5,8 @@ import type { SiteRow } from '../../db/schema.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { isAllowedOrigin } from '../../sites/origins.ts'
 import { configuredProviders } from '../oauth/providers.ts'
-import { readSessionCookie } from '../session-cookie.ts'
-import { validateSessionToken } from '../sessions.ts'
-import { findUser } from '../users.ts'
+import { findSite } from '../../sites/sites.ts'
+import { authenticate } from '../authenticate.ts'
 import { page } from './layout.ts'
 
 /**
@@ -18,27 +17,24 @@ import { page } from './layout.ts'
  */
 export function authPages(deps: Deps) {
   const providers = [...configuredProviders(deps.config.oauth).values()]
+  // The account signed in on Engawa's own origin (the dashboard cookie), if any.
+  const session = authenticate(deps, 'bearer-or-cookie')
+  const dashboardUser = (signedIn: AppEnv['Variables']['signedIn']) => (signedIn?.via === 'cookie' ? signedIn.user : undefined)
 
   return new Hono<AppEnv>()
-    .get('/auth/popup', async (c) => {
+    .get('/auth/popup', session, async (c) => {
       const siteId = c.req.query('site') ?? ''
       const origin = c.req.query('origin') ?? ''
-      const site = siteId
-        ? await deps.db.selectFrom('sites').selectAll().where('id', '=', siteId).executeTakeFirst()
-        : undefined
+      const site = siteId ? await findSite(deps.db, siteId) : undefined
       const canPost = site !== undefined && isAllowedOrigin(site.allowed_origins, origin)
       if (siteId && !canPost) return page(c, 'Engawa', refusal())
-      const token = readSessionCookie(c, deps.config)
-      const session = token ? await validateSessionToken(deps.db, token, deps.clock.now()) : undefined
-      const user = session && session.site_id === null ? await findUser(deps.db, session.user_id) : undefined
+      const user = dashboardUser(c.var.signedIn)
       const returnTo = `/auth/popup?${new URLSearchParams(site ? { site: site.id, origin } : {})}`
       return page(c, site ? `Sign in to comment on ${site.name}` : 'Sign in to Engawa', popup(site, origin, user?.display_name, returnTo))
     })
     .get('/auth/confirm', (c) => page(c, 'Engawa', confirm()))
-    .get('/auth/account', async (c) => {
-      const token = readSessionCookie(c, deps.config)
-      const session = token ? await validateSessionToken(deps.db, token, deps.clock.now()) : undefined
-      const user = session && session.site_id === null ? await findUser(deps.db, session.user_id) : undefined
+    .get('/auth/account', session, async (c) => {
+      const user = dashboardUser(c.var.signedIn)
       if (!user) return c.redirect('/auth/popup', 302)
       return page(c, 'Your Engawa account', account(user.display_name, user.email, user.password_hash !== null))
     })
