@@ -6,6 +6,7 @@ import * as createAccounts from './20261125_1300_create_accounts.ts'
 import * as createModeration from './20261125_1500_create_moderation.ts'
 import * as createCommentVersions from './20261125_1530_create_comment_versions.ts'
 import * as createReports from './20261125_1545_create_reports.ts'
+import * as createSiteRulesAndBans from './20261125_1600_create_site_rules_and_bans.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1500_create_moderation': createModeration,
   '20261125_1530_create_comment_versions': createCommentVersions,
   '20261125_1545_create_reports': createReports,
+  '20261125_1600_create_site_rules_and_bans': createSiteRulesAndBans,
 }

@@ -11,13 +11,13 @@ import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
-import { GUEST_POLICIES } from './sites/settings.ts'
+import { PREMODERATION_MODES } from './sites/settings.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 
 const USAGE = `Usage: npm run engawa -- <command>
 
   site create --name NAME --origin URL [--origin URL …]
-              [--guests allowed|premoderated|forbidden] [--edit-window SECONDS] [--max-length CHARS]
+              [--guests yes|no] [--premoderation off|all|first] [--edit-window SECONDS] [--max-length CHARS]
   site list
   site show ID
   site member ID --email EMAIL --role owner|moderator
@@ -32,7 +32,7 @@ function describeSite(site: SiteRow, publicUrl: string): string {
   return [
     `Site ${site.id}: ${site.name}`,
     `  allowed origins: ${site.allowed_origins.join(', ')}`,
-    `  guests: ${site.guest_policy}; edit window: ${site.edit_window_seconds} s; max length: ${site.max_comment_length} characters`,
+    `  guests: ${site.guests_allowed ? 'allowed' : 'not allowed'}; pre-moderation: ${site.premoderation}; edit window: ${site.edit_window_seconds} s; max length: ${site.max_comment_length} characters`,
     `  text-and-data-mining reservation: ${site.reserves_tdm ? 'on' : 'off'}`,
     '',
     'Embed code (paste under the article):',
@@ -55,6 +55,7 @@ async function run(argv: string[]): Promise<string> {
       name: { type: 'string' },
       origin: { type: 'string', multiple: true },
       guests: { type: 'string' },
+      premoderation: { type: 'string' },
       'edit-window': { type: 'string' },
       'max-length': { type: 'string' },
       email: { type: 'string' },
@@ -71,13 +72,15 @@ async function run(argv: string[]): Promise<string> {
     const db = database.db
     if (group === 'migrate') return 'The database is migrated.'
     if (group === 'site' && command === 'create') {
-      const guests = values.guests
-      if (guests !== undefined && !(GUEST_POLICIES as readonly string[]).includes(guests))
-        throw new AppError('invalid_request', `--guests must be one of ${GUEST_POLICIES.join(', ')}.`)
+      const { guests, premoderation } = values
+      if (guests !== undefined && guests !== 'yes' && guests !== 'no') throw new AppError('invalid_request', '--guests must be yes or no.')
+      if (premoderation !== undefined && !(PREMODERATION_MODES as readonly string[]).includes(premoderation))
+        throw new AppError('invalid_request', `--premoderation must be one of ${PREMODERATION_MODES.join(', ')}.`)
       const site = await createSite(db, {
         name: values.name ?? '',
         origins: values.origin ?? [],
-        guestPolicy: guests as (typeof GUEST_POLICIES)[number] | undefined,
+        guestsAllowed: guests === undefined ? undefined : guests === 'yes',
+        premoderation: premoderation as (typeof PREMODERATION_MODES)[number] | undefined,
         editWindowSeconds: parseIntOption(values['edit-window'], 'edit-window'),
         maxCommentLength: parseIntOption(values['max-length'], 'max-length'),
       })

@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
+  COMMENTS_PER_IP: z.coerce.number().int().min(1).default(60),
+  COMMENTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
+  AKISMET_API_KEY: z.string().min(1).optional(),
+  AKISMET_URL: z.url().default('https://rest.akismet.com'),
 })
 
 export interface OAuthClientConfig {
@@ -57,6 +61,10 @@ export interface Config {
   /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
   trustedProxies: ReadonlySet<string>
   oauth: OAuthConfig
+  /** Comments one network (IPv4 address, IPv6 /64) and one account may post per 10 minutes, across all sites. */
+  commentLimits: { perNetwork: number; perAccount: number }
+  /** An Akismet-compatible spam service; sites opt in. */
+  akismet: { apiKey: string; endpoint: string } | undefined
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -81,6 +89,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     mailFrom: e.MAIL_FROM,
     trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),
     oauth: oauthConfig(e),
+    commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },
+    akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
   }
 }
 

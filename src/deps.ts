@@ -5,6 +5,7 @@ import type { Database } from './db/schema.ts'
 import type { LiveFeed } from './live/feed.ts'
 import type { Log } from './log.ts'
 import type { MarkdownRenderer } from './markdown/render.ts'
+import type { SpamCheck } from './moderation/spam-check.ts'
 
 export interface Clock {
   now(): Date
@@ -19,6 +20,8 @@ export interface Deps {
   passwords: PasswordHasher
   /** New comments pushed to readers; absent where streams cannot be held (Workers). */
   live?: LiveFeed
+  /** Asked about new comments on sites that opt in; absent unless configured. */
+  spamCheck?: SpamCheck
 }
 
 export const systemClock: Clock = { now: () => new Date() }

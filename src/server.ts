@@ -1,3 +1,4 @@
+import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { nodePasswordHasher } from './auth/argon2-node.ts'
@@ -32,7 +33,7 @@ if (await ensureDemo(database.db, config, markdown, new Date())) log.info('made 
 
 const live = createLiveFeed(database.db, database.listen, log)
 await live.start()
-const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live })
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log) })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
 if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))

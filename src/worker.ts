@@ -1,3 +1,4 @@
+import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import type { ExecutionContext } from 'hono'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -38,7 +39,8 @@ export default {
     const db = openDatabase(env, config.databaseUrl)
     if (!db) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
-    const app = createApp({ db, clock: systemClock, config, log: createLog(config.logLevel), markdown, passwords: wasmPasswordHasher })
+    const log = createLog(config.logLevel)
+    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords: wasmPasswordHasher, spamCheck: spamCheckFromConfig(config, log) })
     try {
       return await app.fetch(request, env, ctx)
     } finally {

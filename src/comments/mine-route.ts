@@ -55,6 +55,6 @@ export function mineRoutes({ db }: Pick<Deps, 'db'>) {
       readOwnSources(db, site.id, key, tokens, userId),
     ])
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ comments: nestComments(rows, new Map(), true), votes, own }, 200)
+    return c.json({ comments: nestComments(rows, new Map(), 'author'), votes, own }, 200)
   })
 }

@@ -6,6 +6,7 @@ import { countCharacters } from '../http/text.ts'
 import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
+import { admitComment, type Poster } from '../moderation/admission.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -17,6 +18,9 @@ export interface NewComment {
   parentId?: string
   body: string
   author: CommentAuthor
+  poster: Poster
+  honeypot?: string
+  client: { ip: string; userAgent: string }
 }
 
 export function checkBodyLength(site: SiteRow, body: string): void {
@@ -26,13 +30,19 @@ export function checkBodyLength(site: SiteRow, body: string): void {
 
 /** Comment, thread counters and the parent's reply count change together or not at all. */
 export async function postComment(
-  { db, clock, markdown }: Pick<Deps, 'db' | 'clock' | 'markdown'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config' | 'spamCheck'>,
   input: NewComment,
 ): Promise<{ comment: CommentRow; editToken?: string }> {
+  const { db, clock, markdown } = deps
   const { site, author } = input
-  if (author.kind === 'guest' && site.guest_policy === 'forbidden')
-    throw new AppError('guests_not_allowed', 'This site asks you to sign in before you comment.')
   checkBodyLength(site, input.body)
+  const bodyHtml = markdown.render(input.body, { allowsImages: site.allows_images })
+  const admission = await admitComment(deps, site, input.poster, {
+    body: input.body,
+    html: bodyHtml,
+    honeypot: input.honeypot,
+    spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: author.name, authorEmail: author.kind === 'guest' ? (author.email ?? null) : null },
+  })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const comment = await insertComment(db, {
     siteId: site.id,
@@ -44,8 +54,10 @@ export async function postComment(
     authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
     editTokenHash: token?.hash ?? null,
     bodySource: input.body,
-    bodyHtml: markdown.render(input.body, { allowsImages: site.allows_images }),
-    status: author.kind === 'guest' && site.guest_policy === 'premoderated' ? 'pending' : 'published',
+    bodyHtml,
+    status: admission.status,
+    heldBecause: admission.heldBecause,
+    authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
     now: clock.now(),
   })
   if (!comment) throw await explainRefusal(db, site.id, input)

@@ -3,7 +3,7 @@ import type { CommentRow, Database } from '../db/schema.ts'
 import { hashEditToken } from './edit-token.ts'
 
 /** Statuses the public page leaves out but a comment's author still sees (their own, marked). */
-const PRIVATE_STATUSES = ['pending', 'hidden'] as const
+const PRIVATE_STATUSES = ['pending', 'hidden', 'shadowed'] as const
 
 /**
  * The reader's own comments on a page that the public page does not show: an overlay the

@@ -53,6 +53,7 @@ async function readThreadAndTopLevel(db: Kysely<Database>, request: PageRequest)
           .whereRef('c.thread_id', '=', 't.id')
           .where('c.parent_id', 'is', null)
           .where(visibleInTree('c'))
+          .where(sql<boolean>`c.id is distinct from t.pinned_comment_id`)
           .where((eb) => afterPosition(eb, request.sort, request.after))
           .$call((q) =>
             request.sort === 'oldest'
@@ -68,7 +69,7 @@ async function readThreadAndTopLevel(db: Kysely<Database>, request: PageRequest)
     .select([
       't.id as t_id', 't.key as t_key', 't.url as t_url', 't.title as t_title', 't.comment_count as t_comment_count',
       't.last_seq as t_last_seq', 't.version as t_version', 't.locked_at as t_locked_at',
-      't.created_at as t_created_at', 't.updated_at as t_updated_at',
+      't.pinned_comment_id as t_pinned_comment_id', 't.created_at as t_created_at', 't.updated_at as t_updated_at',
     ])
     .selectAll('c')
     .where('t.site_id', '=', request.siteId)
@@ -79,7 +80,7 @@ async function readThreadAndTopLevel(db: Kysely<Database>, request: PageRequest)
   const thread: ThreadRow = {
     site_id: request.siteId, id: first.t_id, key: first.t_key, url: first.t_url, title: first.t_title,
     comment_count: first.t_comment_count, last_seq: first.t_last_seq, version: first.t_version,
-    locked_at: first.t_locked_at, created_at: first.t_created_at, updated_at: first.t_updated_at,
+    locked_at: first.t_locked_at, pinned_comment_id: first.t_pinned_comment_id, created_at: first.t_created_at, updated_at: first.t_updated_at,
   }
   const topLevel = rows.filter((r) => r.id !== null) as unknown as CommentRow[]
   return { thread, topLevel }
@@ -94,22 +95,23 @@ async function readBranches(
   db: Kysely<Database>,
   siteId: string,
   threadId: string,
-  branches: ReadonlyArray<{ rootId: string; take: number; afterPath?: number[] }>,
+  branches: ReadonlyArray<{ rootId: string; take: number; afterPath?: number[]; withRoot?: boolean }>,
 ): Promise<CommentRow[]> {
   if (branches.length === 0) return []
   const roots = branches.map((b) => b.rootId)
   const takes = branches.map((b) => b.take)
+  const withRoots = branches.map((b) => b.withRoot ?? false)
   const afterPath = branches.length === 1 ? (branches[0]?.afterPath ?? null) : null
   // Each root is found by its primary key, then checked to be a visible top-level comment of
   // this thread (a cursor could name any comment). Those checks are written so that no index
   // can serve them: without statistics (after a bulk import) the planner would otherwise read
   // a large thread through its thread-wide index, every comment once per branch.
   const { rows } = await sql<CommentRow>`
-    select c.* from unnest(${roots}::uuid[], ${takes}::int[]) as b(root_id, take)
+    select c.* from unnest(${roots}::uuid[], ${takes}::int[], ${withRoots}::bool[]) as b(root_id, take, with_root)
     join comments r on r.site_id = ${siteId} and r.id = b.root_id
     cross join lateral (
       select * from comments c
-      where c.site_id = ${siteId} and c.root_id = r.id and c.depth > 0
+      where c.site_id = ${siteId} and c.root_id = r.id and c.depth > case when b.with_root then -1 else 0 end
         and ${visibleInTree('c')}
         and (${afterPath}::int[] is null or c.path > ${afterPath}::int[])
       order by c.path
@@ -138,10 +140,15 @@ function cutBranches(replies: CommentRow[], shows: ReadonlyMap<string, number>) 
   return { kept, cursors }
 }
 
-/** A page of a thread in at most two index-backed queries, whatever the thread's size. */
+/**
+ * A page of a thread in at most two index-backed queries, whatever the thread's size. A pinned
+ * comment leads the first page: query 1 leaves it out of the order, query 2 reads it with its
+ * branch (its path sorts first there).
+ */
 export async function readThreadPage(db: Kysely<Database>, request: PageRequest): Promise<ThreadPage> {
   const { thread, topLevel } = await readThreadAndTopLevel(db, request)
   if (!thread) return { thread: null, comments: [], nextCursor: null, branchCursors: new Map() }
+  const pinnedId = request.after || request.around ? null : thread.pinned_comment_id
   const shown = topLevel.slice(0, request.limit)
   const last = shown[shown.length - 1]
   const nextCursor = topLevel.length > request.limit && last ? encodeCursor(positionOf(request.sort, last)) : null
@@ -155,11 +162,15 @@ export async function readThreadPage(db: Kysely<Database>, request: PageRequest)
         : request.repliesPerBranch,
     ]),
   )
-  const branches = shown
-    .filter((c) => c.reply_count > 0 && (shows.get(c.id) ?? 0) > 0)
-    .map((c) => ({ rootId: c.id, take: (shows.get(c.id) ?? 0) + 1 }))
-  const { kept, cursors } = cutBranches(await readBranches(db, request.siteId, thread.id, branches), shows)
-  return { thread, comments: [...shown, ...kept], nextCursor, branchCursors: cursors }
+  if (pinnedId) shows.set(pinnedId, request.repliesPerBranch)
+  const branches = [
+    ...(pinnedId ? [{ rootId: pinnedId, take: request.repliesPerBranch + 2, withRoot: true }] : []),
+    ...shown.filter((c) => c.reply_count > 0 && (shows.get(c.id) ?? 0) > 0).map((c) => ({ rootId: c.id, take: (shows.get(c.id) ?? 0) + 1 })),
+  ]
+  const rows = await readBranches(db, request.siteId, thread.id, branches)
+  const pinned = rows.filter((r) => r.depth === 0)
+  const { kept, cursors } = cutBranches(rows.filter((r) => r.depth > 0), shows)
+  return { thread, comments: [...pinned, ...shown, ...kept], nextCursor, branchCursors: cursors }
 }
 
 export interface BranchRequest {

@@ -28,6 +28,7 @@ export const NewCommentBody = z
       })
       .optional()
       .openapi({ description: 'Guests only.' }),
+    website: z.string().max(2000).optional().openapi({ description: "The widget's honeypot: a field people never see and leave empty." }),
   })
   .openapi('NewComment')
 
@@ -71,7 +72,7 @@ const CommentFields = {
   editedAt: z.iso.datetime().nullable(),
   score: z.number().int(),
   replyCount: z.number().int(),
-  status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam']),
+  status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam', 'shadowed']),
   reason: z.string().optional().openapi({ description: 'Why a moderator hid it, when they chose to say.' }),
   repliesCursor: z.string().nullable().openapi({ description: 'Where the rest of a cut branch continues.' }),
 }
@@ -91,6 +92,7 @@ export const ThreadJson = z
     title: z.string(),
     total: z.number().int().openapi({ description: 'Visible comments in the whole thread.' }),
     locked: z.boolean(),
+    pinnedId: z.uuid().nullable().openapi({ description: 'The comment moderators pinned; it leads the first page.' }),
   })
   .openapi('Thread')
 

@@ -13,16 +13,22 @@ export function threadToJson(thread: ThreadRow): ThreadJson {
     title: thread.title,
     total: thread.comment_count,
     locked: thread.locked_at !== null,
+    pinnedId: thread.pinned_comment_id,
   }
 }
 
 /**
- * A removed comment keeps its place in the tree but nothing of what it said or who said it,
- * except, for a hidden one, the moderator's reason when they chose to show it. Its own author
- * (`forAuthor`) still sees their text.
+ * Who a comment is shown to: any reader, its own author (who still sees their hidden text,
+ * and a shadow-banned comment as published), or the site's moderators (everything as it is).
  */
-export function commentToJson(row: CommentRow, repliesCursor: string | null = null, forAuthor = false): CommentJson {
-  const isTombstone = !forAuthor && (REMOVED_STATUSES as readonly string[]).includes(row.status)
+export type CommentView = 'reader' | 'author' | 'moderator'
+
+/**
+ * A removed comment keeps its place in the tree but nothing of what it said or who said it,
+ * except, for a hidden one, the moderator's reason when they chose to show it.
+ */
+export function commentToJson(row: CommentRow, repliesCursor: string | null = null, view: CommentView = 'reader'): CommentJson {
+  const isTombstone = view === 'reader' && (REMOVED_STATUSES as readonly string[]).includes(row.status)
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -34,7 +40,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     editedAt: row.edited_at?.toISOString() ?? null,
     score: row.score,
     replyCount: row.reply_count,
-    status: row.status,
+    status: view === 'author' && row.status === 'shadowed' ? 'published' : row.status,
     ...(row.status === 'hidden' && row.reason_public && row.moderation_reason ? { reason: row.moderation_reason } : {}),
     repliesCursor,
     replies: [],
@@ -45,11 +51,11 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
  * Nests rows (parents before children, as pages are read) into trees. A row whose parent is
  * not among them (the continuation of a cut branch) starts a tree of its own.
  */
-export function nestComments(rows: readonly CommentRow[], branchCursors: ReadonlyMap<string, string>, forAuthor = false): CommentJson[] {
+export function nestComments(rows: readonly CommentRow[], branchCursors: ReadonlyMap<string, string>, view: CommentView = 'reader'): CommentJson[] {
   const byId = new Map<string, CommentJson>()
   const trees: CommentJson[] = []
   for (const row of rows) {
-    const json = commentToJson(row, branchCursors.get(row.id) ?? null, forAuthor)
+    const json = commentToJson(row, branchCursors.get(row.id) ?? null, view)
     byId.set(row.id, json)
     const parent = row.parent_id ? byId.get(row.parent_id) : undefined
     if (parent) parent.replies.push(json)

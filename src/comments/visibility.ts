@@ -4,16 +4,17 @@ import { sql, type RawBuilder } from 'kysely'
 export const REMOVED_STATUSES = ['deleted', 'hidden'] as const
 
 /**
- * What a reader sees in the tree: published comments, and removed ones that still hold
- * visible replies (tombstones). Pending and spam stay out. reply_count counts only visible
- * replies, so this is decidable from the row alone.
+ * What a reader sees in the tree: published comments; hidden ones, as "hidden by a moderator"
+ * (readers see that moderators acted); and deleted ones that still hold visible replies
+ * (tombstones). Pending, spam and shadowed stay out. reply_count counts only visible replies,
+ * so this is decidable from the row alone.
  */
 export function visibleInTree(alias: string): RawBuilder<boolean> {
   const column = (name: string) => sql.ref(`${alias}.${name}`)
-  return sql<boolean>`(${column('status')} = 'published' or (${column('status')} in ('deleted', 'hidden') and ${column('reply_count')} > 0))`
+  return sql<boolean>`(${column('status')} in ('published', 'hidden') or (${column('status')} = 'deleted' and ${column('reply_count')} > 0))`
 }
 
 /** The same rule for a row already in hand. */
 export function isVisibleRow(row: { status: string; reply_count: number }): boolean {
-  return row.status === 'published' || ((REMOVED_STATUSES as readonly string[]).includes(row.status) && row.reply_count > 0)
+  return row.status === 'published' || row.status === 'hidden' || (row.status === 'deleted' && row.reply_count > 0)
 }

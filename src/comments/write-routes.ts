@@ -1,5 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { actorOf, authorize } from '../auth/can.ts'
+import { actorOf, authorize, can } from '../auth/can.ts'
+import { addressBucket, clientIp } from '../http/client-ip.ts'
+import type { Poster } from '../moderation/admission.ts'
+import { guestFingerprint } from '../moderation/reporter.ts'
 import type { Deps } from '../deps.ts'
 import { announceComment } from '../live/feed.ts'
 import type { AppEnv } from '../http/app-env.ts'
@@ -59,7 +62,7 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 403, 404) },
 })
 
-export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages: PageCache) {
+export function writeRoutes(deps: Deps, pages: PageCache) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(postRoute, async (c) => {
       const input = c.req.valid('json')
@@ -68,15 +71,27 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
       if (signedIn && input.author)
         throw new AppError('invalid_request', 'Signed in, you comment under your account’s name: leave out "author".')
       if (!signedIn && !input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
-      if (signedIn) authorize(await actorOf(deps.db, signedIn), 'comment.post', { siteId: site.id })
+      const actor = await actorOf(deps.db, signedIn)
+      if (signedIn) authorize(actor, 'comment.post', { siteId: site.id })
+      const ip = clientIp(c, deps.config.trustedProxies)
+      const network = addressBucket(ip)
+      const poster: Poster = {
+        author: signedIn ? `user:${signedIn.user.id}` : `guest:${await guestFingerprint(deps.db, site, network)}`,
+        userId: signedIn?.user.id ?? null,
+        moderates: can(actor, 'site.moderate', { siteId: site.id }),
+        network,
+      }
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
       const author = signedIn
         ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
         : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
-      const { comment, editToken } = await postComment(deps, { site, page, parentId: input.parentId, body: input.body, author })
+      const { comment, editToken } = await postComment(deps, {
+        site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,
+        client: { ip, userAgent: c.req.header('user-agent') ?? '' },
+      })
       pages.invalidate(site.id, page.key)
       if (comment.status === 'published') await announceComment(deps.db, site.id, page.key, comment.id)
-      return c.json({ comment: commentToJson(comment), ...(editToken ? { editToken } : {}) }, 201)
+      return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {
       const { id } = c.req.valid('param')
@@ -84,7 +99,7 @@ export function writeRoutes(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, pages
       const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
       const { comment, threadKey } = await editComment(deps, site, id, c.req.valid('json').body, proof)
       pages.invalidate(site.id, threadKey)
-      return c.json({ comment: commentToJson(comment) }, 200)
+      return c.json({ comment: commentToJson(comment, null, 'author') }, 200)
     })
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')

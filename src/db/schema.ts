@@ -2,8 +2,8 @@ import type { ColumnType, Generated, Selectable } from 'kysely'
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>
 
-export type GuestPolicy = 'allowed' | 'premoderated' | 'forbidden'
-export type CommentStatus = 'published' | 'pending' | 'hidden' | 'deleted' | 'spam'
+export type Premoderation = 'off' | 'all' | 'first'
+export type CommentStatus = 'published' | 'pending' | 'hidden' | 'deleted' | 'spam' | 'shadowed'
 export type SiteRole = 'owner' | 'moderator'
 
 export interface UsersTable {
@@ -13,6 +13,7 @@ export interface UsersTable {
   display_name: string
   password_hash: string | null
   is_instance_admin: Generated<boolean>
+  queue_mailed_at: Generated<Date | null>
   created_at: CreatedAt
 }
 
@@ -95,7 +96,13 @@ export interface SitesTable {
   id: string
   name: string
   allowed_origins: string[]
-  guest_policy: Generated<GuestPolicy>
+  premoderation: Generated<Premoderation>
+  guests_allowed: Generated<boolean>
+  blocked_words: Generated<string[]>
+  blocked_links: Generated<string[]>
+  max_links: Generated<number>
+  author_posts_per_hour: Generated<number>
+  spam_check: Generated<boolean>
   edit_window_seconds: Generated<number>
   max_comment_length: Generated<number>
   allows_images: Generated<boolean>
@@ -110,6 +117,7 @@ export interface SiteMembersTable {
   site_id: string
   user_id: string
   role: SiteRole
+  notify_queue: Generated<boolean>
   created_at: CreatedAt
 }
 
@@ -123,6 +131,7 @@ export interface ThreadsTable {
   last_seq: Generated<number>
   version: Generated<number>
   locked_at: Date | null
+  pinned_comment_id: Generated<string | null>
   created_at: Date
   updated_at: Date
 }
@@ -152,6 +161,7 @@ export interface CommentsTable {
   deleted_at: Date | null
   moderation_reason: Generated<string | null>
   reason_public: Generated<boolean>
+  author_fingerprint: string | null
 }
 
 export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'other'
@@ -179,10 +189,31 @@ export interface ModerationActionsTable {
   id: Generated<string>
   actor_user_id: string | null
   action: string
-  target_kind: 'comment' | 'thread' | 'user' | 'guest'
+  target_kind: 'comment' | 'thread' | 'author' | 'site'
   target_id: string
   reason: string | null
   created_at: Date
+}
+
+export interface BansTable {
+  site_id: string
+  id: Generated<string>
+  /** user:<id> or guest:<salted hash of their network> */
+  author: string
+  author_name: string
+  reason: string | null
+  created_by: string | null
+  created_at: Date
+  expires_at: Date | null
+  lifted_at: Date | null
+}
+
+export interface SiteAuthorsTable {
+  site_id: string
+  author: string
+  trusted: Generated<boolean>
+  shadow_banned: Generated<boolean>
+  updated_at: Date
 }
 
 export interface VotesTable {
@@ -211,6 +242,8 @@ export interface Database {
   moderation_actions: ModerationActionsTable
   comment_versions: CommentVersionsTable
   reports: ReportsTable
+  bans: BansTable
+  site_authors: SiteAuthorsTable
 }
 
 export type SiteRow = Selectable<SitesTable>

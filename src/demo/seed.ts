@@ -46,6 +46,8 @@ export async function ensureDemo(db: Kysely<Database>, config: Config, markdown:
       bodySource: c.body,
       bodyHtml: markdown.render(c.body, { allowsImages: false }),
       status: 'published',
+      heldBecause: null,
+      authorFingerprint: null,
       now: new Date(published.getTime() + c.at * HOUR),
     })
     if (c.edit)

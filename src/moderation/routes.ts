@@ -161,7 +161,7 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
         .limit(200)
         .execute()
       const items = rows.map((r) => ({
-        comment: commentToJson(r, null, true),
+        comment: commentToJson(r, null, 'moderator'),
         markdown: r.body_source,
         page: { url: r.page_url, title: r.page_title },
         reports: Number(r.reports ?? 0),

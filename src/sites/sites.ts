@@ -1,18 +1,12 @@
 import type { Kysely } from 'kysely'
-import type { Database, GuestPolicy, SiteRow } from '../db/schema.ts'
+import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { parseAllowedOrigin } from './origins.ts'
-import { DEFAULT_SETTINGS, MAX_COMMENT_LENGTH_LIMIT } from './settings.ts'
+import { SiteSettings, settingsToColumns } from './settings.ts'
 
-export interface NewSite {
-  name: string
-  origins: string[]
-  guestPolicy?: GuestPolicy
-  editWindowSeconds?: number
-  maxCommentLength?: number
-  /** A chosen id (the demo's); otherwise a random one. */
-  id?: string
-}
+export type NewSite = { name: string; origins: string[]; /** A chosen id (the demo's); otherwise a random one. */ id?: string } & Partial<
+  Omit<SiteSettings, 'name'>
+>
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789' // no 0/o, 1/l: ids get read aloud and typed
 
@@ -23,26 +17,21 @@ export function generateSiteId(): string {
 }
 
 export async function createSite(db: Kysely<Database>, input: NewSite): Promise<SiteRow> {
-  const name = input.name.trim()
-  if (!name || name.length > 100) throw new AppError('invalid_request', 'A site needs a name of 1 to 100 characters.')
-  if (input.origins.length === 0)
+  const { name, origins, id, ...rest } = input
+  if (origins.length === 0)
     throw new AppError('invalid_request', 'A site needs at least one allowed origin, such as https://blog.example.')
-  const origins = [...new Set(input.origins.map(parseAllowedOrigin))]
-  const maxLength = input.maxCommentLength ?? DEFAULT_SETTINGS.maxCommentLength
-  if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_COMMENT_LENGTH_LIMIT)
-    throw new AppError('invalid_request', `The maximum comment length must be 1 to ${MAX_COMMENT_LENGTH_LIMIT} characters.`)
-  const editWindow = input.editWindowSeconds ?? DEFAULT_SETTINGS.editWindowSeconds
-  if (!Number.isInteger(editWindow) || editWindow < 0)
-    throw new AppError('invalid_request', 'The edit window must be a whole number of seconds, 0 or more.')
+  const parsed = SiteSettings.safeParse({ name, ...rest })
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0]
+    throw new AppError('invalid_request', `Site setting ${problem?.path.join('.')}: ${problem?.message}.`)
+  }
   return db
     .insertInto('sites')
     .values({
-      id: input.id ?? generateSiteId(),
-      name,
-      allowed_origins: origins,
-      guest_policy: input.guestPolicy ?? DEFAULT_SETTINGS.guestPolicy,
-      edit_window_seconds: editWindow,
-      max_comment_length: maxLength,
+      ...settingsToColumns(parsed.data),
+      id: id ?? generateSiteId(),
+      name: parsed.data.name,
+      allowed_origins: [...new Set(origins.map(parseAllowedOrigin))],
     })
     .returningAll()
     .executeTakeFirstOrThrow()

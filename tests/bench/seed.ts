@@ -16,7 +16,7 @@ function paragraph(n: number): string {
  * depth 4, posted through the same function as the API, in a fixed pseudo-random order.
  */
 export async function seedThread(
-  deps: Pick<Deps, 'db' | 'clock' | 'markdown'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config'>,
   site: SiteRow,
   url: string,
   topLevel: number,
@@ -42,6 +42,8 @@ export async function seedThread(
       parentId: parent?.id,
       body: paragraph(n),
       author: { kind: 'guest', name: `Reader ${n % 37}` },
+      poster: { author: 'guest:bench-seed', userId: null, moderates: true, network: 'bench-seed' },
+      client: { ip: '127.0.0.1', userAgent: 'bench' },
     })
     posted.push({ id: comment.id, depth: comment.depth })
   }

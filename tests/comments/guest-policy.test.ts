@@ -6,14 +6,14 @@ import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 forEachBackend((database) => {
   describe('guest policy', () => {
     it('publishes guest comments where guests are allowed', async () => {
-      const t = await startApp(database(), { site: { guestPolicy: 'allowed' } })
+      const t = await startApp(database(), { site: { guestsAllowed: true } })
       const posted = await postGuest(t, 'hello')
       expect(posted.status).toBe('published')
       expect((await readThread(t)).thread.total).toBe(1)
     })
 
     it('holds guest comments as pending on a pre-moderated site, out of the public page and counts', async () => {
-      const t = await startApp(database(), { site: { guestPolicy: 'premoderated' } })
+      const t = await startApp(database(), { site: { premoderation: 'all' } })
       const posted = await postGuest(t, 'waiting')
       expect(posted.status).toBe('pending')
       expect(posted.editToken).toEqual(expect.any(String))
@@ -25,7 +25,7 @@ forEachBackend((database) => {
     })
 
     it("shows a pending comment to its author's browser, by edit token, and to nobody else", async () => {
-      const t = await startApp(database(), { site: { guestPolicy: 'premoderated' } })
+      const t = await startApp(database(), { site: { premoderation: 'all' } })
       const mine = await postGuest(t, 'mine, waiting')
       const theirs = await postGuest(t, 'theirs, waiting')
       const path = `/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`
@@ -46,7 +46,7 @@ forEachBackend((database) => {
     })
 
     it('refuses a reply to a pending comment as if it did not exist', async () => {
-      const t = await startApp(database(), { site: { guestPolicy: 'premoderated' } })
+      const t = await startApp(database(), { site: { premoderation: 'all' } })
       const pending = await postGuest(t, 'waiting')
       const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('reply', { parentId: pending.id }))
       expect(res.status).toBe(404)
@@ -54,7 +54,7 @@ forEachBackend((database) => {
     })
 
     it('refuses guests where they are not allowed, and writes nothing', async () => {
-      const t = await startApp(database(), { site: { guestPolicy: 'forbidden' } })
+      const t = await startApp(database(), { site: { guestsAllowed: false } })
       const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('hello'))
       expect(res.status).toBe(403)
       expect((await res.json()).error.code).toBe('guests_not_allowed')

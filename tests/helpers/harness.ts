@@ -4,6 +4,7 @@ import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { PasswordHasher } from '../../src/auth/passwords.ts'
 import type { LiveFeed } from '../../src/live/feed.ts'
 import { parseConfig, type Config } from '../../src/config.ts'
+import type { SpamCheck } from '../../src/moderation/spam-check.ts'
 import type { Database, SiteRow } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
@@ -45,18 +46,23 @@ export interface StartOptions {
   db?: Kysely<Database>
   passwords?: PasswordHasher
   live?: LiveFeed
+  spamCheck?: SpamCheck
 }
 
-/** An app on the file's database, with a site of its own, a fake clock and no page cache. */
+/**
+ * An app on the file's database, with a site of its own, a fake clock and no page cache.
+ * Tests post many comments from one address, so the posting limits are lifted unless a test
+ * sets them (in `config.commentLimits` and the site's `authorPostsPerHour`).
+ */
 export async function startApp(database: TestDatabase, options: StartOptions = {}): Promise<TestApp> {
   const db = options.db ?? database.db
   const clock = options.clock ?? createFakeClock()
   const logs: string[] = []
-  const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), ...options.config }
+  const config = { ...parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000', COMMENTS_PER_ACCOUNT: '100000' }), ...options.config }
   const passwords = options.passwords ?? nodePasswordHasher
-  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live })
+  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live, spamCheck: options.spamCheck })
   const ip = `10.${randomByte()}.${randomByte()}.${randomByte()}`
-  const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], ...options.site })
+  const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], authorPostsPerHour: 100_000, ...options.site })
   const request = async (method: string, path: string, body?: unknown, opts: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers }
     const origin = opts.origin ?? SITE_ORIGIN

@@ -43,7 +43,7 @@ forEachBackend((database) => {
     })
 
     it('never pushes a comment awaiting moderation, nor another page’s', async () => {
-      const t = await startApp(database(), { live: await feed(), site: { guestPolicy: 'premoderated' } })
+      const t = await startApp(database(), { live: await feed(), site: { premoderation: 'all' } })
       const events = eventReader(await t.get(livePath(t.site.id)))
       await events.next('ready')
       await postGuest(t, 'Pending, so private')

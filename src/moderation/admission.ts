@@ -1,0 +1,97 @@
+import { sql } from 'kysely'
+import type { CommentStatus, SiteRow } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../http/errors.ts'
+import { hitLimit } from '../http/rate-limit.ts'
+import { findBlockedLink, findBlockedWord, linkHosts } from './blocklist.ts'
+import type { SpamCandidate } from './spam-check.ts'
+
+const TEN_MINUTES = 10 * 60_000
+const HOUR = 60 * 60_000
+
+/** Who is posting, as the site's rules see them. */
+export interface Poster {
+  /** user:<id>, or guest:<salted hash of their network> */
+  author: string
+  userId: string | null
+  /** Moderators and owners of the site: no rule holds their comments back. */
+  moderates: boolean
+  /** The network's limit key: an IPv4 address or an IPv6 /64, never stored as such. */
+  network: string
+}
+
+export interface Submission {
+  body: string
+  html: string
+  /** The widget's hidden honeypot field: people leave it empty. */
+  honeypot?: string
+  spam: Omit<SpamCandidate, 'body' | 'siteUrl'>
+}
+
+export interface Admission {
+  status: CommentStatus
+  /** Why a comment was held, for the queue. */
+  heldBecause: string | null
+}
+
+async function authorStanding(db: Deps['db'], site: SiteRow, poster: Poster, now: Date) {
+  const { rows } = await sql<{ trusted: boolean | null; shadow_banned: boolean | null; banned_until: Date | null; banned: boolean; has_published: boolean }>`
+    select
+      (select trusted from site_authors where site_id = ${site.id} and author = ${poster.author}) as trusted,
+      (select shadow_banned from site_authors where site_id = ${site.id} and author = ${poster.author}) as shadow_banned,
+      exists (select 1 from bans where site_id = ${site.id} and author = ${poster.author} and lifted_at is null
+        and (expires_at is null or expires_at > ${now})) as banned,
+      (select max(expires_at) from bans where site_id = ${site.id} and author = ${poster.author} and lifted_at is null
+        and expires_at > ${now}) as banned_until,
+      exists (select 1 from comments where site_id = ${site.id} and status = 'published' and (
+        (${poster.userId}::uuid is not null and author_user_id = ${poster.userId}::uuid)
+        or (${poster.userId}::uuid is null and author_fingerprint = ${poster.author.slice('guest:'.length)}))) as has_published`.execute(db)
+  return rows[0]!
+}
+
+/**
+ * The site's rules and the spam defences, applied to a comment about to be posted. Refuses
+ * (guests not allowed, too fast, banned, too many links) or says what status it gets.
+ */
+export async function admitComment(
+  { db, clock, config, spamCheck }: Pick<Deps, 'db' | 'clock' | 'config' | 'spamCheck'>,
+  site: SiteRow,
+  poster: Poster,
+  submission: Submission,
+): Promise<Admission> {
+  if (!poster.userId && !site.guests_allowed) throw new AppError('guests_not_allowed', 'This site asks you to sign in before you comment.')
+  const now = clock.now()
+  await Promise.all([
+    hitLimit(db, { name: 'comment-network', max: config.commentLimits.perNetwork, windowMs: TEN_MINUTES }, poster.network, now),
+    poster.userId && hitLimit(db, { name: 'comment-account', max: config.commentLimits.perAccount, windowMs: TEN_MINUTES }, poster.userId, now),
+    !poster.moderates &&
+      hitLimit(db, { name: 'comment-author', max: site.author_posts_per_hour, windowMs: HOUR }, `${site.id} ${poster.author}`, now),
+  ])
+  if (submission.honeypot) return { status: 'spam', heldBecause: 'Filled in the hidden form field that only robots see.' }
+  if (poster.moderates) return { status: 'published', heldBecause: null }
+
+  const standing = await authorStanding(db, site, poster, now)
+  if (standing.banned) {
+    const until = standing.banned_until ? ` until ${new Date(standing.banned_until).toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''
+    throw new AppError('banned', `The moderators of this site have stopped you from commenting here${until}.`)
+  }
+  const hosts = linkHosts(submission.html)
+  if (hosts.length > site.max_links)
+    throw new AppError('too_many_links', `A comment here may hold at most ${site.max_links} link${site.max_links === 1 ? '' : 's'}.`)
+  if (standing.shadow_banned) return { status: 'shadowed', heldBecause: null }
+
+  const word = findBlockedWord(submission.body, site.blocked_words)
+  if (word) return { status: 'pending', heldBecause: `Contains a blocked word: “${word}”.` }
+  const domain = findBlockedLink(hosts, site.blocked_links)
+  if (domain) return { status: 'pending', heldBecause: `Links to a blocked domain: ${domain}.` }
+  if (standing.trusted) return { status: 'published', heldBecause: null }
+  if (site.premoderation === 'all') return { status: 'pending', heldBecause: 'Every comment on this site is approved first.' }
+  if (site.premoderation === 'first' && !standing.has_published)
+    return { status: 'pending', heldBecause: "The author's first comment on this site." }
+  if (site.spam_check && spamCheck) {
+    const siteUrl = site.allowed_origins[0] ?? submission.spam.pageUrl
+    if (await spamCheck.isSpam({ ...submission.spam, siteUrl, body: submission.body }))
+      return { status: 'spam', heldBecause: 'The spam service judged it spam.' }
+  }
+  return { status: 'published', heldBecause: null }
+}

@@ -1,0 +1,45 @@
+/**
+ * Where a word list meets text. Words in scripts written with spaces match whole words only
+ * (so "ass" does not catch "class"); Japanese and Chinese are written without spaces, so a
+ * word containing kana or kanji matches anywhere. Both sides are NFKC-normalised and lower
+ * case, so full-width ＳＰＡＭ and half-width ｽﾊﾟﾑ match their usual forms.
+ */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u
+
+export function normaliseForMatching(text: string): string {
+  return text.normalize('NFKC').toLowerCase()
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The first blocked word that occurs in the text, if any. */
+export function findBlockedWord(text: string, words: readonly string[]): string | undefined {
+  if (words.length === 0) return undefined
+  const haystack = normaliseForMatching(text)
+  return words.find((word) => {
+    const needle = normaliseForMatching(word)
+    if (!needle) return false
+    if (UNSPACED.test(needle)) return haystack.includes(needle)
+    return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(needle)}(?![\\p{L}\\p{N}])`, 'u').test(haystack)
+  })
+}
+
+/** Hosts of the links in a comment's rendered (sanitised) HTML. */
+export function linkHosts(html: string): string[] {
+  const hosts: string[] = []
+  for (const match of html.matchAll(/<a\s[^>]*href="([^"]*)"/g)) {
+    try {
+      hosts.push(new URL((match[1] ?? '').replaceAll('&amp;', '&')).hostname.toLowerCase())
+    } catch {
+      hosts.push('')
+    }
+  }
+  return hosts
+}
+
+/** The first blocked domain that one of the hosts is, or lies under. */
+export function findBlockedLink(hosts: readonly string[], domains: readonly string[]): string | undefined {
+  return domains.find((domain) => hosts.some((host) => host === domain || host.endsWith(`.${domain}`)))
+}
