@@ -14,6 +14,7 @@ import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { SiteRow } from './db/schema.ts'
 import { demoRoutes } from './demo/routes.ts'
+import { authorRoutes } from './moderation/author-routes.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './http/app-env.ts'
@@ -26,6 +27,7 @@ import { openApiInfo } from './http/openapi.ts'
 import { TtlCache } from './http/ttl-cache.ts'
 import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
+import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
 
 /** The whole service, built from its dependencies; no side effects, so tests build one per database. */
@@ -57,6 +59,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', meRoutes(deps, pages))
   app.route('/api/v1', adminRoutes(deps))
   app.route('/api/v1', moderationRoutes(deps, pages))
+  app.route('/api/v1', authorRoutes(deps, pages))
+  app.route('/api/v1', settingsRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

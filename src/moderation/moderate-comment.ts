@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { CommentRow, CommentStatus, Database, SiteRow } from '../db/schema.ts'
+import type { CommentRow, CommentStatus, Database, ModerationActionsTable, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
@@ -19,7 +19,7 @@ const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: C
 
 export async function recordAction(
   trx: Kysely<Database>,
-  entry: { siteId: string; actorUserId: string | null; action: string; targetKind: 'comment' | 'thread'; targetId: string; reason: string | null },
+  entry: { siteId: string; actorUserId: string | null; action: string; targetKind: ModerationActionsTable['target_kind']; targetId: string; reason: string | null },
   now: Date,
 ): Promise<void> {
   await trx
@@ -84,5 +84,40 @@ export async function lockThread(
     const action = input.locked ? 'lock' : 'unlock'
     await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'thread', targetId: thread.id, reason: input.reason?.trim() || null }, now)
     return { locked: input.locked }
+  })
+}
+
+/**
+ * Pins a published top-level comment to the top of its thread (replacing any earlier pin), or
+ * unpins it. Returns the thread key.
+ */
+export async function pinComment(
+  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  site: SiteRow,
+  actorUserId: string,
+  input: { commentId: string; pinned: boolean; reason?: string },
+): Promise<{ comment: CommentRow; threadKey: string }> {
+  const now = clock.now()
+  return db.transaction().execute(async (trx) => {
+    const row = await lockComment(trx, site.id, input.commentId)
+    if (!row) throw new AppError('comment_not_found', 'That comment does not exist.')
+    if (input.pinned && (row.parent_id !== null || row.status !== 'published'))
+      throw new AppError('conflict', 'Only a published top-level comment can be pinned.')
+    const thread = await trx
+      .updateTable('threads')
+      .set((eb) => ({
+        pinned_comment_id: input.pinned ? row.id : null,
+        version: eb('version', '+', 1),
+        updated_at: now,
+      }))
+      .where('site_id', '=', site.id)
+      .where('id', '=', row.thread_id)
+      .$if(!input.pinned, (q) => q.where('pinned_comment_id', '=', row.id))
+      .returning('key')
+      .executeTakeFirst()
+    if (!thread) throw new AppError('conflict', 'That comment is not pinned.')
+    const action = input.pinned ? 'pin' : 'unpin'
+    await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'comment', targetId: row.id, reason: input.reason?.trim() || null }, now)
+    return { comment: row, threadKey: thread.key }
   })
 }

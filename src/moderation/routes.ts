@@ -1,19 +1,17 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { sql, type ExpressionBuilder } from 'kysely'
-import { requireSignedIn } from '../auth/authenticate.ts'
-import { actorOf, authorize } from '../auth/can.ts'
 import type { PageCache } from '../comments/page-cache.ts'
 import { threadKeyOf } from '../comments/read-route.ts'
 import { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
-import type { Database } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { keyText, text, trimmedText } from '../http/text.ts'
-import { getSite } from '../sites/sites.ts'
-import { COMMENT_ACTIONS, lockThread, moderateComment } from './moderate-comment.ts'
+import { COMMENT_ACTIONS, lockThread, moderateComment, pinComment } from './moderate-comment.ts'
+import { moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
+import { moderatedSite } from './moderator.ts'
+import { readQueue } from './queries.ts'
 
 const tags = ['Moderation']
 const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
@@ -23,14 +21,14 @@ const commentRoute = createRoute({
   method: 'post',
   path: '/moderation/sites/{site}/comments/{id}',
   tags,
-  summary: 'Act on a comment: approve, reject, hide, unhide, spam or delete',
+  summary: 'Act on a comment: approve, reject, hide, unhide, spam, delete, pin or unpin',
   description: "The site's moderators and owners, and instance admins. One transaction with its audit entry.",
   request: {
     params: SiteParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
     body: jsonBody(
       z
         .strictObject({
-          action: z.enum(COMMENT_ACTIONS),
+          action: z.enum([...COMMENT_ACTIONS, 'pin', 'unpin']),
           reason: Reason,
           showReason: z.boolean().optional().openapi({ description: 'Hide: show the reason to readers.' }),
         })
@@ -59,21 +57,13 @@ const lockRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ locked: z.boolean() }), 'Done.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
 })
 
-const QueueItem = z.object({
-  comment: CommentJson,
-  markdown: z.string(),
-  page: z.object({ url: z.string(), title: z.string() }),
-  reports: z.number().int().openapi({ description: 'Open reports from readers.' }),
-  reasons: z.array(z.string()),
-})
-
 const queueRoute = createRoute({
   method: 'get',
   path: '/moderation/sites/{site}/queue',
   tags,
-  summary: 'Comments awaiting approval or reported by readers, newest first',
-  request: { params: SiteParam },
-  responses: { 200: jsonResponse(z.object({ items: z.array(QueueItem) }).openapi('ModerationQueue'), 'The queue.'), ...errorResponses(401, 403, 404) },
+  summary: 'Comments awaiting approval or reported by readers on one site',
+  request: { params: SiteParam, query: QueueQuery },
+  responses: { 200: jsonResponse(QueueJson, 'The queue.'), ...errorResponses(401, 403, 404) },
 })
 
 const auditRoute = createRoute({
@@ -114,19 +104,17 @@ const versionsRoute = createRoute({
 })
 
 export function moderationRoutes(deps: Deps, pages: PageCache) {
-  /** The site, once the request's account may moderate it (a widget token: only on its own site). */
-  async function moderated(signedIn: SignedIn | undefined, siteId: string) {
-    const s = requireSignedIn(signedIn)
-    const site = await getSite(deps.db, siteId)
-    authorize(await actorOf(deps.db, s), 'site.moderate', { siteId: site.id })
-    return { site, user: s.user }
-  }
+  const moderated = (signedIn: SignedIn | undefined, siteId: string) => moderatedSite(deps, signedIn, siteId)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(commentRoute, async (c) => {
       const { site: siteId, id } = c.req.valid('param')
       const { site, user } = await moderated(c.var.signedIn, siteId)
-      const { comment, threadKey } = await moderateComment(deps, site, user.id, { commentId: id, ...c.req.valid('json') })
+      const input = c.req.valid('json')
+      const { comment, threadKey } =
+        input.action === 'pin' || input.action === 'unpin'
+          ? await pinComment(deps, site, user.id, { commentId: id, pinned: input.action === 'pin', reason: input.reason })
+          : await moderateComment(deps, site, user.id, { ...input, commentId: id, action: input.action })
       pages.invalidate(site.id, threadKey)
       return c.json({ comment: commentToJson(comment) }, 200)
     })
@@ -140,34 +128,8 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
     })
     .openapi(queueRoute, async (c) => {
       const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
-      const open = (eb: ExpressionBuilder<Database & { c: Database['comments'] }, 'c'>) =>
-        eb
-          .selectFrom('reports as r')
-          .whereRef('r.site_id', '=', 'c.site_id')
-          .whereRef('r.comment_id', '=', 'c.id')
-          .where('r.resolved_at', 'is', null)
-      const rows = await deps.db
-        .selectFrom('comments as c')
-        .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-        .selectAll('c')
-        .select(['t.url as page_url', 't.title as page_title'])
-        .select((eb) => [
-          open(eb).select((e) => e.fn.countAll<number>().as('n')).as('reports'),
-          open(eb).select(sql<string[]>`coalesce(array_agg(distinct r.reason), '{}')`.as('reasons')).as('reasons'),
-        ])
-        .where('c.site_id', '=', site.id)
-        .where((eb) => eb.or([eb('c.status', '=', 'pending'), eb.exists(open(eb).select('r.reporter'))]))
-        .orderBy('c.created_at', 'desc')
-        .limit(200)
-        .execute()
-      const items = rows.map((r) => ({
-        comment: commentToJson(r, null, 'moderator'),
-        markdown: r.body_source,
-        page: { url: r.page_url, title: r.page_title },
-        reports: Number(r.reports ?? 0),
-        reasons: r.reasons ?? [],
-      }))
-      return c.json({ items }, 200)
+      const rows = await readQueue(deps.db, [site.id], c.req.valid('query').sort)
+      return c.json({ items: rows.map(moderatedToJson) }, 200)
     })
     .openapi(versionsRoute, async (c) => {
       const { site: siteId, id } = c.req.valid('param')

@@ -8,32 +8,44 @@ export const PREMODERATION_MODES = ['off', 'all', 'first'] as const satisfies re
 
 const listEntry = text().trim().min(1).max(200)
 
-/** The rules a site's owners set. A new site starts with the defaults (ARCHITECTURE.md). */
+/** What a new site starts with (ARCHITECTURE.md: guests, no pre-moderation, 15 minutes, 10,000 characters). */
+export const DEFAULT_SETTINGS = {
+  guestsAllowed: true,
+  premoderation: 'off' as Premoderation,
+  blockedWords: [] as string[],
+  blockedLinks: [] as string[],
+  maxLinks: 10,
+  authorPostsPerHour: 30,
+  reportThreshold: 3,
+  editWindowSeconds: 15 * 60,
+  maxCommentLength: 10_000,
+  allowsImages: false,
+  spamCheck: false,
+}
+
+/** The rules a site's owners set. */
 export const SiteSettings = z
   .object({
     name: text().trim().min(1).max(100),
-    guestsAllowed: z.boolean().default(true).openapi({ description: 'Readers may comment without an account.' }),
+    guestsAllowed: z.boolean().openapi({ description: 'Readers may comment without an account.' }),
     premoderation: z
       .enum(PREMODERATION_MODES)
-      .default('off')
       .openapi({ description: 'Hold comments for approval: none, all, or the first comment of each new author.' }),
     blockedWords: z
       .array(listEntry)
       .max(1000)
-      .default([])
       .openapi({ description: 'Comments containing one of these (whole words; any text in Japanese or Chinese) go to the queue.' }),
     blockedLinks: z
       .array(listEntry)
       .max(1000)
-      .default([])
       .openapi({ description: 'Domains: a comment linking to one of them (or a subdomain) goes to the queue.' }),
-    maxLinks: z.number().int().min(0).max(1000).default(10).openapi({ description: 'More links than this and a comment is refused.' }),
-    authorPostsPerHour: z.number().int().min(1).max(100_000).default(30).openapi({ description: 'Comments one author may post per hour.' }),
-    reportThreshold: z.number().int().min(1).max(1000).default(3).openapi({ description: 'Distinct reports that hide a comment until reviewed.' }),
-    editWindowSeconds: z.number().int().min(0).max(31_536_000).default(15 * 60),
-    maxCommentLength: z.number().int().min(1).max(MAX_COMMENT_LENGTH_LIMIT).default(10_000),
-    allowsImages: z.boolean().default(false),
-    spamCheck: z.boolean().default(false).openapi({ description: "Ask the instance's spam service (when it has one) about each new comment." }),
+    maxLinks: z.number().int().min(0).max(1000).openapi({ description: 'More links than this and a comment is refused.' }),
+    authorPostsPerHour: z.number().int().min(1).max(100_000).openapi({ description: 'Comments one author may post per hour.' }),
+    reportThreshold: z.number().int().min(1).max(1000).openapi({ description: 'Distinct reports that hide a comment until reviewed.' }),
+    editWindowSeconds: z.number().int().min(0).max(31_536_000),
+    maxCommentLength: z.number().int().min(1).max(MAX_COMMENT_LENGTH_LIMIT),
+    allowsImages: z.boolean(),
+    spamCheck: z.boolean().openapi({ description: "Ask the instance's spam service (when it has one) about each new comment." }),
   })
   .openapi('SiteSettings')
 

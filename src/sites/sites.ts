@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { parseAllowedOrigin } from './origins.ts'
-import { SiteSettings, settingsToColumns } from './settings.ts'
+import { DEFAULT_SETTINGS, SiteSettings, settingsToColumns } from './settings.ts'
 
 export type NewSite = { name: string; origins: string[]; /** A chosen id (the demo's); otherwise a random one. */ id?: string } & Partial<
   Omit<SiteSettings, 'name'>
@@ -20,7 +20,8 @@ export async function createSite(db: Kysely<Database>, input: NewSite): Promise<
   const { name, origins, id, ...rest } = input
   if (origins.length === 0)
     throw new AppError('invalid_request', 'A site needs at least one allowed origin, such as https://blog.example.')
-  const parsed = SiteSettings.safeParse({ name, ...rest })
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))
+  const parsed = SiteSettings.safeParse({ ...DEFAULT_SETTINGS, ...given, name })
   if (!parsed.success) {
     const problem = parsed.error.issues[0]
     throw new AppError('invalid_request', `Site setting ${problem?.path.join('.')}: ${problem?.message}.`)

@@ -1,0 +1,174 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { actorOf } from '../auth/can.ts'
+import { requireSignedIn } from '../auth/authenticate.ts'
+import type { PageCache } from '../comments/page-cache.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { text, trimmedText } from '../http/text.ts'
+import { actOnAuthor, authorFilter, authorOfComment, authorStanding, AUTHOR_ACTIONS } from './authors.ts'
+import { AuthorKey, ModeratedComment, moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
+import { moderatedSite, sitesModeratedBy } from './moderator.ts'
+import { readQueue, searchComments } from './queries.ts'
+
+const tags = ['Moderation']
+const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
+
+const Standing = z
+  .object({
+    author: AuthorKey,
+    trusted: z.boolean(),
+    shadowBanned: z.boolean(),
+    ban: z.object({ id: z.string(), reason: z.string().nullable(), since: z.string(), until: z.string().nullable() }).nullable(),
+  })
+  .openapi('AuthorStanding')
+
+const actRoute = createRoute({
+  method: 'post',
+  path: '/moderation/sites/{site}/authors',
+  tags,
+  summary: 'Ban (for some days or for good), shadow-ban or trust an author, or undo it',
+  description:
+    'Name the author by one of their comments (`commentId`) or by their key. Guests are known by a salted hash of their ' +
+    'network (an IPv6 address by its /64); the address itself is never stored. A shadow ban also takes their published ' +
+    'comments out of sight for everyone but them.',
+  request: {
+    params: SiteParam,
+    body: jsonBody(
+      z
+        .strictObject({
+          commentId: z.uuid().optional(),
+          author: AuthorKey.optional(),
+          action: z.enum(AUTHOR_ACTIONS),
+          days: z.number().int().min(1).max(3650).optional().openapi({ description: 'Ban: how long; leave out to ban for good.' }),
+          reason: trimmedText(0, 500).optional(),
+        })
+        .refine((b) => (b.commentId === undefined) !== (b.author === undefined), { message: 'give either commentId or author' })
+        .openapi('AuthorModeration'),
+    ),
+  },
+  responses: { 200: jsonResponse(Standing, 'How the author stands now.'), ...errorResponses(400, 401, 403, 404, 409, 415) },
+})
+
+const authorRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/authors/{author}',
+  tags,
+  summary: "An author's standing and their comments on the site, newest first",
+  request: { params: SiteParam.extend({ author: AuthorKey.openapi({ param: { name: 'author', in: 'path' } }) }) },
+  responses: {
+    200: jsonResponse(z.object({ standing: Standing, comments: z.array(ModeratedComment) }).openapi('AuthorHistory'), 'The history.'),
+    ...errorResponses(400, 401, 403, 404),
+  },
+})
+
+const BanJson = z.object({
+  id: z.string(),
+  author: z.string(),
+  name: z.string(),
+  reason: z.string().nullable(),
+  bannedBy: z.string().nullable(),
+  since: z.string(),
+  until: z.string().nullable(),
+})
+
+const bansRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/bans',
+  tags,
+  summary: 'Bans in force, newest first',
+  request: { params: SiteParam },
+  responses: { 200: jsonResponse(z.object({ bans: z.array(BanJson) }).openapi('BanList'), 'The bans.'), ...errorResponses(401, 403, 404) },
+})
+
+const searchRoute = createRoute({
+  method: 'get',
+  path: '/moderation/sites/{site}/search',
+  tags,
+  summary: "Search a site's comments by text, author or page, in every status",
+  request: {
+    params: SiteParam,
+    query: z.object({
+      text: text().max(200).optional(),
+      author: text().max(120).optional().openapi({ description: 'An author key, or part of a name.' }),
+      page: text().max(500).optional().openapi({ description: "Part of the page's URL or title." }),
+      status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam', 'shadowed']).optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(ModeratedComment) }).openapi('CommentSearchResult'), 'Up to 100 comments.'), ...errorResponses(400, 401, 403, 404) },
+})
+
+const allQueuesRoute = createRoute({
+  method: 'get',
+  path: '/moderation/queue',
+  tags,
+  summary: 'The queue across every site the account moderates',
+  request: { query: QueueQuery },
+  responses: { 200: jsonResponse(QueueJson, 'The queue.'), ...errorResponses(401) },
+})
+
+export function authorRoutes(deps: Deps, pages: PageCache) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(actRoute, async (c) => {
+      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const input = c.req.valid('json')
+      const { author, name } = input.commentId
+        ? await authorOfComment(deps.db, site.id, input.commentId)
+        : { author: input.author!, name: await nameOf(input.author!, site.id) }
+      if (author === `user:${user.id}` && input.action !== 'trust' && input.action !== 'untrust')
+        throw new AppError('conflict', 'You cannot ban yourself.')
+      const { threadKeys } = await actOnAuthor(deps, site, user.id, { ...input, author, name })
+      for (const key of threadKeys) pages.invalidate(site.id, key)
+      return c.json(await authorStanding(deps.db, site.id, author, deps.clock.now()), 200)
+    })
+    .openapi(authorRoute, async (c) => {
+      const { site: siteId, author } = c.req.valid('param')
+      const { site } = await moderatedSite(deps, c.var.signedIn, siteId)
+      const comments = await searchComments(deps.db, site.id, { author })
+      return c.json({ standing: await authorStanding(deps.db, site.id, author, deps.clock.now()), comments: comments.map(moderatedToJson) }, 200)
+    })
+    .openapi(bansRoute, async (c) => {
+      const { site } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const now = deps.clock.now()
+      const rows = await deps.db
+        .selectFrom('bans as b')
+        .leftJoin('users as u', 'u.id', 'b.created_by')
+        .select(['b.id', 'b.author', 'b.author_name', 'b.reason', 'u.display_name', 'b.created_at', 'b.expires_at'])
+        .where('b.site_id', '=', site.id)
+        .where('b.lifted_at', 'is', null)
+        .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]))
+        .orderBy('b.created_at', 'desc')
+        .limit(500)
+        .execute()
+      const bans = rows.map((b) => ({
+        id: b.id,
+        author: b.author,
+        name: b.author_name,
+        reason: b.reason,
+        bannedBy: b.display_name,
+        since: b.created_at.toISOString(),
+        until: b.expires_at?.toISOString() ?? null,
+      }))
+      return c.json({ bans }, 200)
+    })
+    .openapi(searchRoute, async (c) => {
+      const { site } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const rows = await searchComments(deps.db, site.id, c.req.valid('query'))
+      return c.json({ items: rows.map(moderatedToJson) }, 200)
+    })
+    .openapi(allQueuesRoute, async (c) => {
+      const actor = await actorOf(deps.db, requireSignedIn(c.var.signedIn))
+      const sites = await sitesModeratedBy(deps, actor)
+      const rows = await readQueue(deps.db, sites.map((s) => s.id), c.req.valid('query').sort)
+      return c.json({ items: rows.map(moderatedToJson) }, 200)
+    })
+
+  /** The name an author last used on the site, for the ban list. */
+  async function nameOf(author: string, siteId: string): Promise<string> {
+    const { column, id } = authorFilter(author)
+    const row = await deps.db.selectFrom('comments').select('author_name').where('site_id', '=', siteId).where(column, '=', id).orderBy('created_at', 'desc').limit(1).executeTakeFirst()
+    if (!row) throw new AppError('not_found', 'That author has not commented on this site.')
+    return row.author_name
+  }
+}

@@ -1,0 +1,25 @@
+import { requireSignedIn } from '../auth/authenticate.ts'
+import { actorOf, authorize, type Actor } from '../auth/can.ts'
+import type { Deps } from '../deps.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { getSite } from '../sites/sites.ts'
+
+/** The site, once the request's account may moderate it (a widget token: only on its own site). */
+export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, siteId: string) {
+  const s = requireSignedIn(signedIn)
+  const site = await getSite(deps.db, siteId)
+  authorize(await actorOf(deps.db, s), 'site.moderate', { siteId: site.id })
+  return { site, user: s.user }
+}
+
+/** Every site an actor moderates: their own as owner or moderator, or all for an instance admin. */
+export async function sitesModeratedBy(deps: Pick<Deps, 'db'>, actor: Actor): Promise<Array<{ id: string; name: string }>> {
+  if (actor.kind === 'guest') return []
+  let query = deps.db.selectFrom('sites').select(['id', 'name']).orderBy('name').orderBy('id')
+  if (!actor.isInstanceAdmin) {
+    const ids = [...actor.roles.keys()]
+    if (ids.length === 0) return []
+    query = query.where('id', 'in', ids)
+  }
+  return query.execute()
+}

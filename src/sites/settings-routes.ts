@@ -1,0 +1,86 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { requireDashboardSession } from '../auth/authenticate.ts'
+import { actorOf, authorize } from '../auth/can.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv, SignedIn } from '../http/app-env.ts'
+import { AppError, rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { recordAction } from '../moderation/moderate-comment.ts'
+import { moderatedSite } from '../moderation/moderator.ts'
+import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
+import { getSite } from './sites.ts'
+
+const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/admin/sites/{site}/settings',
+  tags: ['Administration'],
+  summary: "A site's rules",
+  request: { params: SiteParam },
+  responses: { 200: jsonResponse(SiteSettings, 'The settings.'), ...errorResponses(401, 403, 404) },
+})
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/admin/sites/{site}/settings',
+  tags: ['Administration'],
+  summary: "Change a site's rules",
+  description: 'Owners and instance admins. Only the fields given change; the change is in the audit log.',
+  request: { params: SiteParam, body: jsonBody(SiteSettingsPatch) },
+  responses: { 200: jsonResponse(SiteSettings, 'The settings now.'), ...errorResponses(400, 401, 403, 404, 415) },
+})
+
+const notifyRoute = createRoute({
+  method: 'put',
+  path: '/moderation/sites/{site}/notifications',
+  tags: ['Moderation'],
+  summary: 'Choose whether to get an email when something enters the queue',
+  description: 'For the signed-in moderator or owner; mails are batched, at most one every few minutes.',
+  request: { params: SiteParam, body: jsonBody(z.strictObject({ queue: z.boolean() }).openapi('QueueNotifications')) },
+  responses: { 200: jsonResponse(z.object({ queue: z.boolean() }), 'Saved.'), ...errorResponses(400, 401, 403, 404, 409, 415) },
+})
+
+export function settingsRoutes(deps: Deps) {
+  const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
+    const s = requireDashboardSession(signedIn)
+    const site = await getSite(deps.db, siteId)
+    authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
+    return { site, user: s.user }
+  }
+
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+    .openapi(getRoute, async (c) => {
+      const { site } = await manage(c.var.signedIn, c.req.valid('param').site)
+      return c.json(settingsOf(site), 200)
+    })
+    .openapi(patchRoute, async (c) => {
+      const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const patch = c.req.valid('json')
+      const now = deps.clock.now()
+      const updated = await deps.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('sites')
+          .set({ ...settingsToColumns(patch), updated_at: now })
+          .where('id', '=', site.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        const changed = Object.keys(patch).join(', ') || 'nothing'
+        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'settings', targetKind: 'site', targetId: site.id, reason: `Changed ${changed}` }, now)
+        return row
+      })
+      return c.json(settingsOf(updated), 200)
+    })
+    .openapi(notifyRoute, async (c) => {
+      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { queue } = c.req.valid('json')
+      const updated = await deps.db
+        .updateTable('site_members')
+        .set({ notify_queue: queue })
+        .where('site_id', '=', site.id)
+        .where('user_id', '=', user.id)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) === 0) throw new AppError('conflict', 'Only members of the site get its queue by mail.')
+      return c.json({ queue }, 200)
+    })
+}
