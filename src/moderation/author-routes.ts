@@ -113,11 +113,15 @@ export function authorRoutes(deps: Deps, pages: PageCache) {
     .openapi(actRoute, async (c) => {
       const { site, user } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
       const input = c.req.valid('json')
+      const refuseSelf = (author: string) => {
+        if (author === `user:${user.id}` && input.action !== 'trust' && input.action !== 'untrust')
+          throw new AppError('conflict', 'You cannot ban yourself.')
+      }
+      if (input.author) refuseSelf(input.author)
       const { author, name } = input.commentId
         ? await authorOfComment(deps.db, site.id, input.commentId)
         : { author: input.author!, name: await nameOf(input.author!, site.id) }
-      if (author === `user:${user.id}` && input.action !== 'trust' && input.action !== 'untrust')
-        throw new AppError('conflict', 'You cannot ban yourself.')
+      refuseSelf(author)
       const { threadKeys } = await actOnAuthor(deps, site, user.id, { ...input, author, name })
       for (const key of threadKeys) pages.invalidate(site.id, key)
       return c.json(await authorStanding(deps.db, site.id, author, deps.clock.now()), 200)
