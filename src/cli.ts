@@ -104,7 +104,7 @@ async function run(argv: string[]): Promise<string> {
       const sender = createSender(config, log)
       try {
         const mail = await createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce()
-        const cleared = await runMaintenance(db, new Date())
+        const cleared = await runMaintenance(db, new Date(), config.publicUrl)
         return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
       } finally {
         sender.close()

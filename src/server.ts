@@ -40,7 +40,7 @@ if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(c
   log.warn('SMTP_URL is not set: mails, with their one-time links, go to this log instead of to people')
 const mail = createMailWorker({ db: database.db, clock: systemClock, log, sender })
 mail.start(5_000)
-const maintenance = startMaintenance(database.db, systemClock, log, 10 * 60_000)
+const maintenance = startMaintenance(database.db, systemClock, log, config.publicUrl, 60_000)
 
 const server = serve({ fetch: withPublicFiles(app).fetch, port: config.port, hostname: config.host }, (info) => {
   log.info('listening', {

@@ -55,7 +55,7 @@ export default {
     if (!db) return
     const log = createLog(config.logLevel)
     try {
-      log.info('maintenance', await runMaintenance(db, systemClock.now()))
+      log.info('maintenance', await runMaintenance(db, systemClock.now(), config.publicUrl))
     } finally {
       ctx.waitUntil(db.destroy())
     }

@@ -6,10 +6,15 @@ import type { Database } from '../db/schema.ts'
 import type { Clock } from '../deps.ts'
 import { deleteExpiredLimits } from '../http/rate-limit.ts'
 import type { Log } from '../log.ts'
+import { mailQueueNews } from '../moderation/queue-mail.ts'
 
-/** Clears what has expired: sessions, emailed-link tokens, sign-in attempts, rate-limit windows. */
-export async function runMaintenance(db: Kysely<Database>, now: Date) {
+/**
+ * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows)
+ * and tells moderators what entered their queues.
+ */
+export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
+    queueMails: await mailQueueNews(db, publicUrl, now),
     sessions: await deleteExpiredSessions(db, now),
     emailTokens: await deleteExpiredEmailTokens(db, now),
     oauthAttempts: await deleteExpiredAttempts(db, now),
@@ -18,10 +23,10 @@ export async function runMaintenance(db: Kysely<Database>, now: Date) {
 }
 
 /** Runs maintenance now and then every `intervalMs`, off the request path; never throws. */
-export function startMaintenance(db: Kysely<Database>, clock: Clock, log: Log, intervalMs: number) {
+export function startMaintenance(db: Kysely<Database>, clock: Clock, log: Log, publicUrl: string, intervalMs: number) {
   let running: Promise<void> = Promise.resolve()
   const round = () => {
-    running = runMaintenance(db, clock.now())
+    running = runMaintenance(db, clock.now(), publicUrl)
       .then((cleared) => log.debug('maintenance', cleared))
       .catch((error: unknown) => log.error('maintenance failed', { error: String(error) }))
   }

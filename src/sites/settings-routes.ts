@@ -81,6 +81,8 @@ export function settingsRoutes(deps: Deps) {
         .where('user_id', '=', user.id)
         .executeTakeFirst()
       if (Number(updated.numUpdatedRows) === 0) throw new AppError('conflict', 'Only members of the site get its queue by mail.')
+      // News starts from now, not from whatever waited before.
+      if (queue) await deps.db.updateTable('users').set((eb) => ({ queue_mailed_at: eb.fn.coalesce('queue_mailed_at', eb.val(deps.clock.now())) })).where('id', '=', user.id).execute()
       return c.json({ queue }, 200)
     })
 }

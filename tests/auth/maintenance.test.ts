@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runMaintenance } from '../../src/jobs/maintenance.ts'
-import { fromEngawa, PASSWORD, signUpAndVerify, uniqueEmail } from '../helpers/accounts.ts'
+import { ENGAWA_ORIGIN, fromEngawa, PASSWORD, signUpAndVerify, uniqueEmail } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { startApp } from '../helpers/harness.ts'
 
@@ -12,16 +12,16 @@ forEachBackend((database) => {
       const t = await startApp(database())
       const { cookie, user } = await signUpAndVerify(t)
       await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: uniqueEmail() })
-      const first = await runMaintenance(t.db, t.clock.now())
-      expect(first).toEqual({ sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0 })
+      const first = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
+      expect(first).toEqual({ queueMails: 0, sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0 })
       t.clock.advance(2 * DAY)
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email: 'x@y.example', password: PASSWORD })).status).toBe(401)
-      const later = await runMaintenance(t.db, t.clock.now())
+      const later = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
       expect(later.emailTokens).toBeGreaterThanOrEqual(2)
       expect(later.rateLimits).toBeGreaterThanOrEqual(2)
       expect((await fromEngawa(t, 'GET', '/api/v1/me', undefined, cookie)).status).toBe(200)
       t.clock.advance(31 * DAY)
-      expect((await runMaintenance(t.db, t.clock.now())).sessions).toBeGreaterThanOrEqual(1)
+      expect((await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).sessions).toBeGreaterThanOrEqual(1)
       expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([])
       expect(await t.db.selectFrom('rate_limits').select('key').where('expires_at', '<=', t.clock.now()).execute()).toEqual([])
     })
