@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { actorOf, can } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
@@ -17,7 +18,8 @@ const mineRoute = createRoute({
   path: '/sites/{site}/thread/mine',
   summary: "The reader's own comments that the public page leaves out",
   description:
-    'Pending and hidden comments of this reader on the page, and a signed-in reader’s votes, to lay over the public ' +
+    'Pending and hidden comments of this reader on the page (for the site’s moderators: everyone’s), and a signed-in ' +
+    'reader’s votes, to lay over the public ' +
     '(cacheable) page. A signed-in reader sends their bearer token; a guest the edit tokens their browser holds in ' +
     `\`X-Edit-Token\`, comma-separated (at most ${MAX_TOKENS}).`,
   request: {
@@ -49,12 +51,13 @@ export function mineRoutes({ db }: Pick<Deps, 'db'>) {
     const tokens = (c.req.valid('header')['x-edit-token'] ?? '').split(',').map((t) => t.trim()).filter(Boolean)
     if (tokens.length > MAX_TOKENS) throw new AppError('invalid_request', `Send at most ${MAX_TOKENS} edit tokens.`)
     const userId = c.var.signedIn?.user.id
+    const moderates = c.var.signedIn !== undefined && can(await actorOf(db, c.var.signedIn), 'site.moderate', { siteId: site.id })
     const [rows, votes, own] = await Promise.all([
-      readMine(db, site.id, key, tokens, userId),
+      readMine(db, site.id, key, tokens, userId, moderates),
       userId ? readVotes(db, site.id, key, userId) : {},
       readOwnSources(db, site.id, key, tokens, userId),
     ])
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ comments: nestComments(rows, new Map(), 'author'), votes, own }, 200)
+    return c.json({ comments: nestComments(rows, new Map(), moderates ? 'moderator' : 'author'), votes, own }, 200)
   })
 }

@@ -8,7 +8,7 @@ const PRIVATE_STATUSES = ['pending', 'hidden', 'shadowed'] as const
 /**
  * The reader's own comments on a page that the public page does not show: an overlay the
  * widget lays over the cacheable public page. Guests prove authorship with their edit tokens,
- * signed-in readers with their session.
+ * signed-in readers with their session. A moderator gets everyone's pending and hidden ones.
  */
 export async function readMine(
   db: Kysely<Database>,
@@ -16,6 +16,7 @@ export async function readMine(
   key: string,
   editTokens: readonly string[],
   userId: string | undefined,
+  moderates = false,
 ): Promise<CommentRow[]> {
   if (editTokens.length === 0 && !userId) return []
   return db
@@ -28,6 +29,7 @@ export async function readMine(
       eb.or([
         ...(editTokens.length > 0 ? [eb('c.edit_token_hash', 'in', editTokens.map(hashEditToken))] : []),
         ...(userId ? [eb('c.author_user_id', '=', userId)] : []),
+        ...(moderates ? [eb('c.status', 'in', ['pending', 'hidden'])] : []),
       ]),
     )
     .where('c.status', 'in', PRIVATE_STATUSES)

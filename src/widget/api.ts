@@ -16,7 +16,7 @@ export interface Comment {
   editedAt: string | null
   score: number
   replyCount: number
-  status: 'published' | 'pending' | 'hidden' | 'deleted' | 'spam'
+  status: 'published' | 'pending' | 'hidden' | 'deleted' | 'spam' | 'shadowed'
   /** Why a moderator hid it, when they chose to say. */
   reason?: string
   repliesCursor: string | null
@@ -24,7 +24,7 @@ export interface Comment {
 }
 
 export interface ThreadPage {
-  thread: { id: string; total: number; locked: boolean } | null
+  thread: { id: string; total: number; locked: boolean; pinnedId: string | null } | null
   comments: Comment[]
   nextCursor: string | null
 }
@@ -99,10 +99,12 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     },
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
-    post: (body: string, parentId: string | null, guestName: string | null) =>
+    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string) =>
       call<{ comment: Comment; editToken?: string }>(
         `/sites/${site}/comments`,
-        send('POST', { thread, body, ...(parentId ? { parentId } : {}), ...(guestName !== null ? { author: { name: guestName } } : {}) }),
+        send('POST', {
+          thread, body, ...(parentId ? { parentId } : {}), ...(guestName !== null ? { author: { name: guestName } } : {}), ...(honeypot ? { website: honeypot } : {}),
+        }),
       ),
     edit: (id: string, body: string, editToken?: string) =>
       call<{ comment: Comment }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {}),
@@ -111,8 +113,11 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
     me: () => call<Me>('/me'),
-    moderate: (id: string, action: 'hide' | 'approve', reason: string | null) =>
+    moderate: (id: string, action: string, reason: string | null) =>
       call<{ comment: Comment }>(`/moderation/sites/${site}/comments/${id}`, send('POST', { action, ...(reason ? { reason } : {}) })),
+    moderateAuthor: (commentId: string, action: string, days?: number) =>
+      call<unknown>(`/moderation/sites/${site}/authors`, send('POST', { commentId, action, ...(days ? { days } : {}) })),
+    lock: (locked: boolean) => call<{ locked: boolean }>(`/moderation/sites/${site}/threads/lock`, send('POST', { url: page.url, ...(page.key ? { key: page.key } : {}), locked })),
     signOut: () => call<void>('/auth/logout', send('POST', {})),
   }
 }

@@ -11,9 +11,29 @@ export interface CommentActions {
   mine: boolean
   /** Its replies nest under it (above DISPLAY_DEPTH), so they can be folded away. */
   nests: boolean
-  /** The reader moderates this site: hide and approve in place. */
+  /** The reader moderates this site: every action in place, from one menu. */
   moderates: boolean
+  pinned: boolean
   replyingTo?: string
+}
+
+/** What a moderator can do to a comment in its present state; the author actions need a comment they wrote. */
+const MENU: Record<string, ReadonlyArray<Parameters<Translator['t']>[0]>> = {
+  published: ['hide', 'spam', 'remove', 'ban7', 'ban', 'shadow-ban', 'trust'],
+  pending: ['approve', 'reject', 'spam', 'ban7', 'ban', 'trust'],
+  hidden: ['unhide', 'spam', 'remove', 'ban7', 'ban', 'shadow-ban'],
+}
+
+function moderationMenu(c: Comment, t: Translator, pinned: boolean) {
+  const actions = [...(MENU[c.status] ?? [])]
+  if (c.status === 'published' && c.depth === 0) actions.splice(3, 0, pinned ? 'unpin' : 'pin')
+  if (actions.length === 0) return null
+  return h(
+    'select',
+    { 'data-mod': '', 'aria-label': t.t('moderate') },
+    h('option', { value: '' }, t.t('moderate')),
+    ...actions.map((action) => h('option', { value: action }, t.t(action))),
+  )
 }
 
 /** One comment's own block (not its replies): header, body, actions. */
@@ -50,6 +70,7 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
             h('time', { datetime: c.createdAt }, t.ago(created)),
           ),
           c.editedAt && h('span', { class: 'to', title: t.exact(new Date(c.editedAt)) }, t.t('edited')),
+          a.pinned && h('span', { class: 'pin' }, t.t('pinned')),
         ),
     body,
     h(
@@ -61,8 +82,7 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
       !removed && c.status === 'published' && h('button', { type: 'button', class: 'l', 'data-act': 'reply' }, t.t('reply')),
       a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'edit' }, t.t('edit')),
       a.mine && !removed && h('button', { type: 'button', class: 'l', 'data-act': 'delete' }, t.t('delete')),
-      a.moderates && c.status === 'published' && h('button', { type: 'button', class: 'l', 'data-act': 'hide' }, t.t('hide')),
-      a.moderates && c.status === 'pending' && h('button', { type: 'button', class: 'l', 'data-act': 'approve' }, t.t('approve')),
+      a.moderates && moderationMenu(c, t, a.pinned),
       a.nests && c.replyCount > 0 && h('button', { type: 'button', class: 'l', 'data-act': 'toggle', 'aria-expanded': 'true' }, t.t('collapse')),
     ),
     h('div', { class: 'slot' }),

@@ -13,7 +13,7 @@ export interface ComposerOptions {
   /** Show the guest name field (not signed in). */
   asGuest: boolean
   submitLabel: string
-  submit(body: string, guestName: string | null): Promise<void>
+  submit(body: string, guestName: string | null, honeypot: string): Promise<void>
   cancel?: () => void
 }
 
@@ -26,6 +26,8 @@ export function explain(t: Translator, error: unknown): string {
     rate_limited: 'rateLimited',
     thread_locked: 'closed',
     guests_not_allowed: 'signInToComment',
+    banned: 'banned',
+    too_many_links: 'tooManyLinks',
   }
   const key = known[error.code]
   if (key) return t.t(key)
@@ -44,6 +46,8 @@ export function composer(o: ComposerOptions): HTMLFormElement {
   text.value = o.store.draft(o.slot) || o.initial || ''
   const name = h('input', { id: `n${uid}`, name: 'name', autocomplete: 'nickname', maxlength: 50, required: true }) as HTMLInputElement
   name.value = o.store.guestName()
+  // A field people never see or reach; form-filling robots fill it, and the server files their post as spam.
+  const trap = h('input', { name: 'website', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true', class: 'hp' }) as HTMLInputElement
   const error = h('p', { class: 'err', role: 'alert', hidden: true })
   const preview = h('div', { class: 'pv body', hidden: true, 'aria-live': 'polite' })
   const send = h('button', { type: 'submit', class: 'p' }, o.submitLabel) as HTMLButtonElement
@@ -53,6 +57,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     { novalidate: true },
     o.asGuest && h('label', { for: `n${uid}` }, t.t('name')),
     o.asGuest && name,
+    trap,
     h('label', { for: `b${uid}` }, t.t('body')),
     text,
     h('p', { class: 'hint', id: `h${uid}` }, t.t('markdownHint')),
@@ -94,7 +99,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     showError('')
     send.disabled = true
     try {
-      await o.submit(text.value, o.asGuest ? name.value.trim() : null)
+      await o.submit(text.value, o.asGuest ? name.value.trim() : null, trap.value)
       o.store.setDraft(o.slot, '')
       text.value = ''
       preview.hidden = true

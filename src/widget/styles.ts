@@ -51,4 +51,7 @@ header a:focus-visible::after{content:" · " attr(title)}
 .nw{position:sticky;top:.5em;height:0;z-index:1;display:flex;justify-content:center}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .empty{color:var(--mu);padding:1em 0}
+.hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
+.pin{font-size:.85em;color:var(--ac);font-weight:600}
+.acts select{font-size:.95em;color:var(--mu)}
 `

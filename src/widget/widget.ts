@@ -43,6 +43,8 @@ export function mount(m: Mount) {
   let sort: Sort = 'oldest'
   let user: User | null = null
   let moderates = false
+  let pinnedId: string | null = null
+  let locked = false
   let votes: Record<string, number> = {}
   let own: Record<string, string> = {}
   let nextCursor: string | null = null
@@ -85,6 +87,7 @@ export function mount(m: Mount) {
       mine: c.id in own,
       nests: c.depth < DISPLAY_DEPTH,
       moderates,
+      pinned: c.id === pinnedId,
       replyingTo: c.depth > DISPLAY_DEPTH && parent?.comment.author ? parent.comment.author.name : undefined,
     })
   }
@@ -131,6 +134,13 @@ export function mount(m: Mount) {
     nextCursor = page.nextCursor
     more.hidden = !nextCursor
     setTotal(page.thread?.total ?? 0)
+    if (reset) {
+      pinnedId = page.thread?.pinnedId ?? null
+      if (locked !== (page.thread?.locked ?? false)) {
+        locked = !locked
+        renderAccount()
+      }
+    }
   }
 
   async function load(around?: string) {
@@ -226,17 +236,30 @@ export function mount(m: Mount) {
       account.append(
         h('span', {}, t.t('signedInAs', { name: user.displayName })),
         h('button', { type: 'button', class: 'l', onclick: signOut }, t.t('signOut')),
+        ...(moderates ? [h('button', { type: 'button', class: 'l', onclick: toggleLock }, t.t(locked ? 'unlock' : 'lock'))] : []),
       )
     } else {
       account.append(h('button', { type: 'button', onclick: signIn }, t.t('signIn')), h('span', { class: 'hint' }, t.t('orGuest')))
     }
     top.replaceChildren(
-      composer({ t, api, store, slot: 'new', asGuest: !user, submitLabel: t.t('post'), submit: (body, name) => post(body, name, null) }),
+      locked
+        ? h('p', { class: 'note' }, t.t('closed'))
+        : composer({ t, api, store, slot: 'new', asGuest: !user, submitLabel: t.t('post'), submit: (body, name, trap) => post(body, name, null, trap) }),
     )
   }
 
-  async function post(body: string, guestName: string | null, parentId: string | null) {
-    const { comment, editToken } = await api.post(body, parentId, guestName)
+  async function toggleLock() {
+    try {
+      locked = (await api.lock(!locked)).locked
+      renderAccount()
+      announce(t.t('done'))
+    } catch (e) {
+      announce(explain(t, e))
+    }
+  }
+
+  async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string) {
+    const { comment, editToken } = await api.post(body, parentId, guestName, honeypot)
     if (editToken) store.addEditToken(comment.id, editToken)
     own[comment.id] = body
     // Its own live event may have come first.
@@ -271,8 +294,8 @@ export function mount(m: Mount) {
         refresh({ ...entry.comment, score: result.score })
       } else if (act === 'reply') {
         const cancel = () => openSlot(entry, null)
-        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, submitLabel: t.t('postReply'), cancel, submit: async (body, name) => {
-          await post(body, name, id)
+        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, submitLabel: t.t('postReply'), cancel, submit: async (body, name, trap) => {
+          await post(body, name, id, trap)
           cancel()
         } }))
       } else if (act === 'edit') {
@@ -292,21 +315,48 @@ export function mount(m: Mount) {
           delete own[id]
         }
         setTotal(total - 1)
-      } else if (act === 'hide' || act === 'approve') {
-        const reason = act === 'hide' ? prompt(t.t('hideReason')) : null
-        if (act === 'hide' && reason === null) return
-        const { comment } = await api.moderate(id, act, reason)
-        if (comment.author === null && entry.comment.replyCount === 0) {
-          entry.li.remove()
-          shown.delete(id)
-        } else refresh(comment)
-        setTotal(total + (act === 'approve' ? 1 : -1))
       } else if (act === 'toggle') {
         const open = button.getAttribute('aria-expanded') !== 'true'
         button.setAttribute('aria-expanded', String(open))
         button.textContent = t.t(open ? 'collapse' : 'expand')
         for (const child of entry.li.querySelectorAll(':scope > ol, :scope > .more')) (child as HTMLElement).hidden = !open
       }
+    } catch (e) {
+      announce(explain(t, e))
+    }
+  })
+
+  // ---- moderation ----
+  list.addEventListener('change', async (event) => {
+    const select = event.target as HTMLSelectElement
+    if (!select.matches('select[data-mod]')) return
+    const entry = shown.get(select.closest('li')?.dataset.id ?? '')
+    const action = select.value
+    select.value = ''
+    if (!entry || !action) return
+    const id = entry.comment.id
+    try {
+      if (action === 'ban' || action === 'ban7' || action === 'shadow-ban' || action === 'trust') {
+        if (action !== 'trust' && !confirm(t.t(action))) return
+        await api.moderateAuthor(id, action === 'ban7' ? 'ban' : action, action === 'ban7' ? 7 : undefined)
+        if (action === 'shadow-ban') return void load()
+      } else if (action === 'pin' || action === 'unpin') {
+        await api.moderate(id, action, null)
+        return void load()
+      } else {
+        const reason = action === 'hide' ? prompt(t.t('hideReason')) : null
+        if (action === 'hide' && reason === null) return
+        const was = entry.comment.status
+        const { comment } = await api.moderate(id, action === 'remove' ? 'delete' : action, reason)
+        const stays = comment.status === 'published' || comment.status === 'hidden' || comment.replyCount > 0
+        if (stays) refresh(comment)
+        else {
+          entry.li.remove()
+          shown.delete(id)
+        }
+        setTotal(total + (comment.status === 'published' ? 1 : 0) - (was === 'published' ? 1 : 0))
+      }
+      announce(t.t('done'))
     } catch (e) {
       announce(explain(t, e))
     }

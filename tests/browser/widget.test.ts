@@ -31,7 +31,9 @@ async function setUp(database: TestDatabase, options: { live?: boolean; maxComme
   // The host page is rebuilt per open(): a static article with the one line a site owner pastes.
   const pageServer = await serveHostPageDynamic(() => html)
   closers.push(() => pageServer.close())
-  const site = await createSite(database.db, { name: 'Widget blog', origins: [pageServer.origin], maxCommentLength: options.maxCommentLength })
+  const site = await createSite(database.db, {
+    name: 'Widget blog', origins: [pageServer.origin], maxCommentLength: options.maxCommentLength, authorPostsPerHour: 100_000,
+  })
   return {
     engawa,
     host: pageServer,
@@ -194,14 +196,14 @@ forEachBackend((database) => {
       await up.click()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .sc`).textContent()).toBe('1')
       expect(await page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
-      expect(await page.locator('#engawa button:text("Hide")').count()).toBe(0)
+      expect(await page.locator('#engawa select[data-mod]').count()).toBe(0)
       await page.reload()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`).getAttribute('aria-pressed')).toBe('true')
       // Every comment shown before the account was known gains its vote buttons.
       expect(await page.locator('#engawa button[aria-label="Vote up"]').count()).toBe(2)
     })
 
-    it("lets a site's moderator hide a comment in place, and a second reader no longer sees it", async () => {
+    it("lets a site's moderator hide a comment in place and close the thread; a second reader sees both", async () => {
       const s = await setUp(database())
       await s.post('Keep me')
       const { id } = await s.post('Hide me')
@@ -213,16 +215,24 @@ forEachBackend((database) => {
       await popup.fill('[data-view=login] input[name=email]', email)
       await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
       await popup.click('button:text("Sign in")')
-      const hide = page.locator(`#engawa li[data-id="${id}"] button:text("Hide")`)
-      await expect.poll(() => hide.count()).toBe(1)
-      await hide.click()
-      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"]`).count()).toBe(0)
+      const menu = page.locator(`#engawa li[data-id="${id}"] select[data-mod]`)
+      await expect.poll(() => menu.count()).toBe(1)
+      await menu.focus()
+      await menu.selectOption('hide')
       await expect.poll(() => heading(page)).toBe('1 comment')
+      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .note`).textContent()).toBe('Hidden by a moderator.')
+      await page.click('#engawa button:text("Close comments")')
+      await expect.poll(() => page.locator('#engawa button:text("Reopen comments")').count()).toBe(1)
       const second = await s.open()
       await expect.poll(() => heading(second)).toBe('1 comment')
-      expect(await second.locator('#engawa section').textContent()).not.toContain('Hide me')
-      const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).execute()
-      expect(audit).toEqual([{ action: 'hide', target_id: id }])
+      const section = second.locator('#engawa section')
+      await expect.poll(() => section.textContent()).toContain('Hidden by a moderator.')
+      expect(await section.textContent()).not.toContain('Hide me')
+      expect(await section.textContent()).toContain('This discussion is closed to new comments.')
+      expect(await second.locator('#engawa textarea').count()).toBe(0)
+      const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).orderBy('created_at').execute()
+      expect(audit.map((a) => a.action)).toEqual(['hide', 'lock'])
+      expect(audit[0]?.target_id).toBe(id)
     })
 
     it('shows comments posted through another instance within two seconds, behind a notice, without moving the page', async () => {

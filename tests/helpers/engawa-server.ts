@@ -26,7 +26,8 @@ export async function serveEngawa(
   const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
   const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
   const logs: string[] = []
-  const config = { ...parseConfig({ PAGE_CACHE_MS: '0' }), publicUrl: listening.origin }
+  // Every test of a file posts from 127.0.0.1: the per-network limit is lifted, as in startApp.
+  const config = { ...parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000', COMMENTS_PER_ACCOUNT: '100000' }), publicUrl: listening.origin }
   const live = createLiveFeed(database.db, database.listen, createLog('silent'))
   await live.start()
   const app = createApp({
