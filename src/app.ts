@@ -9,6 +9,7 @@ import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { createPageCache } from './comments/page-cache.ts'
+import { dashboardRoutes } from './dashboard/routes.tsx'
 import { pageFastPath } from './comments/page-fast-path.ts'
 import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
@@ -46,6 +47,8 @@ export function createApp(deps: Deps) {
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/admin/*', '/api/v1/moderation/*'])
     app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
+  // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
+  for (const path of ['/admin', '/admin/*']) app.use(path, authenticate(deps, 'bearer-or-cookie'))
   // The preview writes nothing and reveals nothing: any page may ask.
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
@@ -56,6 +59,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', oauthRoutes(deps))
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
+  app.route('/', dashboardRoutes(deps))
   app.route('/api/v1', meRoutes(deps, pages))
   app.route('/api/v1', adminRoutes(deps))
   app.route('/api/v1', moderationRoutes(deps, pages))

@@ -1,0 +1,46 @@
+import type { SiteRow } from '../db/schema.ts'
+import type { DayActivity } from './activity.ts'
+import { ActivityChart, ActivityTable } from './activity-chart.tsx'
+import { Layout, SiteNav } from './layout.tsx'
+import type { SignedInViewer } from './viewer.ts'
+
+/** /admin/sites/{site}: how the site is doing, and the code to embed it. */
+export function OverviewPage(props: { viewer: SignedInViewer; site: SiteRow; days: DayActivity[]; snippet: string }) {
+  const { site, days } = props
+  const queueNow = days[days.length - 1]?.queue ?? 0
+  return (
+    <Layout title={site.name} viewer={props.viewer} current={`/admin/sites/${site.id}`}>
+      <h1>{site.name}</h1>
+      <SiteNav siteId={site.id} current="overview" />
+      <p class="lede">
+        {queueNow === 0 ? (
+          'Nothing waits in the queue.'
+        ) : (
+          <a href={`/admin?site=${site.id}`}>
+            {queueNow} {queueNow === 1 ? 'comment waits' : 'comments wait'} in the queue
+          </a>
+        )}
+      </p>
+
+      <section aria-labelledby="activity-title">
+        <h2 id="activity-title">The last {days.length} days</h2>
+        <ActivityChart days={days} />
+        <ActivityTable days={days} />
+      </section>
+
+      <section aria-labelledby="embed-title">
+        <h2 id="embed-title">Embed code</h2>
+        <p>Paste this under an article, where its comments should appear. Pages may be on {site.allowed_origins.join(', ')}.</p>
+        <pre class="snippet">
+          <code id="snippet">{props.snippet}</code>
+        </pre>
+        <p class="copy-row">
+          <button type="button" data-copy="snippet">
+            Copy
+          </button>
+          <span class="copied" role="status" id="copy-status"></span>
+        </p>
+      </section>
+    </Layout>
+  )
+}

@@ -1,0 +1,145 @@
+import { Hono, type Context } from 'hono'
+import { z } from '@hono/zod-openapi'
+import type { SiteRow } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { text } from '../http/text.ts'
+import { authorStanding } from '../moderation/authors.ts'
+import { AuthorKey, moderatedToJson } from '../moderation/moderated-json.ts'
+import { readQueue, searchComments, type QueueSort } from '../moderation/queries.ts'
+import { embedSnippet } from '../sites/sites.ts'
+import { readActivity } from './activity.ts'
+import { AuthorPage } from './author-page.tsx'
+import { Notice, sendPage } from './layout.tsx'
+import { OverviewPage } from './overview-page.tsx'
+import { NoSitesPage, QueuePage } from './queue-page.tsx'
+import { AuditPage, BansPage } from './records-pages.tsx'
+import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
+import { SettingsPage } from './settings-page.tsx'
+import { findQueueNotification, listBans, listMembers, readAuditLog } from './site-records.ts'
+import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
+
+/**
+ * Where an anonymous visitor signs in: the popup page, which also works as a full page. It takes
+ * no return path yet, so after signing in there the moderator comes back to /admin by hand.
+ */
+const SIGN_IN_PATH = '/auth/popup'
+
+const SearchQuery = z.object({
+  text: text().max(200).optional(),
+  author: text().max(120).optional(),
+  page: text().max(500).optional(),
+  status: z.enum(SEARCH_STATUSES).optional(),
+})
+
+/**
+ * The moderation dashboard: server-rendered pages over the same feature functions as the JSON
+ * API; public/static/dashboard.js acts through that API. Pages read the dashboard's cookie
+ * session only (the app authenticates /admin and /admin/* before these run).
+ */
+export function dashboardRoutes(deps: Deps) {
+  type Handler = (c: Context<AppEnv>, viewer: SignedInViewer) => Promise<Response> | Response
+  type SiteHandler = (c: Context<AppEnv>, viewer: SignedInViewer, site: SiteRow, canManage: boolean) => Promise<Response> | Response
+
+  /** Signed in with the dashboard cookie, or sent to sign in, or told why not. */
+  const signedIn = (handler: Handler) => async (c: Context<AppEnv>) => {
+    const viewer = await viewerOf(deps, c.var.signedIn)
+    if (viewer.kind === 'anonymous') return c.redirect(SIGN_IN_PATH, 302)
+    if (viewer.kind === 'widget') return refuse(c, viewer, 'Open the dashboard from Engawa itself', 'A session made for a site’s page cannot open it.')
+    return handler(c, viewer)
+  }
+
+  /** And a moderator of the site in the path. */
+  const onSite = (handler: SiteHandler) =>
+    signedIn(async (c, viewer) => {
+      const access = await siteAccess(deps, viewer, c.req.param('site') ?? '')
+      if (access.kind === 'missing')
+        return sendPage(
+          c,
+          <Notice title="No such site" viewer={viewer}>
+            <p>There is no site with that id. <a href="/admin">Back to the queue</a></p>
+          </Notice>,
+          404,
+        )
+      if (access.kind === 'forbidden') return refuse(c, viewer, 'You do not moderate this site', 'Ask one of its owners to invite you.')
+      return handler(c, viewer, access.site, access.canManage)
+    })
+
+  return new Hono<AppEnv>()
+    .get(
+      '/admin',
+      signedIn(async (c, viewer) => {
+        if (viewer.sites.length === 0) return sendPage(c, <NoSitesPage viewer={viewer} />)
+        const sort: QueueSort = c.req.query('sort') === 'reports' ? 'reports' : 'newest'
+        const only = viewer.sites.find((s) => s.id === c.req.query('site'))
+        const rows = await readQueue(deps.db, only ? [only.id] : viewer.sites.map((s) => s.id), sort)
+        return sendPage(c, <QueuePage viewer={viewer} items={rows.map(moderatedToJson)} sort={sort} only={only} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site',
+      onSite(async (c, viewer, site) => {
+        const days = await readActivity(deps.db, site.id, deps.clock.now())
+        return sendPage(c, <OverviewPage viewer={viewer} site={site} days={days} snippet={embedSnippet(deps.config.publicUrl, site.id)} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/search',
+      onSite(async (c, viewer, site) => {
+        const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''))
+        const parsed = SearchQuery.safeParse(given)
+        if (!parsed.success)
+          return sendPage(c, <SearchPage viewer={viewer} site={site} search={{}} items={undefined} problem="That search cannot be made: check the fields." />, 400)
+        const search = parsed.data
+        const searched = Object.values(search).some((v) => v !== undefined)
+        const items = searched ? (await searchComments(deps.db, site.id, search)).map(moderatedToJson) : undefined
+        return sendPage(c, <SearchPage viewer={viewer} site={site} search={search} items={items} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/authors/:author',
+      onSite(async (c, viewer, site) => {
+        const author = AuthorKey.safeParse(c.req.param('author'))
+        if (!author.success)
+          return sendPage(
+            c,
+            <Notice title="No such author" viewer={viewer}>
+              <p>Authors are named user:… or guest:…. <a href={`/admin/sites/${site.id}/search`}>Search comments</a></p>
+            </Notice>,
+            404,
+          )
+        const standing = await authorStanding(deps.db, site.id, author.data, deps.clock.now())
+        const items = (await searchComments(deps.db, site.id, { author: author.data })).map(moderatedToJson)
+        return sendPage(c, <AuthorPage viewer={viewer} site={site} standing={standing} items={items} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/bans',
+      onSite(async (c, viewer, site) => sendPage(c, <BansPage viewer={viewer} site={site} bans={await listBans(deps.db, site.id, deps.clock.now())} />)),
+    )
+    .get(
+      '/admin/sites/:site/audit',
+      onSite(async (c, viewer, site) => sendPage(c, <AuditPage viewer={viewer} site={site} entries={await readAuditLog(deps.db, site.id)} />)),
+    )
+    .get(
+      '/admin/sites/:site/settings',
+      onSite(async (c, viewer, site, canManage) => {
+        const people = canManage ? await listMembers(deps.db, site.id, deps.clock.now()) : undefined
+        const notifyQueue = await findQueueNotification(deps.db, site.id, viewer.user.id)
+        return sendPage(c, <SettingsPage viewer={viewer} site={site} canManage={canManage} people={people} notifyQueue={notifyQueue} />)
+      }),
+    )
+
+  function refuse(c: Context<AppEnv>, viewer: Viewer, title: string, why: string) {
+    return sendPage(
+      c,
+      <Notice title={title} viewer={viewer}>
+        <p>{why}</p>
+        <p>
+          <a href="/admin">Back to the queue</a>
+        </p>
+      </Notice>,
+      403,
+    )
+  }
+}
