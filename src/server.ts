@@ -1,4 +1,3 @@
-import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { nodePasswordHasher } from './auth/argon2-node.ts'
@@ -13,6 +12,7 @@ import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
+import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import { ensureDemo } from './demo/seed.ts'
 import { withPublicFiles } from './public-files.ts'
 

@@ -1,4 +1,3 @@
-import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import type { ExecutionContext } from 'hono'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -10,6 +9,7 @@ import { systemClock } from './deps.ts'
 import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
+import { spamCheckFromConfig } from './moderation/spam-check.ts'
 
 interface Env {
   /** A Postgres connection string, or… */

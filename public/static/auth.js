@@ -57,10 +57,11 @@
   if (root.dataset.page === 'account') account()
 
   function popup() {
-    const { site, origin } = root.dataset
+    const { site, origin, next } = root.dataset
     let finished = false
     const finish = async () => {
       if (finished) return
+      if (!site && next) return location.assign(next)
       if (!site || !origin || !window.opener) return show('done')
       const session = await api('/auth/widget-session', { site, origin })
       finished = true

@@ -160,6 +160,7 @@
   const DONE = {
     approve: (name) => `Approved the comment by ${name}.`,
     unhide: (name) => `Restored the comment by ${name}.`,
+    dismiss: (name) => `Kept the comment by ${name}; its reports are dismissed.`,
     reject: (name) => `Rejected the comment by ${name}.`,
     hide: (name) => `Hid the comment by ${name}.`,
     spam: (name) => `Marked the comment by ${name} as spam.`,
@@ -168,7 +169,10 @@
   const queue = $('[data-queue]')
 
   const nameOf = (item) => item.dataset.name || 'someone'
-  const allows = (item, act) => (BUTTONS_BY_STATUS[item.dataset.status] ?? []).includes(act) && (act !== 'ban' || Boolean(item.dataset.author))
+  const allows = (item, act) =>
+    act === 'dismiss'
+      ? !$('[data-act=dismiss]', item)?.hidden
+      : (BUTTONS_BY_STATUS[item.dataset.status] ?? []).includes(act) && (act !== 'ban' || Boolean(item.dataset.author))
 
   function actOnComment(item, action, extra = {}) {
     return send('POST', `/moderation/sites/${item.dataset.site}/comments/${item.dataset.id}`, { action, ...extra })
@@ -293,7 +297,7 @@
 
     /** Which action a bulk button means for each comment, by its status; undefined to skip it. */
     const BULK = {
-      approve: (status) => ({ pending: 'approve', hidden: 'unhide' })[status],
+      approve: (status, item) => (allows(item, 'dismiss') ? 'dismiss' : { pending: 'approve', hidden: 'unhide' }[status]),
       hide: (status) => ({ pending: 'reject', published: 'hide' })[status],
       spam: (status) => (['pending', 'published', 'hidden'].includes(status) ? 'spam' : undefined),
     }
@@ -302,7 +306,7 @@
     }
     async function bulk(kind) {
       const chosen = picked()
-      const plan = chosen.map((item) => [item, BULK[kind](item.dataset.status)])
+      const plan = chosen.map((item) => [item, BULK[kind](item.dataset.status, item)])
       const doable = plan.filter(([, act]) => act)
       if (doable.length === 0) return announce('None of the selected comments can be given that.')
       let extra = {}
@@ -333,13 +337,13 @@
     // Shortcuts: not while typing, not with Ctrl, Alt or ⌘ (the browser's and the screen reader's).
     const TYPING = 'input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea, select, [contenteditable]'
     const SHORTCUT_ACTS = {
-      a: (item) => ({ pending: 'approve', hidden: 'unhide' })[item.dataset.status],
+      a: (item) => (allows(item, 'dismiss') ? 'dismiss' : { pending: 'approve', hidden: 'unhide' }[item.dataset.status]),
       h: (item) => ({ pending: 'reject', published: 'hide' })[item.dataset.status],
       s: (item) => (allows(item, 'spam') ? 'spam' : undefined),
       b: (item) => (allows(item, 'ban') ? 'ban' : undefined),
     }
     const CANNOT = {
-      a: 'It is already published: nothing to approve.',
+      a: 'It is already published and nobody reported it: nothing to approve.',
       h: 'It is already out of readers’ sight.',
       s: 'It cannot be marked as spam now.',
       b: 'Its author cannot be told apart from other guests.',

@@ -1,15 +1,16 @@
+import { SiteParam } from '../comments/schemas.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { listMembers } from '../moderation/records.ts'
 import { getSite } from '../sites/sites.ts'
 import { requireDashboardSession } from './authenticate.ts'
 import { actorOf, authorize } from './can.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
 
 const tags = ['Administration']
-const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
 const Role = z.enum(['owner', 'moderator'])
 
 const MembersJson = z
@@ -67,21 +68,8 @@ export function adminRoutes(deps: Deps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(listRoute, async (c) => {
       const { site } = await manage(c.var.signedIn, c.req.valid('param').site)
-      const members = await deps.db
-        .selectFrom('site_members as m')
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select(['u.id as userId', 'u.display_name as displayName', 'u.email', 'm.role'])
-        .where('m.site_id', '=', site.id)
-        .orderBy('m.created_at')
-        .execute()
-      const invitations = await deps.db
-        .selectFrom('site_invitations')
-        .select(['id', 'email', 'role', 'expires_at'])
-        .where('site_id', '=', site.id)
-        .where('accepted_at', 'is', null)
-        .where('expires_at', '>', deps.clock.now())
-        .execute()
-      return c.json({ members, invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expires_at.toISOString() })) }, 200)
+      const { members, invitations } = await listMembers(deps.db, site.id, deps.clock.now())
+      return c.json({ members, invitations: invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() })) }, 200)
     })
     .openapi(inviteRoute, async (c) => {
       const { site, signedIn } = await manage(c.var.signedIn, c.req.valid('param').site)

@@ -1,6 +1,6 @@
 import type { SiteRow } from '../db/schema.ts'
 import type { AuthorStanding } from '../moderation/authors.ts'
-import { authorLabel, CommentCard, type ModeratedItem } from './comment-card.tsx'
+import { authorLabel, CommentList, type ModeratedItem } from './comment-card.tsx'
 import { ModerationDialogs } from './dialogs.tsx'
 import { Layout, SiteNav } from './layout.tsx'
 import { Time } from './time.tsx'
@@ -75,16 +75,7 @@ export function AuthorPage(props: { viewer: SignedInViewer; site: SiteRow; stand
           </button>
         </div>
       </section>
-      <section aria-labelledby="comments-title">
-        <h2 id="comments-title">
-          {items.length === 0 ? 'No comments on this site' : `${items.length}${items.length === 100 ? ' most recent' : ''} ${items.length === 1 ? 'comment' : 'comments'}`}
-        </h2>
-        <ol class="items" aria-labelledby="comments-title">
-          {items.map((item) => (
-            <CommentCard item={item} level={3} />
-          ))}
-        </ol>
-      </section>
+      <CommentList id="comments-title" items={items} empty="No comments on this site" limit={100} limitNote="most recent" />
       <ModerationDialogs shortcuts={false} />
     </Layout>
   )

@@ -70,6 +70,7 @@ const BUTTONS_BY_STATUS: Record<string, readonly string[]> = {
 const BUTTONS = [
   { act: 'approve', label: 'Approve', key: 'a', primary: true },
   { act: 'unhide', label: 'Restore', key: 'a', primary: true },
+  { act: 'dismiss', label: 'Keep it', key: 'a', primary: true },
   { act: 'reject', label: 'Reject…', key: 'h' },
   { act: 'hide', label: 'Hide…', key: 'h' },
   { act: 'spam', label: 'Spam', key: 's' },
@@ -79,7 +80,9 @@ const BUTTONS = [
 
 /** Every action's button, those that do not apply to the comment's status hidden (the script acts on them). */
 function Actions(props: { item: ModeratedItem; shortcuts: boolean }) {
-  const allowed = BUTTONS_BY_STATUS[props.item.comment.status] ?? []
+  const status = props.item.comment.status
+  // A reported comment a moderator reads and keeps: its reports are dismissed.
+  const allowed = [...(BUTTONS_BY_STATUS[status] ?? []), ...(props.item.reports > 0 && status === 'published' ? ['dismiss'] : [])]
   const hasAuthor = props.item.author !== null
   return (
     <div class="actions">
@@ -138,5 +141,21 @@ export function CommentCard(props: { item: ModeratedItem; level: 2 | 3; selectab
         <Actions item={item} shortcuts={Boolean(props.selectable)} />
       </article>
     </li>
+  )
+}
+
+/** A titled list of comment cards (an author's history, search results): at most `limit`, newest first. */
+export function CommentList(props: { id: string; items: ModeratedItem[]; empty: string; limit: number; limitNote: string }) {
+  const { items } = props
+  const count = `${items.length}${items.length === props.limit ? ` ${props.limitNote}` : ''} ${items.length === 1 ? 'comment' : 'comments'}`
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{items.length === 0 ? props.empty : count}</h2>
+      <ol class="items" aria-labelledby={props.id}>
+        {items.map((item) => (
+          <CommentCard item={item} level={3} />
+        ))}
+      </ol>
+    </section>
   )
 }

@@ -1,3 +1,4 @@
+import { CONTENT_SECURITY_POLICY as AUTH_PAGES_POLICY } from '../auth/pages/layout.ts'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
@@ -11,16 +12,8 @@ import type { Viewer } from './viewer.ts'
  * Images may come from any https host: moderators judge the pictures readers would see
  * (they load lazily and without a Referer, as in the widget).
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' https:",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ')
+// Engawa's own pages' policy, with images from anywhere on https: comments may show them.
+const CONTENT_SECURITY_POLICY = AUTH_PAGES_POLICY.replace("img-src 'self'", "img-src 'self' https:")
 
 /** How many sites the header names before it points to the full list. */
 const SITES_IN_HEADER = 6

@@ -1,7 +1,7 @@
 import type { SiteRow } from '../db/schema.ts'
 import { authorHref } from './comment-card.tsx'
 import { Layout, SiteNav } from './layout.tsx'
-import type { AuditEntry, BanEntry } from './site-records.ts'
+import type { AuditEntry, BanEntry } from '../moderation/records.ts'
 import { Time } from './time.tsx'
 import type { SignedInViewer } from './viewer.ts'
 

@@ -16,7 +16,7 @@ import { NoSitesPage, QueuePage } from './queue-page.tsx'
 import { AuditPage, BansPage } from './records-pages.tsx'
 import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
 import { SettingsPage } from './settings-page.tsx'
-import { findQueueNotification, listBans, listMembers, readAuditLog } from './site-records.ts'
+import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
 
 /**
@@ -44,7 +44,10 @@ export function dashboardRoutes(deps: Deps) {
   /** Signed in with the dashboard cookie, or sent to sign in, or told why not. */
   const signedIn = (handler: Handler) => async (c: Context<AppEnv>) => {
     const viewer = await viewerOf(deps, c.var.signedIn)
-    if (viewer.kind === 'anonymous') return c.redirect(SIGN_IN_PATH, 302)
+    if (viewer.kind === 'anonymous') {
+      const here = new URL(c.req.url)
+      return c.redirect(`${SIGN_IN_PATH}?${new URLSearchParams({ next: here.pathname + here.search })}`, 302)
+    }
     if (viewer.kind === 'widget') return refuse(c, viewer, 'Open the dashboard from Engawa itself', 'A session made for a site’s page cannot open it.')
     return handler(c, viewer)
   }

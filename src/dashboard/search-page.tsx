@@ -1,6 +1,6 @@
 import type { SiteRow } from '../db/schema.ts'
 import type { CommentSearch } from '../moderation/queries.ts'
-import { CommentCard, type ModeratedItem } from './comment-card.tsx'
+import { CommentList, type ModeratedItem } from './comment-card.tsx'
 import { ModerationDialogs } from './dialogs.tsx'
 import { Layout, SiteNav } from './layout.tsx'
 import type { SignedInViewer } from './viewer.ts'
@@ -54,18 +54,7 @@ export function SearchPage(props: {
           {props.problem}
         </p>
       )}
-      {items && (
-        <section aria-labelledby="results-title">
-          <h2 id="results-title">
-            {items.length === 0 ? 'No comment matches' : `${items.length}${items.length === 100 ? ' (the newest)' : ''} ${items.length === 1 ? 'comment' : 'comments'}`}
-          </h2>
-          <ol class="items" aria-labelledby="results-title">
-            {items.map((item) => (
-              <CommentCard item={item} level={3} />
-            ))}
-          </ol>
-        </section>
-      )}
+      {items && <CommentList id="results-title" items={items} empty="No comment matches" limit={100} limitNote="(the newest)" />}
       <ModerationDialogs shortcuts={false} />
     </Layout>
   )

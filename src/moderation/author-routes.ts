@@ -1,3 +1,4 @@
+import { SiteParam } from '../comments/schemas.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { actorOf } from '../auth/can.ts'
 import { requireSignedIn } from '../auth/authenticate.ts'
@@ -11,9 +12,9 @@ import { actOnAuthor, authorFilter, authorOfComment, authorStanding, AUTHOR_ACTI
 import { AuthorKey, ModeratedComment, moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
 import { moderatedSite, sitesModeratedBy } from './moderator.ts'
 import { readQueue, searchComments } from './queries.ts'
+import { listBans } from './records.ts'
 
 const tags = ['Moderation']
-const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
 
 const Standing = z
   .object({
@@ -134,26 +135,8 @@ export function authorRoutes(deps: Deps, pages: PageCache) {
     })
     .openapi(bansRoute, async (c) => {
       const { site } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
-      const now = deps.clock.now()
-      const rows = await deps.db
-        .selectFrom('bans as b')
-        .leftJoin('users as u', 'u.id', 'b.created_by')
-        .select(['b.id', 'b.author', 'b.author_name', 'b.reason', 'u.display_name', 'b.created_at', 'b.expires_at'])
-        .where('b.site_id', '=', site.id)
-        .where('b.lifted_at', 'is', null)
-        .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]))
-        .orderBy('b.created_at', 'desc')
-        .limit(500)
-        .execute()
-      const bans = rows.map((b) => ({
-        id: b.id,
-        author: b.author,
-        name: b.author_name,
-        reason: b.reason,
-        bannedBy: b.display_name,
-        since: b.created_at.toISOString(),
-        until: b.expires_at?.toISOString() ?? null,
-      }))
+      const rows = await listBans(deps.db, site.id, deps.clock.now())
+      const bans = rows.map((b) => ({ ...b, since: b.since.toISOString(), until: b.until?.toISOString() ?? null }))
       return c.json({ bans }, 200)
     })
     .openapi(searchRoute, async (c) => {

@@ -4,17 +4,19 @@ import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 
-export const COMMENT_ACTIONS = ['approve', 'reject', 'hide', 'unhide', 'spam', 'delete'] as const
+export const COMMENT_ACTIONS = ['approve', 'reject', 'hide', 'unhide', 'spam', 'delete', 'dismiss'] as const
 export type CommentAction = (typeof COMMENT_ACTIONS)[number]
 
-/** From which statuses each action may move a comment, and to what. */
-const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: CommentStatus }> = {
+/** From which statuses each action may move a comment, and to what (dismiss: it stays as it is). */
+const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: CommentStatus | 'unchanged' }> = {
   approve: { from: ['pending'], to: 'published' },
   reject: { from: ['pending'], to: 'deleted' },
   hide: { from: ['published'], to: 'hidden' },
   unhide: { from: ['hidden'], to: 'published' },
   spam: { from: ['published', 'pending', 'hidden'], to: 'spam' },
   delete: { from: ['published', 'pending', 'hidden', 'spam'], to: 'deleted' },
+  // Readers reported it; a moderator read it and keeps it: the reports are settled.
+  dismiss: { from: ['published', 'hidden'], to: 'unchanged' },
 }
 
 export async function recordAction(
@@ -56,9 +58,10 @@ export async function moderateComment(
     const reason = input.reason?.trim() || null
     const fields =
       input.action === 'hide' ? { moderation_reason: reason, reason_public: Boolean(input.showReason && reason) } : input.action === 'unhide' ? { moderation_reason: null, reason_public: false } : {}
-    const changed = await changeStatus(trx, row, rule.to, fields, now)
     // A moderator has looked: the reports that brought the comment here are settled.
-    await trx.updateTable('reports').set({ resolved_at: now }).where('site_id', '=', site.id).where('comment_id', '=', row.id).where('resolved_at', 'is', null).execute()
+    const settled = await trx.updateTable('reports').set({ resolved_at: now }).where('site_id', '=', site.id).where('comment_id', '=', row.id).where('resolved_at', 'is', null).executeTakeFirst()
+    if (rule.to === 'unchanged' && Number(settled.numUpdatedRows) === 0) throw new AppError('conflict', 'Nobody has reported this comment.')
+    const changed = rule.to === 'unchanged' ? { comment: row, threadKey: '' } : await changeStatus(trx, row, rule.to, fields, now)
     await recordAction(trx, { siteId: site.id, actorUserId, action: input.action, targetKind: 'comment', targetId: row.id, reason }, now)
     return changed
   })

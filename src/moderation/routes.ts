@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { PageCache } from '../comments/page-cache.ts'
 import { threadKeyOf } from '../comments/read-route.ts'
-import { CommentJson } from '../comments/schemas.ts'
+import { CommentJson, SiteParam } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
@@ -12,16 +12,16 @@ import { COMMENT_ACTIONS, lockThread, moderateComment, pinComment } from './mode
 import { moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
 import { moderatedSite } from './moderator.ts'
 import { readQueue } from './queries.ts'
+import { readAuditLog } from './records.ts'
 
 const tags = ['Moderation']
-const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
 const Reason = trimmedText(0, 500).optional().openapi({ description: 'Why: kept in the audit log.' })
 
 const commentRoute = createRoute({
   method: 'post',
   path: '/moderation/sites/{site}/comments/{id}',
   tags,
-  summary: 'Act on a comment: approve, reject, hide, unhide, spam, delete, pin or unpin',
+  summary: 'Act on a comment: approve, reject, hide, unhide, spam, delete, dismiss its reports, pin or unpin',
   description: "The site's moderators and owners, and instance admins. One transaction with its audit entry.",
   request: {
     params: SiteParam.extend({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
@@ -156,22 +156,7 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
     })
     .openapi(auditRoute, async (c) => {
       const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
-      const rows = await deps.db
-        .selectFrom('moderation_actions as a')
-        .leftJoin('users as u', 'u.id', 'a.actor_user_id')
-        .select(['a.action', 'u.display_name', 'a.target_kind', 'a.target_id', 'a.reason', 'a.created_at'])
-        .where('a.site_id', '=', site.id)
-        .orderBy('a.created_at', 'desc')
-        .limit(200)
-        .execute()
-      const entries = rows.map((r) => ({
-        action: r.action,
-        actor: r.display_name,
-        targetKind: r.target_kind,
-        targetId: r.target_id,
-        reason: r.reason,
-        at: r.created_at.toISOString(),
-      }))
+      const entries = (await readAuditLog(deps.db, site.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
       return c.json({ entries }, 200)
     })
 }

@@ -1,3 +1,4 @@
+import { SiteParam } from '../comments/schemas.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { requireDashboardSession } from '../auth/authenticate.ts'
 import { actorOf, authorize } from '../auth/can.ts'
@@ -10,7 +11,6 @@ import { moderatedSite } from '../moderation/moderator.ts'
 import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
 import { getSite } from './sites.ts'
 
-const SiteParam = z.object({ site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' } }) })
 
 const getRoute = createRoute({
   method: 'get',

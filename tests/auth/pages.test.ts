@@ -18,6 +18,15 @@ forEachBackend((database) => {
       expect(body).not.toMatch(/<script>/)
     })
 
+    it('goes on to an Engawa page after signing in to Engawa itself, never to anywhere else', async () => {
+      const t = await startApp(database())
+      const nextOf = async (query: string) => /data-next="([^"]*)"/.exec(await (await t.get(`/auth/popup?${query}`, { origin: false })).text())?.[1]
+      expect(await nextOf(`next=${encodeURIComponent('/admin/sites/x?sort=reports')}`)).toBe('/admin/sites/x?sort=reports')
+      for (const evil of ['https://evil.example/admin', '//evil.example/admin', '/.//evil.example', '/api/v1/me'])
+        expect(await nextOf(`next=${encodeURIComponent(evil)}`), evil).toBe('')
+      expect(await nextOf(`site=${t.site.id}&origin=${encodeURIComponent(t.site.origin)}&next=/admin`)).toBe('')
+    })
+
     it('refuses to sign in for an origin the site does not allow, or a site that does not exist', async () => {
       const t = await startApp(database())
       for (const query of [

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { axeViolations, type Violation } from '../helpers/axe.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
 import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
 
 // The demo article as a new user first sees it: an accessibility scan (axe-core) in light and
 // dark, signed out and signed in, and the screenshots the README shows.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname
 
 let browser: BrowserHandle | undefined
@@ -19,20 +17,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
-interface Violation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: Array<{ target: unknown }>
-}
-
 async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE })
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }).axe
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })).violations
-  })
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  return (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
 
 async function widgetToken(engawa: LoopbackServer, database: TestDatabase): Promise<string> {

@@ -35,7 +35,7 @@ forEachBackend((database) => {
       for (const path of ['/admin', '/admin?sort=reports', `/admin/sites/${t.site.id}`, `/admin/sites/${t.site.id}/settings`]) {
         const res = await open(t, path)
         expect(res.status, path).toBe(302)
-        expect(res.headers.get('location'), path).toBe('/auth/popup')
+        expect(res.headers.get('location'), path).toBe(`/auth/popup?${new URLSearchParams({ next: path })}`)
       }
     })
 

@@ -76,6 +76,12 @@ forEachBackend((database) => {
         commentCase('unhide', hidden),
         commentCase('spam', published),
         commentCase('delete', published),
+        commentCase('dismiss', async () => {
+          const id = await published()
+          const reported = await t.post(`/api/v1/sites/${site}/comments/${id}/reports`, { reason: 'spam' }, { ip: `192.0.2.${n++ % 250}` })
+          expect(reported.status).toBe(201)
+          return id
+        }),
         commentCase('pin', published),
         commentCase('unpin', pinned),
         {

@@ -10,6 +10,25 @@ const report = (t: TestApp, id: string, body: Record<string, unknown>, options: 
 
 forEachBackend((database) => {
   describe('reports', () => {
+    it('lets a moderator keep a reported comment: the reports are dismissed, the comment stays as it was', async () => {
+      const t = await startApp(database())
+      const mod = await signUpAndVerify(t, undefined, 'Mod')
+      await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
+      const c = await postGuest(t, 'Sharp but fair')
+      const act = () => fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${c.id}`, { action: 'dismiss', reason: 'Within the rules' }, mod.cookie)
+      expect((await act()).status).toBe(409)
+      expect((await report(t, c.id, { reason: 'abuse' }, { ip: '203.0.113.7' })).status).toBe(201)
+      const queue = async () => (await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/queue`, undefined, mod.cookie)).json()).items
+      expect(await queue()).toHaveLength(1)
+      const kept = await act()
+      expect(kept.status).toBe(200)
+      expect((await kept.json()).comment).toMatchObject({ id: c.id, status: 'published' })
+      expect(await queue()).toEqual([])
+      expect((await readThread(t)).thread.total).toBe(1)
+      const audit = await t.db.selectFrom('moderation_actions').select(['action', 'reason']).where('site_id', '=', t.site.id).execute()
+      expect(audit).toEqual([{ action: 'dismiss', reason: 'Within the rules' }])
+    })
+
     it('count once per reader, guests told apart by a salted hash of their network, never their address', async () => {
       const t = await startApp(database())
       const c = await postGuest(t, 'Questionable')

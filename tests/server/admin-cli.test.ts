@@ -14,7 +14,8 @@ afterAll(async () => {
 })
 
 describe('the first instance admin', () => {
-  it('is made by the CLI, chooses a password through the printed link, and owns the site it was given', async () => {
+  // Four CLI runs and a server start, each opening the embedded database: slow on a busy machine.
+  it('is made by the CLI, chooses a password through the printed link, and owns the site it was given', { timeout: 90_000 }, async () => {
     const created = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Admin blog', '--origin', 'https://blog.example'], env)
     const site = /Site (\w+):/.exec(created.stdout)?.[1] ?? ''
     const admin = await runEntry('src/cli.ts', ['admin', 'create', '--email', 'Admin@Example.org', '--name', 'Ada'], env)

@@ -6,7 +6,7 @@ import type { HtmlEscapedString } from 'hono/utils/html'
  * Engawa's own small pages (sign-in popup, emailed-link landing) are static HTML and one script
  * from /static: nothing inline, so the policy below can forbid every inline script and style.
  */
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -1,3 +1,4 @@
+import { safeReturnTo } from '../return-to.ts'
 import { Hono } from 'hono'
 import { html } from 'hono/html'
 import type { Deps } from '../../deps.ts'
@@ -29,8 +30,10 @@ export function authPages(deps: Deps) {
       const canPost = site !== undefined && isAllowedOrigin(site.allowed_origins, origin)
       if (siteId && !canPost) return page(c, 'Engawa', refusal())
       const user = dashboardUser(c.var.signedIn)
-      const returnTo = `/auth/popup?${new URLSearchParams(site ? { site: site.id, origin } : {})}`
-      return page(c, site ? `Sign in to comment on ${site.name}` : 'Sign in to Engawa', popup(site, origin, user?.display_name, returnTo))
+      // Signing in to Engawa itself (no site) may go on to a page of it, such as the dashboard.
+      const next = site || c.req.query('next') === undefined ? undefined : safeReturnTo(c.req.query('next'), deps.config.publicUrl)
+      const returnTo = next ?? `/auth/popup?${new URLSearchParams(site ? { site: site.id, origin } : {})}`
+      return page(c, site ? `Sign in to comment on ${site.name}` : 'Sign in to Engawa', popup(site, origin, user?.display_name, returnTo, next))
     })
     .get('/auth/confirm', (c) => page(c, 'Engawa', confirm()))
     .get('/auth/account', session, async (c) => {
@@ -39,11 +42,11 @@ export function authPages(deps: Deps) {
       return page(c, 'Your Engawa account', account(user.display_name, user.email, user.password_hash !== null))
     })
 
-  function popup(site: SiteRow | undefined, origin: string, signedInAs: string | undefined, returnTo: string) {
+  function popup(site: SiteRow | undefined, origin: string, signedInAs: string | undefined, returnTo: string, next?: string) {
     const oauth = providers.map(
       (p) => html`<a class="provider" href="/api/v1/auth/oauth/${p.id}?returnTo=${encodeURIComponent(returnTo)}">Continue with ${p.label}</a>`,
     )
-    return html`<main id="engawa-auth" data-page="popup" data-site="${site?.id ?? ''}" data-origin="${origin}">
+    return html`<main id="engawa-auth" data-page="popup" data-site="${site?.id ?? ''}" data-origin="${origin}" data-next="${next ?? ''}">
   <h1>${site ? html`Sign in to comment on <span class="site">${site.name}</span>` : 'Sign in to Engawa'}</h1>
   <p class="error" role="alert" id="error" hidden></p>
 

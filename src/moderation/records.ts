@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Database, SiteRole } from '../db/schema.ts'
 
-// The same reads the moderation and admin JSON routes make inside their handlers (which export
-// no function for them), shaped for pages. Each filters by site_id first.
+// What moderators read about a site, for the JSON API and the dashboard alike. Each filters by
+// site_id first.
 
 export interface BanEntry {
+  id: string
   author: string
   name: string
   reason: string | null
@@ -18,14 +19,14 @@ export async function listBans(db: Kysely<Database>, siteId: string, now: Date):
   const rows = await db
     .selectFrom('bans as b')
     .leftJoin('users as u', 'u.id', 'b.created_by')
-    .select(['b.author', 'b.author_name', 'b.reason', 'u.display_name', 'b.created_at', 'b.expires_at'])
+    .select(['b.id', 'b.author', 'b.author_name', 'b.reason', 'u.display_name', 'b.created_at', 'b.expires_at'])
     .where('b.site_id', '=', siteId)
     .where('b.lifted_at', 'is', null)
     .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now)]))
     .orderBy('b.created_at', 'desc')
     .limit(500)
     .execute()
-  return rows.map((b) => ({ author: b.author, name: b.author_name, reason: b.reason, bannedBy: b.display_name, since: b.created_at, until: b.expires_at }))
+  return rows.map((b) => ({ id: b.id, author: b.author, name: b.author_name, reason: b.reason, bannedBy: b.display_name, since: b.created_at, until: b.expires_at }))
 }
 
 export interface AuditEntry {
@@ -59,6 +60,7 @@ export interface Member {
 }
 
 export interface Invitation {
+  id: string
   email: string
   role: SiteRole
   expiresAt: Date
@@ -75,13 +77,13 @@ export async function listMembers(db: Kysely<Database>, siteId: string, now: Dat
     .execute()
   const invitations = await db
     .selectFrom('site_invitations')
-    .select(['email', 'role', 'expires_at'])
+    .select(['id', 'email', 'role', 'expires_at'])
     .where('site_id', '=', siteId)
     .where('accepted_at', 'is', null)
     .where('expires_at', '>', now)
     .orderBy('created_at')
     .execute()
-  return { members, invitations: invitations.map((i) => ({ email: i.email, role: i.role, expiresAt: i.expires_at })) }
+  return { members, invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expires_at })) }
 }
 
 /** Whether a member asked for mail when something enters the queue; undefined for a non-member. */
