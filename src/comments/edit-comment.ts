@@ -5,6 +5,8 @@ import { can, type Actor } from '../auth/can.ts'
 import { AppError } from '../http/errors.ts'
 import { isEditTokenValid } from './edit-token.ts'
 import { checkBodyLength } from './post-comment.ts'
+import { checkLinkCount, heldByLists, linkHosts } from '../moderation/blocklist.ts'
+import { changeStatus } from './change-status.ts'
 import { bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
 
@@ -59,9 +61,14 @@ export async function editComment(
 ): Promise<{ comment: CommentRow; threadKey: string }> {
   checkBodyLength(site, body)
   const html = markdown.render(body, { allowsImages: site.allows_images })
+  const hosts = linkHosts(html)
+  checkLinkCount(site, hosts)
+  // An edit cannot slip past the lists that would have held the comment: it goes back for review.
+  const held = can(proof.actor, 'site.moderate', { siteId: site.id }) ? null : heldByLists(site, body, hosts)
   const now = clock.now()
   return db.transaction().execute(async (trx) => {
-    const row = await lockOwnComment(trx, site, commentId, proof, now, 'edit')
+    let row = await lockOwnComment(trx, site, commentId, proof, now, 'edit')
+    if (held && row.status === 'published') row = (await changeStatus(trx, row, 'pending', { moderation_reason: `Edited. ${held}` }, now)).comment
     // The text being replaced joins the comment's history (version 1 is what was first posted).
     await trx
       .insertInto('comment_versions')

@@ -3,7 +3,7 @@ import type { CommentStatus, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { hitLimit } from '../http/rate-limit.ts'
-import { findBlockedLink, findBlockedWord, linkHosts } from './blocklist.ts'
+import { checkLinkCount, heldByLists, linkHosts } from './blocklist.ts'
 import type { SpamCandidate } from './spam-check.ts'
 
 const TEN_MINUTES = 10 * 60_000
@@ -76,14 +76,11 @@ export async function admitComment(
     throw new AppError('banned', `The moderators of this site have stopped you from commenting here${until}.`)
   }
   const hosts = linkHosts(submission.html)
-  if (hosts.length > site.max_links)
-    throw new AppError('too_many_links', `A comment here may hold at most ${site.max_links} link${site.max_links === 1 ? '' : 's'}.`)
+  checkLinkCount(site, hosts)
   if (standing.shadow_banned) return { status: 'shadowed', heldBecause: null }
 
-  const word = findBlockedWord(submission.body, site.blocked_words)
-  if (word) return { status: 'pending', heldBecause: `Contains a blocked word: “${word}”.` }
-  const domain = findBlockedLink(hosts, site.blocked_links)
-  if (domain) return { status: 'pending', heldBecause: `Links to a blocked domain: ${domain}.` }
+  const listed = heldByLists(site, submission.body, hosts)
+  if (listed) return { status: 'pending', heldBecause: listed }
   if (standing.trusted) return { status: 'published', heldBecause: null }
   if (site.premoderation === 'all') return { status: 'pending', heldBecause: 'Every comment on this site is approved first.' }
   if (site.premoderation === 'first' && !standing.has_published)

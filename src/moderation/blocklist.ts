@@ -1,3 +1,5 @@
+import { AppError } from '../http/errors.ts'
+
 /**
  * Where a word list meets text. Words in scripts written with spaces match whole words only
  * (so "ass" does not catch "class"); Japanese and Chinese are written without spaces, so a
@@ -42,4 +44,18 @@ export function linkHosts(html: string): string[] {
 /** The first blocked domain that one of the hosts is, or lies under. */
 export function findBlockedLink(hosts: readonly string[], domains: readonly string[]): string | undefined {
   return domains.find((domain) => hosts.some((host) => host === domain || host.endsWith(`.${domain}`)))
+}
+
+/** Why the site's word and link lists hold a comment for review, if they do. */
+export function heldByLists(site: { blocked_words: readonly string[]; blocked_links: readonly string[] }, body: string, hosts: readonly string[]): string | null {
+  const word = findBlockedWord(body, site.blocked_words)
+  if (word) return `Contains a blocked word: “${word}”.`
+  const domain = findBlockedLink(hosts, site.blocked_links)
+  if (domain) return `Links to a blocked domain: ${domain}.`
+  return null
+}
+
+export function checkLinkCount(site: { max_links: number }, hosts: readonly string[]): void {
+  if (hosts.length > site.max_links)
+    throw new AppError('too_many_links', `A comment here may hold at most ${site.max_links} link${site.max_links === 1 ? '' : 's'}.`)
 }

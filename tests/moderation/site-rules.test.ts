@@ -76,6 +76,24 @@ forEachBackend((database) => {
       ])
     })
 
+    it('sends a comment back for review when an edit brings in a blocked word, and refuses an edit with too many links', async () => {
+      const t = await startApp(database(), { site: { blockedWords: ['casino'], maxLinks: 1 } })
+      const c = await postGuest(t, 'An honest opinion')
+      const edit = (body: string) =>
+        t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${c.id}`, { body }, { headers: { 'x-edit-token': c.editToken } })
+      const tooMany = await edit('see https://a.example and https://b.example')
+      expect(tooMany.status).toBe(422)
+      expect((await tooMany.json()).error.code).toBe('too_many_links')
+      const held = await edit('An honest opinion. Visit my casino!')
+      expect(held.status).toBe(200)
+      expect((await held.json()).comment.status).toBe('pending')
+      const page = await readThread(t)
+      expect(page.thread.total).toBe(0)
+      expect(page.comments).toEqual([])
+      const row = await t.db.selectFrom('comments').select(['body_source', 'moderation_reason']).where('id', '=', c.id).executeTakeFirstOrThrow()
+      expect(row).toEqual({ body_source: 'An honest opinion. Visit my casino!', moderation_reason: 'Edited. Contains a blocked word: “casino”.' })
+    })
+
     it('refuses a comment with more links than the site allows, and writes nothing', async () => {
       const t = await startApp(database(), { site: { maxLinks: 2 } })
       expect((await postGuest(t, 'two: https://a.example https://b.example')).status).toBe('published')

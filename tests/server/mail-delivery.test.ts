@@ -16,7 +16,8 @@ afterAll(async () => {
 })
 
 describe('a first start on an empty folder', () => {
-  it('sends the sign-up link through SMTP from the outbox, and the link makes the account', async () => {
+  // A cold start on an empty folder (WASM Postgres, migrations, the demo): slow on a busy machine.
+  it('sends the sign-up link through SMTP from the outbox, and the link makes the account', { timeout: 90_000 }, async () => {
     sink = await startSmtpSink()
     server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', PUBLIC_URL, SMTP_URL: sink.url, MAIL_FROM: 'Engawa <noreply@comments.example>' })
     const post = (path: string, body: unknown) =>
