@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/app-env.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { hitLimit } from '../http/rate-limit.ts'
+import { hitLimits } from '../http/rate-limit.ts'
 import { isAllowedOrigin } from '../sites/origins.ts'
 import { getSite } from '../sites/sites.ts'
 import { changePassword, logIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './accounts.ts'
@@ -120,7 +120,7 @@ const widgetSessionRoute = createRoute({
 export function authRoutes(deps: Deps) {
   const ip = (c: Context) => addressBucket(clientIp(c, deps.config.trustedProxies))
   const limit = (...checks: Array<[keyof typeof AUTH_LIMITS, string]>) =>
-    Promise.all(checks.map(([name, subject]) => hitLimit(deps.db, AUTH_LIMITS[name], subject, deps.clock.now())))
+    hitLimits(deps.db, checks.map(([name, subject]) => [AUTH_LIMITS[name], subject] as const), deps.clock.now())
 
   async function signInHere(c: Context<AppEnv>, userId: string) {
     const { token } = await createSession(deps.db, userId, null, deps.clock.now())

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { CommentStatus, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
-import { hitLimit } from '../http/rate-limit.ts'
+import { hitLimits, type Limit } from '../http/rate-limit.ts'
 import { checkLinkCount, heldByLists, linkHosts } from './blocklist.ts'
 import type { SpamCandidate } from './spam-check.ts'
 
@@ -61,12 +61,10 @@ export async function admitComment(
 ): Promise<Admission> {
   if (!poster.userId && !site.guests_allowed) throw new AppError('guests_not_allowed', 'This site asks you to sign in before you comment.')
   const now = clock.now()
-  await Promise.all([
-    hitLimit(db, { name: 'comment-network', max: config.commentLimits.perNetwork, windowMs: TEN_MINUTES }, poster.network, now),
-    poster.userId && hitLimit(db, { name: 'comment-account', max: config.commentLimits.perAccount, windowMs: TEN_MINUTES }, poster.userId, now),
-    !poster.moderates &&
-      hitLimit(db, { name: 'comment-author', max: site.author_posts_per_hour, windowMs: HOUR }, `${site.id} ${poster.author}`, now),
-  ])
+  const checks: Array<readonly [Limit, string]> = [[{ name: 'comment-network', max: config.commentLimits.perNetwork, windowMs: TEN_MINUTES }, poster.network]]
+  if (poster.userId) checks.push([{ name: 'comment-account', max: config.commentLimits.perAccount, windowMs: TEN_MINUTES }, poster.userId])
+  if (!poster.moderates) checks.push([{ name: 'comment-author', max: site.author_posts_per_hour, windowMs: HOUR }, `${site.id} ${poster.author}`])
+  await hitLimits(db, checks, now)
   if (submission.honeypot) return { status: 'spam', heldBecause: 'Filled in the hidden form field that only robots see.' }
   if (poster.moderates) return { status: 'published', heldBecause: null }
 
