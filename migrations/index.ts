@@ -8,6 +8,7 @@ import * as createCommentVersions from './20261125_1530_create_comment_versions.
 import * as createReports from './20261125_1545_create_reports.ts'
 import * as createSiteRulesAndBans from './20261125_1600_create_site_rules_and_bans.ts'
 import * as indexCommentsByDate from './20261125_1630_index_comments_by_date.ts'
+import * as unlogRateLimits from './20261125_1700_unlog_rate_limits.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1545_create_reports': createReports,
   '20261125_1600_create_site_rules_and_bans': createSiteRulesAndBans,
   '20261125_1630_index_comments_by_date': indexCommentsByDate,
+  '20261125_1700_unlog_rate_limits': unlogRateLimits,
 }
