@@ -89,6 +89,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
 
   return {
     liveUrl: () => `${root}/sites/${site}/thread/live?${pageQuery()}`,
+    feedUrl: () => `${root}/sites/${site}/feed.atom?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
       const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
       // The public page is the same for everyone: asked without credentials it stays cacheable.

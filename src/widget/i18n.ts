@@ -67,6 +67,7 @@ const en = {
   tooLong: 'Your comment is too long for this site.',
   rateLimited: 'You are commenting too fast. Wait a moment and try again.',
   comment: 'Comments',
+  feed: 'Follow these comments (Atom feed)',
 }
 
 type Strings = typeof en
@@ -139,6 +140,7 @@ const ja: Strings = {
   tooLong: 'コメントがこのサイトの上限を超えています。',
   rateLimited: '投稿の間隔が短すぎます。少し待ってからもう一度お試しください。',
   comment: 'コメント',
+  feed: 'このコメントをフィードで購読（Atom）',
 }
 
 export type Lang = 'en' | 'ja'

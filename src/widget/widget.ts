@@ -65,7 +65,8 @@ export function mount(m: Mount) {
   const more = h('button', { type: 'button', class: 'more', hidden: true }, t.t('loadMore'))
   const live = h('div', { class: 'sr', 'aria-live': 'polite' })
   const fresh = h('button', { type: 'button', class: 'new p', hidden: true }) as HTMLButtonElement
-  root.append(h('div', { class: 'bar' }, heading, sortSelect), account, top, empty, h('div', { class: 'nw' }, fresh), list, more, live)
+  const feed = h('p', { class: 'hint' }, h('a', { href: api.feedUrl(), type: 'application/atom+xml' }, t.t('feed')))
+  root.append(h('div', { class: 'bar' }, heading, sortSelect), account, top, empty, h('div', { class: 'nw' }, fresh), list, more, feed, live)
 
   const announce = (text: string) => {
     live.textContent = ''

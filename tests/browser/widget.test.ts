@@ -89,6 +89,10 @@ forEachBackend((database) => {
       const hostile = page.locator('#engawa li').nth(2)
       expect(await hostile.locator('script, img, a[href^="javascript"]').count()).toBe(0)
       expect((page as unknown as { dialogs: string[] }).dialogs).toEqual([])
+      const feed = await page.locator('#engawa a[type="application/atom+xml"]').getAttribute('href')
+      expect(feed).toBe(`${s.engawa.origin}/api/v1/sites/${s.site}/feed.atom?url=${encodeURIComponent(`${s.host.origin}/`)}`)
+      const atom = await (await fetch(feed ?? '')).text()
+      expect(atom).toContain('<content type="html">&lt;p&gt;A &lt;strong&gt;first&lt;/strong&gt; comment&lt;/p&gt;</content>')
     })
 
     it('posts as a guest, replies inline, edits and deletes its own comment, keeping the draft over a reload', async () => {
