@@ -9,6 +9,7 @@ import * as createReports from './20261125_1545_create_reports.ts'
 import * as createSiteRulesAndBans from './20261125_1600_create_site_rules_and_bans.ts'
 import * as indexCommentsByDate from './20261125_1630_index_comments_by_date.ts'
 import * as unlogRateLimits from './20261125_1700_unlog_rate_limits.ts'
+import * as createSso from './20261125_1715_create_sso.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1600_create_site_rules_and_bans': createSiteRulesAndBans,
   '20261125_1630_index_comments_by_date': indexCommentsByDate,
   '20261125_1700_unlog_rate_limits': unlogRateLimits,
+  '20261125_1715_create_sso': createSso,
 }

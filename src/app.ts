@@ -28,6 +28,7 @@ import { openApiInfo } from './http/openapi.ts'
 import { TtlCache } from './http/ttl-cache.ts'
 import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
+import { ssoRoutes } from './auth/sso/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', commentRoutes(deps, pages))
   app.route('/api/v1', threadRoutes(deps))
   app.route('/api/v1', feedRoutes(deps))
+  app.route('/api/v1', ssoRoutes(deps))
   app.route('/api/v1', previewRoutes(deps))
   app.route('/api/v1', authRoutes(deps))
   app.route('/api/v1', oauthRoutes(deps))

@@ -103,6 +103,7 @@ export interface SitesTable {
   max_links: Generated<number>
   author_posts_per_hour: Generated<number>
   spam_check: Generated<boolean>
+  sso_secret: Generated<string | null>
   edit_window_seconds: Generated<number>
   max_comment_length: Generated<number>
   allows_images: Generated<boolean>
@@ -216,6 +217,12 @@ export interface SiteAuthorsTable {
   updated_at: Date
 }
 
+export interface SsoNoncesTable {
+  site_id: string
+  nonce: string
+  expires_at: Date
+}
+
 export interface VotesTable {
   site_id: string
   comment_id: string
@@ -244,6 +251,7 @@ export interface Database {
   reports: ReportsTable
   bans: BansTable
   site_authors: SiteAuthorsTable
+  sso_nonces: SsoNoncesTable
 }
 
 export type SiteRow = Selectable<SitesTable>

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { deleteExpiredEmailTokens } from '../auth/email-tokens.ts'
 import { deleteExpiredAttempts } from '../auth/oauth/attempts.ts'
 import { deleteExpiredSessions } from '../auth/sessions.ts'
+import { deleteExpiredNonces } from '../auth/sso/exchange.ts'
 import type { Database } from '../db/schema.ts'
 import type { Clock } from '../deps.ts'
 import { deleteExpiredLimits } from '../http/rate-limit.ts'
@@ -19,6 +20,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     emailTokens: await deleteExpiredEmailTokens(db, now),
     oauthAttempts: await deleteExpiredAttempts(db, now),
     rateLimits: await deleteExpiredLimits(db, now),
+    ssoNonces: await deleteExpiredNonces(db, now),
   }
 }
 

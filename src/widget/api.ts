@@ -114,6 +114,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
     me: () => call<Me>('/me'),
+    sso: (token: string) => call<{ token: string; user: User }>(`/sites/${site}/sso`, send('POST', { token })),
     moderate: (id: string, action: string, reason: string | null) =>
       call<{ comment: Comment }>(`/moderation/sites/${site}/comments/${id}`, send('POST', { action, ...(reason ? { reason } : {}) })),
     moderateAuthor: (commentId: string, action: string, days?: number) =>

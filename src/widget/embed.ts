@@ -4,8 +4,9 @@ import { mount } from './widget.ts'
 // <script src="https://comments.example/embed.js" data-site="SITE" async></script>
 // Optional: data-key (the page's stable id), data-url, data-title, data-lang (en, ja),
 // data-theme (light, dark), data-poll-seconds (where live updates are unavailable, as on
-// Workers: how often to look for new comments; 15 by default, 2 at least). The comments go into <div id="engawa"> if the page has one,
-// otherwise right after the script tag.
+// Workers: how often to look for new comments; 15 by default, 2 at least), data-sso (a
+// sign-in token the site's server made for its signed-in user: see the README). The comments
+// go into <div id="engawa"> if the page has one, otherwise right after the script tag.
 const script = document.currentScript as HTMLScriptElement | null
 const data = script?.dataset
 if (script && data?.site) {
@@ -27,5 +28,6 @@ if (script && data?.site) {
     lang: pickLang(data.lang ?? document.documentElement.lang),
     theme: data.theme,
     pollMs: Math.max(2, Number(data.pollSeconds) || 15) * 1000,
+    sso: data.sso,
   })
 } else console.error('Engawa: the embed script needs data-site="…" (your site id).')

@@ -18,6 +18,8 @@ export interface Mount {
   theme: string | undefined
   /** How often to check for new comments where the server holds no event streams. */
   pollMs: number
+  /** The host site's sign-in token for its signed-in user. */
+  sso?: string
 }
 
 interface Shown {
@@ -407,7 +409,16 @@ export function mount(m: Mount) {
   const around = PERMALINK.exec(location.hash)?.[1]
   // One script request, then one request for the page: the account check does not wait in line.
   void load(around)
-  if (store.session()) void whoAmI()
+  if (m.sso) {
+    // The site vouches for its signed-in user: their session replaces any other here.
+    api.sso(m.sso).then(
+      (session) => {
+        store.setSession(session.token)
+        void whoAmI()
+      },
+      (e) => announce(explain(t, e)),
+    )
+  } else if (store.session()) void whoAmI()
 
   /** The signed-in account and whether it moderates this site; then the page again, with its controls. */
   function whoAmI() {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -237,6 +238,21 @@ forEachBackend((database) => {
       const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).orderBy('created_at').execute()
       expect(audit.map((a) => a.action)).toEqual(['hide', 'lock'])
       expect(audit[0]?.target_id).toBe(id)
+    })
+
+    it("signs the host site's own user in from data-sso, with third-party cookies blocked", async () => {
+      const s = await setUp(database())
+      const secret = 'a-secret-the-site-server-keeps-0123456789'
+      await database().db.updateTable('sites').set({ sso_secret: secret }).where('id', '=', s.site).execute()
+      const now = Math.floor(Date.now() / 1000)
+      const body = Buffer.from(JSON.stringify({ id: 'host-1', name: 'Kumiko', site: s.site, iat: now, exp: now + 300, nonce: crypto.randomUUID() })).toString('base64url')
+      const token = `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`
+      const page = await s.open({ attrs: `data-sso="${token}"` })
+      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Kumiko')
+      await page.fill('#engawa textarea', 'Through my blog account')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      expect(await page.locator('#engawa li .au').textContent()).toBe('Kumiko')
     })
 
     it('shows comments posted through another instance within two seconds, behind a notice, without moving the page', async () => {
