@@ -31,6 +31,7 @@ import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
+import { threadMoveRoutes } from './threads/move-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
 
 /** The whole service, built from its dependencies; no side effects, so tests build one per database. */
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', moderationRoutes(deps, pages))
   app.route('/api/v1', authorRoutes(deps, pages))
   app.route('/api/v1', settingsRoutes(deps))
+  app.route('/api/v1', threadMoveRoutes(deps, pages))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

@@ -13,6 +13,7 @@ import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { PREMODERATION_MODES } from './sites/settings.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
+import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
 
 const USAGE = `Usage: npm run engawa -- <command>
 
@@ -21,6 +22,9 @@ const USAGE = `Usage: npm run engawa -- <command>
   site list
   site show ID
   site member ID --email EMAIL --role owner|moderator
+  thread move SITE --from URL --to URL [--prefix] [--dry-run]
+                    a page's thread (or, with --prefix, every thread under a URL prefix) to a new address
+  thread merge SITE --from URL|KEY --into URL|KEY
   admin create --email EMAIL [--name NAME]
   jobs run          send due mail and clear what has expired, once (for Workers deployments: run it from cron)
   migrate
@@ -60,6 +64,11 @@ async function run(argv: string[]): Promise<string> {
       'max-length': { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      into: { type: 'string' },
+      prefix: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -98,6 +107,19 @@ async function run(argv: string[]): Promise<string> {
       const site = await getSite(db, arg)
       const user = await setSiteRole(db, site.id, values.email ?? '', role)
       return `${user.email} is now ${role} of ${site.name} (${site.id}).`
+    }
+    if (group === 'thread' && command === 'move' && arg) {
+      const site = await getSite(db, arg)
+      const moves = await planMove(db, site, { from: values.from ?? '', to: values.to ?? '', prefix: values.prefix ?? false })
+      const list = moves.map((m) => `  ${m.url} → ${m.newUrl}${m.conflict ? '  (a thread is already there: merge instead)' : ''}`)
+      if (values['dry-run'] || moves.length === 0) return [`${moves.length} thread(s) would move:`, ...list].join('\n')
+      await applyMove(db, site, moves, new Date())
+      return [`Moved ${moves.length} thread(s):`, ...list].join('\n')
+    }
+    if (group === 'thread' && command === 'merge' && arg) {
+      const site = await getSite(db, arg)
+      const { moved } = await mergeThreads(db, site, threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? ''), new Date())
+      return `Merged: ${moved} comment(s) moved.`
     }
     if (group === 'jobs' && command === 'run') {
       const log = createLog(config.logLevel)
