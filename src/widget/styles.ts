@@ -53,5 +53,6 @@ header a:focus-visible::after{content:" · " attr(title)}
 .empty{color:var(--mu);padding:1em 0}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
 .pin{font-size:.85em;color:var(--ac);font-weight:600}
+.hint a{color:var(--ac)}
 .acts select{font-size:.95em;color:var(--mu)}
 `
