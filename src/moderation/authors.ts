@@ -8,6 +8,9 @@ import { recordAction } from './moderate-comment.ts'
 export const AUTHOR_ACTIONS = ['ban', 'unban', 'shadow-ban', 'unshadow-ban', 'trust', 'untrust'] as const
 export type AuthorAction = (typeof AUTHOR_ACTIONS)[number]
 
+/** An author's key: user:<account id>, or guest:<salted hash of their network>. */
+export const AUTHOR_KEY = /^(user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|guest:[0-9a-f]{64})$/
+
 /** user:<id> for an account, guest:<salted hash of their network> for a guest. */
 export function authorKeyOf(row: Pick<CommentRow, 'author_user_id' | 'author_fingerprint'>): string | undefined {
   if (row.author_user_id) return `user:${row.author_user_id}`

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi'
 import { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
-import { authorKeyOf } from './authors.ts'
+import { AUTHOR_KEY, authorKeyOf } from './authors.ts'
 import type { ModeratedRow } from './queries.ts'
 
 export const AuthorKey = z
   .string()
-  .regex(/^(user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|guest:[0-9a-f]{64})$/)
+  .regex(AUTHOR_KEY)
   .openapi({ description: 'user:<account id>, or guest:<salted hash of their network>.', example: 'user:0f8fad5b-d9cb-469f-a165-70867728950e' })
 
 export const ModeratedComment = z

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
-import { authorFilter } from './authors.ts'
+import { AUTHOR_KEY, authorFilter } from './authors.ts'
 
 type WithComment = Database & { c: Database['comments'] }
 
@@ -74,7 +74,7 @@ export async function searchComments(db: Kysely<Database>, siteId: string, searc
   if (search.text) query = query.where('c.body_source', 'ilike', likePattern(search.text))
   if (search.author) {
     const author = search.author
-    if (/^(user|guest):/.test(author)) {
+    if (AUTHOR_KEY.test(author)) {
       const { column, id } = authorFilter(author)
       query = column === 'author_user_id' ? query.where('c.author_user_id', '=', id) : query.where('c.author_fingerprint', '=', id)
     } else query = query.where('c.author_name', 'ilike', likePattern(author))

@@ -126,6 +126,8 @@ forEachBackend((database) => {
       expect(await search('author=re')).toEqual(['About 100% of copyright_law'])
       expect(await search('page=japan-ai&status=pending')).toHaveLength(2)
       expect(await search('status=published')).toEqual([])
+      // Something shaped almost like an author key is a name to look for, not a broken query.
+      expect(await search('author=user:not-a-uuid')).toEqual([])
     })
   })
 })
