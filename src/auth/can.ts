@@ -6,7 +6,14 @@ import { AppError } from '../http/errors.ts'
 /** Someone acting: a guest, or an account with its roles (only on its session's site for a widget token). */
 export type Actor =
   | { kind: 'guest' }
-  | { kind: 'user'; userId: string; isInstanceAdmin: boolean; roles: ReadonlyMap<string, SiteRole> }
+  | {
+      kind: 'user'
+      userId: string
+      isInstanceAdmin: boolean
+      roles: ReadonlyMap<string, SiteRole>
+      /** A widget token's site: whatever the account may do elsewhere, it acts on this site only. */
+      scope?: string
+    }
 
 export type Action =
   | 'comment.post'
@@ -33,7 +40,9 @@ const MODERATES: ReadonlySet<SiteRole> = new Set(['owner', 'moderator'])
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === 'guest') return false
   const role = resource.siteId === undefined ? undefined : actor.roles.get(resource.siteId)
-  const moderates = actor.isInstanceAdmin || (role !== undefined && MODERATES.has(role))
+  // An instance admin's widget token, readable by scripts on its site's pages, holds no power elsewhere.
+  const adminHere = actor.isInstanceAdmin && (actor.scope === undefined || actor.scope === resource.siteId)
+  const moderates = adminHere || (role !== undefined && MODERATES.has(role))
   const isAuthor = resource.authorUserId != null && resource.authorUserId === actor.userId
   switch (action) {
     case 'comment.post':
@@ -46,9 +55,9 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
     case 'site.moderate':
       return moderates
     case 'site.manage':
-      return actor.isInstanceAdmin || role === 'owner'
+      return adminHere || role === 'owner'
     case 'instance.admin':
-      return actor.isInstanceAdmin
+      return actor.isInstanceAdmin && actor.scope === undefined
   }
 }
 
@@ -66,6 +75,7 @@ export async function actorOf(db: Kysely<Database>, signedIn: SignedIn | undefin
     kind: 'user',
     userId: signedIn.user.id,
     isInstanceAdmin: signedIn.user.is_instance_admin,
+    ...(signedIn.session.site_id ? { scope: signedIn.session.site_id } : {}),
     roles: new Map(rows.map((r) => [r.site_id, r.role])),
   }
 }

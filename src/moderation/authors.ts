@@ -3,6 +3,7 @@ import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
+import { heldByLists, linkHosts } from './blocklist.ts'
 import { recordAction } from './moderate-comment.ts'
 
 export const AUTHOR_ACTIONS = ['ban', 'unban', 'shadow-ban', 'unshadow-ban', 'trust', 'untrust'] as const
@@ -45,15 +46,21 @@ async function setFlag(trx: Kysely<Database>, siteId: string, author: string, fl
     .execute()
 }
 
-/** Moves every comment of an author from one status to another, keeping counts right. */
-async function moveAuthorsComments(trx: Kysely<Database>, siteId: string, author: string, from: 'published' | 'shadowed', to: 'published' | 'shadowed', now: Date) {
+/**
+ * Moves every comment of an author from one status to another, keeping counts right. Coming
+ * back from a shadow ban, a comment the site's rules would have held (pre-moderation, the word
+ * and link lists) goes to the queue, not straight to readers.
+ */
+async function moveAuthorsComments(trx: Kysely<Database>, site: SiteRow, author: string, from: 'published' | 'shadowed', to: 'published' | 'shadowed', now: Date) {
   const { column, id } = authorFilter(author)
-  const ids = await trx.selectFrom('comments').select('id').where('site_id', '=', siteId).where(column, '=', id).where('status', '=', from).orderBy('seq').execute()
+  const ids = await trx.selectFrom('comments').select('id').where('site_id', '=', site.id).where(column, '=', id).where('status', '=', from).orderBy('seq').execute()
   const keys = new Set<string>()
   for (const { id: commentId } of ids) {
-    const row = await lockComment(trx, siteId, commentId)
+    const row = await lockComment(trx, site.id, commentId)
     if (row?.status !== from) continue
-    keys.add((await changeStatus(trx, row, to, {}, now)).threadKey)
+    const held = to === 'published' ? (site.premoderation !== 'off' ? 'Posted while shadow-banned; the site approves comments first.' : heldByLists(site, row.body_source, linkHosts(row.body_html))) : null
+    const change = held ? changeStatus(trx, row, 'pending', { moderation_reason: held }, now) : changeStatus(trx, row, to, {}, now)
+    keys.add((await change).threadKey)
   }
   return [...keys]
 }
@@ -105,7 +112,7 @@ export async function actOnAuthor(
       case 'unshadow-ban': {
         const on = input.action === 'shadow-ban'
         await setFlag(trx, site.id, input.author, { shadow_banned: on }, now)
-        threadKeys = await moveAuthorsComments(trx, site.id, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
+        threadKeys = await moveAuthorsComments(trx, site, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
         break
       }
       case 'trust':

@@ -16,8 +16,8 @@ export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn |
 export async function sitesModeratedBy(deps: Pick<Deps, 'db'>, actor: Actor): Promise<Array<{ id: string; name: string }>> {
   if (actor.kind === 'guest') return []
   let query = deps.db.selectFrom('sites').select(['id', 'name']).orderBy('name').orderBy('id')
-  if (!actor.isInstanceAdmin) {
-    const ids = [...actor.roles.keys()]
+  if (!actor.isInstanceAdmin || actor.scope !== undefined) {
+    const ids = [...new Set([...actor.roles.keys(), ...(actor.isInstanceAdmin && actor.scope ? [actor.scope] : [])])]
     if (ids.length === 0) return []
     query = query.where('id', 'in', ids)
   }

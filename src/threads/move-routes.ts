@@ -72,8 +72,9 @@ export function threadMoveRoutes(deps: Deps, pages: PageCache) {
       const moves = await planMove(deps.db, site, input)
       if (input.dryRun || moves.length === 0) return c.json({ applied: false, moves }, 200)
       const now = deps.clock.now()
-      await applyMove(deps.db, site, moves, now)
-      await recordAction(deps.db, { siteId: site.id, actorUserId: user.id, action: 'move', targetKind: 'thread', targetId: input.from, reason: `to ${input.to}: ${moves.length} thread(s)` }, now)
+      await applyMove(deps.db, site, moves, now, (trx) =>
+        recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'move', targetKind: 'thread', targetId: input.from, reason: `to ${input.to}: ${moves.length} thread(s)` }, now),
+      )
       for (const m of moves) {
         pages.invalidate(site.id, m.key)
         pages.invalidate(site.id, m.newKey)
@@ -85,8 +86,9 @@ export function threadMoveRoutes(deps: Deps, pages: PageCache) {
       const input = c.req.valid('json')
       const [from, into] = [threadKeyByName(site, input.from), threadKeyByName(site, input.into)]
       const now = deps.clock.now()
-      const result = await mergeThreads(deps.db, site, from, into, now)
-      await recordAction(deps.db, { siteId: site.id, actorUserId: user.id, action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now)
+      const result = await mergeThreads(deps.db, site, from, into, now, (trx) =>
+        recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
+      )
       pages.invalidate(site.id, from)
       pages.invalidate(site.id, into)
       return c.json(result, 200)

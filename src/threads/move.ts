@@ -49,11 +49,19 @@ export async function planMove(db: Kysely<Database>, site: SiteRow, input: { fro
     .execute()
   const takenKeys = new Set(taken.map((t) => t.key))
   const moving = new Set(moves.map((m) => m.key))
-  return moves.map((m) => ({ ...m, conflict: m.newKey !== m.key && takenKeys.has(m.newKey) && !moving.has(m.newKey) }))
+  const landing = new Map<string, number>()
+  for (const m of moves) landing.set(m.newKey, (landing.get(m.newKey) ?? 0) + 1)
+  return moves.map((m) => ({
+    ...m,
+    conflict: (m.newKey !== m.key && takenKeys.has(m.newKey) && !moving.has(m.newKey)) || (landing.get(m.newKey) ?? 0) > 1,
+  }))
 }
 
 /** Moves the threads as planned, all or nothing; refuses when any would land on another thread. */
-export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: readonly ThreadMove[], now: Date): Promise<void> {
+/** Written in the same transaction as the change it records. */
+export type AuditEntry = (trx: Kysely<Database>) => Promise<void>
+
+export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: readonly ThreadMove[], now: Date, audit?: AuditEntry): Promise<void> {
   const conflicts = moves.filter((m) => m.conflict)
   if (conflicts.length > 0)
     throw new AppError('conflict', `A thread already exists at ${conflicts[0]?.newUrl}: merge the two threads instead.`)
@@ -68,6 +76,7 @@ export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: read
         .where('site_id', '=', site.id)
         .where('key', '=', `moving:${m.key}`)
         .execute()
+    await audit?.(trx)
   })
 }
 
@@ -75,7 +84,7 @@ export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: read
  * Merges one thread into another (one page that ended up with two threads): its comments join
  * the other's, after them in order, with their tree intact; the emptied thread is removed.
  */
-export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey: string, intoKey: string, now: Date): Promise<{ moved: number }> {
+export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey: string, intoKey: string, now: Date, audit?: AuditEntry): Promise<{ moved: number }> {
   if (fromKey === intoKey) throw new AppError('invalid_request', 'A thread cannot be merged into itself.')
   return db.transaction().execute(async (trx) => {
     // Both rows locked in one statement, in key order, as any two merges would lock them.
@@ -101,6 +110,7 @@ export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey:
       .where('id', '=', target.id)
       .execute()
     await trx.deleteFrom('threads').where('site_id', '=', site.id).where('id', '=', source.id).execute()
+    await audit?.(trx)
     return { moved: Number(moved.numAffectedRows ?? 0) }
   })
 }

@@ -89,6 +89,22 @@ forEachBackend((database) => {
       expect((await readThread(t)).thread.total).toBe(3)
     })
 
+    it('lifting a shadow ban sends to the queue what the site would have held, and publishes the rest', async () => {
+      const t = await startApp(database(), { site: { blockedWords: ['casino'] } })
+      const mod = await moderator(t)
+      const troll = await account(t, 'Troll')
+      const post = async (body: string) =>
+        (await (await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body }, { headers: bearer(troll.token) })).json()).comment
+      const first = await post('Harmless')
+      await actOnAuthor(t, mod.cookie, { commentId: first.id, action: 'shadow-ban' })
+      const listed = await post('Visit my casino')
+      expect(listed.status).toBe('published') // as the author sees it
+      await actOnAuthor(t, mod.cookie, { commentId: first.id, action: 'unshadow-ban' })
+      const statuses = await t.db.selectFrom('comments').select(['id', 'status']).where('site_id', '=', t.site.id).orderBy('seq').execute()
+      expect(statuses).toEqual([{ id: first.id, status: 'published' }, { id: listed.id, status: 'pending' }])
+      expect((await readThread(t)).thread.total).toBe(1)
+    })
+
     it('pins one top-level comment to the top of the first page, once, and unpins it', async () => {
       const t = await startApp(database())
       const mod = await moderator(t)

@@ -57,6 +57,20 @@ forEachBackend((database) => {
       }
       const fromOtherSite = await other.request('POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action: 'hide' }, { headers: bearer(await widgetToken(other, mod.cookie)) })
       expect(fromOtherSite.status).toBe(403)
+      // An instance admin's widget token for another site is readable by that site's scripts: it moderates nothing here.
+      const adminToken = await widgetToken(other, admin.cookie)
+      const before = await auditCount(t)
+      for (const origin of [other.site.origin, undefined]) {
+        const res = await other.request('POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action: 'delete' }, { headers: bearer(adminToken), ...(origin ? { origin } : { origin: false }) })
+        expect(res.status).toBe(403)
+      }
+      const queue = await other.request('GET', '/api/v1/moderation/queue', undefined, { headers: bearer(adminToken) })
+      expect(((await queue.json()).items as Array<{ site: { id: string } }>).some((i) => i.site.id === t.site.id)).toBe(false)
+      expect(await auditCount(t)).toBe(before)
+      // On its own site it still moderates.
+      const own = await other.post(`/api/v1/sites/${other.site.id}/comments`, { thread: { url: `${other.site.origin}/p` }, author: { name: 'G' }, body: 'x' })
+      const ownId = (await own.json()).comment.id
+      expect((await other.request('POST', `/api/v1/moderation/sites/${other.site.id}/comments/${ownId}`, { action: 'hide' }, { headers: bearer(adminToken) })).status).toBe(200)
     })
 
     it('hides with a reason readers may see, keeps replies in place, shows the author their text, and unhides', async () => {

@@ -77,6 +77,17 @@ forEachBackend((database) => {
       expect(audit.map((a) => a.action)).toEqual(['merge'])
     })
 
+    it('refuses a prefix move that would land two threads on one address, moving nothing', async () => {
+      const t = await startApp(database())
+      const { cookie } = await owner(t)
+      // Two threads whose new addresses normalise to one:
+      await post(t, `${SITE_ORIGIN}/p/a`, 'a')
+      await post(t, `${SITE_ORIGIN}/p/a/b`, 'b')
+      const clash = await fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/threads/move`, { from: `${SITE_ORIGIN}/p/a`, to: `${SITE_ORIGIN}/q#`, prefix: true }, cookie)
+      expect(clash.status).toBe(409)
+      expect((await read(t, `url=${encodeURIComponent(`${SITE_ORIGIN}/p/a/b`)}`)).thread.total).toBe(1)
+    })
+
     it('lets only owners move or merge', async () => {
       const t = await startApp(database())
       const mod = await signUpAndVerify(t, undefined, 'Mod')

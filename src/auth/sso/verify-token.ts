@@ -26,6 +26,8 @@ const Payload = z.object({
   nonce: z.string().min(16).max(200),
 })
 
+const JwtClaims = Payload.pick({ name: true, iat: true, exp: true }).extend({ sub: Payload.shape.id, jti: Payload.shape.nonce })
+
 const refuse = (message: string) => new AppError('invalid_sso_token', message)
 
 function checkTimes(iat: number, exp: number, now: Date): void {
@@ -68,10 +70,11 @@ async function verifyJwt(token: string, secret: string, siteId: string, now: Dat
       currentDate: now,
       requiredClaims: ['sub', 'iat', 'exp', 'jti'],
     })
-    const name = typeof payload.name === 'string' ? payload.name.trim() : ''
-    if (!name || name.length > 50) throw refuse('The sign-in token needs a name of 1 to 50 characters.')
-    checkTimes(payload.iat!, payload.exp!, now)
-    return { id: payload.sub!, name, nonce: payload.jti!, expiresAt: new Date(payload.exp! * 1000) }
+    const claims = JwtClaims.safeParse(payload)
+    if (!claims.success) throw refuse(`The sign-in token's "${claims.error.issues[0]?.path.join('.') || 'claims'}" claim is wrong or missing.`)
+    const { sub, name, jti, iat, exp } = claims.data
+    checkTimes(iat, exp, now)
+    return { id: sub, name, nonce: jti, expiresAt: new Date(exp * 1000) }
   } catch (error) {
     if (error instanceof AppError) throw error
     if (error instanceof errors.JWTExpired) throw refuse('The sign-in token has expired: the page must ask its server for a fresh one.')
