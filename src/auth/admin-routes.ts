@@ -1,13 +1,12 @@
 import { SiteParam } from '../comments/schemas.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
+import { managedSite } from '../moderation/moderator.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { listMembers } from '../moderation/records.ts'
-import { getSite } from '../sites/sites.ts'
 import { requireDashboardSession } from './authenticate.ts'
-import { actorOf, authorize } from './can.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
 
 const tags = ['Administration']
@@ -58,12 +57,7 @@ const acceptRoute = createRoute({
 })
 
 export function adminRoutes(deps: Deps) {
-  const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
-    const s = requireDashboardSession(signedIn)
-    const site = await getSite(deps.db, siteId)
-    authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
-    return { site, signedIn: s }
-  }
+  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(listRoute, async (c) => {

@@ -1,4 +1,4 @@
-import { requireSignedIn } from '../auth/authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from '../auth/authenticate.ts'
 import { actorOf, authorize, type Actor } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
 import type { SignedIn } from '../http/app-env.ts'
@@ -10,6 +10,14 @@ export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn |
   const site = await getSite(deps.db, siteId)
   authorize(await actorOf(deps.db, s), 'site.moderate', { siteId: site.id })
   return { site, user: s.user }
+}
+
+/** The site, once the request's account may manage it: owners and instance admins, on Engawa's own pages (cookie). */
+export async function managedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, siteId: string) {
+  const s = requireDashboardSession(signedIn)
+  const site = await getSite(deps.db, siteId)
+  authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
+  return { site, user: s.user, signedIn: s }
 }
 
 /** Every site an actor moderates: their own as owner or moderator, or all for an instance admin. */

@@ -1,15 +1,12 @@
 import { SiteParam } from '../comments/schemas.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireDashboardSession } from '../auth/authenticate.ts'
-import { actorOf, authorize } from '../auth/can.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { recordAction } from '../moderation/moderate-comment.ts'
-import { moderatedSite } from '../moderation/moderator.ts'
+import { managedSite, moderatedSite } from '../moderation/moderator.ts'
 import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
-import { getSite } from './sites.ts'
 
 
 const getRoute = createRoute({
@@ -42,12 +39,7 @@ const notifyRoute = createRoute({
 })
 
 export function settingsRoutes(deps: Deps) {
-  const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
-    const s = requireDashboardSession(signedIn)
-    const site = await getSite(deps.db, siteId)
-    authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
-    return { site, user: s.user }
-  }
+  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(getRoute, async (c) => {

@@ -1,15 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireDashboardSession } from '../auth/authenticate.ts'
-import { actorOf, authorize } from '../auth/can.ts'
 import type { PageCache } from '../comments/page-cache.ts'
 import { SiteParam } from '../comments/schemas.ts'
 import type { Deps } from '../deps.ts'
+import { managedSite } from '../moderation/moderator.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
 import { recordAction } from '../moderation/moderate-comment.ts'
-import { getSite } from '../sites/sites.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './move.ts'
 
 const tags = ['Administration']
@@ -59,12 +57,8 @@ const mergeRoute = createRoute({
 })
 
 export function threadMoveRoutes(deps: Deps, pages: PageCache) {
-  const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
-    const s = requireDashboardSession(signedIn)
-    const site = await getSite(deps.db, siteId)
-    authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
-    return { site, user: s.user }
-  }
+  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
+
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(moveRoute, async (c) => {
       const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)

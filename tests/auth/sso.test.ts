@@ -104,7 +104,7 @@ forEachBackend((database) => {
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', name: 'X', aud: t.site.id, iat: now, exp: now + 60, jti: randomUUID() })).toString('base64url')}.`
       expect((await exchange(t, unsigned)).status).toBe(401)
       // Claims of the wrong type are refused as such, not as a server error.
-      const typed = await new SignJWT({ name: 'Aoi', jti: null }).setProtectedHeader({ alg: 'HS256' }).setSubject('host-9').setAudience(t.site.id).setIssuedAt(now).setExpirationTime(now + 60).sign(key)
+      const typed = await new SignJWT({ name: 'Aoi', jti: null } as unknown as { name: string }).setProtectedHeader({ alg: 'HS256' }).setSubject('host-9').setAudience(t.site.id).setIssuedAt(now).setExpirationTime(now + 60).sign(key)
       expect((await exchange(t, typed)).status).toBe(401)
       const weakNonce = await new SignJWT({ name: 'Aoi' }).setProtectedHeader({ alg: 'HS256' }).setSubject('host-9').setAudience(t.site.id).setIssuedAt(now).setExpirationTime(now + 60).setJti('short').sign(key)
       expect((await exchange(t, weakNonce)).status).toBe(401)

@@ -6,9 +6,7 @@ import type { AppEnv } from '../../http/app-env.ts'
 import { rejectInvalid } from '../../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.ts'
 import { recordAction } from '../../moderation/moderate-comment.ts'
-import { getSite } from '../../sites/sites.ts'
-import { requireDashboardSession } from '../authenticate.ts'
-import { actorOf, authorize } from '../can.ts'
+import { managedSite } from '../../moderation/moderator.ts'
 import { WidgetSessionJson } from '../schemas.ts'
 import { userToJson } from '../user-json.ts'
 import { exchangeHostToken } from './exchange.ts'
@@ -42,14 +40,12 @@ export function ssoRoutes(deps: Deps) {
       return c.json({ token, expiresAt: session.expires_at.toISOString(), user: userToJson(user, 'bearer') }, 200)
     })
     .openapi(secretRoute, async (c) => {
-      const signedIn = requireDashboardSession(c.var.signedIn)
-      const site = await getSite(deps.db, c.req.valid('param').site)
-      authorize(await actorOf(deps.db, signedIn), 'site.manage', { siteId: site.id })
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
       const secret = encodeHexLowerCase(crypto.getRandomValues(new Uint8Array(32)))
       const now = deps.clock.now()
       await deps.db.transaction().execute(async (trx) => {
         await trx.updateTable('sites').set({ sso_secret: secret, updated_at: now }).where('id', '=', site.id).execute()
-        await recordAction(trx, { siteId: site.id, actorUserId: signedIn.user.id, action: 'sso-secret', targetKind: 'site', targetId: site.id, reason: 'A new SSO secret' }, now)
+        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'sso-secret', targetKind: 'site', targetId: site.id, reason: 'A new SSO secret' }, now)
       })
       return c.json({ secret }, 200)
     })
