@@ -1,0 +1,4 @@
+import type { Importer } from './records.ts'
+
+/** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
+export const IMPORTERS: Record<string, Importer> = {}
