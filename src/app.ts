@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { adminRoutes } from './auth/admin-routes.ts'
+import { apiTokenRoutes } from './auth/api-token-routes.ts'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { meRoutes } from './auth/me-routes.ts'
@@ -47,8 +48,9 @@ export function createApp(deps: Deps) {
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))
   app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/admin/*', '/api/v1/moderation/*'])
-    app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
+  for (const path of ['/api/v1/me', '/api/v1/me/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
+  // Owners' scripts reach moderation and administration with API tokens too.
+  for (const path of ['/api/v1/admin/*', '/api/v1/moderation/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-cookie-or-api-token'))
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
   // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
   for (const path of ['/admin', '/admin/*']) app.use(path, authenticate(deps, 'bearer-or-cookie'))
@@ -70,6 +72,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', moderationRoutes(deps, pages))
   app.route('/api/v1', authorRoutes(deps, pages))
   app.route('/api/v1', settingsRoutes(deps))
+  app.route('/api/v1', apiTokenRoutes(deps))
   app.route('/api/v1', threadMoveRoutes(deps, pages))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))

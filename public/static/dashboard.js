@@ -610,6 +610,122 @@
     })
   }
 
+  // ---- API tokens: made (and shown once), revoked.
+  const tokenForm = $('#token-form')
+  tokenForm?.addEventListener('submit', (event) => {
+    event.preventDefault()
+    guard(
+      (async () => {
+        const name = tokenForm.elements.namedItem('name')
+        if (!name.checkValidity()) {
+          name.focus()
+          throw new Error(`Name: ${name.validationMessage}`)
+        }
+        const days = tokenForm.elements.namedItem('expiresInDays').value
+        const made = await send('POST', `/admin/sites/${tokenForm.dataset.site}/tokens`, {
+          name: name.value.trim(),
+          scope: tokenForm.elements.namedItem('scope').value,
+          expiresInDays: days ? Number(days) : null,
+        })
+        showProblem('')
+        $('#new-token-value').textContent = made.token
+        $('#new-token').hidden = false
+        // The list is the server's to draw: read the page again, but keep the new token on screen.
+        const fresh = new DOMParser().parseFromString(await (await fetch(location.href, { credentials: 'same-origin' })).text(), 'text/html')
+        $('#tokens').replaceWith(document.adoptNode($('#tokens', fresh)))
+        $('#no-tokens')?.remove()
+        showTimes()
+        tokenForm.reset()
+        announce(`Token “${made.apiToken.name}” made. Copy it now: it is not shown again.`)
+        $('#new-token [data-copy]').focus()
+      })(),
+    )
+  })
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('#tokens [data-revoke]')
+    if (!button) return
+    const li = button.closest('[data-token]')
+    if (!window.confirm(`Revoke “${li.dataset.name}”? Scripts using it stop working at once.`)) return
+    guard(
+      (async () => {
+        await send('DELETE', `/admin/sites/${$('#tokens').dataset.site}/tokens/${li.dataset.token}`)
+        showProblem('')
+        button.remove()
+        $('.meta span:last-child', li).textContent = 'Revoked just now'
+        announce(`Token “${li.dataset.name}” revoked.`)
+      })(),
+    )
+  })
+
+  // ---- Thread moves: preview, then move; merge.
+  const moveForm = $('#move-form')
+  if (moveForm) {
+    const applyButton = $('#move-apply')
+    const result = $('#move-result')
+    const input = () => ({
+      from: moveForm.elements.namedItem('from').value.trim(),
+      to: moveForm.elements.namedItem('to').value.trim(),
+      prefix: moveForm.elements.namedItem('prefix').checked,
+    })
+    let previewed
+    const move = async (dryRun) => {
+      for (const name of ['from', 'to']) {
+        const field = moveForm.elements.namedItem(name)
+        if (!field.checkValidity()) {
+          field.focus()
+          throw new Error(`${name === 'from' ? 'From' : 'To'}: ${field.validationMessage}`)
+        }
+      }
+      const body = input()
+      const answer = await send('POST', `/admin/sites/${moveForm.dataset.site}/threads/move`, { ...body, dryRun })
+      showProblem('')
+      const list = document.createElement('ul')
+      list.className = 'records'
+      for (const m of answer.moves) {
+        const li = document.createElement('li')
+        li.className = 'record'
+        li.textContent = `${m.url} → ${m.newUrl}${m.conflict ? ' (a thread is already there: merge instead)' : ''}`
+        list.append(li)
+      }
+      const head = document.createElement('p')
+      const count = answer.moves.length
+      head.textContent =
+        count === 0 ? 'No thread has that address.' : dryRun ? `${count} thread${count === 1 ? '' : 's'} would move:` : `Moved ${count} thread${count === 1 ? '' : 's'}:`
+      result.replaceChildren(head, list)
+      previewed = dryRun && count > 0 && !answer.moves.some((m) => m.conflict) ? JSON.stringify(body) : undefined
+      applyButton.hidden = previewed === undefined
+      if (!dryRun) announce(head.textContent)
+    }
+    moveForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      guard(move(true))
+    })
+    moveForm.addEventListener('input', () => {
+      previewed = undefined
+      applyButton.hidden = true
+    })
+    applyButton.addEventListener('click', () => {
+      if (previewed !== JSON.stringify(input())) return
+      guard(move(false))
+    })
+  }
+  const mergeForm = $('#merge-form')
+  mergeForm?.addEventListener('submit', (event) => {
+    event.preventDefault()
+    guard(
+      (async () => {
+        const from = mergeForm.elements.namedItem('from').value.trim()
+        const into = mergeForm.elements.namedItem('into').value.trim()
+        if (!from || !into) throw new Error('Name both threads, by URL or key.')
+        if (!window.confirm(`Move every comment of ${from} into ${into}? This cannot be undone.`)) return
+        const { moved } = await send('POST', `/admin/sites/${mergeForm.dataset.site}/threads/merge`, { from, into })
+        showProblem('')
+        mergeForm.reset()
+        announce(`Merged: ${moved} comment${moved === 1 ? '' : 's'} moved.`)
+      })(),
+    )
+  })
+
   // ---- Your own mail about the queue.
   const notify = $('#notify-queue')
   notify?.addEventListener('change', () =>

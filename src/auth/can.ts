@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, SiteRole } from '../db/schema.ts'
+import type { ApiTokenScope, Database, SiteRole } from '../db/schema.ts'
 import type { SignedIn } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 
@@ -59,6 +59,28 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
     case 'instance.admin':
       return actor.isInstanceAdmin && actor.scope === undefined
   }
+}
+
+const TOKEN_SCOPES: Record<ApiTokenScope, { moderate: boolean; administer: boolean }> = {
+  read: { moderate: false, administer: false },
+  moderate: { moderate: true, administer: false },
+  admin: { moderate: true, administer: true },
+}
+
+/**
+ * What an API token's scope lets a script ask, before the routes check its maker's role: only
+ * its own site's moderation and administration routes; reading for every scope, moderating for
+ * `moderate` and `admin`, changing settings for `admin`. Tokens never manage tokens, so a leaked
+ * one cannot make itself a successor.
+ */
+export function apiTokenAllows(scope: ApiTokenScope, siteId: string, method: string, path: string): boolean {
+  const match = /^\/api\/v1\/(moderation|admin)\/sites\/([^/]+)(\/.*)?$/.exec(path)
+  const reading = method === 'GET' || method === 'HEAD'
+  if (!match) return reading && path === '/api/v1/moderation/queue'
+  const [, area, site, rest = ''] = match
+  if (site !== siteId || /^\/tokens(\/|$)/.test(rest)) return false
+  if (reading) return true
+  return area === 'moderation' ? TOKEN_SCOPES[scope].moderate : TOKEN_SCOPES[scope].administer
 }
 
 export function authorize(actor: Actor, action: Action, resource: Resource = {}): void {

@@ -16,6 +16,9 @@ import { NoSitesPage, QueuePage } from './queue-page.tsx'
 import { AuditPage, BansPage } from './records-pages.tsx'
 import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
 import { SettingsPage } from './settings-page.tsx'
+import { ThreadsPage } from './threads-page.tsx'
+import { TokensPage } from './tokens-page.tsx'
+import { listApiTokens } from '../auth/api-tokens.ts'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
 
@@ -130,6 +133,14 @@ export function dashboardRoutes(deps: Deps) {
         const people = canManage ? await listMembers(deps.db, site.id, deps.clock.now()) : undefined
         const notifyQueue = await findQueueNotification(deps.db, site.id, viewer.user.id)
         return sendPage(c, <SettingsPage viewer={viewer} site={site} canManage={canManage} people={people} notifyQueue={notifyQueue} />)
+      }),
+    )
+    .get('/admin/sites/:site/threads', onSite((c, viewer, site, canManage) => sendPage(c, <ThreadsPage viewer={viewer} site={site} canManage={canManage} />)))
+    .get(
+      '/admin/sites/:site/tokens',
+      onSite(async (c, viewer, site, canManage) => {
+        const tokens = canManage ? await listApiTokens(deps.db, site.id) : []
+        return sendPage(c, <TokensPage viewer={viewer} site={site} canManage={canManage} tokens={tokens} apiUrl={deps.config.publicUrl} />)
       }),
     )
 

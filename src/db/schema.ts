@@ -232,6 +232,21 @@ export interface VotesTable {
   updated_at: Date
 }
 
+export type ApiTokenScope = 'read' | 'moderate' | 'admin'
+
+export interface ApiTokensTable {
+  site_id: string
+  id: string
+  secret_hash: Uint8Array
+  name: string
+  scope: ApiTokenScope
+  created_by: string
+  created_at: Date
+  expires_at: Date | null
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -252,6 +267,7 @@ export interface Database {
   bans: BansTable
   site_authors: SiteAuthorsTable
   sso_nonces: SsoNoncesTable
+  api_tokens: ApiTokensTable
 }
 
 export type SiteRow = Selectable<SitesTable>

@@ -1,12 +1,17 @@
 import type { Session } from '../auth/sessions.ts'
-import type { SiteRow, UserRow } from '../db/schema.ts'
+import type { ApiTokenScope, SiteRow, UserRow } from '../db/schema.ts'
 
 /** Who a request comes from, once a session token or cookie has been checked. */
 export interface SignedIn {
   session: Session
   user: UserRow
-  /** How the session came: a bearer token (the widget, scripts) or the dashboard cookie. */
-  via: 'bearer' | 'cookie'
+  /**
+   * How it came: a widget's bearer session, the dashboard cookie, or an owner's API token (a
+   * script). For an API token, `session` stands for the token: its site, its maker, its expiry.
+   */
+  via: 'bearer' | 'cookie' | 'api-token'
+  /** The API token's id and scope, when `via` is `api-token`. */
+  apiToken?: { id: string; scope: ApiTokenScope }
 }
 
 export interface AppEnv {

@@ -12,9 +12,12 @@ export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn |
   return { site, user: s.user }
 }
 
-/** The site, once the request's account may manage it: owners and instance admins, on Engawa's own pages (cookie). */
+/**
+ * The site, once the request's account may manage it: owners and instance admins, on Engawa's
+ * own pages (cookie) or through an API token of that site (its scope was checked on the way in).
+ */
 export async function managedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, siteId: string) {
-  const s = requireDashboardSession(signedIn)
+  const s = signedIn?.via === 'api-token' ? signedIn : requireDashboardSession(signedIn)
   const site = await getSite(deps.db, siteId)
   authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
   return { site, user: s.user, signedIn: s }

@@ -273,6 +273,39 @@ forEachBackend((database, backend) => {
       expect(problemsOf(page)).toEqual([])
     })
 
+    it('lets an owner make, copy and revoke an API token, and move threads after a preview', { timeout: 60_000 }, async () => {
+      const s = await setUp(database(), closers)
+      const owner = await s.db.selectFrom('users').select('email').orderBy('created_at', 'desc').executeTakeFirstOrThrow()
+      await setSiteRole(s.db, s.site, owner.email ?? '', 'owner')
+      const page = await signedInPage(s)
+      await page.goto(`${s.engawa.origin}/admin/sites/${s.site}/tokens`)
+      await page.fill('#token-form input[name=name]', 'Nightly report')
+      await page.selectOption('#token-form select[name=scope]', 'read')
+      await page.click('button:text("Create the token")')
+      await expect.poll(() => page.locator('#new-token-value').textContent()).toMatch(/^engawa_pat_/)
+      const token = (await page.locator('#new-token-value').textContent()) ?? ''
+      await expect.poll(() => page.locator('#tokens').textContent()).toContain('Nightly report')
+      const queue = () => fetch(`${s.engawa.origin}/api/v1/moderation/sites/${s.site}/queue`, { headers: { authorization: `Bearer ${token}` } })
+      expect((await queue()).status).toBe(200)
+      page.once('dialog', (dialog) => void dialog.accept())
+      await page.click('#tokens [data-revoke]')
+      await expect.poll(() => announced(page)).toBe('Token “Nightly report” revoked.')
+      expect((await queue()).status).toBe(401)
+
+      await s.post('Before the move')
+      await page.goto(`${s.engawa.origin}/admin/sites/${s.site}/threads`)
+      await page.fill('#move-form input[name=from]', 'https://blog.example/posts/')
+      await page.fill('#move-form input[name=to]', 'https://blog.example/articles/')
+      await page.check('#move-form input[name=prefix]')
+      await page.click('button:text("Preview the move")')
+      await expect.poll(() => page.locator('#move-result').textContent()).toContain('1 thread would move:https://blog.example/posts/keyboards → https://blog.example/articles/keyboards')
+      expect(await s.db.selectFrom('threads').select('url').where('site_id', '=', s.site).execute()).toEqual([{ url: ARTICLE }])
+      await page.click('#move-apply')
+      await expect.poll(() => announced(page)).toBe('Moved 1 thread:')
+      expect(await s.db.selectFrom('threads').select('url').where('site_id', '=', s.site).execute()).toEqual([{ url: 'https://blog.example/articles/keyboards' }])
+      expect(problemsOf(page)).toEqual([])
+    })
+
     // The pages' markup does not depend on the database: one backend is enough for the scan.
     if (backend === 'pglite') it('passes axe in light and dark, fits 320 px, and copies the embed code', { timeout: 120_000 }, async () => {
       const s = await setUp(database(), closers)
@@ -306,10 +339,13 @@ forEachBackend((database, backend) => {
       // The owner's settings page: the form and the people.
       const owner = await s.db.selectFrom('users').select('email').orderBy('created_at', 'desc').executeTakeFirstOrThrow()
       await setSiteRole(s.db, s.site, owner.email ?? '', 'owner')
-      await page.goto(`${s.engawa.origin}${site}/settings`)
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+      const ownerPages = [`${site}/settings`, `${site}/threads`, `${site}/tokens`]
+      for (const path of ownerPages) {
+        await page.goto(`${s.engawa.origin}${path}`)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(320)
+      }
       await page.setViewportSize({ width: 1000, height: 900 })
-      await scan([`${site}/settings`])
+      await scan(ownerPages)
 
       await page.emulateMedia({ colorScheme: 'light' })
       await page.goto(`${s.engawa.origin}${site}`)
