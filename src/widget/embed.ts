@@ -5,8 +5,10 @@ import { mount } from './widget.ts'
 // Optional: data-key (the page's stable id), data-url, data-title, data-lang (en, ja),
 // data-theme (light, dark), data-poll-seconds (where live updates are unavailable, as on
 // Workers: how often to look for new comments; 15 by default, 2 at least), data-sso (a
-// sign-in token the site's server made for its signed-in user: see the README). The comments
-// go into <div id="engawa"> if the page has one, otherwise right after the script tag.
+// sign-in token the site's server made for its signed-in user, or empty when nobody is signed
+// in there: see the README). The comments go into <div id="engawa"> if the page has one,
+// otherwise right after the script tag. Pages that sign users in and out without a reload call
+// `window.Engawa.signInBySso(token)` and `window.Engawa.signOut()` (both return promises).
 const script = document.currentScript as HTMLScriptElement | null
 const data = script?.dataset
 if (script && data?.site) {
@@ -16,7 +18,7 @@ if (script && data?.site) {
     host.id = 'engawa'
     script.after(host)
   }
-  mount({
+  ;(window as unknown as { Engawa: unknown }).Engawa = mount({
     base: new URL(script.src).origin,
     site: data.site,
     page: {

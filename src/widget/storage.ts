@@ -18,7 +18,12 @@ export function createStore(site: string) {
 
   return {
     session: () => readJson<string | null>(localStorage, 'session', null),
-    setSession: (token: string | null) => write(localStorage, 'session', token),
+    /** `bySso`: the host site signed this reader in, so it may sign them out too. */
+    setSession(token: string | null, bySso = false) {
+      write(localStorage, 'session', token)
+      write(localStorage, 'sso', token && bySso ? true : null)
+    },
+    sessionBySso: () => readJson<boolean>(localStorage, 'sso', false),
     editTokens: () => readJson<Record<string, string>>(localStorage, 'edit', {}),
     addEditToken(id: string, token: string) {
       write(localStorage, 'edit', { ...this.editTokens(), [id]: token })

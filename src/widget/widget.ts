@@ -409,16 +409,25 @@ export function mount(m: Mount) {
   const around = PERMALINK.exec(location.hash)?.[1]
   // One script request, then one request for the page: the account check does not wait in line.
   void load(around)
-  if (m.sso) {
-    // The site vouches for its signed-in user: their session replaces any other here.
-    api.sso(m.sso).then(
-      (session) => {
-        store.setSession(session.token)
-        void whoAmI()
-      },
-      (e) => announce(explain(t, e)),
-    )
-  } else if (store.session()) void whoAmI()
+  if (m.sso) void signInBySso(m.sso).catch(() => undefined)
+  // The host site says nobody is signed in there: a session it made ends too.
+  else if (m.sso === '' && store.sessionBySso()) void signOut()
+  else if (store.session()) void whoAmI()
+
+  /** The site vouches for its signed-in user: their session replaces any other here. */
+  async function signInBySso(token: string) {
+    try {
+      store.setSession((await api.sso(token)).token, true)
+    } catch (e) {
+      // A page served again from a cache carries a token already used; the session it made is kept.
+      const reused = e instanceof ApiError && e.code === 'sso_token_used' && store.sessionBySso()
+      if (!reused) {
+        announce(explain(t, e))
+        throw e
+      }
+    }
+    await whoAmI()
+  }
 
   /** The signed-in account and whether it moderates this site; then the page again, with its controls. */
   function whoAmI() {
@@ -434,4 +443,6 @@ export function mount(m: Mount) {
       () => signedOut(),
     )
   }
+
+  return { signInBySso, signOut }
 }

@@ -253,6 +253,27 @@ forEachBackend((database) => {
       await page.click('#engawa button:text("Post comment")')
       await expect.poll(() => heading(page)).toBe('1 comment')
       expect(await page.locator('#engawa li .au').textContent()).toBe('Kumiko')
+
+      // The page again from a cache, with the token already used: still signed in, no error.
+      await page.reload()
+      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Kumiko')
+      expect(await page.locator('#engawa .sr').textContent()).toBe('')
+      expect(await page.locator('#engawa .err:visible').count()).toBe(0)
+      // A single-page site signs its user out and in again without a reload.
+      const account = page.locator('#engawa section')
+      await page.evaluate(() => (window as unknown as { Engawa: { signOut(): Promise<void> } }).Engawa.signOut())
+      await expect.poll(() => account.textContent()).not.toContain('Signed in as Kumiko')
+      const next = Buffer.from(JSON.stringify({ id: 'host-1', name: 'Kumiko', site: s.site, iat: now, exp: now + 300, nonce: crypto.randomUUID() })).toString('base64url')
+      const again = `${next}.${createHmac('sha256', secret).update(next).digest('base64url')}`
+      await page.evaluate((t) => (window as unknown as { Engawa: { signInBySso(t: string): Promise<void> } }).Engawa.signInBySso(t), again)
+      await expect.poll(() => account.textContent()).toContain('Signed in as Kumiko')
+      // Signed out on the host site: the page says so with an empty data-sso, and the session it made ends.
+      const sessions = () => database().db.selectFrom('sessions').select('id').where('site_id', '=', s.site).execute()
+      expect(await sessions()).toHaveLength(1)
+      await (await s.open({ attrs: 'data-sso=""' })).close()
+      await page.reload()
+      await expect.poll(() => account.textContent()).not.toContain('Signed in as Kumiko')
+      await expect.poll(async () => (await sessions()).length).toBe(0)
     })
 
     it('shows comments posted through another instance within two seconds, behind a notice, without moving the page', async () => {
