@@ -7,9 +7,9 @@ import type { SignedInViewer } from './viewer.ts'
 type Token = Awaited<ReturnType<typeof listApiTokens>>[number]
 
 const SCOPES = [
-  ['read', 'Read: the queue, search, audit log, settings and exports'],
-  ['moderate', 'Moderate: also approve, hide, ban and the other moderation actions'],
-  ['admin', 'Administer: also change settings, people, thread moves and imports'],
+  ['read', 'Read', 'the queue, search, the audit log, settings and exports'],
+  ['moderate', 'Moderate', 'also approve, hide, ban and every other moderation action'],
+  ['admin', 'Administer', 'also change the settings and people, move threads and import'],
 ] as const
 
 /** /admin/sites/{site}/tokens: owners make tokens for their scripts, see when each was last used, revoke them. */
@@ -35,12 +35,19 @@ export function TokensPage(props: { viewer: SignedInViewer; site: SiteRow; canMa
             </label>
             <label>
               Scope
-              <select name="scope">
+              <select name="scope" aria-describedby="scopes">
                 {SCOPES.map(([value, label]) => (
                   <option value={value}>{label}</option>
                 ))}
               </select>
             </label>
+            <ul id="scopes" class="meta">
+              {SCOPES.map(([, label, what]) => (
+                <li>
+                  {label}: {what}.
+                </li>
+              ))}
+            </ul>
             <label>
               Expires
               <select name="expiresInDays">

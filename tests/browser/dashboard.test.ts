@@ -285,6 +285,7 @@ forEachBackend((database, backend) => {
       await expect.poll(() => page.locator('#new-token-value').textContent()).toMatch(/^engawa_pat_/)
       const token = (await page.locator('#new-token-value').textContent()) ?? ''
       await expect.poll(() => page.locator('#tokens').textContent()).toContain('Nightly report')
+      if (process.env.SHOT) await page.screenshot({ path: '/tmp/tokens.png', fullPage: true })
       const queue = () => fetch(`${s.engawa.origin}/api/v1/moderation/sites/${s.site}/queue`, { headers: { authorization: `Bearer ${token}` } })
       expect((await queue()).status).toBe(200)
       page.once('dialog', (dialog) => void dialog.accept())
