@@ -23,7 +23,8 @@ interface Case {
 
 forEachBackend((database) => {
   describe('the moderation authorisation matrix', () => {
-    it('allows every moderation route and action to exactly its actors, audits each, and a refusal writes nothing', async () => {
+    // 27 routes × 8 actors: well over the default timeout on a loaded two-core machine.
+    it('allows every moderation route and action to exactly its actors, audits each, and a refusal writes nothing', { timeout: 180_000 }, async () => {
       const t = await startApp(database(), { site: { blockedWords: ['holdme'] } })
       const other = await startApp(database())
       const people = {} as Record<Exclude<Actor, 'anonymous' | 'moderator (widget)'>, { cookie: string; token: string; email: string; user: { id: string } }>
