@@ -18,6 +18,8 @@ import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
 import { SettingsPage } from './settings-page.tsx'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
+import { listWebhooks, readAttempts } from '../webhooks/endpoints.ts'
+import { WebhooksPage } from './webhooks-page.tsx'
 
 /**
  * Where an anonymous visitor signs in: the popup page, which also works as a full page. It takes
@@ -130,6 +132,15 @@ export function dashboardRoutes(deps: Deps) {
         const people = canManage ? await listMembers(deps.db, site.id, deps.clock.now()) : undefined
         const notifyQueue = await findQueueNotification(deps.db, site.id, viewer.user.id)
         return sendPage(c, <SettingsPage viewer={viewer} site={site} canManage={canManage} people={people} notifyQueue={notifyQueue} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/webhooks',
+      onSite(async (c, viewer, site, canManage) => {
+        if (!canManage) return refuse(c, viewer, 'Only owners manage webhooks', 'Ask one of the site’s owners.')
+        const webhooks = await listWebhooks(deps.db, site.id)
+        const endpoints = await Promise.all(webhooks.map(async (webhook) => ({ webhook, attempts: (await readAttempts(deps.db, site.id, webhook.id)).slice(0, 20) })))
+        return sendPage(c, <WebhooksPage viewer={viewer} site={site} endpoints={endpoints} />)
       }),
     )
 
