@@ -211,6 +211,25 @@ forEachBackend((database) => {
       expect(attempt?.error).toMatch(/Redirect \(302\).*not followed/)
     })
 
+    it('keeps the last 100 attempts of an endpoint in its log', async () => {
+      const r = await receiver()
+      const { t, cookie, webhookId } = await withEndpoint(r.url(), ['comment.created'])
+      const old = Array.from({ length: 100 }, (_, i) => ({
+        site_id: t.site.id, webhook_id: webhookId, delivery_id: crypto.randomUUID(), event_type: 'comment.created', attempt: 1,
+        attempted_at: new Date(t.clock.now().getTime() - (i + 1) * 60_000), status_code: 200, error: null, duration_ms: 5, outcome: 'delivered' as const, next_attempt_at: null,
+      }))
+      await t.db.insertInto('webhook_attempts').values(old).execute()
+      await postComment(t)
+      await worker(t).runOnce()
+      const log = await attempts(t, cookie, webhookId)
+      expect(log).toHaveLength(100)
+      expect(log[0]?.attemptedAt).toBe(t.clock.now().toISOString())
+      // The oldest went.
+      expect(log.at(-1)?.attemptedAt).toBe(new Date(t.clock.now().getTime() - 99 * 60_000).toISOString())
+      const stored = await t.db.selectFrom('webhook_attempts').select('attempted_at').where('site_id', '=', t.site.id).where('webhook_id', '=', webhookId).execute()
+      expect(stored).toHaveLength(100)
+    })
+
     it('fails an attempt that gets no answer in time', async () => {
       const r = await receiver(() => {}) // never answers
       const { t, cookie, webhookId } = await withEndpoint(r.url(), ['comment.created'])

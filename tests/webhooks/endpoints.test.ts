@@ -68,8 +68,18 @@ forEachBackend((database) => {
       ]
       for (const c of cases) expect([c.who, c.res.status]).toEqual([c.who, c.status])
       expect(await countWebhooks(t)).toBe(0)
-      // Reading, too.
+      // Reading, and acting on an owner's endpoint, too.
       expect((await fromEngawa(t, 'GET', hooks(t), undefined, mod.cookie)).status).toBe(403)
+      const made = await fromEngawa(t, 'POST', hooks(t), input, boss.cookie)
+      const { webhook, secret } = await made.json()
+      const one = `${hooks(t)}/${webhook.id}`
+      for (const [method, path, body] of [['GET', one], ['PATCH', one, { enabled: false }], ['DELETE', one], ['POST', `${one}/secret`, {}], ['POST', `${one}/test`, {}], ['GET', `${one}/attempts`]] as const) {
+        expect([method, path, (await fromEngawa(t, method, path, body, mod.cookie)).status]).toEqual([method, path, 403])
+        expect([method, path, (await fromEngawa(other, method, path.replace(t.site.id, other.site.id), body, stranger.cookie)).status]).toEqual([method, path, 404])
+      }
+      const after = await t.db.selectFrom('webhooks').selectAll().where('site_id', '=', t.site.id).execute()
+      expect(after).toMatchObject([{ enabled: true, secret }])
+      expect(await t.db.selectFrom('webhook_deliveries').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
     })
 
     it.each([
