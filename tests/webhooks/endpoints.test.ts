@@ -116,6 +116,8 @@ forEachBackend((database) => {
       'https://[fe80::1]/hook',
       'https://224.0.0.1/hook',
       'https://localhost/hook',
+      'https://2130706433/hook',
+      'https://0x7f.1/hook',
     ])('refuses %s, an internal address, unless the operator allows them', async (url) => {
       const t = await startApp(database())
       const { cookie } = await owner(t)
