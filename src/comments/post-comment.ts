@@ -7,7 +7,7 @@ import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment, type Poster } from '../moderation/admission.ts'
-import { queueCommentEvent } from '../webhooks/events.ts'
+import { writeWithCommentEvent } from '../webhooks/events.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -46,27 +46,22 @@ export async function postComment(
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
-  // The comment and its webhook events commit together (insertComment's own statement stays one).
-  const comment = await db.transaction().execute(async (trx) => {
-    const row = await insertComment(trx, {
-      siteId: site.id,
-      id: crypto.randomUUID(),
-      page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
-      parentId: input.parentId ?? null,
-      authorUserId: author.kind === 'user' ? author.userId : null,
-      authorName: author.name,
-      authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
-      editTokenHash: token?.hash ?? null,
-      bodySource: input.body,
-      bodyHtml,
-      status: admission.status,
-      heldBecause: admission.heldBecause,
-      authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
-      now,
-    })
-    if (row) await queueCommentEvent(trx, 'comment.created', row, now)
-    return row
-  })
+  const comment = await writeWithCommentEvent(db, site.id, 'comment.created', now, (trx) => insertComment(trx, {
+    siteId: site.id,
+    id: crypto.randomUUID(),
+    page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
+    parentId: input.parentId ?? null,
+    authorUserId: author.kind === 'user' ? author.userId : null,
+    authorName: author.name,
+    authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
+    editTokenHash: token?.hash ?? null,
+    bodySource: input.body,
+    bodyHtml,
+    status: admission.status,
+    heldBecause: admission.heldBecause,
+    authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
+    now,
+  }))
   if (!comment) throw await explainRefusal(db, site.id, input)
   return { comment, editToken: token?.token }
 }

@@ -127,6 +127,17 @@ forEachBackend((database) => {
       expect(log).toMatchObject([{ deliveryId, eventType: 'webhook.test', attempt: 1, statusCode: 200, error: null, responseExcerpt: 'ok', outcome: 'delivered' }])
     })
 
+    it('queues nothing for a write that was refused', async () => {
+      const r = await receiver()
+      const { t } = await withEndpoint(r.url())
+      const orphan = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, author: { name: 'Aki' }, body: 'Hi', parentId: crypto.randomUUID() })
+      expect(orphan.status).toBe(404)
+      const { comment } = await postComment(t)
+      const late = await t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${comment.id}`, { body: 'Edited' }, { headers: { 'x-edit-token': 'wrong' } })
+      expect(late.status).toBe(403)
+      expect((await pending(t)).map((d) => d.event_type)).toEqual(['comment.created'])
+    })
+
     it('retries after a 500 with backoff on the same webhook-id, then logs the success', async () => {
       const r = await receiver(status(500, 'Internal oops\n  at handler'))
       const { t, cookie, webhookId, secret } = await withEndpoint(r.url())
