@@ -241,6 +241,29 @@ forEachBackend((database) => {
       expect(stored).toHaveLength(100)
     })
 
+    it('two workers on two connections deliver each of 12 events exactly once', async () => {
+      const r = await receiver()
+      const { t, cookie, webhookId } = await withEndpoint(r.url(), ['comment.created'])
+      for (let i = 0; i < 12; i++) await postComment(t, `Comment ${i}`)
+      const other = database().connectAgain()
+      const make = (db: typeof t.db) =>
+        createWebhookWorker({ db, clock: t.clock, log: createLog('silent'), sender: createHttpSender({ allowPrivate: true }), batchSize: 3 })
+      const drain = async (w: ReturnType<typeof make>) => {
+        let delivered = 0
+        for (let round = 0; round < 12; round++) {
+          const done = await w.runOnce()
+          if (done.delivered + done.retrying + done.failed === 0) break
+          delivered += done.delivered
+        }
+        return delivered
+      }
+      const [byOne, byTwo] = await Promise.all([drain(make(t.db)), drain(make(other))])
+      expect(byOne + byTwo).toBe(12)
+      expect(r.received).toHaveLength(12)
+      expect(new Set(r.received.map((h) => h.headers['webhook-id'])).size).toBe(12)
+      expect(await attempts(t, cookie, webhookId)).toHaveLength(12)
+    })
+
     it('fails an attempt that gets no answer in time', async () => {
       const r = await receiver(() => {}) // never answers
       const { t, cookie, webhookId } = await withEndpoint(r.url(), ['comment.created'])
