@@ -34,6 +34,7 @@ import { feedRoutes } from './feeds/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
+import { webhookRoutes } from './webhooks/routes.ts'
 
 /** The whole service, built from its dependencies; no side effects, so tests build one per database. */
 export function createApp(deps: Deps) {
@@ -74,6 +75,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', settingsRoutes(deps))
   app.route('/api/v1', apiTokenRoutes(deps))
   app.route('/api/v1', threadMoveRoutes(deps, pages))
+  app.route('/api/v1', webhookRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

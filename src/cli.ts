@@ -13,6 +13,8 @@ import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { PREMODERATION_MODES } from './sites/settings.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
+import { createHttpSender } from './webhooks/http-sender.ts'
+import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
 
 const USAGE = `Usage: npm run engawa -- <command>
@@ -26,7 +28,7 @@ const USAGE = `Usage: npm run engawa -- <command>
                     a page's thread (or, with --prefix, every thread under a URL prefix) to a new address
   thread merge SITE --from URL|KEY --into URL|KEY
   admin create --email EMAIL [--name NAME]
-  jobs run          send due mail and clear what has expired, once (for Workers deployments: run it from cron)
+  jobs run          send due mail and webhooks and clear what has expired, once (for Workers deployments: run it from cron)
   migrate
 
 Uses DATABASE_URL when set, else the embedded database in DATA_DIR (default ./data),
@@ -126,8 +128,9 @@ async function run(argv: string[]): Promise<string> {
       const sender = createSender(config, log)
       try {
         const mail = await createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce()
+        const hooks = await createWebhookWorker({ db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: 100 }).runOnce()
         const cleared = await runMaintenance(db, new Date(), config.publicUrl)
-        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
+        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
       } finally {
         sender.close()
       }

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   COMMENTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   AKISMET_API_KEY: z.string().min(1).optional(),
   AKISMET_URL: z.url().default('https://rest.akismet.com'),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 })
 
 export interface OAuthClientConfig {
@@ -65,6 +66,11 @@ export interface Config {
   commentLimits: { perNetwork: number; perAccount: number }
   /** An Akismet-compatible spam service; sites opt in. */
   akismet: { apiKey: string; endpoint: string } | undefined
+  /**
+   * Lets webhooks reach private, loopback and link-local addresses, and plain http: for tests
+   * and closed networks. Off, both are refused at registration and at every delivery (SSRF).
+   */
+  webhooksAllowPrivate: boolean
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -91,6 +97,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     oauth: oauthConfig(e),
     commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },
     akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
+    webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
   }
 }
 

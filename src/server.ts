@@ -15,6 +15,8 @@ import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import { ensureDemo } from './demo/seed.ts'
 import { withPublicFiles } from './public-files.ts'
+import { createHttpSender } from './webhooks/http-sender.ts'
+import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 
 // Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
 const started = performance.now()
@@ -40,6 +42,8 @@ if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(c
   log.warn('SMTP_URL is not set: mails, with their one-time links, go to this log instead of to people')
 const mail = createMailWorker({ db: database.db, clock: systemClock, log, sender })
 mail.start(5_000)
+const webhooks = createWebhookWorker({ db: database.db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }) })
+webhooks.start(2_000)
 const maintenance = startMaintenance(database.db, systemClock, log, config.publicUrl, 60_000)
 
 const server = serve({ fetch: withPublicFiles(app).fetch, port: config.port, hostname: config.host }, (info) => {
@@ -65,7 +69,7 @@ async function stop(signal: string) {
   }, 10_000)
   await closed
   clearTimeout(forced)
-  await Promise.all([mail.stop(), maintenance.stop()])
+  await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop()])
   sender.close()
   await database.close()
   log.info('stopped')

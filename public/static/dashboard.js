@@ -477,6 +477,79 @@
     })
   }
 
+  // ---- Webhooks, for owners: add (the secret shown once), turn on and off, test, new secret, delete.
+  const webhookForm = $('#webhook-form')
+  if (webhookForm) {
+    const site = webhookForm.dataset.site
+    const secretBox = $('#secret-box')
+    function showSecret(secret, url) {
+      $('#webhook-secret').textContent = secret
+      $('#secret-title').textContent = `Signing secret for ${url}`
+      secretBox.hidden = false
+      $('#secret-title').focus()
+    }
+    // The list is read again once the secret is put away: reloading earlier would lose it.
+    $('#secret-done')?.addEventListener('click', () => location.reload())
+    webhookForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      guard(
+        (async () => {
+          const url = webhookForm.elements.namedItem('url')
+          if (!url.checkValidity()) {
+            url.focus()
+            throw new Error(`Its URL: ${url.validationMessage}`)
+          }
+          const events = $$('[name=events]:checked', webhookForm).map((box) => box.value)
+          if (events.length === 0) throw new Error('Choose at least one event to send.')
+          const description = webhookForm.elements.namedItem('description').value.trim()
+          const { webhook, secret } = await send('POST', `/admin/sites/${site}/webhooks`, { url: url.value.trim(), events, ...(description ? { description } : {}) })
+          showProblem('')
+          webhookForm.reset()
+          showSecret(secret, webhook.url)
+          announce(`Added ${webhook.url}. Copy its signing secret now.`)
+        })(),
+      )
+    })
+    $('#webhooks')?.addEventListener('click', (event) => {
+      const button = event.target.closest('[data-hook-act]')
+      const item = button?.closest('[data-webhook]')
+      if (!button || !item) return
+      const path = `/admin/sites/${site}/webhooks/${item.dataset.webhook}`
+      const url = item.dataset.url
+      guard(
+        (async () => {
+          const act = button.dataset.hookAct
+          if (act === 'toggle') {
+            const enabled = item.dataset.enabled !== 'true'
+            await send('PATCH', path, { enabled })
+            item.dataset.enabled = String(enabled)
+            const state = $('[data-field=state]', item)
+            state.textContent = enabled ? 'On' : 'Off'
+            state.className = `badge ${enabled ? 'published' : ''}`
+            button.firstChild.textContent = enabled ? 'Turn off' : 'Turn on'
+            announce(enabled ? `${url} gets events again.` : `${url} gets no more events.`)
+          } else if (act === 'test') {
+            await send('POST', `${path}/test`, {})
+            announce(`Test event queued for ${url}. Reload the page in a few seconds to see how it went.`)
+          } else if (act === 'rotate') {
+            if (!window.confirm(`Make a new signing secret for ${url}? The current one stops working at once.`)) return
+            const { secret } = await send('POST', `${path}/secret`, {})
+            showSecret(secret, url)
+            announce(`New signing secret for ${url}. Copy it now.`)
+          } else if (act === 'delete') {
+            if (!window.confirm(`Delete ${url} and its delivery log?`)) return
+            await send('DELETE', path)
+            const next = item.nextElementSibling ?? item.previousElementSibling
+            item.remove()
+            announce(`Deleted ${url}.`)
+            ;(next ? $('button', next) : webhookForm.elements.namedItem('url')).focus()
+          }
+          showProblem('')
+        })(),
+      )
+    })
+  }
+
   // ---- Settings, for owners.
   const settingsForm = $('#settings-form')
   if (settingsForm) {

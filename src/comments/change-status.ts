@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
+import { queueCommentEvent } from '../webhooks/events.ts'
 
 /** A comment of the site, locked for the rest of the transaction; undefined when there is none. */
 export function lockComment(trx: Kysely<Database>, siteId: string, commentId: string): Promise<CommentRow | undefined> {
@@ -31,6 +32,7 @@ export async function changeStatus(
   const isVisible = isVisibleRow(comment)
   if (wasVisible && !isVisible) await releaseAncestors(trx, row)
   if (!wasVisible && isVisible) await attachAncestors(trx, row)
+  await queueCommentEvent(trx, 'comment.moderated', comment, now, { previousStatus: row.status })
   const delta = (status === 'published' ? 1 : 0) - (row.status === 'published' ? 1 : 0)
   return { comment, threadKey: await bumpThread(trx, row, now, delta) }
 }

@@ -9,6 +9,7 @@ import { checkLinkCount, heldByLists, linkHosts } from '../moderation/blocklist.
 import { changeStatus } from './change-status.ts'
 import { bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
+import { queueCommentEvent } from '../webhooks/events.ts'
 
 /** Who asks, and a guest's proof that the comment is theirs. */
 export interface AuthorProof {
@@ -94,6 +95,7 @@ export async function editComment(
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow()
+    await queueCommentEvent(trx, 'comment.edited', edited, now)
     return { comment: edited, threadKey: await bumpThread(trx, row, now, 0) }
   })
 }

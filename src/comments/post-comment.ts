@@ -7,6 +7,7 @@ import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment, type Poster } from '../moderation/admission.ts'
+import { writeWithCommentEvent } from '../webhooks/events.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -44,7 +45,8 @@ export async function postComment(
     spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: author.name, authorEmail: author.kind === 'guest' ? (author.email ?? null) : null },
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
-  const comment = await insertComment(db, {
+  const now = clock.now()
+  const comment = await writeWithCommentEvent(db, site.id, 'comment.created', now, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
@@ -58,8 +60,8 @@ export async function postComment(
     status: admission.status,
     heldBecause: admission.heldBecause,
     authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
-    now: clock.now(),
-  })
+    now,
+  }))
   if (!comment) throw await explainRefusal(db, site.id, input)
   return { comment, editToken: token?.token }
 }

@@ -1,6 +1,7 @@
 import type { SiteRow } from '../db/schema.ts'
 import type { DayActivity } from './activity.ts'
 import { ActivityChart, ActivityTable } from './activity-chart.tsx'
+import { CopyableCode } from './copyable-code.tsx'
 import { Layout, SiteNav } from './layout.tsx'
 import type { SignedInViewer } from './viewer.ts'
 
@@ -31,15 +32,7 @@ export function OverviewPage(props: { viewer: SignedInViewer; site: SiteRow; day
       <section aria-labelledby="embed-title">
         <h2 id="embed-title">Embed code</h2>
         <p>Paste this under an article, where its comments should appear. Pages may be on {site.allowed_origins.join(', ')}.</p>
-        <pre class="snippet">
-          <code id="snippet">{props.snippet}</code>
-        </pre>
-        <p class="copy-row">
-          <button type="button" data-copy="snippet">
-            Copy
-          </button>
-          <span class="copied" role="status" id="copy-status"></span>
-        </p>
+        <CopyableCode id="snippet" code={props.snippet} />
       </section>
     </Layout>
   )

@@ -21,6 +21,8 @@ import { TokensPage } from './tokens-page.tsx'
 import { listApiTokens } from '../auth/api-tokens.ts'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
+import { listWebhooks, readAttempts } from '../webhooks/endpoints.ts'
+import { WebhooksPage } from './webhooks-page.tsx'
 
 /**
  * Where an anonymous visitor signs in: the popup page, which also works as a full page. It takes
@@ -141,6 +143,15 @@ export function dashboardRoutes(deps: Deps) {
       onSite(async (c, viewer, site, canManage) => {
         const tokens = canManage ? await listApiTokens(deps.db, site.id) : []
         return sendPage(c, <TokensPage viewer={viewer} site={site} canManage={canManage} tokens={tokens} apiUrl={deps.config.publicUrl} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/webhooks',
+      onSite(async (c, viewer, site, canManage) => {
+        if (!canManage) return refuse(c, viewer, 'Only owners manage webhooks', 'Ask one of the site’s owners.')
+        const webhooks = await listWebhooks(deps.db, site.id)
+        const endpoints = await Promise.all(webhooks.map(async (webhook) => ({ webhook, attempts: (await readAttempts(deps.db, site.id, webhook.id)).slice(0, 20) })))
+        return sendPage(c, <WebhooksPage viewer={viewer} site={site} endpoints={endpoints} />)
       }),
     )
 

@@ -185,6 +185,11 @@ export function SettingsPage(props: {
         )}
       </section>
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
+      {canManage && (
+        <p>
+          <a href={`/admin/sites/${site.id}/webhooks`}>Webhooks</a>: tell your own services about new comments, edits, moderation and reports.
+        </p>
+      )}
     </Layout>
   )
 }

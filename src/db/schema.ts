@@ -247,6 +247,50 @@ export interface ApiTokensTable {
   revoked_at: Date | null
 }
 
+export const WEBHOOK_EVENTS = ['comment.created', 'comment.edited', 'comment.moderated', 'report.created'] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+export interface WebhooksTable {
+  site_id: string
+  id: Generated<string>
+  url: string
+  events: WebhookEvent[]
+  /** whsec_<base64>: the HMAC key itself, shown to the owner only when made. */
+  secret: string
+  enabled: Generated<boolean>
+  description: Generated<string>
+  created_at: Date
+  updated_at: Date
+}
+
+export interface WebhookDeliveriesTable {
+  site_id: string
+  id: Generated<string>
+  webhook_id: string
+  event_type: string
+  payload: string
+  created_at: Date
+  attempts: Generated<number>
+  next_attempt_at: Date
+  claimed_until: Date | null
+}
+
+export interface WebhookAttemptsTable {
+  site_id: string
+  id: Generated<string>
+  webhook_id: string
+  delivery_id: string
+  event_type: string
+  attempt: number
+  attempted_at: Date
+  status_code: number | null
+  error: string | null
+  response_excerpt: Generated<string>
+  duration_ms: number
+  outcome: 'delivered' | 'retrying' | 'failed'
+  next_attempt_at: Date | null
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -268,6 +312,9 @@ export interface Database {
   site_authors: SiteAuthorsTable
   sso_nonces: SsoNoncesTable
   api_tokens: ApiTokensTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }
 
 export type SiteRow = Selectable<SitesTable>
@@ -277,3 +324,6 @@ export type UserRow = Selectable<UsersTable>
 export type EmailTokenRow = Selectable<EmailTokensTable>
 export type SessionRow = Selectable<SessionsTable>
 export type OutboxMailRow = Selectable<OutboxMailsTable>
+export type WebhookRow = Selectable<WebhooksTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>

@@ -31,6 +31,7 @@ const STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   url_not_allowed: 422,
+  webhook_url_not_allowed: 400,
   parent_not_in_thread: 422,
   comment_too_long: 422,
   too_many_links: 422,

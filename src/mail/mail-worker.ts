@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, OutboxMailRow } from '../db/schema.ts'
 import type { Clock } from '../deps.ts'
+import { roundLoop } from '../jobs/round-loop.ts'
 import type { Log } from '../log.ts'
 import type { MailSender } from './senders.ts'
 
@@ -95,38 +96,11 @@ export function createMailWorker(deps: MailWorkerDeps): MailWorker {
     return givesUp
   }
 
-  let isRunning = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let inFlight: Promise<void> | undefined
-
-  async function tick(intervalMs: number): Promise<void> {
-    let isFullBatch = false
-    try {
-      const round = await runOnce()
-      isFullBatch = round.sent + round.retried + round.failed >= batchSize
-    } catch (error) {
-      // The database may be briefly away; the next round tries again. Nothing escapes the timer.
-      log.error('mail round failed', { error: error instanceof Error ? error.message : String(error) })
-    }
-    if (!isRunning) return
-    timer = setTimeout(() => (inFlight = tick(intervalMs)), isFullBatch ? 0 : intervalMs)
-    // The loop alone does not keep the process alive; the server does.
-    timer.unref?.()
+  const handled = async () => {
+    const round = await runOnce()
+    return round.sent + round.retried + round.failed
   }
-
-  return {
-    runOnce,
-    start(intervalMs) {
-      if (isRunning) return
-      isRunning = true
-      inFlight = tick(intervalMs)
-    },
-    async stop() {
-      isRunning = false
-      clearTimeout(timer)
-      await inFlight
-    },
-  }
+  return { runOnce, ...roundLoop('mail', log, batchSize, handled) }
 }
 
 /**

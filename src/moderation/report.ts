@@ -3,6 +3,7 @@ import type { ReportReason, SiteRow } from '../db/schema.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 import { recordAction } from './moderate-comment.ts'
+import { queueCommentEvent } from '../webhooks/events.ts'
 
 /**
  * A reader reports a comment, once. When as many distinct readers as the site's threshold have
@@ -25,6 +26,7 @@ export async function reportComment(
       .returning('reporter')
       .executeTakeFirst()
     if (!inserted) throw new AppError('conflict', 'You have reported this comment already. Thank you.')
+    await queueCommentEvent(trx, 'report.created', row, now, { report: { reason: input.reason, text: input.text?.trim() || null, createdAt: now.toISOString() } })
     const open = await trx
       .selectFrom('reports')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -6,6 +6,7 @@ import { axeViolations } from '../helpers/axe.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
 import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
+import { problemsOf, signedInPage as openSignedIn } from '../helpers/dashboard-browser.ts'
 
 // The moderation dashboard as a moderator meets it: driven by the keyboard alone, scanned by
 // axe-core in light and dark, squeezed to 320 px, and photographed for the README.
@@ -75,24 +76,8 @@ async function report(s: Seeded, id: string, text: string) {
   expect(res.status).toBe(201)
 }
 
-/** A page signed in as the moderator: the dashboard's session cookie set on Engawa's origin. */
-async function signedInPage(s: Seeded): Promise<Page> {
-  const page = (await browser?.newPage()) as Page
-  const [name = '', value = ''] = s.cookie.split('=')
-  await page.context().addCookies([{ name, value, url: s.engawa.origin, httpOnly: true, sameSite: 'Lax' }])
-  const problems: string[] = []
-  // Script errors, CSP refusals and failed requests (the browser's own favicon guess aside).
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text())
-  })
-  page.on('pageerror', (e) => problems.push(e.message))
-  page.on('response', (r) => {
-    if (r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico') problems.push(`${r.status()} ${r.url()}`)
-  })
-  Object.assign(page, { problems })
-  return page
-}
-const problemsOf = (page: Page) => (page as unknown as { problems: string[] }).problems
+/** A page signed in as the moderator. */
+const signedInPage = (s: Seeded) => openSignedIn(browser, s.engawa.origin, s.cookie)
 
 async function statusOf(s: Seeded, id: string) {
   return s.db.selectFrom('comments').select(['status', 'moderation_reason', 'reason_public']).where('id', '=', id).executeTakeFirstOrThrow()

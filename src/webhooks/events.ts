@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely'
+import { commentToJson } from '../comments/to-json.ts'
+import type { CommentRow, Database, WebhookEvent } from '../db/schema.ts'
+
+// Webhook events join the outbox in the caller's transaction, so an event exists exactly when
+// the write that caused it committed. One row per subscribed, enabled endpoint; a site without
+// webhooks pays one indexed read per event and writes nothing.
+//
+// The payload (Standard Webhooks' `{ type, timestamp, data }`) is fixed when the event happens,
+// so every retry sends the same bytes and a later edit does not rewrite history:
+//
+//   data.siteId    the site's public id
+//   data.thread    { id, key, url, title }: the page the comment is on
+//   data.comment   the comment as the public API shows it to moderators: id, parentId, depth,
+//                  author { name }, html, createdAt, editedAt, score, replyCount, status (and the
+//                  hiding reason when shown to readers). A comment held for approval or hidden
+//                  still fires comment.created, with its status, for moderation tooling.
+//                  Never its Markdown source, edit token, email or network fingerprint.
+//   data.previousStatus   comment.moderated: the status it moved from
+//   data.report    report.created: { reason, text, createdAt } (never who reported)
+
+/** Whether any enabled endpoint of the site wants `type`. */
+async function hasSubscribers(db: Kysely<Database>, siteId: string, type: WebhookEvent): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select('id')
+    .where('site_id', '=', siteId)
+    .where('enabled', '=', true)
+    .where(({ eb, val, fn }) => eb(val(type), '=', fn.any('events')))
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/**
+ * Writes a comment with `write` and queues `type` for it in the same transaction. On a site
+ * with no endpoint for `type`, `write` runs alone, outside any transaction: a post stays the one
+ * statement insert-comment.ts keeps it to, holding the thread's row for no round trip. (An
+ * endpoint registered while the post is under way may miss that one comment.)
+ */
+export async function writeWithCommentEvent(
+  db: Kysely<Database>,
+  siteId: string,
+  type: WebhookEvent,
+  now: Date,
+  write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
+): Promise<CommentRow | undefined> {
+  if (!(await hasSubscribers(db, siteId, type))) return write(db)
+  return db.transaction().execute(async (trx) => {
+    const row = await write(trx)
+    if (row) await queueCommentEvent(trx, type, row, now)
+    return row
+  })
+}
+
+/** Queues a comment event for every endpoint of its site subscribed to `type`. */
+export async function queueCommentEvent(
+  db: Kysely<Database>,
+  type: WebhookEvent,
+  comment: CommentRow,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const thread = await db
+    .selectFrom('threads')
+    .select(['id', 'key', 'url', 'title'])
+    .where('site_id', '=', comment.site_id)
+    .where('id', '=', comment.thread_id)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('webhooks')
+          .select('id')
+          .where('site_id', '=', comment.site_id)
+          .where('enabled', '=', true)
+          .where(({ eb: e, val, fn }) => e(val(type), '=', fn.any('events'))),
+      ),
+    )
+    .executeTakeFirst()
+  if (!thread) return
+  const { replies: _replies, repliesCursor: _cursor, ...shown } = commentToJson(comment, null, 'moderator')
+  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data: { siteId: comment.site_id, thread, comment: shown, ...extra } })
+  await db
+    .insertInto('webhook_deliveries')
+    .columns(['site_id', 'webhook_id', 'event_type', 'payload', 'created_at', 'next_attempt_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhooks')
+        .select(['site_id', 'id', eb.val(type).as('event_type'), eb.val(payload).as('payload'), eb.val(now).as('created_at'), eb.val(now).as('next_attempt_at')])
+        .where('site_id', '=', comment.site_id)
+        .where('enabled', '=', true)
+        .where(({ eb: e, val, fn }) => e(val(type), '=', fn.any('events'))),
+    )
+    .execute()
+}
+
+/** Queues a `webhook.test` event for one endpoint, whatever it subscribes to; returns its message id. */
+export async function queueTestEvent(db: Kysely<Database>, siteId: string, webhookId: string, now: Date): Promise<string> {
+  const type = 'webhook.test'
+  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data: { siteId, webhookId, message: 'A test event from Engawa: this endpoint is reachable.' } })
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values({ site_id: siteId, webhook_id: webhookId, event_type: type, payload, created_at: now, next_attempt_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
