@@ -1,4 +1,7 @@
+import { importRemark42 } from './formats/remark42.ts'
 import type { Importer } from './records.ts'
 
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
-export const IMPORTERS: Record<string, Importer> = {}
+export const IMPORTERS: Record<string, Importer> = {
+  remark42: importRemark42,
+}
