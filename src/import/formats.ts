@@ -1,7 +1,10 @@
+import { importCommento } from './formats/commento.ts'
 import { importRemark42 } from './formats/remark42.ts'
 import type { Importer } from './records.ts'
 
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
 export const IMPORTERS: Record<string, Importer> = {
   remark42: importRemark42,
+  /** Commento's export, and Comentario's (versions 1 and 3). */
+  commento: importCommento,
 }

@@ -23,7 +23,7 @@ export async function* readJsonPaths(chunks: AsyncIterable<Buffer>, paths: strin
     }
   } catch (error) {
     if (error instanceof ImportFormatError) throw error
-    throw new ImportFormatError(`The file is not valid JSON, so it cannot be ${format} (${(error as Error).message}). Was it cut short or edited by hand?`)
+    throw new ImportFormatError(`The file is not valid JSON, so it cannot be ${format} (${(error as Error).message.replace(/\.$/, '')}). Was it cut short or edited by hand?`)
   }
 }
 

@@ -28,7 +28,7 @@ export async function* importRemark42(file: ImportFile): AsyncIterable<ImportIte
     try {
       record = asRecord(JSON.parse(line))
     } catch {
-      if (lineNumber === 1) throw new ImportFormatError(`This is not ${FORMAT}: its first line is not JSON. Was it cut short or edited by hand?`)
+      if (lineNumber === 1) throw new ImportFormatError(`This is not ${FORMAT}: its first line is not a whole JSON record, and a Remark42 backup has one record per line.`)
       yield skipped(`line ${lineNumber}`, 'it is not valid JSON')
       continue
     }
