@@ -1,4 +1,5 @@
 import { importCommento } from './formats/commento.ts'
+import { importIsso } from './formats/isso.ts'
 import { importRemark42 } from './formats/remark42.ts'
 import type { Importer } from './records.ts'
 
@@ -7,4 +8,5 @@ export const IMPORTERS: Record<string, Importer> = {
   remark42: importRemark42,
   /** Commento's export, and Comentario's (versions 1 and 3). */
   commento: importCommento,
+  isso: importIsso,
 }

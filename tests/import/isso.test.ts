@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs'
+import initSqlJs from 'sql.js'
+import { describe, expect, it } from 'vitest'
+import { importIsso } from '../../src/import/formats/isso.ts'
+import { ImportFormatError } from '../../src/import/records.ts'
+import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+
+// The tables as Isso creates them (isso/db/threads.py, comments.py, preferences.py).
+const ISSO_SCHEMA = `
+  create table if not exists threads (id integer primary key, uri varchar(256) unique, title varchar(256));
+  create table if not exists comments (
+    tid references threads(id), id integer primary key, parent integer,
+    created float not null, modified float, mode integer, remote_addr varchar,
+    text varchar, author varchar, email varchar, website varchar,
+    likes integer default 0, dislikes integer default 0, voters blob not null,
+    notification integer not null default 0);
+  create table if not exists preferences (key varchar primary key, value varchar);`
+
+type Thread = [id: number, uri: string | null, title: string | null]
+interface Comment { id: number; tid: number; parent?: number; created: number; modified?: number; mode: number; text: string; author?: string; email?: string; website?: string }
+
+/** An Isso database file with these rows, written as Isso would (a Bloom filter of voters, an IP). */
+async function issoDatabase(name: string, threads: Thread[], comments: Comment[]): Promise<string> {
+  const SQL = await initSqlJs()
+  const db = new SQL.Database()
+  db.run(ISSO_SCHEMA)
+  db.run("insert into preferences values ('session-key', 'c0ffee')")
+  for (const thread of threads) db.run('insert into threads (id, uri, title) values (?, ?, ?)', thread)
+  for (const c of comments) {
+    db.run(
+      'insert into comments (tid, id, parent, created, modified, mode, remote_addr, text, author, email, website, voters, notification) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)',
+      [c.tid, c.id, c.parent ?? null, c.created, c.modified ?? null, c.mode, '192.0.2.0', c.text, c.author ?? null, c.email ?? null, c.website ?? null, new Uint8Array(256)],
+    )
+  }
+  const bytes = db.export()
+  db.close()
+  return tempFile(name, bytes)
+}
+
+const MARCH_2021 = 1614556800 // 2021-03-01T00:00:00Z
+
+describe('Isso database', () => {
+  it('reads threads, the reply tree, authors, dates, modes and Markdown', async () => {
+    const path = await issoDatabase('comments.db', [[1, '/posts/hello/', 'Hello, Isso'], [2, '/posts/untitled/', null]], [
+      { id: 1, tid: 1, created: MARCH_2021 + 0.25, mode: 1, text: 'First *comment*.', author: 'Aki', email: 'aki@mail.example', website: 'https://aki.example/' },
+      { id: 2, tid: 1, parent: 1, created: MARCH_2021 + 60, modified: MARCH_2021 + 120, mode: 1, text: 'A reply, edited.', author: 'Ben' },
+      { id: 3, tid: 1, created: MARCH_2021 + 180, mode: 2, text: 'Awaiting moderation.' },
+      // Deleted with a reply: Isso blanks the text and author and keeps the row.
+      { id: 4, tid: 2, created: MARCH_2021 + 240, mode: 4, text: '' },
+      { id: 5, tid: 2, parent: 4, created: MARCH_2021 + 300, mode: 1, text: 'Outlived its parent.', author: 'Cy' },
+    ])
+    const { threads, comments, skipped, items, error } = await parse(importIsso, path)
+    expect(error).toBeUndefined()
+    expect(skipped).toEqual([])
+    expect(threadsComeFirst(items)).toBe(true)
+    // Isso knows paths only: the writer resolves them against the site's origin.
+    expect(threads).toEqual([{ sourceId: '1', url: '/posts/hello/', title: 'Hello, Isso' }, { sourceId: '2', url: '/posts/untitled/' }])
+    expect(comments.map((c) => [c.sourceId, c.threadSourceId, c.parentSourceId, c.author, c.state])).toEqual([
+      ['1', '1', null, { name: 'Aki', email: 'aki@mail.example', url: 'https://aki.example/' }, 'published'],
+      ['2', '1', '1', { name: 'Ben' }, 'published'],
+      ['3', '1', null, { name: 'Anonymous' }, 'pending'],
+      ['4', '2', null, { name: 'Anonymous' }, 'removed'],
+      ['5', '2', '4', { name: 'Cy' }, 'published'],
+    ])
+    expect(comments[0]?.createdAt.toISOString()).toBe('2021-03-01T00:00:00.250Z')
+    expect(comments[0]?.body).toEqual({ markdown: 'First *comment*.' })
+    expect(comments[1]?.editedAt?.toISOString()).toBe('2021-03-01T00:02:00.000Z')
+  })
+
+  it('reads Japanese text, titles and paths', async () => {
+    const path = await issoDatabase('japanese.db', [[1, '/記事/縁側/', '縁側で話そう']], [
+      { id: 1, tid: 1, created: MARCH_2021, mode: 1, text: '素敵な**縁側**ですね。', author: '佐藤 花子' },
+      { id: 2, tid: 1, parent: 1, created: MARCH_2021 + 10, mode: 1, text: 'ありがとうございます！', author: '管理人' },
+    ])
+    const { threads, comments, error } = await parse(importIsso, path)
+    expect(error).toBeUndefined()
+    expect(threads).toEqual([{ sourceId: '1', url: '/記事/縁側/', title: '縁側で話そう' }])
+    expect(comments.map((c) => [c.author.name, c.body])).toEqual([
+      ['佐藤 花子', { markdown: '素敵な**縁側**ですね。' }],
+      ['管理人', { markdown: 'ありがとうございます！' }],
+    ])
+  })
+
+  it('repairs or skips odd rows, with reasons', async () => {
+    const path = await issoDatabase('odd.db', [[1, '/a/', 'A'], [2, null, 'No uri']], [
+      { id: 1, tid: 99, created: MARCH_2021, mode: 1, text: 'Thread gone.' },
+      { id: 2, tid: 1, created: MARCH_2021, mode: 8, text: 'Unknown mode.' },
+      { id: 3, tid: 1, created: 0, modified: MARCH_2021 + 5, mode: 1, text: 'Zero date, edited.' },
+      { id: 4, tid: 1, created: 0, mode: 1, text: 'Zero date.' },
+      { id: 5, tid: 1, created: MARCH_2021, mode: 1, text: 'Odd author.', author: '  ', email: 'not-an-email', website: 'example.org/me' },
+      { id: 6, tid: 1, created: MARCH_2021, mode: 1, text: 'Hostile link.', author: 'X', website: 'javascript:alert(1)' },
+    ])
+    const { threads, comments, skipped, error } = await parse(importIsso, path)
+    expect(error).toBeUndefined()
+    expect(threads.map((t) => t.sourceId)).toEqual(['1'])
+    expect(skipped).toEqual([
+      { what: 'thread 2', reason: 'it has no uri' },
+      { what: 'comment 1', reason: 'its thread 99 does not exist' },
+      { what: 'comment 2', reason: 'its mode 8 is none Isso writes (1, 2 or 4)' },
+      { what: 'comment 4', reason: 'it has no usable date (0)' },
+    ])
+    expect(comments.map((c) => [c.sourceId, c.author, c.createdAt.toISOString()])).toEqual([
+      ['3', { name: 'Anonymous' }, '2021-03-01T00:00:05.000Z'],
+      ['5', { name: 'Anonymous', url: 'http://example.org/me' }, '2021-03-01T00:00:00.000Z'],
+      ['6', { name: 'X' }, '2021-03-01T00:00:00.000Z'],
+    ])
+  })
+
+  it.each([
+    { case: 'cut short', damage: (whole: Buffer) => whole.subarray(0, Math.floor(whole.length * 0.75)) },
+    { case: 'overwritten in the middle', damage: (whole: Buffer) => Buffer.from(whole).fill(0x41, whole.length / 2, whole.length / 2 + 4096) },
+  ])('refuses a database $case before yielding anything', async ({ damage }) => {
+    const rows = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, tid: 1, created: MARCH_2021 + i, mode: 1, text: `Comment ${i} `.repeat(20) }))
+    const whole = readFileSync(await issoDatabase('whole.db', [[1, '/a/', 'A']], rows))
+    expect((await parse(importIsso, tempFile('whole.db', whole))).comments).toHaveLength(400)
+    const { items, error } = await parse(importIsso, tempFile('damaged.db', damage(whole)))
+    expect(error).toBeInstanceOf(ImportFormatError)
+    expect(items).toEqual([])
+  })
+
+  it.each([
+    { case: 'an empty file', content: () => '' },
+    { case: 'a Disqus XML export', content: () => '<?xml version="1.0"?><disqus/>' },
+    { case: 'a Commento export', content: () => readFileSync(fixture('commento-remark42.json')) },
+    {
+      case: 'another SQLite database',
+      content: async () => {
+        const db = new (await initSqlJs()).Database()
+        db.run('create table notes (id integer primary key, body text)')
+        return db.export()
+      },
+    },
+  ])('refuses $case before yielding anything', async ({ content }) => {
+    const { items, error } = await parse(importIsso, tempFile('wrong.db', await content()))
+    expect(error).toBeInstanceOf(ImportFormatError)
+    expect(items).toEqual([])
+  })
+})
