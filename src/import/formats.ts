@@ -1,6 +1,7 @@
 import { importCommento } from './formats/commento.ts'
 import { importIsso } from './formats/isso.ts'
 import { importRemark42 } from './formats/remark42.ts'
+import { importWaline } from './formats/waline.ts'
 import type { Importer } from './records.ts'
 
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
@@ -9,4 +10,5 @@ export const IMPORTERS: Record<string, Importer> = {
   /** Commento's export, and Comentario's (versions 1 and 3). */
   commento: importCommento,
   isso: importIsso,
+  waline: importWaline,
 }
