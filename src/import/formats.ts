@@ -1,3 +1,4 @@
+import { importArtalk } from './formats/artalk.ts'
 import { importCommento } from './formats/commento.ts'
 import { importIsso } from './formats/isso.ts'
 import { importRemark42 } from './formats/remark42.ts'
@@ -7,8 +8,9 @@ import type { Importer } from './records.ts'
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
 export const IMPORTERS: Record<string, Importer> = {
   remark42: importRemark42,
-  /** Commento's export, and Comentario's (versions 1 and 3). */
+  /** Commento's export and Comentario's (versions 1 and 3). */
   commento: importCommento,
   isso: importIsso,
   waline: importWaline,
+  artalk: importArtalk,
 }
