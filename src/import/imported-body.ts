@@ -21,7 +21,7 @@ function markdownOfHtml(safeHtml: string): string {
   return decodeEntities(
     safeHtml
       .replace(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g, (_, href: string, text: string) => `[${text}](${href})`)
-      .replace(/<br\s*\/?>/g, '\n')
+      .replace(/<br\s*\/?>\n?/g, '\n')
       .replace(/<\/(p|blockquote|pre|ul|ol|li|h4|h5|h6)>/g, '\n\n')
       .replace(/<\/?(strong)>/g, '**')
       .replace(/<\/?(em)>/g, '_')
