@@ -59,17 +59,6 @@ export async function createImportRun(db: Kysely<Database>, request: ImportReque
   return row.id
 }
 
-/** Marks runs that a stopped process left "running" as failed; they are run again by importing the file again. */
-export async function failAbandonedRuns(db: Kysely<Database>, siteId: string, olderThan: Date, now: Date): Promise<void> {
-  await db
-    .updateTable('imports')
-    .set({ status: 'failed', phase: 'finished', error: 'The import stopped before it finished (the server restarted). Import the file again: what was written is kept and is not added twice.', finished_at: now, updated_at: now })
-    .where('site_id', '=', siteId)
-    .where('status', '=', 'running')
-    .where('updated_at', '<', olderThan)
-    .execute()
-}
-
 /**
  * Imports a file in two phases. Reading: the parser's records are staged as they stream
  * (bounded memory; a malformed file fails here, before anything else is written). Writing:
@@ -186,16 +175,20 @@ async function writeThreads(
   for (const t of empty) summary.skipped.add(REASONS.emptyThread, `thread ${t.source_id}`)
 }
 
-/** Saves progress on the run's row now and then (every 2% of the file or of the threads), not on every record. */
+/**
+ * Saves progress on the run's row now and then (every 2% of the file or of the threads, and at
+ * least every minute, which tells a live run from one whose process died), not on every record.
+ */
 function progressSaver(db: Kysely<Database>, target: { siteId: string; importId: string }, fileBytes: number) {
-  let saved = { phase: 'reading', bytes: 0, threads: 0 }
+  let saved = { phase: 'reading', bytes: 0, threads: 0, at: 0 }
   let pending: Promise<unknown> = Promise.resolve()
   return {
     maybeSave(p: ImportProgress, now: Date) {
       const byteStep = Math.max(1 << 20, fileBytes / 50)
       const threadStep = Math.max(10, p.threadsTotal / 50)
-      if (p.phase === saved.phase && p.bytesRead - saved.bytes < byteStep && p.threadsDone - saved.threads < threadStep) return
-      saved = { phase: p.phase, bytes: p.bytesRead, threads: p.threadsDone }
+      const quiet = now.getTime() - saved.at < 60_000
+      if (quiet && p.phase === saved.phase && p.bytesRead - saved.bytes < byteStep && p.threadsDone - saved.threads < threadStep) return
+      saved = { phase: p.phase, bytes: p.bytesRead, threads: p.threadsDone, at: now.getTime() }
       const values = { phase: p.phase, bytes_read: p.bytesRead, threads_total: p.threadsTotal, threads_done: p.threadsDone, updated_at: now }
       // One save at a time, none awaited by the import: progress is a hint, never a reason to stop.
       pending = pending.then(() =>
