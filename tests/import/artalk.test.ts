@@ -45,7 +45,6 @@ describe('Artalk export (artrans)', () => {
     const { threads, comments, skipped, error } = await parse(importArtalk, fixture('artalk-odd.artrans'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
-      { what: 'comment 203', reason: 'it has no usable date (null)' },
       { what: 'comment 204', reason: 'it names no page (page_key is empty)' },
       { what: 'a comment', reason: 'it has no id' },
       { what: 'a comment', reason: 'it has no id' },
@@ -55,9 +54,11 @@ describe('Artalk export (artrans)', () => {
       { sourceId: 'notes/one', url: '/notes/one' },
       { sourceId: 'Other notes/one', url: 'https://other.example/notes/one' },
     ])
-    expect(comments.map((c) => [c.sourceId, c.threadSourceId, c.parentSourceId, c.author, c.state, c.createdAt.toISOString()])).toEqual([
-      ['201', 'notes/one', null, { name: 'Anonymous' }, 'published', '2021-06-01T09:00:00.000Z'],
+    expect(comments.map((c) => [c.sourceId, c.threadSourceId, c.parentSourceId, c.author, c.state, c.createdAt.getTime() ? c.createdAt.toISOString() : 'invalid'])).toEqual([
+      ['201', 'notes/one', null, { name: '' }, 'published', '2021-06-01T09:00:00.000Z'],
       ['202', 'notes/one', '201', { name: 'Fixer' }, 'published', '2021-06-02T10:00:00.000Z'],
+      // No date at all: left invalid for the writer to repair from the thread and report.
+      ['203', 'notes/one', null, { name: 'X' }, 'published', 'invalid'],
       ['206', 'Other notes/one', '999', { name: 'Y' }, 'published', '2021-06-04T00:00:00.000Z'],
     ])
   })

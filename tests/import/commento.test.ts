@@ -19,7 +19,7 @@ describe('Commento export', () => {
       { sourceId: 'https://example.com/blog/post/1', url: 'https://example.com/blog/post/1' },
     ])
     expect(comments.map((c) => [c.threadSourceId, c.parentSourceId?.slice(0, 6) ?? null, c.author, c.state])).toEqual([
-      ['https://example.com/blog/post/2', null, { name: 'Anonymous' }, 'published'],
+      ['https://example.com/blog/post/2', null, { name: '' }, 'published'],
       ['https://example.com/blog/post/1', null, { name: 'User5276', email: 'somegreatmail@gmail.com', url: 'https://example.com/profile/257' }, 'published'],
       ['https://example.com/blog/post/1', '7d77e3', { name: 'Saturnin Uf', email: 'moregreatmail@gmail.com', url: 'https://example.com/profile/259' }, 'published'],
     ])
@@ -38,9 +38,9 @@ describe('Commento export', () => {
     expect(threads.map((t) => t.url)).toEqual(['https://blog.example/posts/hello/', 'https://blog.example/posts/second'])
     expect(comments.map((c) => [c.sourceId, c.parentSourceId, c.author.name, c.state])).toEqual([
       [HEX(1), null, 'Aki', 'published'],
-      [HEX(2), HEX(1), 'Anonymous', 'published'],
+      [HEX(2), HEX(1), '', 'published'],
       [HEX(3), null, 'Ben', 'pending'],
-      [HEX(4), null, 'Anonymous', 'spam'],
+      [HEX(4), null, '', 'spam'],
       [HEX(5), null, 'Ben', 'removed'],
       [HEX(6), HEX(5), 'Aki', 'published'],
     ])
@@ -76,15 +76,16 @@ describe('Commento export', () => {
     const { threads, comments, skipped, error } = await parse(importCommento, fixture('commento-odd.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
-      { what: `comment ${ODD(2)}`, reason: 'it has no usable date ("0001-01-01T00:00:00Z")' },
       { what: `comment ${ODD(3)}`, reason: 'it names no page (its url is empty)' },
       { what: 'a comment', reason: 'it has no commentHex' },
       { what: 'a comment', reason: 'it has no commentHex' },
     ])
     // Early Comentario's `host` and `path`; a domain left empty gives a path for the writer to resolve.
     expect(threads.map((t) => t.url)).toEqual(['https://old.example/notes/one', '/notes/two'])
-    expect(comments.map((c) => [c.sourceId, c.author, c.body, c.createdAt.toISOString()])).toEqual([
-      [ODD(1), { name: 'Anonymous' }, { markdown: 'Its commenter is gone.' }, '2019-01-01T00:00:00.000Z'],
+    expect(comments.map((c) => [c.sourceId, c.author, c.body, c.createdAt.getTime() ? c.createdAt.toISOString() : 'invalid'])).toEqual([
+      [ODD(1), { name: '' }, { markdown: 'Its commenter is gone.' }, '2019-01-01T00:00:00.000Z'],
+      // Go's zero time is no date: left invalid for the writer to repair from the thread and report.
+      [ODD(2), { name: 'No Mail' }, { markdown: 'Zero date.' }, 'invalid'],
       // No email, and a javascript: link dropped.
       [ODD(5), { name: 'No Mail' }, { html: '<p>Only <b>HTML</b> here.</p>' }, '2019-01-03T10:00:00.000Z'],
     ])

@@ -58,8 +58,8 @@ describe('Isso database', () => {
     expect(comments.map((c) => [c.sourceId, c.threadSourceId, c.parentSourceId, c.author, c.state])).toEqual([
       ['1', '1', null, { name: 'Aki', email: 'aki@mail.example', url: 'https://aki.example/' }, 'published'],
       ['2', '1', '1', { name: 'Ben' }, 'published'],
-      ['3', '1', null, { name: 'Anonymous' }, 'pending'],
-      ['4', '2', null, { name: 'Anonymous' }, 'removed'],
+      ['3', '1', null, { name: '' }, 'pending'],
+      ['4', '2', null, { name: '' }, 'removed'],
       ['5', '2', '4', { name: 'Cy' }, 'published'],
     ])
     expect(comments[0]?.createdAt.toISOString()).toBe('2021-03-01T00:00:00.250Z')
@@ -97,11 +97,12 @@ describe('Isso database', () => {
       { what: 'thread 2', reason: 'it has no uri' },
       { what: 'comment 1', reason: 'its thread 99 does not exist' },
       { what: 'comment 2', reason: 'its mode 8 is none Isso writes (1, 2 or 4)' },
-      { what: 'comment 4', reason: 'it has no usable date (0)' },
     ])
-    expect(comments.map((c) => [c.sourceId, c.author, c.createdAt.toISOString()])).toEqual([
-      ['3', { name: 'Anonymous' }, '2021-03-01T00:00:05.000Z'],
-      ['5', { name: 'Anonymous', url: 'http://example.org/me' }, '2021-03-01T00:00:00.000Z'],
+    expect(comments.map((c) => [c.sourceId, c.author, c.createdAt.getTime() ? c.createdAt.toISOString() : 'invalid'])).toEqual([
+      ['3', { name: '' }, '2021-03-01T00:00:05.000Z'],
+      // The epoch is no date: left invalid for the writer to repair from the thread and report.
+      ['4', { name: '' }, 'invalid'],
+      ['5', { name: '', url: 'http://example.org/me' }, '2021-03-01T00:00:00.000Z'],
       ['6', { name: 'X' }, '2021-03-01T00:00:00.000Z'],
     ])
   })

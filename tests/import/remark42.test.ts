@@ -66,14 +66,16 @@ describe('Remark42 backup', () => {
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: 'comment e0000000-0000-4000-8000-000000000001', reason: 'it names no page (locator.url is empty)' },
-      { what: 'comment e0000000-0000-4000-8000-000000000002', reason: 'it has no usable date ("0001-01-01T00:00:00Z")' },
       { what: 'line 6', reason: 'it is not a comment (no id)' },
       { what: 'line 7', reason: 'it is not a comment (no id)' },
     ])
-    const [repaired, orphan] = comments
+    const [zeroTime, repaired, orphan] = comments
+    // Go's zero time is no date: left invalid for the writer to repair from the thread and report.
+    expect(zeroTime?.sourceId).toBe('e0000000-0000-4000-8000-000000000002')
+    expect(zeroTime?.createdAt.getTime()).toBeNaN()
     expect(repaired?.createdAt.toISOString()).toBe('2020-02-02T02:02:02.000Z')
     // The writer decides what an unknown parent becomes; the parser passes it on.
-    expect(orphan).toMatchObject({ parentSourceId: 'no-such-parent', author: { name: 'Anonymous' } })
+    expect(orphan).toMatchObject({ parentSourceId: 'no-such-parent', author: { name: '' } })
   })
 
   it.each([

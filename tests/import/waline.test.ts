@@ -18,7 +18,7 @@ describe('Waline export', () => {
       ['1', '/posts/hello/', null, 'Blog Admin', 'published'],
       ['2', '/posts/hello/', '1', 'Guest', 'published'],
       ['3', '/posts/hello/', '2', 'Blog Admin', 'published'],
-      ['4', '/posts/hello/', null, 'Anonymous', 'pending'],
+      ['4', '/posts/hello/', null, '', 'pending'],
       ['5', '/posts/hello/', null, 'Pills', 'spam'],
       ['6', '/posts/second/', null, 'Mika', 'published'],
     ])
@@ -45,14 +45,15 @@ describe('Waline export', () => {
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: 'comment 1', reason: 'it names no page (its url is empty)' },
-      { what: 'comment 4', reason: 'it has no usable date (null)' },
       { what: 'a comment', reason: 'it has no objectId' },
       { what: 'a comment', reason: 'it has no objectId' },
     ])
-    expect(comments.map((c) => [c.sourceId, c.parentSourceId, c.author, c.state, c.createdAt.toISOString()])).toEqual([
+    expect(comments.map((c) => [c.sourceId, c.parentSourceId, c.author, c.state, c.createdAt.getTime() ? c.createdAt.toISOString() : 'invalid'])).toEqual([
       ['2', null, { name: 'B' }, 'published', '2022-01-02T00:00:00.000Z'],
       ['3', null, { name: 'C' }, 'published', '2022-01-03T00:00:00.000Z'],
-      ['6', '3', { name: 'Anonymous' }, 'published', '2022-01-06T08:00:00.000Z'],
+      // No date at all: left invalid for the writer to repair from the thread and report.
+      ['4', null, { name: 'D' }, 'published', 'invalid'],
+      ['6', '3', { name: '' }, 'published', '2022-01-06T08:00:00.000Z'],
     ])
   })
 

@@ -39,7 +39,6 @@ function* readRecord(record: Record<string, unknown> | undefined, seen: FirstSig
   const pageKey = text(record.page_key)?.trim()
   if (!pageKey) return yield skipped(what, 'it names no page (page_key is empty)')
   const dates = commentDates(record.created_at, record.updated_at)
-  if ('reason' in dates) return yield skipped(what, dates.reason)
   const site = text(record.site_name)?.trim()
   // Keys are per site in Artalk: one export may hold several sites with the same paths.
   const threadId = site ? `${site} ${pageKey}` : pageKey

@@ -72,7 +72,6 @@ function* readCommentV1(record: Record<string, unknown> | undefined, commenters:
   if (!path) return yield skipped(what, 'it names no page (its url is empty)')
   const url = /^https?:\/\//i.test(path) ? path : domain ? `https://${domain}${rootedPath(path)}` : rootedPath(path)
   const dates = commentDates(record.creationDate)
-  if ('reason' in dates) return yield skipped(what, dates.reason)
   yield* seen.thread(url, url)
   const markdown = text(record.markdown) ?? ''
   const parentHex = text(record.parentHex)
@@ -99,7 +98,6 @@ function* readCommentV3(record: Record<string, unknown> | undefined, commenters:
   const page = pageId ? pages.get(pageId) : undefined
   if (!pageId || !page) return yield skipped(what, `its page ${pageId ?? '(none)'} is not in the export`)
   const dates = commentDates(record.createdTime, record.editedTime)
-  if ('reason' in dates) return yield skipped(what, dates.reason)
   yield* seen.thread(pageId, page.path, page.title, page.locked)
   const markdown = text(record.markdown) ?? ''
   const userId = text(record.userCreated)

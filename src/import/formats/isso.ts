@@ -95,7 +95,6 @@ function readComment(row: Record<string, unknown>, threads: Set<number>): Import
   const state = typeof row.mode === 'number' ? STATES[row.mode] : undefined
   if (!state) return skipped(what, `its mode ${String(row.mode)} is none Isso writes (1, 2 or 4)`)
   const dates = commentDates(row.created, row.modified)
-  if ('reason' in dates) return skipped(what, dates.reason)
   return {
     kind: 'comment',
     comment: {

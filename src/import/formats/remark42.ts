@@ -57,7 +57,6 @@ function* readComment(record: Record<string, unknown> | undefined, lineNumber: n
   const url = text(asRecord(record.locator)?.url)?.trim()
   if (!url) return yield skipped(what, 'it names no page (locator.url is empty)')
   const dates = commentDates(record.time, asRecord(record.edit)?.time)
-  if ('reason' in dates) return yield skipped(what, dates.reason)
   yield* seen.thread(url, url, text(record.title), lockedUrls.has(url))
   const user = asRecord(record.user)
   const markdown = text(record.orig)

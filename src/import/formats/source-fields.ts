@@ -32,22 +32,23 @@ export function parseSourceDate(value: unknown): Date | undefined {
 
 /**
  * A comment's dates: a missing or broken creation date is repaired from its edit date when
- * there is one; with neither, the caller skips the comment with the returned reason.
+ * there is one. With neither, `createdAt` is an invalid Date: the writer then repairs it from the
+ * thread's date and reports the repair, as it does for every format, so the comment is not lost.
  */
-export function commentDates(created: unknown, edited?: unknown): { createdAt: Date; editedAt?: Date } | { reason: string } {
+export function commentDates(created: unknown, edited?: unknown): { createdAt: Date; editedAt?: Date } {
   const editedAt = parseSourceDate(edited)
   const createdAt = parseSourceDate(created) ?? editedAt
-  if (!createdAt) return { reason: `it has no usable date (${JSON.stringify(created ?? null)})` }
+  if (!createdAt) return { createdAt: new Date(Number.NaN) }
   return editedAt && editedAt.getTime() > createdAt.getTime() ? { createdAt, editedAt } : { createdAt }
 }
 
 /**
- * An author as the writer wants it: a name always (exports leave guests nameless), an email only
- * when it looks like one, a website only when it is http(s), so a `javascript:` link never
- * reaches a page.
+ * An author as the writer wants it: the name trimmed (left empty when the export has none: the
+ * writer shows "Anonymous" and reports it), an email only when it looks like one, a website only
+ * when it is http(s), so a `javascript:` link never reaches a page.
  */
 export function importedAuthor(name: unknown, email?: unknown, url?: unknown): ImportedComment['author'] {
-  const author: ImportedComment['author'] = { name: (typeof name === 'string' && name.trim()) || 'Anonymous' }
+  const author: ImportedComment['author'] = { name: typeof name === 'string' ? name.trim() : '' }
   if (typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email.trim())) author.email = email.trim()
   if (typeof url === 'string' && /^https?:\/\/[^\s]+$/i.test(url.trim())) author.url = url.trim()
   return author

@@ -55,7 +55,6 @@ function* readComment(record: Record<string, unknown> | undefined, users: Map<st
   // no edit date, only the last resort for a comment whose other dates are broken.
   const posted = [record.insertedAt, record.createdAt, record.updatedAt].find((date) => parseSourceDate(date))
   const dates = commentDates(posted ?? record.insertedAt)
-  if ('reason' in dates) return yield skipped(what, dates.reason)
   yield* seen.thread(url, url)
   const userId = text(record.user_id)
   const user = userId ? users.get(userId) : undefined
