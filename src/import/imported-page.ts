@@ -19,16 +19,20 @@ export function parseOriginMap(pairs: readonly string[]): OriginMap {
 }
 
 /**
- * The Engawa page an imported thread lands on: its URL with a mapped origin replaced, keyed by
- * the normalised URL as a reader's widget would key it (or by the key the export carried),
- * and on one of the site's allowed origins; otherwise the reason it is skipped.
+ * The Engawa page an imported thread lands on: its URL (a bare path is taken as on the site's
+ * first origin) with a mapped origin replaced, keyed by the normalised URL as a reader's widget
+ * would key it (or by the key the export carried), and on one of the site's allowed origins;
+ * otherwise the reason it is skipped.
  */
 export function importedPage(
   allowedOrigins: readonly string[],
   thread: { url: string; key?: string },
   origins: OriginMap,
 ): { page: PageRef } | { skipped: string } {
-  const normalized = normalizeThreadUrl(thread.url)
+  // Isso, Waline, Comentario 3 and some Artalk exports know a page only by its path (`/posts/a/`):
+  // such a page is on the site itself, so its first allowed origin.
+  const isPath = thread.url.startsWith('/') && !thread.url.startsWith('//')
+  const normalized = normalizeThreadUrl(isPath && allowedOrigins[0] ? allowedOrigins[0] + thread.url : thread.url)
   if (!normalized) return { skipped: REASONS.invalidUrl }
   const url = new URL(normalized)
   const mapped = origins.get(url.origin)
