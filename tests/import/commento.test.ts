@@ -91,6 +91,18 @@ describe('Commento export', () => {
     ])
   })
 
+  it('streams a large export, reading its commenters first', async () => {
+    const comments = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({ commentHex: `h${i}`, domain: 'blog.example', url: `/p/${i % 2000}`, commenterHex: `u${i % 500}`, markdown: `Comment ${i}`, parentHex: i % 4 ? `h${i - 1}` : 'root', state: 'approved', creationDate: '2021-01-01T00:00:00Z', deleted: false }))
+    const commenters = Array.from({ length: 500 }, (_, i) => JSON.stringify({ commenterHex: `u${i}`, email: `u${i}@mail.example`, name: `User ${i}` }))
+    const path = tempFile('huge.json', `{"version":1,"comments":[${comments.join(',\n')}],"commenters":[${commenters.join(',')}]}`)
+    const parsed = await parse(importCommento, path)
+    expect(parsed.error).toBeUndefined()
+    expect(parsed.threads).toHaveLength(2000)
+    expect(parsed.comments).toHaveLength(20_000)
+    expect(parsed.comments[19_999]).toMatchObject({ parentSourceId: 'h19998', author: { name: 'User 499', email: 'u499@mail.example' } })
+  })
+
   it.each([
     { case: 'an empty file', content: '' },
     { case: 'a Disqus XML export', content: '<?xml version="1.0"?><disqus/>' },
