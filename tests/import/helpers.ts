@@ -72,7 +72,7 @@ export async function startImportApp(database: TestDatabase, options: StartOptio
   const t = await startApp(database, { ...options, imports: uploads })
   const owner = await signUpAndVerify(t, undefined, 'Owner')
   await setSiteRole(t.db, t.site.id, owner.email, 'owner')
-  const upload: ImportApp['upload'] = (file, query, headers = {}, cookie = owner.cookie) =>
+  const upload: ImportApp['upload'] = async (file, query, headers = {}, cookie = owner.cookie) =>
     t.app.request(
       `/api/v1/admin/sites/${t.site.id}/imports?${query}`,
       {
