@@ -136,7 +136,7 @@ forEachBackend((database) => {
       const res = await t.app.request(`/api/v1/admin/sites/${t.site.id}/imports?format=disqus`, {
         method: 'POST',
         headers: { origin: ENGAWA_ORIGIN, cookie: owner.cookie, 'content-type': 'application/octet-stream' },
-        body: fixture('disqus-blog.xml'),
+        body: fixture('disqus-blog.xml') as Uint8Array<ArrayBuffer>,
       })
       expect(res.status).toBe(501)
       expect((await res.json()).error.code).toBe('imports_unavailable')
