@@ -8,6 +8,11 @@ import type { SignedInViewer } from './viewer.ts'
 const FORMAT_LABELS: Record<string, string> = {
   disqus: 'Disqus (XML: Admin › Community › Export)',
   wordpress: 'WordPress (WXR: Tools › Export)',
+  remark42: 'Remark42 (its backup file, gzipped or not)',
+  commento: 'Commento or Comentario (JSON export, gzipped or not)',
+  isso: 'Isso (its SQLite database file, comments.db)',
+  waline: 'Waline (JSON: Admin › Import/Export)',
+  artalk: 'Artalk (artrans: Dashboard › Transfer, or artalk export)',
 }
 
 const STATES = ['published', 'pending', 'hidden', 'removed', 'spam'] as const
