@@ -2,11 +2,11 @@ import { statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { importArtalk } from '../../src/import/formats/artalk.ts'
 import { ImportFormatError } from '../../src/import/records.ts'
-import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+import { fixturePath, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
 
 describe('Artalk export (artrans)', () => {
   it('reads threads, the reply tree, authors, dates and states', async () => {
-    const path = fixture('artalk-normal.artrans')
+    const path = fixturePath('artalk-normal.artrans')
     const { threads, comments, skipped, items, error, progress } = await parse(importArtalk, path)
     expect(error).toBeUndefined()
     expect(skipped).toEqual([])
@@ -32,7 +32,7 @@ describe('Artalk export (artrans)', () => {
   })
 
   it('reads Japanese text, titles and paths', async () => {
-    const { threads, comments, error } = await parse(importArtalk, fixture('artalk-japanese.artrans'))
+    const { threads, comments, error } = await parse(importArtalk, fixturePath('artalk-japanese.artrans'))
     expect(error).toBeUndefined()
     expect(threads).toEqual([{ sourceId: '日記 /posts/縁側と本/', url: 'https://nikki.example/posts/%E7%B8%81%E5%81%B4%E3%81%A8%E6%9C%AC/', title: '縁側と本' }])
     expect(comments.map((c) => [c.sourceId, c.parentSourceId, c.author.name, c.body, c.createdAt.toISOString()])).toEqual([
@@ -42,7 +42,7 @@ describe('Artalk export (artrans)', () => {
   })
 
   it('repairs or skips odd records, with reasons', async () => {
-    const { threads, comments, skipped, error } = await parse(importArtalk, fixture('artalk-odd.artrans'))
+    const { threads, comments, skipped, error } = await parse(importArtalk, fixturePath('artalk-odd.artrans'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: 'comment 204', reason: 'it names no page (page_key is empty)' },
@@ -66,9 +66,9 @@ describe('Artalk export (artrans)', () => {
   it.each([
     { case: 'an empty file', content: '' },
     { case: 'a Disqus XML export', content: '<?xml version="1.0"?><disqus/>' },
-    { case: 'a Commento export', path: fixture('commento-remark42.json') },
+    { case: 'a Commento export', path: fixturePath('commento-remark42.json') },
     { case: 'a JSON array of something else', content: '[{"name":"not a comment"}]' },
-    { case: 'a file cut short', path: fixture('artalk-damaged.artrans') },
+    { case: 'a file cut short', path: fixturePath('artalk-damaged.artrans') },
   ])('refuses $case', async ({ content, path }) => {
     const { items, error } = await parse(importArtalk, path ?? tempFile('wrong.artrans', content ?? ''))
     expect(error).toBeInstanceOf(ImportFormatError)

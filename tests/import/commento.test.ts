@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { importCommento } from '../../src/import/formats/commento.ts'
 import { ImportFormatError } from '../../src/import/records.ts'
-import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+import { fixturePath, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
 
 const HEX = (n: number) => `c1a000000000000000000000000000000000000000000000000000000000000${n}`
 const ODD = (n: number) => `0dd000000000000000000000000000000000000000000000000000000000000${n}`
@@ -11,7 +11,7 @@ const V3 = (n: number) => `0a0a0a0a-0000-4000-8000-00000000000${n}`
 
 describe('Commento export', () => {
   it("reads the real file from Remark42's test data", async () => {
-    const { threads, comments, skipped, error } = await parse(importCommento, fixture('commento-remark42.json'))
+    const { threads, comments, skipped, error } = await parse(importCommento, fixturePath('commento-remark42.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([])
     expect(threads).toEqual([
@@ -28,7 +28,7 @@ describe('Commento export', () => {
   })
 
   it('maps each state, anonymous commenters and the tree, with commenters listed after their comments', async () => {
-    const path = fixture('commento-normal.json')
+    const path = fixturePath('commento-normal.json')
     const { threads, comments, skipped, items, error, progress } = await parse(importCommento, path)
     expect(error).toBeUndefined()
     expect(skipped).toEqual([])
@@ -49,8 +49,8 @@ describe('Commento export', () => {
   })
 
   it("reads Comentario's version 3 in Japanese, gzipped as Comentario hands it out", async () => {
-    const gz = tempFile('comentario-export.json.gz', gzipSync(readFileSync(fixture('comentario-v3-japanese.json'))))
-    for (const path of [fixture('comentario-v3-japanese.json'), gz]) {
+    const gz = tempFile('comentario-export.json.gz', gzipSync(readFileSync(fixturePath('comentario-v3-japanese.json'))))
+    for (const path of [fixturePath('comentario-v3-japanese.json'), gz]) {
       const { threads, comments, skipped, items, error } = await parse(importCommento, path)
       expect(error).toBeUndefined()
       expect(skipped).toEqual([])
@@ -73,7 +73,7 @@ describe('Commento export', () => {
   })
 
   it('repairs or skips odd records, with reasons', async () => {
-    const { threads, comments, skipped, error } = await parse(importCommento, fixture('commento-odd.json'))
+    const { threads, comments, skipped, error } = await parse(importCommento, fixturePath('commento-odd.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: `comment ${ODD(3)}`, reason: 'it names no page (its url is empty)' },
@@ -110,7 +110,7 @@ describe('Commento export', () => {
     { case: 'a Waline export', content: '{"type":"waline","version":1,"data":{"Comment":[]}}' },
     { case: 'JSON without a version', content: '{"comments":[{"commentHex":"x"}]}' },
     { case: 'an unknown version', content: '{"version":2,"comments":[]}' },
-    { case: 'a file cut short', path: fixture('commento-damaged.json') },
+    { case: 'a file cut short', path: fixturePath('commento-damaged.json') },
   ])('refuses $case before yielding anything', async ({ content, path }) => {
     const { items, error } = await parse(importCommento, path ?? tempFile('wrong.json', content ?? ''))
     expect(error).toBeInstanceOf(ImportFormatError)

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { ENGAWA_ORIGIN } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { SITE_ORIGIN } from '../helpers/harness.ts'
-import { type ImportApp, type ImportJson, outline, startImportApp, uploadsLeft } from './helpers.ts'
+import { fixture, type ImportApp, type ImportJson, outline, startImportApp, uploadsLeft } from './helpers.ts'
 import { issoDatabase } from './isso-database.ts'
-import { fixture } from './parse-fixture.ts'
 
 /** Uploads bytes as `format`, waits for the import to end and returns it as GET …/imports/{id} shows it. */
 async function importAs(t: ImportApp, format: string, bytes: Uint8Array, query = ''): Promise<ImportJson> {
@@ -19,13 +18,11 @@ async function importAs(t: ImportApp, format: string, bytes: Uint8Array, query =
   return (await got.json()).import
 }
 
-const file = (name: string) => new Uint8Array(readFileSync(fixture(name)))
-
 forEachBackend((database) => {
   describe('importing Remark42, Commento, Isso, Waline and Artalk exports end to end', () => {
     it('Remark42: threads with titles and locks, the tree with its tombstone, edits; gzipped; nothing added twice', async () => {
       const t = await startImportApp(database())
-      const run = await importAs(t, 'remark42', file('remark42-normal.json'))
+      const run = await importAs(t, 'remark42', fixture('remark42-normal.json'))
       expect(run.status).toBe('done')
       expect(run.summary?.comments).toMatchObject({ imported: 5, byState: { published: 4, pending: 0, hidden: 0, removed: 1, spam: 0 } })
       const first = await t.read(`${SITE_ORIGIN}/posts/first/`)
@@ -41,11 +38,11 @@ forEachBackend((database) => {
       expect(outline(closed.comments)).toEqual([['Old Timer', 'Imported long ago, HTML only.', 'published']])
 
       const before = await t.countItems()
-      const again = await importAs(t, 'remark42', file('remark42-normal.json'))
+      const again = await importAs(t, 'remark42', fixture('remark42-normal.json'))
       expect(again.summary?.comments).toMatchObject({ imported: 0, alreadyImported: 5 })
       expect(await t.countItems()).toEqual(before)
 
-      await importAs(t, 'remark42', gzipSync(file('remark42-japanese.json')), `mapOrigin=${encodeURIComponent(`https://nikki.example=${SITE_ORIGIN}`)}`)
+      await importAs(t, 'remark42', gzipSync(fixture('remark42-japanese.json')), `mapOrigin=${encodeURIComponent(`https://nikki.example=${SITE_ORIGIN}`)}`)
       const japanese = await t.read(`${SITE_ORIGIN}/posts/%E7%B8%81%E5%81%B4/`)
       expect(japanese.thread?.title).toBe('縁側のある家')
       expect(outline(japanese.comments)).toEqual([['田中 明', 'はじめまして。縁側で話しましょう。', 'published', [['さくら', '素敵な記事ですね！🌸', 'published']]]])
@@ -54,14 +51,14 @@ forEachBackend((database) => {
 
     it("Commento: the real export from Remark42's tests, and each state of a Commento export", async () => {
       const t = await startImportApp(database())
-      const real = await importAs(t, 'commento', file('commento-remark42.json'), `mapOrigin=${encodeURIComponent(`https://example.com=${SITE_ORIGIN}`)}`)
+      const real = await importAs(t, 'commento', fixture('commento-remark42.json'), `mapOrigin=${encodeURIComponent(`https://example.com=${SITE_ORIGIN}`)}`)
       expect(real.summary?.comments.imported).toBe(3)
       expect(outline((await t.read(`${SITE_ORIGIN}/blog/post/1`)).comments)).toEqual([
         ['User5276', 'Example 2 comment created by user.', 'published', [['Saturnin Uf', 'Great reply!', 'published']]],
       ])
       expect(outline((await t.read(`${SITE_ORIGIN}/blog/post/2`)).comments)).toEqual([['Anonymous', 'Example comment created by user.', 'published']])
 
-      const run = await importAs(t, 'commento', file('commento-normal.json'))
+      const run = await importAs(t, 'commento', fixture('commento-normal.json'))
       expect(run.summary?.comments).toMatchObject({ imported: 6, byState: { published: 3, pending: 1, hidden: 0, removed: 1, spam: 1 } })
       // Pending and spam stay off the public page.
       expect(outline((await t.read(`${SITE_ORIGIN}/posts/hello/`)).comments)).toEqual([
@@ -74,7 +71,7 @@ forEachBackend((database) => {
 
     it("Comentario 3: pages known by path land on the site's origin, in Japanese, gzipped", async () => {
       const t = await startImportApp(database())
-      const run = await importAs(t, 'commento', gzipSync(file('comentario-v3-japanese.json')))
+      const run = await importAs(t, 'commento', gzipSync(fixture('comentario-v3-japanese.json')))
       expect(run.summary?.comments).toMatchObject({ imported: 5, byState: { published: 2, pending: 1, hidden: 1, removed: 1, spam: 0 } })
       const page = await t.read(`${SITE_ORIGIN}/posts/engawa/`)
       expect(page.thread).toMatchObject({ url: `${SITE_ORIGIN}/posts/engawa`, title: '縁側のある暮らし' })
@@ -112,14 +109,14 @@ forEachBackend((database) => {
 
     it('Waline: paths on the site, signed-in users by their profile, states; a date-less comment repaired and reported', async () => {
       const t = await startImportApp(database())
-      const run = await importAs(t, 'waline', file('waline-normal.json'))
+      const run = await importAs(t, 'waline', fixture('waline-normal.json'))
       expect(run.summary?.comments).toMatchObject({ imported: 6, byState: { published: 4, pending: 1, hidden: 0, removed: 0, spam: 1 } })
       expect(outline((await t.read(`${SITE_ORIGIN}/posts/hello/`)).comments)).toEqual([
         ['Blog Admin', 'Welcome! Comments are Markdown.', 'published', [['Guest', 'Thanks for the post.', 'published', [['Blog Admin', '[@Guest](#2): you are welcome.', 'published']]]]],
       ])
       // Another Waline's ids would collide with the first file's (idempotence keys on them): a fresh site.
       const fresh = await startImportApp(database())
-      const odd = await importAs(fresh, 'waline', file('waline-odd.json'))
+      const odd = await importAs(fresh, 'waline', fixture('waline-odd.json'))
       expect(odd.summary?.repaired.reasons.map((r) => r.reason)).toEqual(expect.arrayContaining([expect.stringContaining('date was missing')]))
       expect(odd.summary?.skipped.total).toBeGreaterThanOrEqual(3)
       const oddPage = await fresh.read(`${SITE_ORIGIN}/odd/`)
@@ -129,7 +126,7 @@ forEachBackend((database) => {
 
     it("Artalk: page keys resolved against the export's site URL, the tree, pending kept off the page, in Japanese", async () => {
       const t = await startImportApp(database())
-      const run = await importAs(t, 'artalk', file('artalk-normal.artrans'))
+      const run = await importAs(t, 'artalk', fixture('artalk-normal.artrans'))
       expect(run.summary?.comments).toMatchObject({ imported: 5, byState: { published: 4, pending: 1, hidden: 0, removed: 0, spam: 0 } })
       const hello = await t.read(`${SITE_ORIGIN}/posts/hello/`)
       expect(hello.thread?.title).toBe('Hello, Artalk')
@@ -138,18 +135,18 @@ forEachBackend((database) => {
       ])
       expect(outline((await t.read(`${SITE_ORIGIN}/about/`)).comments)).toEqual([['Eve', 'On a page keyed by its full URL.', 'published']])
 
-      await importAs(t, 'artalk', file('artalk-japanese.artrans'), `mapOrigin=${encodeURIComponent(`https://nikki.example=${SITE_ORIGIN}`)}`)
+      await importAs(t, 'artalk', fixture('artalk-japanese.artrans'), `mapOrigin=${encodeURIComponent(`https://nikki.example=${SITE_ORIGIN}`)}`)
       const japanese = await t.read(`${SITE_ORIGIN}/posts/${encodeURIComponent('縁側と本')}/`)
       expect(japanese.thread?.title).toBe('縁側と本')
       expect(outline(japanese.comments)).toEqual([['読書家', '縁側で読む本は格別です。📚', 'published', [['ねこ', 'おすすめの本はありますか？', 'published']]]])
     })
 
     it.each([
-      { format: 'remark42', bytes: () => file('commento-remark42.json') },
-      { format: 'commento', bytes: () => file('commento-damaged.json') },
-      { format: 'isso', bytes: () => file('waline-normal.json') },
-      { format: 'waline', bytes: () => file('artalk-normal.artrans') },
-      { format: 'artalk', bytes: () => file('remark42-normal.json') },
+      { format: 'remark42', bytes: () => fixture('commento-remark42.json') },
+      { format: 'commento', bytes: () => fixture('commento-damaged.json') },
+      { format: 'isso', bytes: () => fixture('waline-normal.json') },
+      { format: 'waline', bytes: () => fixture('artalk-normal.artrans') },
+      { format: 'artalk', bytes: () => fixture('remark42-normal.json') },
     ])('refuses a file that is not $format, and writes nothing', async ({ format, bytes }) => {
       const t = await startImportApp(database())
       const res = await t.upload(bytes(), `format=${format}`)

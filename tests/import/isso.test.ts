@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { importIsso } from '../../src/import/formats/isso.ts'
 import { ImportFormatError } from '../../src/import/records.ts'
 import { issoDatabase } from './isso-database.ts'
-import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+import { fixturePath, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
 
 const MARCH_2021 = 1614556800 // 2021-03-01T00:00:00Z
 
@@ -91,7 +91,7 @@ describe('Isso database', () => {
   it.each([
     { case: 'an empty file', content: () => '' },
     { case: 'a Disqus XML export', content: () => '<?xml version="1.0"?><disqus/>' },
-    { case: 'a Commento export', content: () => readFileSync(fixture('commento-remark42.json')) },
+    { case: 'a Commento export', content: () => readFileSync(fixturePath('commento-remark42.json')) },
     {
       case: 'another SQLite database',
       content: async () => {

@@ -1,17 +1,17 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
 import type { ImportedComment, ImportedThread, ImportItem, Importer } from '../../src/import/records.ts'
 
-/** A committed fixture's path. */
-export function fixture(name: string): string {
+/** A committed fixture's path (`helpers.ts`'s `fixture` gives its bytes, for uploads). */
+export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../fixtures/imports/${name}`, import.meta.url))
 }
 
 let tempDir: string | undefined
-/** Writes bytes made by the test (a gzipped copy, an SQLite file) to a temp file, removed with the OS's temp. */
+/** Writes bytes made by the test (a gzipped copy, an SQLite file) to a temp file, removed after the file's tests. */
 export function tempFile(name: string, bytes: Uint8Array | string): string {
   tempDir ??= mkdtempSync(join(tmpdir(), 'engawa-import-'))
   const path = join(tempDir, name)
@@ -19,6 +19,7 @@ export function tempFile(name: string, bytes: Uint8Array | string): string {
   return path
 }
 afterAll(() => {
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true })
   tempDir = undefined
 })
 

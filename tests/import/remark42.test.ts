@@ -3,17 +3,17 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { importRemark42 } from '../../src/import/formats/remark42.ts'
 import { ImportFormatError } from '../../src/import/records.ts'
-import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+import { fixturePath, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
 
 const ID = (n: number) => `2f2a5f42-8c3e-4f8e-9a53-0a6d1c3e0b0${n}`
 
 describe('Remark42 backup', () => {
   it('reads threads, the reply tree, authors, dates, states and bodies', async () => {
-    const { threads, comments, skipped, items, error, progress } = await parse(importRemark42, fixture('remark42-normal.json'))
+    const { threads, comments, skipped, items, error, progress } = await parse(importRemark42, fixturePath('remark42-normal.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([])
     expect(threadsComeFirst(items)).toBe(true)
-    expect(progress).toBe(statSync(fixture('remark42-normal.json')).size)
+    expect(progress).toBe(statSync(fixturePath('remark42-normal.json')).size)
     expect(threads).toEqual([
       { sourceId: 'https://blog.example/posts/first/', url: 'https://blog.example/posts/first/', title: 'First post' },
       { sourceId: 'https://blog.example/posts/closed/', url: 'https://blog.example/posts/closed/', title: 'Closed post', locked: true },
@@ -37,8 +37,8 @@ describe('Remark42 backup', () => {
   })
 
   it('reads Japanese text and the gzipped backups Remark42 writes', async () => {
-    const gz = tempFile('backup-nikki-20230402.gz', gzipSync(readFileSync(fixture('remark42-japanese.json'))))
-    for (const path of [fixture('remark42-japanese.json'), gz]) {
+    const gz = tempFile('backup-nikki-20230402.gz', gzipSync(readFileSync(fixturePath('remark42-japanese.json'))))
+    for (const path of [fixturePath('remark42-japanese.json'), gz]) {
       const { threads, comments, error, progress } = await parse(importRemark42, path)
       expect(error).toBeUndefined()
       expect(progress).toBe(statSync(path).size)
@@ -52,7 +52,7 @@ describe('Remark42 backup', () => {
   })
 
   it('skips damaged lines and keeps the rest', async () => {
-    const { comments, skipped, error } = await parse(importRemark42, fixture('remark42-damaged.json'))
+    const { comments, skipped, error } = await parse(importRemark42, fixturePath('remark42-damaged.json'))
     expect(error).toBeUndefined()
     expect(comments.map((c) => c.sourceId)).toEqual(['d0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000003'])
     expect(skipped).toEqual([
@@ -62,7 +62,7 @@ describe('Remark42 backup', () => {
   })
 
   it('repairs or skips odd records, with reasons', async () => {
-    const { comments, skipped, error } = await parse(importRemark42, fixture('remark42-odd.json'))
+    const { comments, skipped, error } = await parse(importRemark42, fixturePath('remark42-odd.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: 'comment e0000000-0000-4000-8000-000000000001', reason: 'it names no page (locator.url is empty)' },
@@ -81,7 +81,7 @@ describe('Remark42 backup', () => {
   it.each([
     { case: 'an empty file', content: '' },
     { case: 'a Disqus XML export', content: '<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com"><thread dsq:id="1"/></disqus>' },
-    { case: 'a Commento export', path: fixture('commento-remark42.json') },
+    { case: 'a Commento export', path: fixturePath('commento-remark42.json') },
     { case: 'a JSON array', content: '[{"id":1}]' },
     { case: 'a first line that is neither metadata nor a comment', content: '{"hello":"world"}\n' },
   ])('refuses $case before yielding anything', async ({ content, path }) => {
@@ -91,7 +91,7 @@ describe('Remark42 backup', () => {
   })
 
   it('refuses a gzip archive cut short', async () => {
-    const gz = gzipSync(readFileSync(fixture('remark42-normal.json')))
+    const gz = gzipSync(readFileSync(fixturePath('remark42-normal.json')))
     const { error } = await parse(importRemark42, tempFile('cut.gz', gz.subarray(0, gz.length - 40)))
     expect(error).toBeInstanceOf(ImportFormatError)
     expect((error as Error).message).toMatch(/gzip/)

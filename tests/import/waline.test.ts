@@ -2,11 +2,11 @@ import { statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { importWaline } from '../../src/import/formats/waline.ts'
 import { ImportFormatError } from '../../src/import/records.ts'
-import { fixture, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
+import { fixturePath, parse, tempFile, threadsComeFirst } from './parse-fixture.ts'
 
 describe('Waline export', () => {
   it('reads threads, the reply tree, users over guests, dates and states', async () => {
-    const path = fixture('waline-normal.json')
+    const path = fixturePath('waline-normal.json')
     const { threads, comments, skipped, items, error, progress } = await parse(importWaline, path)
     expect(error).toBeUndefined()
     expect(skipped).toEqual([])
@@ -31,7 +31,7 @@ describe('Waline export', () => {
   })
 
   it('reads Japanese text and LeanCloud-style string ids', async () => {
-    const { threads, comments, error } = await parse(importWaline, fixture('waline-japanese.json'))
+    const { threads, comments, error } = await parse(importWaline, fixturePath('waline-japanese.json'))
     expect(error).toBeUndefined()
     expect(threads).toEqual([{ sourceId: '/posts/%E7%B8%81%E5%81%B4/', url: '/posts/%E7%B8%81%E5%81%B4/' }])
     expect(comments.map((c) => [c.sourceId, c.parentSourceId, c.author, c.body])).toEqual([
@@ -41,7 +41,7 @@ describe('Waline export', () => {
   })
 
   it('repairs or skips odd records, with reasons', async () => {
-    const { comments, skipped, error } = await parse(importWaline, fixture('waline-odd.json'))
+    const { comments, skipped, error } = await parse(importWaline, fixturePath('waline-odd.json'))
     expect(error).toBeUndefined()
     expect(skipped).toEqual([
       { what: 'comment 1', reason: 'it names no page (its url is empty)' },
@@ -60,9 +60,9 @@ describe('Waline export', () => {
   it.each([
     { case: 'an empty file', content: '' },
     { case: 'a Disqus XML export', content: '<?xml version="1.0"?><disqus/>' },
-    { case: 'a Commento export', path: fixture('commento-remark42.json') },
+    { case: 'a Commento export', path: fixturePath('commento-remark42.json') },
     { case: 'an Artalk export', content: '[{"id":"1","page_key":"/a","content":"hi"}]' },
-    { case: 'a file cut short', path: fixture('waline-damaged.json') },
+    { case: 'a file cut short', path: fixturePath('waline-damaged.json') },
   ])('refuses $case before yielding anything', async ({ content, path }) => {
     const { items, error } = await parse(importWaline, path ?? tempFile('wrong.json', content ?? ''))
     expect(error).toBeInstanceOf(ImportFormatError)
