@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   AKISMET_API_KEY: z.string().min(1).optional(),
   AKISMET_URL: z.url().default('https://rest.akismet.com'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
 })
 
 export interface OAuthClientConfig {
@@ -71,6 +72,8 @@ export interface Config {
    * and closed networks. Off, both are refused at registration and at every delivery (SSRF).
    */
   webhooksAllowPrivate: boolean
+  /** The largest export the admin API accepts as an upload; the CLI reads files of any size. */
+  importMaxBytes: number
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -98,6 +101,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },
     akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    importMaxBytes: e.IMPORT_MAX_BYTES,
   }
 }
 

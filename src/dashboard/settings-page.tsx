@@ -186,9 +186,17 @@ export function SettingsPage(props: {
       </section>
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
       {canManage && (
-        <p>
-          <a href={`/admin/sites/${site.id}/webhooks`}>Webhooks</a>: tell your own services about new comments, edits, moderation and reports.
-        </p>
+        <section aria-labelledby="owner-tools-title">
+          <h2 id="owner-tools-title">More for owners</h2>
+          <ul>
+            <li>
+              <a href={`/admin/sites/${site.id}/import`}>Import comments</a> from Disqus, WordPress, Remark42, Commento, Isso, Waline or Artalk.
+            </li>
+            <li>
+              <a href={`/admin/sites/${site.id}/webhooks`}>Webhooks</a>: tell your own services about new comments, edits, moderation and reports.
+            </li>
+          </ul>
+        </section>
       )}
     </Layout>
   )

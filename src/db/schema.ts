@@ -291,6 +291,54 @@ export interface WebhookAttemptsTable {
   next_attempt_at: Date | null
 }
 
+export type ImportStatus = 'running' | 'done' | 'failed'
+/** reading: the file is staged as it streams; writing: threads are built from the staged records. */
+export type ImportPhase = 'reading' | 'writing' | 'finished'
+
+export interface ImportsTable {
+  site_id: string
+  id: Generated<string>
+  format: string
+  file_name: Generated<string>
+  file_bytes: Generated<number>
+  status: ImportStatus
+  phase: Generated<ImportPhase>
+  bytes_read: Generated<number>
+  threads_total: Generated<number>
+  threads_done: Generated<number>
+  /** The ImportSummary as JSON, once the run ends. */
+  summary: unknown
+  error: string | null
+  created_by: string | null
+  created_at: Date
+  updated_at: Date
+  finished_at: Date | null
+}
+
+/** A record of the file being imported, staged until its thread is written. */
+export interface ImportItemsTable {
+  site_id: string
+  import_id: string
+  /** Order in the file. */
+  n: number
+  kind: 'thread' | 'comment'
+  source_id: string
+  /** A thread's own source id; a comment's thread. */
+  thread_source_id: string
+  parent_source_id: string | null
+  /** The ImportedThread or ImportedComment, as JSON. */
+  data: unknown
+}
+
+/** What each imported record became, so that importing it again adds nothing. */
+export interface ImportSourcesTable {
+  site_id: string
+  format: string
+  kind: 'thread' | 'comment'
+  source_id: string
+  target_id: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -315,6 +363,9 @@ export interface Database {
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  imports: ImportsTable
+  import_items: ImportItemsTable
+  import_sources: ImportSourcesTable
 }
 
 export type SiteRow = Selectable<SitesTable>
@@ -327,3 +378,4 @@ export type OutboxMailRow = Selectable<OutboxMailsTable>
 export type WebhookRow = Selectable<WebhooksTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>
+export type ImportRow = Selectable<ImportsTable>
