@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
+import { queueNotifications } from '../notifications/queue-notifications.ts'
 
 /** A comment of the site, locked for the rest of the transaction; undefined when there is none. */
 export function lockComment(trx: Kysely<Database>, siteId: string, commentId: string): Promise<CommentRow | undefined> {
@@ -32,5 +33,7 @@ export async function changeStatus(
   if (wasVisible && !isVisible) await releaseAncestors(trx, row)
   if (!wasVisible && isVisible) await attachAncestors(trx, row)
   const delta = (status === 'published' ? 1 : 0) - (row.status === 'published' ? 1 : 0)
+  // Held comments told nobody when posted; once published, their news goes out.
+  if (row.status === 'pending' && status === 'published') await queueNotifications(trx, comment, now)
   return { comment, threadKey: await bumpThread(trx, row, now, delta) }
 }

@@ -7,6 +7,7 @@ import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment, type Poster } from '../moderation/admission.ts'
+import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -21,6 +22,8 @@ export interface NewComment {
   poster: Poster
   honeypot?: string
   client: { ip: string; userAgent: string }
+  /** The author asks for mail about replies or the thread. */
+  notify?: NotifyOptIn
 }
 
 export function checkBodyLength(site: SiteRow, body: string): void {
@@ -44,21 +47,26 @@ export async function postComment(
     spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: author.name, authorEmail: author.kind === 'guest' ? (author.email ?? null) : null },
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
-  const comment = await insertComment(db, {
-    siteId: site.id,
-    id: crypto.randomUUID(),
-    page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
-    parentId: input.parentId ?? null,
-    authorUserId: author.kind === 'user' ? author.userId : null,
-    authorName: author.name,
-    authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
-    editTokenHash: token?.hash ?? null,
-    bodySource: input.body,
-    bodyHtml,
-    status: admission.status,
-    heldBecause: admission.heldBecause,
-    authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
-    now: clock.now(),
+  const now = clock.now()
+  const comment = await db.transaction().execute(async (trx) => {
+    const row = await insertComment(trx, {
+      siteId: site.id,
+      id: crypto.randomUUID(),
+      page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
+      parentId: input.parentId ?? null,
+      authorUserId: author.kind === 'user' ? author.userId : null,
+      authorName: author.name,
+      authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
+      editTokenHash: token?.hash ?? null,
+      bodySource: input.body,
+      bodyHtml,
+      status: admission.status,
+      heldBecause: admission.heldBecause,
+      authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
+      now,
+    })
+    if (row) await noteNewComment(trx, deps.config.publicUrl, row, input.notify, now)
+    return row
   })
   if (!comment) throw await explainRefusal(db, site.id, input)
   return { comment, editToken: token?.token }

@@ -16,6 +16,8 @@ import { NoSitesPage, QueuePage } from './queue-page.tsx'
 import { AuditPage, BansPage } from './records-pages.tsx'
 import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
 import { SettingsPage } from './settings-page.tsx'
+import { MailPage } from './mail-page.tsx'
+import { readDeliveryLog } from '../notifications/delivery-log.ts'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
 
@@ -130,6 +132,13 @@ export function dashboardRoutes(deps: Deps) {
         const people = canManage ? await listMembers(deps.db, site.id, deps.clock.now()) : undefined
         const notifyQueue = await findQueueNotification(deps.db, site.id, viewer.user.id)
         return sendPage(c, <SettingsPage viewer={viewer} site={site} canManage={canManage} people={people} notifyQueue={notifyQueue} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/mail',
+      onSite(async (c, viewer, site, canManage) => {
+        if (!canManage) return refuse(c, viewer, 'Only owners see the site’s mail', 'Ask one of its owners.')
+        return sendPage(c, <MailPage viewer={viewer} site={site} mails={await readDeliveryLog(deps.db, site.id)} />)
       }),
     )
 

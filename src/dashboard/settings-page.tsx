@@ -185,6 +185,11 @@ export function SettingsPage(props: {
         )}
       </section>
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
+      {canManage && (
+        <p>
+          <a href={`/admin/sites/${site.id}/mail`}>Readers’ mail: send a test mail, see the delivery log</a>
+        </p>
+      )}
     </Layout>
   )
 }

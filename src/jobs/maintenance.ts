@@ -8,6 +8,7 @@ import type { Clock } from '../deps.ts'
 import { deleteExpiredLimits } from '../http/rate-limit.ts'
 import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
+import { mailNotificationDigests } from '../notifications/digest.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows)
@@ -16,6 +17,7 @@ import { mailQueueNews } from '../moderation/queue-mail.ts'
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
     queueMails: await mailQueueNews(db, publicUrl, now),
+    notificationMails: await mailNotificationDigests(db, publicUrl, now),
     sessions: await deleteExpiredSessions(db, now),
     emailTokens: await deleteExpiredEmailTokens(db, now),
     oauthAttempts: await deleteExpiredAttempts(db, now),
