@@ -309,7 +309,12 @@ forEachBackend((database, backend) => {
       await page.goto(`${s.engawa.origin}${site}/settings`)
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
       await page.setViewportSize({ width: 1000, height: 900 })
-      await scan([`${site}/settings`])
+      await scan([`${site}/settings`, `${site}/mail`])
+      // The owner's test mail: queued, and the delivery log shows it.
+      await page.goto(`${s.engawa.origin}${site}/mail`)
+      await page.click('#test-mail')
+      await expect.poll(() => page.locator('#deliveries li').count()).toBe(1)
+      await scan([`${site}/mail`])
 
       await page.emulateMedia({ colorScheme: 'light' })
       await page.goto(`${s.engawa.origin}${site}`)

@@ -13,6 +13,22 @@ forEachBackend((database) => {
     for (const s of sinks.splice(0)) await s.close()
   })
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const t = await startApp(database())
+    const doc = await (await t.get('/api/openapi.json')).json()
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/sites/{site}/mail',
+        '/api/v1/admin/sites/{site}/mail/test',
+        '/api/v1/notifications/confirm',
+        '/api/v1/notifications/unsubscribe',
+        '/api/v1/sites/{site}/thread/subscription',
+        '/api/v1/me/notifications',
+      ]),
+    )
+    expect(doc.components.schemas.NewComment.properties.notify.enum).toEqual(['replies', 'thread'])
+  })
+
   describe("an owner's mail page", () => {
     it('sends a test mail and shows each mail of the site as sent or failed with the server’s answer', async () => {
       const t = await startApp(database())
