@@ -9,10 +9,12 @@ import { deleteExpiredLimits } from '../http/rate-limit.ts'
 import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
 import { mailNotificationDigests } from '../notifications/digest.ts'
+import { deleteStaleRecipients } from '../notifications/recipients.ts'
 
 /**
- * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows)
- * and tells moderators what entered their queues.
+ * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
+ * unconfirmed notification addresses), tells moderators what entered their queues and readers
+ * what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
@@ -23,6 +25,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     oauthAttempts: await deleteExpiredAttempts(db, now),
     rateLimits: await deleteExpiredLimits(db, now),
     ssoNonces: await deleteExpiredNonces(db, now),
+    notificationRecipients: await deleteStaleRecipients(db, now),
   }
 }
 

@@ -115,3 +115,24 @@ export async function unsubscribeRecipient(db: Kysely<Database>, siteId: string,
     await trx.deleteFrom('notify_recipients').where('site_id', '=', siteId).where('id', '=', recipient.id).execute()
   })
 }
+
+/** An address nobody confirmed within this time is forgotten, with its links. */
+export const UNCONFIRMED_KEPT_MS = 7 * 24 * 60 * 60_000
+/** Unsubscribe links keep working this long after their mail. */
+export const UNSUBSCRIBE_LINK_KEPT_MS = 365 * 24 * 60 * 60_000
+
+/** Maintenance: forgets guest addresses never confirmed, and links too old to matter. Returns rows removed. */
+export async function deleteStaleRecipients(db: Kysely<Database>, now: Date): Promise<number> {
+  const unconfirmedBefore = new Date(now.getTime() - UNCONFIRMED_KEPT_MS)
+  const recipients = await db.deleteFrom('notify_recipients').where('confirmed_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
+  const tokens = await db
+    .deleteFrom('notify_tokens')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('purpose', '=', 'confirm'), eb('created_at', '<', unconfirmedBefore)]),
+        eb('created_at', '<', new Date(now.getTime() - UNSUBSCRIBE_LINK_KEPT_MS)),
+      ]),
+    )
+    .executeTakeFirst()
+  return Number(recipients.numDeletedRows) + Number(tokens.numDeletedRows)
+}

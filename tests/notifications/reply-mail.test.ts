@@ -98,6 +98,15 @@ forEachBackend((database) => {
       const email = uniqueEmail('victim')
       for (let i = 0; i < 3; i++) await postGuest(t, `spam ${i}`, { author: { name: 'Mallory', email }, notify: 'thread' })
       expect(await outboxTo(t, email)).toHaveLength(1)
+      // Never confirmed: after a week the address and its link are forgotten.
+      const kept = () => t.db.selectFrom('notify_recipients').select('id').where('site_id', '=', t.site.id).where('email', '=', email).execute()
+      t.clock.advance(6 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect(await kept()).toHaveLength(1)
+      t.clock.advance(2 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect(await kept()).toEqual([])
+      expect(await t.db.selectFrom('notify_tokens').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
     })
 
     it('batches a busy thread: ten replies in the window make one mail, and the next waits for the window', async () => {
