@@ -15,12 +15,13 @@ export const NOTIFY_BATCH_MS = 5 * 60_000
  */
 export async function mailNotificationDigests(db: Kysely<Database>, publicUrl: string, now: Date): Promise<number> {
   const due = new Date(now.getTime() - NOTIFY_BATCH_MS)
+  // From the pending events (few, and gone once mailed), not from every reader who ever subscribed.
   const recipients = await db
-    .selectFrom('notify_recipients as r')
+    .selectFrom('notify_events as e')
+    .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 'e.site_id').onRef('r.id', '=', 'e.recipient_id'))
     .select(['r.site_id', 'r.id'])
-    .where('r.confirmed_at', 'is not', null)
+    .distinct()
     .where((eb) => eb.or([eb('r.mailed_at', 'is', null), eb('r.mailed_at', '<=', due)]))
-    .where((eb) => eb.exists(eb.selectFrom('notify_events as e').select('e.comment_id').whereRef('e.site_id', '=', 'r.site_id').whereRef('e.recipient_id', '=', 'r.id')))
     .execute()
   let sent = 0
   for (const { site_id: siteId, id } of recipients) {
