@@ -12,6 +12,7 @@ import * as unlogRateLimits from './20261125_1700_unlog_rate_limits.ts'
 import * as createSso from './20261125_1715_create_sso.ts'
 import * as createImports from './20261125_1800_create_imports.ts'
 import * as createWebhooks from './20261125_1815_create_webhooks.ts'
+import * as createNotifications from './20261125_1830_create_notifications.ts'
 import * as createApiTokens from './20261125_1900_create_api_tokens.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '20261125_1715_create_sso': createSso,
   '20261125_1800_create_imports': createImports,
   '20261125_1815_create_webhooks': createWebhooks,
+  '20261125_1830_create_notifications': createNotifications,
   '20261125_1900_create_api_tokens': createApiTokens,
 }

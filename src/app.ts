@@ -32,6 +32,7 @@ import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.t
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
+import { notificationRoutes } from './notifications/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
@@ -81,6 +82,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', threadMoveRoutes(deps, pages))
   app.route('/api/v1', webhookRoutes(deps))
   app.route('/api/v1', importRoutes(deps, pages))
+  app.route('/api/v1', notificationRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

@@ -904,6 +904,23 @@
     ),
   )
 
+  // ---- The owner's test mail: queued, then the page reloads to show it in the delivery log.
+  const testMail = $('#test-mail')
+  testMail?.addEventListener('click', () =>
+    guard(
+      (async () => {
+        testMail.disabled = true
+        try {
+          const { to } = await send('POST', `/admin/sites/${testMail.dataset.site}/mail/test`, {})
+          announce(`A test mail is on its way to ${to}.`)
+          location.reload()
+        } finally {
+          testMail.disabled = false
+        }
+      })(),
+    ),
+  )
+
   // ---- Sign out.
   $('#sign-out')?.addEventListener('click', () =>
     guard(

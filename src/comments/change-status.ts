@@ -3,6 +3,7 @@ import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
 import { queueCommentEvent } from '../webhooks/events.ts'
+import { queueNotifications } from '../notifications/queue-notifications.ts'
 
 /** A comment of the site, locked for the rest of the transaction; undefined when there is none. */
 export function lockComment(trx: Kysely<Database>, siteId: string, commentId: string): Promise<CommentRow | undefined> {
@@ -34,5 +35,7 @@ export async function changeStatus(
   if (!wasVisible && isVisible) await attachAncestors(trx, row)
   await queueCommentEvent(trx, 'comment.moderated', comment, now, { previousStatus: row.status })
   const delta = (status === 'published' ? 1 : 0) - (row.status === 'published' ? 1 : 0)
+  // Held comments told nobody when posted; once published, their news goes out.
+  if (row.status === 'pending' && status === 'published') await queueNotifications(trx, comment, now)
   return { comment, threadKey: await bumpThread(trx, row, now, delta) }
 }

@@ -7,7 +7,8 @@ import type { PageRef } from '../threads/thread-key.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment, type Poster } from '../moderation/admission.ts'
-import { writeWithCommentEvent } from '../webhooks/events.ts'
+import { writeNewComment } from './comment-news.ts'
+import type { NotifyOptIn } from '../notifications/queue-notifications.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -22,6 +23,8 @@ export interface NewComment {
   poster: Poster
   honeypot?: string
   client: { ip: string; userAgent: string }
+  /** The author asks for mail about replies or the thread. */
+  notify?: NotifyOptIn
 }
 
 export function checkBodyLength(site: SiteRow, body: string): void {
@@ -46,7 +49,8 @@ export async function postComment(
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
-  const comment = await writeWithCommentEvent(db, site.id, 'comment.created', now, (trx) => insertComment(trx, {
+  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now }
+  const comment = await writeNewComment(db, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },

@@ -29,6 +29,10 @@ export const NewCommentBody = z
       .optional()
       .openapi({ description: 'Guests only.' }),
     website: z.string().max(2000).optional().openapi({ description: "The widget's honeypot: a field people never see and leave empty." }),
+    notify: z.enum(['replies', 'thread']).optional().openapi({
+      description: 'Mail me about replies to this comment, or about every new comment in its thread. A guest needs `author.email`, which must be confirmed through the one mail it gets first.',
+    }),
+    locale: z.enum(['en', 'ja']).optional().openapi({ description: 'The language of those mails; English by default.' }),
   })
   .openapi('NewComment')
 

@@ -71,6 +71,7 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       if (signedIn && input.author)
         throw new AppError('invalid_request', 'Signed in, you comment under your account’s name: leave out "author".')
       if (!signedIn && !input.author) throw new AppError('unauthorized', 'Give your name to comment as a guest, or sign in.')
+      if (input.notify && !signedIn && !input.author?.email) throw new AppError('invalid_request', 'Give your email address to be notified of replies.')
       const actor = await actorOf(deps.db, signedIn)
       if (signedIn) authorize(actor, 'comment.post', { siteId: site.id })
       const ip = clientIp(c, deps.config.trustedProxies)
@@ -88,6 +89,7 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       const { comment, editToken } = await postComment(deps, {
         site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,
         client: { ip, userAgent: c.req.header('user-agent') ?? '' },
+        notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en' },
       })
       pages.invalidate(site.id, page.key)
       if (comment.status === 'published') await announceComment(deps.db, site.id, page.key, comment.id)

@@ -21,6 +21,8 @@ import { TokensPage } from './tokens-page.tsx'
 import { listApiTokens } from '../auth/api-tokens.ts'
 import { ImportPage } from './import-page.tsx'
 import { importToJson, listImportRuns } from '../import/import-json.ts'
+import { MailPage } from './mail-page.tsx'
+import { readDeliveryLog } from '../notifications/delivery-log.ts'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
 import { listWebhooks, readAttempts } from '../webhooks/endpoints.ts'
@@ -164,6 +166,13 @@ export function dashboardRoutes(deps: Deps) {
         const webhooks = await listWebhooks(deps.db, site.id)
         const endpoints = await Promise.all(webhooks.map(async (webhook) => ({ webhook, attempts: (await readAttempts(deps.db, site.id, webhook.id)).slice(0, 20) })))
         return sendPage(c, <WebhooksPage viewer={viewer} site={site} endpoints={endpoints} />)
+      }),
+    )
+    .get(
+      '/admin/sites/:site/mail',
+      onSite(async (c, viewer, site, canManage) => {
+        if (!canManage) return refuse(c, viewer, 'Only owners see the site’s mail', 'Ask one of its owners.')
+        return sendPage(c, <MailPage viewer={viewer} site={site} mails={await readDeliveryLog(deps.db, site.id)} />)
       }),
     )
 

@@ -195,6 +195,9 @@ export function SettingsPage(props: {
             <li>
               <a href={`/admin/sites/${site.id}/webhooks`}>Webhooks</a>: tell your own services about new comments, edits, moderation and reports.
             </li>
+            <li>
+              <a href={`/admin/sites/${site.id}/mail`}>Readers’ mail</a>: send a test mail, and see what was sent, what waits and what failed.
+            </li>
           </ul>
         </section>
       )}

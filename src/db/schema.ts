@@ -14,6 +14,8 @@ export interface UsersTable {
   password_hash: string | null
   is_instance_admin: Generated<boolean>
   queue_mailed_at: Generated<Date | null>
+  notify_replies: Generated<boolean>
+  notify_locale: Generated<MailLocale>
   created_at: CreatedAt
 }
 
@@ -90,6 +92,10 @@ export interface OutboxMailsTable {
   sent_at: Date | null
   failed_at: Date | null
   last_error: string | null
+  /** The site a mail is about (its owners see it in their delivery log); null for account mails. */
+  site_id: Generated<string | null>
+  /** Extra headers (List-Unsubscribe…), name → value. */
+  headers: ColumnType<Record<string, string> | null, string | null | undefined, never>
 }
 
 export interface SitesTable {
@@ -339,6 +345,47 @@ export interface ImportSourcesTable {
   target_id: string
 }
 
+export type MailLocale = 'en' | 'ja'
+
+export interface NotifyRecipientsTable {
+  site_id: string
+  id: Generated<string>
+  /** An account (mailed at its verified address) or, exclusively, a guest's address. */
+  user_id: string | null
+  email: string | null
+  locale: MailLocale
+  confirmed_at: Date | null
+  confirm_sent_at: Date | null
+  mailed_at: Date | null
+  created_at: Date
+}
+
+export interface NotifySubscriptionsTable {
+  site_id: string
+  id: Generated<string>
+  recipient_id: string
+  /** A whole thread, or (exclusively) the replies to one comment. */
+  thread_id: string | null
+  comment_id: string | null
+  created_at: Date
+}
+
+export interface NotifyEventsTable {
+  site_id: string
+  recipient_id: string
+  comment_id: string
+  created_at: Date
+}
+
+export interface NotifyTokensTable {
+  site_id: string
+  id: string
+  secret_hash: Uint8Array
+  recipient_id: string
+  purpose: 'confirm' | 'unsubscribe'
+  created_at: Date
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -366,6 +413,10 @@ export interface Database {
   imports: ImportsTable
   import_items: ImportItemsTable
   import_sources: ImportSourcesTable
+  notify_recipients: NotifyRecipientsTable
+  notify_subscriptions: NotifySubscriptionsTable
+  notify_events: NotifyEventsTable
+  notify_tokens: NotifyTokensTable
 }
 
 export type SiteRow = Selectable<SitesTable>

@@ -8,19 +8,24 @@ import type { Clock } from '../deps.ts'
 import { deleteExpiredLimits } from '../http/rate-limit.ts'
 import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
+import { mailNotificationDigests } from '../notifications/digest.ts'
+import { deleteStaleRecipients } from '../notifications/recipients.ts'
 
 /**
- * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows)
- * and tells moderators what entered their queues.
+ * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
+ * unconfirmed notification addresses), tells moderators what entered their queues and readers
+ * what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
     queueMails: await mailQueueNews(db, publicUrl, now),
+    notificationMails: await mailNotificationDigests(db, publicUrl, now),
     sessions: await deleteExpiredSessions(db, now),
     emailTokens: await deleteExpiredEmailTokens(db, now),
     oauthAttempts: await deleteExpiredAttempts(db, now),
     rateLimits: await deleteExpiredLimits(db, now),
     ssoNonces: await deleteExpiredNonces(db, now),
+    notificationRecipients: await deleteStaleRecipients(db, now),
   }
 }
 

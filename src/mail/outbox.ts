@@ -12,7 +12,14 @@ export interface OutgoingMail {
   subject: string
   /** Plain text. It may hold a one-time link: the row's copy is cleared once sent. */
   text: string
+  /** Extra header fields (e.g. List-Unsubscribe, RFC 8058), name → value. */
+  headers?: Record<string, string>
+  /** The site the mail is about, so its owners see it in their delivery log. */
+  siteId?: string
 }
+
+// A header name is a token (RFC 5322 ftext); anything else could smuggle in a second header.
+const HEADER_NAME = /^[A-Za-z0-9-]+$/
 
 // A line break in a header value starts a new header (Bcc: …) or the body: header injection.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
@@ -28,8 +35,18 @@ const BARE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/
 export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, now: Date): Promise<void> {
   if (CONTROL_CHARACTER.test(mail.to) || !BARE_ADDRESS.test(mail.to)) throw new Error('A mail must go to one bare address')
   if (CONTROL_CHARACTER.test(mail.subject)) throw new Error('A mail subject must not contain line breaks or control characters')
+  for (const [name, value] of Object.entries(mail.headers ?? {}))
+    if (!HEADER_NAME.test(name) || CONTROL_CHARACTER.test(value)) throw new Error('A mail header must be one line with a plain name')
   await db
     .insertInto('outbox_mails')
-    .values({ to_address: mail.to, subject: mail.subject, body_text: mail.text, created_at: now, next_attempt_at: now })
+    .values({
+      to_address: mail.to,
+      subject: mail.subject,
+      body_text: mail.text,
+      created_at: now,
+      next_attempt_at: now,
+      site_id: mail.siteId ?? null,
+      headers: mail.headers ? JSON.stringify(mail.headers) : null,
+    })
     .execute()
 }

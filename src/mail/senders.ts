@@ -51,7 +51,7 @@ export function smtpSender(url: string, from: string): MailSender & { close(): v
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) })
+        await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, headers: mail.headers, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) })
       } catch (error) {
         throw describeFailure(error, secrets)
       }

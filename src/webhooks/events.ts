@@ -19,40 +19,6 @@ import type { CommentRow, Database, WebhookEvent } from '../db/schema.ts'
 //   data.previousStatus   comment.moderated: the status it moved from
 //   data.report    report.created: { reason, text, createdAt } (never who reported)
 
-/** Whether any enabled endpoint of the site wants `type`. */
-async function hasSubscribers(db: Kysely<Database>, siteId: string, type: WebhookEvent): Promise<boolean> {
-  const row = await db
-    .selectFrom('webhooks')
-    .select('id')
-    .where('site_id', '=', siteId)
-    .where('enabled', '=', true)
-    .where(({ eb, val, fn }) => eb(val(type), '=', fn.any('events')))
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
-/**
- * Writes a comment with `write` and queues `type` for it in the same transaction. On a site
- * with no endpoint for `type`, `write` runs alone, outside any transaction: a post stays the one
- * statement insert-comment.ts keeps it to, holding the thread's row for no round trip. (An
- * endpoint registered while the post is under way may miss that one comment.)
- */
-export async function writeWithCommentEvent(
-  db: Kysely<Database>,
-  siteId: string,
-  type: WebhookEvent,
-  now: Date,
-  write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
-): Promise<CommentRow | undefined> {
-  if (!(await hasSubscribers(db, siteId, type))) return write(db)
-  return db.transaction().execute(async (trx) => {
-    const row = await write(trx)
-    if (row) await queueCommentEvent(trx, type, row, now)
-    return row
-  })
-}
-
 /** Queues a comment event for every endpoint of its site subscribed to `type`. */
 export async function queueCommentEvent(
   db: Kysely<Database>,

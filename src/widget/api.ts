@@ -100,13 +100,19 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     },
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
-    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string) =>
+    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail. */
+    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, locale: string) =>
       call<{ comment: Comment; editToken?: string }>(
         `/sites/${site}/comments`,
         send('POST', {
-          thread, body, ...(parentId ? { parentId } : {}), ...(guestName !== null ? { author: { name: guestName } } : {}), ...(honeypot ? { website: honeypot } : {}),
+          thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),
+          ...(guestName !== null ? { author: { name: guestName, ...(notify ? { email: notify } : {}) } } : {}),
+          ...(notify !== null ? { notify: 'replies', locale } : {}),
         }),
       ),
+    following: () => call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`),
+    follow: (on: boolean, locale: string) =>
+      call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`, on ? send('PUT', { locale }) : { method: 'DELETE' }),
     edit: (id: string, body: string, editToken?: string) =>
       call<{ comment: Comment }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {}),
     remove: (id: string, editToken?: string) =>

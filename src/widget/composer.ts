@@ -13,7 +13,10 @@ export interface ComposerOptions {
   /** Show the guest name field (not signed in). */
   asGuest: boolean
   submitLabel: string
-  submit(body: string, guestName: string | null, honeypot: string): Promise<void>
+  /** Offer "Email me replies" (new comments and replies, not edits). */
+  offersMail?: boolean
+  /** `notify`: the address to mail replies to (a guest's), '' for an account's own, null for none. */
+  submit(body: string, guestName: string | null, honeypot: string, notify: string | null): Promise<void>
   cancel?: () => void
 }
 
@@ -50,6 +53,10 @@ export function composer(o: ComposerOptions): HTMLFormElement {
   const trap = h('input', { name: 'website', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true', class: 'hp' }) as HTMLInputElement
   const error = h('p', { class: 'err', role: 'alert', hidden: true })
   const preview = h('div', { class: 'pv body', hidden: true, 'aria-live': 'polite' })
+  // Mail about replies: a checkbox, and for a guest the address it goes to (confirmed by mail first).
+  const email = h('input', { id: `e${uid}`, type: 'email', autocomplete: 'email', maxlength: 254 }) as HTMLInputElement
+  const emailRow = h('div', { hidden: true }, h('label', { for: `e${uid}` }, t.t('email')), email)
+  const wantsMail = h('input', { type: 'checkbox', onchange: () => (emailRow.hidden = !o.asGuest || !wantsMail.checked) }) as HTMLInputElement
   const send = h('button', { type: 'submit', class: 'p' }, o.submitLabel) as HTMLButtonElement
   const toggle = h('button', { type: 'button', 'aria-pressed': 'false' }, t.t('preview')) as HTMLButtonElement
   const form = h(
@@ -61,6 +68,8 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     h('label', { for: `b${uid}` }, t.t('body')),
     text,
     h('p', { class: 'hint', id: `h${uid}` }, t.t('markdownHint')),
+    o.offersMail && h('label', {}, wantsMail, ' ', t.t('emailMe')),
+    o.offersMail && emailRow,
     preview,
     error,
     h('div', { class: 'row' }, send, toggle, o.cancel && h('button', { type: 'button', onclick: () => o.cancel?.() }, t.t('cancel'))),
@@ -96,10 +105,12 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     e.preventDefault()
     if (!text.value.trim()) return text.focus()
     if (o.asGuest && !name.value.trim()) return name.focus()
+    const notify = wantsMail.checked ? (o.asGuest ? email.value.trim() : '') : null
+    if (notify === '' && o.asGuest) return email.focus()
     showError('')
     send.disabled = true
     try {
-      await o.submit(text.value, o.asGuest ? name.value.trim() : null, trap.value)
+      await o.submit(text.value, o.asGuest ? name.value.trim() : null, trap.value, notify)
       o.store.setDraft(o.slot, '')
       text.value = ''
       preview.hidden = true

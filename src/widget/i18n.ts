@@ -68,6 +68,11 @@ const en = {
   rateLimited: 'You are commenting too fast. Wait a moment and try again.',
   comment: 'Comments',
   feed: 'Follow these comments (Atom feed)',
+  emailMe: 'Email me replies',
+  email: 'Your email (only for reply notifications; never shown)',
+  checkMail: 'Posted. If this address is new here, confirm it through the mail we sent to get notifications.',
+  follow: 'Follow this thread by email',
+  following: 'Following this thread by email',
 }
 
 type Strings = typeof en
@@ -141,6 +146,11 @@ const ja: Strings = {
   rateLimited: '投稿の間隔が短すぎます。少し待ってからもう一度お試しください。',
   comment: 'コメント',
   feed: 'このコメントをフィードで購読（Atom）',
+  emailMe: '返信をメールで受け取る',
+  email: 'メールアドレス（返信の通知のみに使用・非公開）',
+  checkMail: '投稿しました。初めてのアドレスの場合は、お送りした確認メールのリンクから通知を有効にしてください。',
+  follow: 'このスレッドをメールでフォロー',
+  following: 'このスレッドをメールでフォロー中',
 }
 
 export type Lang = 'en' | 'ja'

@@ -22,6 +22,7 @@ form{margin:0 0 1.2em}
 label{display:block;font-size:.9em;color:var(--mu);margin:.3em 0}
 input,textarea{display:block;width:100%;border:1px solid var(--ln);border-radius:var(--r);padding:.5em .6em;background:none}
 textarea{min-height:6em;resize:vertical}
+input[type=checkbox]{display:inline;width:auto;margin:0 .3em 0 0}
 .row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin-top:.5em}
 .hint{font-size:.8em;color:var(--mu)}
 .err{color:var(--er);font-weight:600;margin:.4em 0}

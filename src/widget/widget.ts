@@ -45,6 +45,7 @@ export function mount(m: Mount) {
   let sort: Sort = 'oldest'
   let user: User | null = null
   let moderates = false
+  let following = false
   let pinnedId: string | null = null
   let locked = false
   let votes: Record<string, number> = {}
@@ -239,6 +240,7 @@ export function mount(m: Mount) {
       account.append(
         h('span', {}, t.t('signedInAs', { name: user.displayName })),
         h('button', { type: 'button', class: 'l', onclick: signOut }, t.t('signOut')),
+        h('button', { type: 'button', class: 'l', 'aria-pressed': String(following), onclick: toggleFollow }, t.t(following ? 'following' : 'follow')),
         ...(moderates ? [h('button', { type: 'button', class: 'l', onclick: toggleLock }, t.t(locked ? 'unlock' : 'lock'))] : []),
       )
     } else {
@@ -247,8 +249,18 @@ export function mount(m: Mount) {
     top.replaceChildren(
       locked
         ? h('p', { class: 'note' }, t.t('closed'))
-        : composer({ t, api, store, slot: 'new', asGuest: !user, submitLabel: t.t('post'), submit: (body, name, trap) => post(body, name, null, trap) }),
+        : composer({ t, api, store, slot: 'new', asGuest: !user, offersMail: true, submitLabel: t.t('post'), submit: (body, name, trap, notify) => post(body, name, null, trap, notify) }),
     )
+  }
+
+  async function toggleFollow() {
+    try {
+      following = (await api.follow(!following, t.lang)).following
+      renderAccount()
+      announce(t.t('done'))
+    } catch (e) {
+      announce(explain(t, e))
+    }
   }
 
   async function toggleLock() {
@@ -261,8 +273,8 @@ export function mount(m: Mount) {
     }
   }
 
-  async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string) {
-    const { comment, editToken } = await api.post(body, parentId, guestName, honeypot)
+  async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null) {
+    const { comment, editToken } = await api.post(body, parentId, guestName, honeypot, notify, t.lang)
     if (editToken) store.addEditToken(comment.id, editToken)
     own[comment.id] = body
     // Its own live event may have come first.
@@ -271,7 +283,7 @@ export function mount(m: Mount) {
     const entry = insertNew(comment)
     setTotal(total + (comment.status === 'published' ? 1 : 0))
     entry.li.querySelector('article')?.focus()
-    announce(t.t('posted'))
+    announce(t.t(notify ? 'checkMail' : 'posted'))
   }
 
   function openSlot(entry: Shown, form: HTMLFormElement | null) {
@@ -297,8 +309,8 @@ export function mount(m: Mount) {
         refresh({ ...entry.comment, score: result.score })
       } else if (act === 'reply') {
         const cancel = () => openSlot(entry, null)
-        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, submitLabel: t.t('postReply'), cancel, submit: async (body, name, trap) => {
-          await post(body, name, id, trap)
+        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, offersMail: true, submitLabel: t.t('postReply'), cancel, submit: async (body, name, trap, notify) => {
+          await post(body, name, id, trap, notify)
           cancel()
         } }))
       } else if (act === 'edit') {
@@ -379,6 +391,7 @@ export function mount(m: Mount) {
   function signedOut() {
     store.setSession(null)
     user = null
+    following = false
     votes = {}
     own = {}
     renderAccount()
@@ -436,6 +449,10 @@ export function mount(m: Mount) {
         user = me.user
         moderates = Boolean(me.user.isInstanceAdmin) || me.memberships.some((membership) => membership.siteId === m.site)
         renderAccount()
+        api.following().then((f) => {
+          following = f.following
+          renderAccount()
+        }, () => undefined)
         // The comments already shown gain their controls (votes, moderation) without a second read.
         for (const entry of [...shown.values()]) refresh(entry.comment)
         void overlay()

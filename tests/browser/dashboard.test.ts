@@ -325,13 +325,18 @@ forEachBackend((database, backend) => {
       // The owner's settings page: the form and the people.
       const owner = await s.db.selectFrom('users').select('email').orderBy('created_at', 'desc').executeTakeFirstOrThrow()
       await setSiteRole(s.db, s.site, owner.email ?? '', 'owner')
-      const ownerPages = [`${site}/settings`, `${site}/threads`, `${site}/tokens`]
+      const ownerPages = [`${site}/settings`, `${site}/threads`, `${site}/tokens`, `${site}/mail`]
       for (const path of ownerPages) {
         await page.goto(`${s.engawa.origin}${path}`)
         expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(320)
       }
       await page.setViewportSize({ width: 1000, height: 900 })
       await scan(ownerPages)
+      // The owner's test mail: queued, and the delivery log shows it.
+      await page.goto(`${s.engawa.origin}${site}/mail`)
+      await page.click('#test-mail')
+      await expect.poll(() => page.locator('#deliveries li').count()).toBe(1)
+      await scan([`${site}/mail`])
 
       await page.emulateMedia({ colorScheme: 'light' })
       await page.goto(`${s.engawa.origin}${site}`)

@@ -184,6 +184,22 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('コメント 2 件')
     })
 
+    it('lets a guest ask for reply mail in Japanese: the address gets only its confirmation', async () => {
+      const s = await setUp(database())
+      const page = await s.open({ lang: 'ja' })
+      await expect.poll(() => heading(page)).toBe('コメント 0 件')
+      await page.fill('#engawa input[name=name]', 'さくら')
+      await page.fill('#engawa textarea', '返信を待っています')
+      expect(await page.locator('#engawa input[type=email]').isHidden()).toBe(true)
+      await page.click('#engawa label:text("返信をメールで受け取る")')
+      const address = `sakura-${Date.now()}@mail.example`
+      await page.fill('#engawa input[type=email]', address)
+      await page.click('#engawa button:text("コメントを投稿")')
+      await expect.poll(() => heading(page)).toBe('コメント 1 件')
+      const mails = await database().db.selectFrom('outbox_mails').select(['subject']).where('to_address', '=', address).execute()
+      expect(mails).toEqual([{ subject: '「Widget blog」のコメント通知を確認してください' }])
+    })
+
     it('signs in through the popup and votes, with third-party cookies blocked', async () => {
       const s = await setUp(database())
       const { id } = await s.post('Vote for me')
@@ -197,6 +213,9 @@ forEachBackend((database) => {
       await popup.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
       await popup.click('button:text("Sign in")')
       await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Voter')
+      // A signed-in reader may follow the thread by email.
+      await page.click('#engawa button:text("Follow this thread by email")')
+      await expect.poll(() => page.locator('#engawa button[aria-pressed="true"]').textContent()).toBe('Following this thread by email')
       const up = page.locator(`#engawa li[data-id="${id}"] button[aria-label="Vote up"]`)
       await up.click()
       await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .sc`).textContent()).toBe('1')

@@ -90,6 +90,8 @@ forEachBackend((database, backend) => {
       { case: 'a second address', mail: confirmMail('aki@mail.example, mallory@evil.example') },
       { case: 'a display name', mail: confirmMail('Aki <aki@mail.example>') },
       { case: 'an empty address', mail: confirmMail('') },
+      { case: 'a CR LF in a header value', mail: { ...confirmMail(), headers: { 'List-Unsubscribe': '<https://x.example/u>\r\nBcc: mallory@evil.example' } } },
+      { case: 'a colon in a header name', mail: { ...confirmMail(), headers: { 'Bcc: mallory@evil.example\r\nX-A': 'b' } } },
     ])('refuses $case and writes nothing', async ({ mail }) => {
       await expect(enqueueMail(database().db, mail, new Date())).rejects.toThrow(Error)
       expect(await mails()).toEqual([])

@@ -17,11 +17,16 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ')
 
-export function page(c: Context, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+/** The headers of every small first-party page: the policy above, never cached, no Referer out. */
+export function setPageHeaders(c: Context) {
   c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   c.header('Cache-Control', 'no-store')
   c.header('Referrer-Policy', 'no-referrer')
   c.header('X-Content-Type-Options', 'nosniff')
+}
+
+export function page(c: Context, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  setPageHeaders(c)
   return c.html(html`<!doctype html>
 <html lang="en">
   <head>

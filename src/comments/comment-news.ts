@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely'
+import type { CommentRow, Database } from '../db/schema.ts'
+import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
+import { queueCommentEvent } from '../webhooks/events.ts'
+
+/** Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail. */
+async function listenersOf(db: Kysely<Database>, siteId: string, parentId: string | null) {
+  const { rows } = await sql<{ webhooks: boolean; readers: boolean }>`
+    select
+      exists (select 1 from webhooks w where w.site_id = ${siteId} and w.enabled and 'comment.created' = any (w.events)) as webhooks,
+      exists (select 1 from notify_recipients r where r.site_id = ${siteId} and r.confirmed_at is not null)
+        or exists (select 1 from comments p join users u on u.id = p.author_user_id
+                   where p.site_id = ${siteId} and p.id = ${parentId}::uuid and u.notify_replies) as readers`.execute(db)
+  return rows[0] ?? { webhooks: false, readers: false }
+}
+
+/**
+ * Writes a new comment with `write` and, in the same transaction, what it sets off: its author's
+ * opt-in to mail, the news for readers who follow the thread or the parent, and the
+ * `comment.created` webhook event. Most posts set off nothing; one query finds that out, and the
+ * comment is then written alone, outside any transaction, so a post stays the one statement
+ * insert-comment.ts keeps it to. (A follower or endpoint added while a post is under way may
+ * miss that one comment.)
+ */
+export async function writeNewComment(
+  db: Kysely<Database>,
+  news: { siteId: string; parentId: string | null; optIn: NotifyOptIn | undefined; publicUrl: string; now: Date },
+  write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
+): Promise<CommentRow | undefined> {
+  const listeners = await listenersOf(db, news.siteId, news.parentId)
+  if (!listeners.webhooks && !listeners.readers && !news.optIn) return write(db)
+  return db.transaction().execute(async (trx) => {
+    const row = await write(trx)
+    if (!row) return row
+    if (listeners.readers || news.optIn) await noteNewComment(trx, news.publicUrl, row, news.optIn, news.now)
+    if (listeners.webhooks) await queueCommentEvent(trx, 'comment.created', row, news.now)
+    return row
+  })
+}

@@ -1,0 +1,108 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { html } from 'hono/html'
+import type { HtmlEscapedString } from 'hono/utils/html'
+import { setPageHeaders } from '../auth/pages/layout.ts'
+import type { MailLocale } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../http/app-env.ts'
+import { rejectInvalid } from '../http/errors.ts'
+import { confirmRecipient, findByToken, unsubscribeRecipient, type LinkPurpose } from './recipients.ts'
+
+// The links in reader mails. GET only shows a page with a button: mail scanners and link
+// previews fetch links, and must not confirm or unsubscribe anyone. POST acts, without a
+// session: the token is the proof. Mail clients send RFC 8058's one-click POST
+// (`List-Unsubscribe=One-Click`) to the unsubscribe URL of the List-Unsubscribe header.
+
+const LinkQuery = z.object({
+  site: z.string().min(1).max(64),
+  token: z.string().min(1).max(200),
+})
+
+const WORDS = {
+  en: {
+    confirm: { title: 'Confirm notifications', ask: 'Get mail about replies and the conversations you follow here?', button: 'Yes, send me these mails', done: 'Confirmed. You will get mail when there is something new.' },
+    unsubscribe: { title: 'Stop notifications', ask: 'Stop all comment notification mails from this site?', button: 'Stop these mails', done: 'Done. You will get no more notification mails from this site.' },
+    invalid: 'This link has been used or no longer works. If mails still arrive, use the link in the latest one.',
+  },
+  ja: {
+    confirm: { title: '通知の確認', ask: 'このサイトでの返信やフォロー中の会話について、メールを受け取りますか？', button: 'はい、受け取ります', done: '確認しました。新しいコメントがあるとメールでお知らせします。' },
+    unsubscribe: { title: '通知の停止', ask: 'このサイトからのコメント通知メールをすべて停止しますか？', button: '停止する', done: '停止しました。このサイトから通知メールは届きません。' },
+    invalid: 'このリンクは使用済みか、無効になっています。まだメールが届く場合は、最新のメールのリンクをお使いください。',
+  },
+} as const
+
+const htmlResponse = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } })
+
+function linkRoutesFor(purpose: LinkPurpose) {
+  const what = purpose === 'confirm' ? 'Confirm a guest’s address for notifications' : 'Unsubscribe from notifications'
+  const show = createRoute({
+    method: 'get',
+    path: `/notifications/${purpose}`,
+    tags: ['Notifications'],
+    summary: `${what}: the page`,
+    description: 'A page with one button that POSTs here; visiting it changes nothing.',
+    request: { query: LinkQuery },
+    responses: { 200: htmlResponse('The page.'), 404: htmlResponse('The link is unknown or used.') },
+  })
+  const act = createRoute({
+    method: 'post',
+    path: `/notifications/${purpose}`,
+    tags: ['Notifications'],
+    summary: what,
+    description:
+      purpose === 'unsubscribe'
+        ? 'RFC 8058 one-click unsubscribe: the token in the query is the proof; no session is needed, and the body (`List-Unsubscribe=One-Click`) is not required.'
+        : 'The token in the query is the proof; no session is needed.',
+    request: { query: LinkQuery },
+    responses: { 200: htmlResponse('Done.'), 404: htmlResponse('The link is unknown or used.') },
+  })
+  return { show, act }
+}
+
+function notificationPage(c: Context, locale: MailLocale, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404) {
+  setPageHeaders(c)
+  return c.html(
+    html`<!doctype html>
+<html lang="${locale}">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <title>${title}</title>
+    <link rel="stylesheet" href="/static/auth.css" />
+  </head>
+  <body>
+    <main>
+      <h1>${title}</h1>
+      ${body}
+    </main>
+  </body>
+</html>`,
+    status,
+  )
+}
+
+export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  for (const purpose of ['confirm', 'unsubscribe'] as const) {
+    const { show, act } = linkRoutesFor(purpose)
+    /** The page for the link's recipient, in their language, or the page saying the link is dead. */
+    const answer = async (c: Context<AppEnv>, query: z.infer<typeof LinkQuery>, isPost: boolean) => {
+      const recipient = await findByToken(deps.db, query.site, query.token, purpose)
+      const locale = recipient?.locale ?? 'en'
+      const words = WORDS[locale][purpose]
+      if (!recipient) return notificationPage(c, locale, words.title, html`<p>${WORDS[locale].invalid}</p>`, 404)
+      if (!isPost) {
+        const action = `?${new URLSearchParams(query)}`
+        return notificationPage(c, locale, words.title, html`<p>${words.ask}</p><form method="post" action="${action}"><button type="submit">${words.button}</button></form>`, 200)
+      }
+      if (purpose === 'confirm') await confirmRecipient(deps.db, query.site, recipient.id, deps.clock.now())
+      else await unsubscribeRecipient(deps.db, query.site, recipient)
+      return notificationPage(c, locale, words.title, html`<p role="status">${words.done}</p>`, 200)
+    }
+    app.openapi(show, (c) => answer(c, c.req.valid('query'), false))
+    app.openapi(act, (c) => answer(c, c.req.valid('query'), true))
+  }
+  return app
+}

@@ -1,0 +1,60 @@
+import { sql, type Kysely } from 'kysely'
+import type { CommentRow, Database, MailLocale } from '../db/schema.ts'
+import { subscribe } from './recipients.ts'
+
+export interface NotifyOptIn {
+  /** Replies to this comment, or everything new in its thread. */
+  kind: 'replies' | 'thread'
+  locale: MailLocale
+}
+
+/**
+ * The posting transaction's one call: records the author's opt-in (guests need an address),
+ * then queues news of the comment if it is visible now.
+ */
+export async function noteNewComment(db: Kysely<Database>, publicUrl: string, comment: CommentRow, optIn: NotifyOptIn | undefined, now: Date) {
+  const who = comment.author_user_id ? { userId: comment.author_user_id } : comment.author_email ? { email: comment.author_email } : undefined
+  if (optIn && who) {
+    const target = optIn.kind === 'thread' ? { siteId: comment.site_id, threadId: comment.thread_id } : { siteId: comment.site_id, commentId: comment.id }
+    await subscribe(db, publicUrl, target, who, optIn.locale, now)
+  }
+  await queueNotifications(db, comment, now)
+}
+
+/**
+ * Queues a published comment for the next digest of everyone who follows its thread or its
+ * parent's replies, and of the parent's author when their account asks for replies (made a
+ * recipient on this site on first use). Its own author is left out, and so are addresses not
+ * yet confirmed. A comment that is pending or hidden queues nothing: call this again when a
+ * moderator publishes it. One statement, whatever the number of followers: it runs inside
+ * the posting transaction, which holds the thread's row lock until it commits.
+ */
+export async function queueNotifications(db: Kysely<Database>, comment: CommentRow, now: Date): Promise<void> {
+  if (comment.status !== 'published') return
+  const { site_id: siteId, author_user_id: authorUserId, author_email: authorEmail } = comment
+  await sql`
+    with parent_author as (
+      select u.id, u.notify_locale from comments p join users u on u.id = p.author_user_id
+      where p.site_id = ${siteId} and p.id = ${comment.parent_id}::uuid and u.notify_replies and u.email_verified_at is not null
+    ),
+    made as (
+      insert into notify_recipients (site_id, user_id, locale, confirmed_at, created_at)
+      select ${siteId}, id, notify_locale, ${now}, ${now} from parent_author
+      on conflict do nothing
+      returning site_id, id, user_id, email, confirmed_at
+    ),
+    followers as (
+      select r.site_id, r.id, r.user_id, r.email, r.confirmed_at from notify_recipients r
+      where r.site_id = ${siteId} and (
+        exists (select 1 from notify_subscriptions s where s.site_id = r.site_id and s.recipient_id = r.id
+          and (s.thread_id = ${comment.thread_id}::uuid or s.comment_id = ${comment.parent_id}::uuid))
+        or r.user_id in (select id from parent_author))
+      union all select * from made
+    )
+    insert into notify_events (site_id, recipient_id, comment_id, created_at)
+    select f.site_id, f.id, ${comment.id}::uuid, ${now} from followers f
+    where f.confirmed_at is not null
+      and (f.user_id is null or ${authorUserId}::uuid is null or f.user_id <> ${authorUserId}::uuid)
+      and (f.email is null or ${authorEmail}::text is null or f.email <> ${authorEmail}::text)
+    on conflict do nothing`.execute(db)
+}

@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely'
+import { newSecretToken, parseSecretToken, secretMatches } from '../auth/secret-token.ts'
+import type { Database, MailLocale } from '../db/schema.ts'
+import { enqueueMail } from '../mail/outbox.ts'
+import { confirmSubscriptionMail } from './mails.ts'
+
+// Who gets reader notifications on a site, and what they follow. A guest's address is only a
+// claim: it gets one confirmation mail (and, a day later at the earliest, another), never news,
+// until someone with access to it presses the confirmation button. So nobody can subscribe a
+// stranger to mail, nor use the confirmation to flood one.
+
+const CONFIRM_AGAIN_AFTER_MS = 24 * 60 * 60_000
+
+export type Who = { userId: string } | { email: string }
+export type LinkPurpose = 'confirm' | 'unsubscribe'
+
+/** The recipient row for an account or address on a site, made on first use; remembers the latest language. */
+export async function ensureRecipient(db: Kysely<Database>, siteId: string, who: Who, locale: MailLocale, now: Date) {
+  const isAccount = 'userId' in who
+  await db
+    .insertInto('notify_recipients')
+    .values({
+      site_id: siteId,
+      user_id: isAccount ? who.userId : null,
+      email: isAccount ? null : who.email,
+      locale,
+      // An account's address was verified when it was made.
+      confirmed_at: isAccount ? now : null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+  return db
+    .updateTable('notify_recipients')
+    .set({ locale })
+    .where('site_id', '=', siteId)
+    .where(isAccount ? 'user_id' : 'email', '=', isAccount ? who.userId : who.email)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Follows a thread, or the replies to one comment; an unconfirmed guest address also gets its confirmation mail. */
+export async function subscribe(
+  db: Kysely<Database>,
+  publicUrl: string,
+  target: { siteId: string; threadId: string } | { siteId: string; commentId: string },
+  who: Who,
+  locale: MailLocale,
+  now: Date,
+): Promise<void> {
+  const recipient = await ensureRecipient(db, target.siteId, who, locale, now)
+  await db
+    .insertInto('notify_subscriptions')
+    .values({
+      site_id: target.siteId,
+      recipient_id: recipient.id,
+      thread_id: 'threadId' in target ? target.threadId : null,
+      comment_id: 'commentId' in target ? target.commentId : null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+  const recentlyAsked = recipient.confirm_sent_at && now.getTime() - recipient.confirm_sent_at.getTime() < CONFIRM_AGAIN_AFTER_MS
+  if (recipient.confirmed_at || !recipient.email || recentlyAsked) return
+  const site = await db.selectFrom('sites').select('name').where('id', '=', target.siteId).executeTakeFirstOrThrow()
+  const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now)
+  await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, site.name, link, target.siteId), now)
+  await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
+}
+
+/** A link to the confirm or unsubscribe page, with a fresh token stored only as its hash. */
+export async function mintLink(db: Kysely<Database>, publicUrl: string, siteId: string, recipientId: string, purpose: LinkPurpose, now: Date): Promise<string> {
+  const token = newSecretToken()
+  await db
+    .insertInto('notify_tokens')
+    .values({ site_id: siteId, id: token.id, secret_hash: token.secretHash, recipient_id: recipientId, purpose, created_at: now })
+    .execute()
+  return `${publicUrl}/api/v1/notifications/${purpose}?${new URLSearchParams({ site: siteId, token: token.token })}`
+}
+
+/** The recipient a link's token names, or undefined when the token is not a live one of that purpose. */
+export async function findByToken(db: Kysely<Database>, siteId: string, token: string, purpose: LinkPurpose) {
+  const parts = parseSecretToken(token)
+  if (!parts) return undefined
+  const row = await db
+    .selectFrom('notify_tokens as t')
+    .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 't.site_id').onRef('r.id', '=', 't.recipient_id'))
+    .select(['t.secret_hash', 'r.id', 'r.user_id', 'r.email', 'r.locale'])
+    .where('t.site_id', '=', siteId)
+    .where('t.id', '=', parts.id)
+    .where('t.purpose', '=', purpose)
+    .executeTakeFirst()
+  return row && secretMatches(parts.secret, row.secret_hash) ? row : undefined
+}
+
+/** Confirms a guest's address: from now on, news of what it follows on the site is mailed. */
+export async function confirmRecipient(db: Kysely<Database>, siteId: string, recipientId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('notify_recipients')
+    .set({ confirmed_at: now })
+    .where('site_id', '=', siteId)
+    .where('id', '=', recipientId)
+    .where('confirmed_at', 'is', null)
+    .execute()
+}
+
+/**
+ * Stops all reader mail from this site to the recipient: their follows, pending news and
+ * links go; an account's "email me replies" setting is turned off too, since it is what
+ * mails them.
+ */
+export async function unsubscribeRecipient(db: Kysely<Database>, siteId: string, recipient: { id: string; user_id: string | null }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (recipient.user_id) await trx.updateTable('users').set({ notify_replies: false }).where('id', '=', recipient.user_id).execute()
+    await trx.deleteFrom('notify_recipients').where('site_id', '=', siteId).where('id', '=', recipient.id).execute()
+  })
+}
+
+/** An address nobody confirmed within this time is forgotten, with its links. */
+export const UNCONFIRMED_KEPT_MS = 7 * 24 * 60 * 60_000
+/** Unsubscribe links keep working this long after their mail. */
+export const UNSUBSCRIBE_LINK_KEPT_MS = 365 * 24 * 60 * 60_000
+
+/** Maintenance: forgets guest addresses never confirmed, and links too old to matter. Returns rows removed. */
+export async function deleteStaleRecipients(db: Kysely<Database>, now: Date): Promise<number> {
+  const unconfirmedBefore = new Date(now.getTime() - UNCONFIRMED_KEPT_MS)
+  const recipients = await db.deleteFrom('notify_recipients').where('confirmed_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
+  const tokens = await db
+    .deleteFrom('notify_tokens')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('purpose', '=', 'confirm'), eb('created_at', '<', unconfirmedBefore)]),
+        eb('created_at', '<', new Date(now.getTime() - UNSUBSCRIBE_LINK_KEPT_MS)),
+      ]),
+    )
+    .executeTakeFirst()
+  return Number(recipients.numDeletedRows) + Number(tokens.numDeletedRows)
+}

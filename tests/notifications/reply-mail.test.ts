@@ -1,0 +1,263 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ENGAWA_ORIGIN, bearer, fromEngawa, signUpAndVerify, uniqueEmail, widgetToken } from '../helpers/accounts.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { guestComment, postGuest } from '../helpers/comments.ts'
+import { startApp, type TestApp } from '../helpers/harness.ts'
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts'
+import { confirmAddress, deliver, digestsTo, linkIn, MINUTE, outboxTo, runDigests } from './notify-helpers.ts'
+
+forEachBackend((database) => {
+  const sinks: SmtpSink[] = []
+  const sink = async () => {
+    const s = await startSmtpSink()
+    sinks.push(s)
+    return s
+  }
+  afterEach(async () => {
+    for (const s of sinks.splice(0)) await s.close()
+  })
+
+  /** A guest's comment asking for mail about its replies, at an address not yet confirmed. */
+  async function guestWantingReplies(t: TestApp, extra: Record<string, unknown> = {}) {
+    const email = uniqueEmail('guest')
+    const parent = await postGuest(t, 'What do you think?', { author: { name: 'Aki', email }, notify: 'replies', ...extra })
+    return { email, parent }
+  }
+
+  describe('reply notifications for guests', () => {
+    it('sends an unconfirmed address only its confirmation; once confirmed, a reply arrives with one-click unsubscribe, which works', async () => {
+      const t = await startApp(database())
+      const smtp = await sink()
+      const { email, parent } = await guestWantingReplies(t)
+      const [confirmation, ...others] = await outboxTo(t, email)
+      expect(others).toEqual([])
+      expect(confirmation?.subject).toBe('Confirm comment notifications from Test blog')
+      expect(confirmation?.site_id).toBe(t.site.id)
+
+      // Replies before the address is confirmed: nothing for it, now or later.
+      await postGuest(t, 'An early reply', { parentId: parent.id, author: { name: 'Ben' } })
+      t.clock.advance(10 * MINUTE)
+      expect(await runDigests(t)).toBe(0)
+      expect(await outboxTo(t, email)).toHaveLength(1)
+
+      // Following the link only shows a button (mail scanners fetch links); pressing it confirms.
+      const confirmPath = linkIn(confirmation?.body_text, 'confirm')
+      const page = await t.request('GET', confirmPath, undefined, { origin: false })
+      expect(page.status).toBe(200)
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
+      expect(await page.text()).toContain('<form method="post"')
+      const [before] = await t.db.selectFrom('notify_recipients').select('confirmed_at').where('site_id', '=', t.site.id).where('email', '=', email).execute()
+      expect(before?.confirmed_at).toBeNull()
+      await confirmAddress(t, email)
+
+      const reply = await postGuest(t, 'Agreed, **mostly**. Read <this> & that.', { parentId: parent.id, author: { name: 'Ben' } })
+      expect(await runDigests(t)).toBe(1)
+      await deliver(t, smtp)
+      const mail = await smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith('A new comment'))
+      expect(mail.subject).toBe('A new comment on Test blog')
+      expect(mail.text).toContain('Ben — Japan and AI training data')
+      expect(mail.text).toContain('Agreed, mostly. Read <this> & that.')
+      expect(mail.text).toContain(`https://blog.example/posts/japan-ai-copyright#engawa-comment-${reply.id}`)
+      expect(mail.text).not.toContain('An early reply')
+      expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click')
+      const header = mail.headers.get('list-unsubscribe') ?? ''
+      expect(header).toMatch(new RegExp(`^<${ENGAWA_ORIGIN}/api/v1/notifications/unsubscribe\\?site=${t.site.id}&token=[a-z0-9.]+>$`))
+      // The token is stored only as a hash.
+      const token = new URL(header.slice(1, -1)).searchParams.get('token') ?? ''
+      const stored = await t.db.selectFrom('notify_tokens').selectAll().where('site_id', '=', t.site.id).where('purpose', '=', 'unsubscribe').execute()
+      expect(stored).toHaveLength(1)
+      expect(JSON.stringify(stored)).not.toContain(token.split('.')[1])
+
+      // GET never unsubscribes; a forged token does nothing; the one-click POST does, without a session.
+      const unsubscribePath = header.slice(1 + ENGAWA_ORIGIN.length, -1)
+      expect((await t.request('GET', unsubscribePath, undefined, { origin: false })).status).toBe(200)
+      const forged = unsubscribePath.replace(/token=[^&]+/, `token=${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`)
+      expect((await t.request('POST', forged, 'List-Unsubscribe=One-Click', { origin: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(404)
+      expect(await t.db.selectFrom('notify_subscriptions').select('id').where('site_id', '=', t.site.id).execute()).toHaveLength(1)
+      const oneClick = await t.request('POST', unsubscribePath, 'List-Unsubscribe=One-Click', { origin: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      expect(oneClick.status).toBe(200)
+      expect(await t.db.selectFrom('notify_subscriptions').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
+
+      t.clock.advance(10 * MINUTE)
+      await postGuest(t, 'Another reply', { parentId: parent.id, author: { name: 'Ben' } })
+      t.clock.advance(10 * MINUTE)
+      expect(await runDigests(t)).toBe(0)
+      expect(await outboxTo(t, email)).toHaveLength(2)
+    })
+
+    it('asks for an address before a guest can ask for mail', async () => {
+      const t = await startApp(database())
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('Tell me', { notify: 'replies' }))
+      expect(res.status).toBe(400)
+      expect((await res.json()).error.code).toBe('invalid_request')
+      expect(await t.count('comments')).toBe(0)
+    })
+
+    it('sends one confirmation however often a stranger posts with the same address', async () => {
+      const t = await startApp(database())
+      const email = uniqueEmail('victim')
+      for (let i = 0; i < 3; i++) await postGuest(t, `spam ${i}`, { author: { name: 'Mallory', email }, notify: 'thread' })
+      expect(await outboxTo(t, email)).toHaveLength(1)
+      // Never confirmed: after a week the address and its link are forgotten.
+      const kept = () => t.db.selectFrom('notify_recipients').select('id').where('site_id', '=', t.site.id).where('email', '=', email).execute()
+      t.clock.advance(6 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect(await kept()).toHaveLength(1)
+      t.clock.advance(2 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect(await kept()).toEqual([])
+      expect(await t.db.selectFrom('notify_tokens').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
+    })
+
+    it('batches a busy thread: ten replies in the window make one mail, and the next waits for the window', async () => {
+      const t = await startApp(database())
+      const { email, parent } = await guestWantingReplies(t)
+      await confirmAddress(t, email)
+      for (let i = 1; i <= 10; i++) {
+        await postGuest(t, `Reply number ${i}`, { parentId: parent.id, author: { name: `Reader ${i}` } })
+        t.clock.advance(10_000)
+      }
+      expect(await runDigests(t)).toBe(1)
+      const [digest] = await digestsTo(t, email)
+      expect(digest?.subject).toBe('10 new comments on Test blog')
+      for (let i = 1; i <= 10; i++) expect(digest?.body_text).toContain(`Reply number ${i}\n`)
+
+      t.clock.advance(MINUTE)
+      await postGuest(t, 'Reply number 11', { parentId: parent.id, author: { name: 'Reader 11' } })
+      expect(await runDigests(t)).toBe(0)
+      t.clock.advance(3 * MINUTE)
+      expect(await runDigests(t)).toBe(0)
+      t.clock.advance(MINUTE)
+      expect(await runDigests(t)).toBe(1)
+      expect(await digestsTo(t, email)).toHaveLength(2)
+    })
+
+    it('writes to a Japanese reader in Japanese', async () => {
+      const t = await startApp(database())
+      const smtp = await sink()
+      const { email, parent } = await guestWantingReplies(t, { locale: 'ja' })
+      const [confirmation] = await outboxTo(t, email)
+      expect(confirmation?.subject).toBe('「Test blog」のコメント通知を確認してください')
+      const page = await t.request('GET', linkIn(confirmation?.body_text, 'confirm'), undefined, { origin: false })
+      expect(await page.text()).toContain('<html lang="ja">')
+      await confirmAddress(t, email)
+      await postGuest(t, '同感です', { parentId: parent.id, author: { name: '花子' } })
+      expect(await runDigests(t)).toBe(1)
+      await deliver(t, smtp)
+      const mail = await smtp.waitFor((m) => m.to.includes(email) && m.subject.includes('新しいコメント'))
+      expect(mail.subject).toBe('「Test blog」に新しいコメントがあります')
+      expect(mail.text).toContain('花子 — Japan and AI training data')
+      expect(mail.text).toContain('同感です')
+      expect(mail.text).toContain('通知を停止するには')
+    })
+
+    it('follows a whole thread, and never tells authors about their own comments', async () => {
+      const t = await startApp(database())
+      const email = uniqueEmail('follower')
+      const first = await postGuest(t, 'Following this', { author: { name: 'Aki', email }, notify: 'thread' })
+      await confirmAddress(t, email)
+      await postGuest(t, 'Me again, replying to myself', { parentId: first.id, author: { name: 'Aki', email } })
+      await postGuest(t, 'A new top-level comment', { author: { name: 'Ben' } })
+      expect(await runDigests(t)).toBe(1)
+      const [digest] = await digestsTo(t, email)
+      expect(digest?.body_text).toContain('A new top-level comment')
+      expect(digest?.body_text).not.toContain('replying to myself')
+    })
+  })
+
+  describe('moderation', () => {
+    it('sends nothing about pending comments until a moderator approves them, and leaves out what was hidden or deleted', async () => {
+      const t = await startApp(database(), { site: { premoderation: 'all' } })
+      const owner = await signUpAndVerify(t, undefined, 'Owner')
+      await t.db.insertInto('site_members').values({ site_id: t.site.id, user_id: owner.user.id, role: 'owner' }).execute()
+      const email = uniqueEmail('guest')
+      const parent = await postGuest(t, 'Held at first', { author: { name: 'Aki', email }, notify: 'replies' })
+      await confirmAddress(t, email)
+      const act = (id: string, action: string) => fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action }, owner.cookie)
+      expect((await act(parent.id, 'approve')).status).toBe(200)
+
+      const pending = await postGuest(t, 'A held reply', { parentId: parent.id, author: { name: 'Ben' } })
+      expect(pending.status).toBe('pending')
+      t.clock.advance(10 * MINUTE)
+      expect(await runDigests(t)).toBe(0)
+      expect((await act(pending.id, 'approve')).status).toBe(200)
+
+      // Two more, published at once by approval, then hidden and deleted before the batch goes.
+      const hidden = await postGuest(t, 'Soon hidden', { parentId: parent.id, author: { name: 'Cho' } })
+      const deleted = await postGuest(t, 'Soon deleted', { parentId: parent.id, author: { name: 'Dai' } })
+      expect((await act(hidden.id, 'approve')).status).toBe(200)
+      expect((await act(deleted.id, 'approve')).status).toBe(200)
+      expect((await act(hidden.id, 'hide')).status).toBe(200)
+      expect((await act(deleted.id, 'delete')).status).toBe(200)
+
+      expect(await runDigests(t)).toBe(1)
+      const [digest, ...more] = await digestsTo(t, email)
+      expect(more).toEqual([])
+      expect(digest?.subject).toBe('A new comment on Test blog')
+      expect(digest?.body_text).toContain('A held reply')
+      expect(digest?.body_text).not.toContain('Soon hidden')
+      expect(digest?.body_text).not.toContain('Soon deleted')
+    })
+  })
+
+  describe('accounts', () => {
+    it('mails an account about replies by its setting, and a thread it follows, in its language', async () => {
+      const t = await startApp(database())
+      const smtp = await sink()
+      const reader = await signUpAndVerify(t, undefined, 'Hana')
+      const token = await widgetToken(t, reader.cookie)
+      const asReader = { headers: bearer(token) }
+      const own = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: 'https://blog.example/posts/japan-ai-copyright' }, body: 'My comment' }, asReader)
+      expect(own.status).toBe(201)
+      const ownId = (await own.json()).comment.id as string
+
+      // Off by default: a reply sends nothing.
+      expect(await (await t.request('GET', '/api/v1/me/notifications', undefined, asReader)).json()).toEqual({ replies: false, locale: 'en' })
+      await postGuest(t, 'First reply', { parentId: ownId, author: { name: 'Ben' } })
+      expect(await runDigests(t)).toBe(0)
+
+      const set = await t.request('PUT', '/api/v1/me/notifications', { replies: true, locale: 'ja' }, asReader)
+      expect(set.status).toBe(200)
+      expect(await set.json()).toEqual({ replies: true, locale: 'ja' })
+      // Their own reply to their own comment: nothing.
+      expect((await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: 'https://blog.example/posts/japan-ai-copyright' }, parentId: ownId, body: 'Replying to myself' }, asReader)).status).toBe(201)
+      expect(await runDigests(t)).toBe(0)
+      await postGuest(t, 'Second reply', { parentId: ownId, author: { name: 'Ben' } })
+      expect(await runDigests(t)).toBe(1)
+      await deliver(t, smtp)
+      const mail = await smtp.waitFor((m) => m.to.includes(reader.email) && m.headers.has('list-unsubscribe'))
+      expect(mail.subject).toBe('「Test blog」に新しいコメントがあります')
+      expect(mail.text).toContain('Second reply')
+      expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click')
+
+      // Following the thread: a new top-level comment arrives (after the batch window).
+      const followPath = `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent('https://blog.example/posts/japan-ai-copyright')}`
+      expect(await (await t.request('GET', followPath, undefined, asReader)).json()).toEqual({ following: false })
+      expect((await t.request('PUT', followPath, { locale: 'ja' }, asReader)).status).toBe(200)
+      expect(await (await t.request('GET', followPath, undefined, asReader)).json()).toEqual({ following: true })
+      await postGuest(t, 'Top-level news', { author: { name: 'Cho' } })
+      t.clock.advance(5 * MINUTE)
+      expect(await runDigests(t)).toBe(1)
+      expect((await digestsTo(t, reader.email)).at(-1)?.body_text).toContain('Top-level news')
+
+      // Unfollowing and turning the setting off: nothing more.
+      expect(await (await t.request('DELETE', followPath, undefined, asReader)).json()).toEqual({ following: false })
+      expect((await t.request('PUT', '/api/v1/me/notifications', { replies: false }, asReader)).status).toBe(200)
+      await postGuest(t, 'Unheard', { author: { name: 'Cho' } })
+      await postGuest(t, 'Unheard reply', { parentId: ownId, author: { name: 'Cho' } })
+      t.clock.advance(5 * MINUTE)
+      expect(await runDigests(t)).toBe(0)
+    })
+
+    it('refuses to follow without signing in, and a thread that does not exist', async () => {
+      const t = await startApp(database())
+      const path = `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent('https://blog.example/nothing-here')}`
+      const anonymous = await t.request('PUT', path, {})
+      expect(anonymous.status).toBe(401)
+      const reader = await signUpAndVerify(t)
+      const missing = await t.request('PUT', path, {}, { headers: bearer(await widgetToken(t, reader.cookie)) })
+      expect(missing.status).toBe(404)
+      expect(await t.db.selectFrom('notify_subscriptions').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
+    })
+  })
+})
