@@ -29,6 +29,7 @@ import { TtlCache } from './http/ttl-cache.ts'
 import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
+import { exportRoutes, exportSchemaRoutes } from './export/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
@@ -71,6 +72,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', authorRoutes(deps, pages))
   app.route('/api/v1', settingsRoutes(deps))
   app.route('/api/v1', threadMoveRoutes(deps, pages))
+  app.route('/api/v1', exportRoutes(deps))
+  app.route('/', exportSchemaRoutes())
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)
