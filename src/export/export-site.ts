@@ -6,6 +6,8 @@ import { writeEngawaExport, type ExportTally } from './engawa-json.ts'
 export const EXPORT_FORMATS = ['engawa', 'disqus'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
+export const isExportFormat = (name: string): name is ExportFormat => (EXPORT_FORMATS as readonly string[]).includes(name)
+
 export interface SiteExport {
   /** Text written as the rows are read; nothing is read until it is iterated. */
   chunks: AsyncIterable<string>
