@@ -1,4 +1,7 @@
+import { importEngawa } from './formats/engawa.ts'
 import type { Importer } from './records.ts'
 
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
-export const IMPORTERS: Record<string, Importer> = {}
+export const IMPORTERS: Record<string, Importer> = {
+  engawa: importEngawa,
+}
