@@ -10,6 +10,7 @@ import * as createSiteRulesAndBans from './20261125_1600_create_site_rules_and_b
 import * as indexCommentsByDate from './20261125_1630_index_comments_by_date.ts'
 import * as unlogRateLimits from './20261125_1700_unlog_rate_limits.ts'
 import * as createSso from './20261125_1715_create_sso.ts'
+import * as createImports from './20261125_1800_create_imports.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1630_index_comments_by_date': indexCommentsByDate,
   '20261125_1700_unlog_rate_limits': unlogRateLimits,
   '20261125_1715_create_sso': createSso,
+  '20261125_1800_create_imports': createImports,
 }

@@ -7,6 +7,7 @@ import { oauthRoutes } from './auth/oauth/routes.ts'
 import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
+import { except } from 'hono/combine'
 import { requestId } from 'hono/request-id'
 import { createPageCache } from './comments/page-cache.ts'
 import { dashboardRoutes } from './dashboard/routes.tsx'
@@ -34,6 +35,7 @@ import { feedRoutes } from './feeds/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
+import { IMPORT_UPLOAD_PATH, importRoutes } from './import/routes.ts'
 
 /** The whole service, built from its dependencies; no side effects, so tests build one per database. */
 export function createApp(deps: Deps) {
@@ -43,7 +45,9 @@ export function createApp(deps: Deps) {
 
   // First of all: a repeated public page read is answered from memory without the stack below.
   app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
-  app.use(requestId(), requestLog(deps.log), tdmReservation(), limitBody(), requireUtf8Body())
+  // An export upload is streamed to disk under its own, much larger limit (src/import/routes.ts).
+  const isUpload = (c: { req: { method: string; path: string } }) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
+  app.use(requestId(), requestLog(deps.log), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))
@@ -74,6 +78,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', threadMoveRoutes(deps, pages))
   app.route('/api/v1', exportRoutes(deps))
   app.route('/', exportSchemaRoutes())
+  app.route('/api/v1', importRoutes(deps, pages))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
   app.doc31('/api/openapi.json', openApiInfo)

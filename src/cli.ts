@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createInstanceAdmin, setSiteRole } from './auth/admins.ts'
 import { parseConfig } from './config.ts'
@@ -16,6 +18,13 @@ import { createSender } from './mail/senders.ts'
 import { PREMODERATION_MODES } from './sites/settings.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
+import { IMPORTERS } from './import/formats.ts'
+import { parseOriginMap } from './import/imported-page.ts'
+import { createProgressDisplay, formatSummary } from './import/progress-display.ts'
+import { createImportRun, runImport, type ImportRequest } from './import/run-import.ts'
+import { createMarkdownRenderer } from './markdown/render.ts'
+import type { Kysely } from 'kysely'
+import type { Database } from './db/schema.ts'
 
 const USAGE = `Usage: npm run engawa -- <command>
 
@@ -29,6 +38,10 @@ const USAGE = `Usage: npm run engawa -- <command>
   thread merge SITE --from URL|KEY --into URL|KEY
   export SITE [--format engawa|disqus] [--out FILE]
                     the site's whole comment data: Engawa's JSON (the default) or Disqus XML, to stdout or FILE
+  import FORMAT FILE --site ID [--map-origin OLD=NEW …]
+              another service's export into a site; FORMAT is one of ${Object.keys(IMPORTERS).join(', ')}.
+              --map-origin https://old.example=https://blog.example keeps threads of a blog that moved.
+              Importing the same file again adds nothing; see the README's Import section.
   admin create --email EMAIL [--name NAME]
   jobs run          send due mail and clear what has expired, once (for Workers deployments: run it from cron)
   migrate
@@ -73,6 +86,8 @@ async function run(argv: string[]): Promise<string | undefined> {
       to: { type: 'string' },
       into: { type: 'string' },
       prefix: { type: 'boolean' },
+      site: { type: 'string' },
+      'map-origin': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
@@ -139,6 +154,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       console.error(`${summary}.`)
       return undefined
     }
+    if (group === 'import' && command && arg) return await importFile(db, { format: command, path: arg, siteId: values.site, origins: values['map-origin'] ?? [] })
     if (group === 'jobs' && command === 'run') {
       const log = createLog(config.logLevel)
       const sender = createSender(config, log)
@@ -161,6 +177,37 @@ async function run(argv: string[]): Promise<string | undefined> {
     throw new AppError('invalid_request', `Unknown command "${positionals.join(' ')}".\n\n${USAGE}`)
   } finally {
     await database.close()
+  }
+}
+
+/** `import FORMAT FILE --site ID`: progress on stderr, the summary on stdout. */
+async function importFile(db: Kysely<Database>, input: { format: string; path: string; siteId: string | undefined; origins: string[] }): Promise<string> {
+  const importer = IMPORTERS[input.format]
+  if (!importer) throw new AppError('invalid_request', `Unknown format "${input.format}"; use one of ${Object.keys(IMPORTERS).join(', ')}.`)
+  if (!input.siteId) throw new AppError('invalid_request', 'Name the site to import into with --site ID.')
+  const site = await getSite(db, input.siteId)
+  let size: number
+  try {
+    size = statSync(input.path).size
+  } catch {
+    throw new AppError('invalid_request', `There is no file at ${input.path}.`)
+  }
+  const display = createProgressDisplay()
+  const request: ImportRequest = {
+    site,
+    format: input.format,
+    importer,
+    file: { path: input.path, size, name: basename(input.path) },
+    origins: parseOriginMap(input.origins),
+    actorUserId: null,
+    onProgress: (p) => display.update(p),
+  }
+  const id = await createImportRun(db, request, new Date())
+  try {
+    const summary = await runImport({ db, clock: systemClock, markdown: createMarkdownRenderer() }, id, request)
+    return `Imported ${basename(input.path)} into ${site.name} (${site.id}).\n${formatSummary(summary)}`
+  } finally {
+    display.stop()
   }
 }
 

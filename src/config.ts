@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   COMMENTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   AKISMET_API_KEY: z.string().min(1).optional(),
   AKISMET_URL: z.url().default('https://rest.akismet.com'),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
 })
 
 export interface OAuthClientConfig {
@@ -65,6 +66,8 @@ export interface Config {
   commentLimits: { perNetwork: number; perAccount: number }
   /** An Akismet-compatible spam service; sites opt in. */
   akismet: { apiKey: string; endpoint: string } | undefined
+  /** The largest export the admin API accepts as an upload; the CLI reads files of any size. */
+  importMaxBytes: number
 }
 
 /** The only code that reads environment variables. Throws a readable message on a bad value. */
@@ -91,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     oauth: oauthConfig(e),
     commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },
     akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
   }
 }
 

@@ -6,6 +6,7 @@ import type { LiveFeed } from './live/feed.ts'
 import type { Log } from './log.ts'
 import type { MarkdownRenderer } from './markdown/render.ts'
 import type { SpamCheck } from './moderation/spam-check.ts'
+import type { ImportUploads } from './import/uploads.ts'
 
 export interface Clock {
   now(): Date
@@ -22,6 +23,8 @@ export interface Deps {
   live?: LiveFeed
   /** Asked about new comments on sites that opt in; absent unless configured. */
   spamCheck?: SpamCheck
+  /** Imports from the admin API and the dashboard; absent where there is no disk (Workers: use the CLI). */
+  imports?: ImportUploads
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -15,6 +15,7 @@ import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './moderation/spam-check.ts'
 import { ensureDemo } from './demo/seed.ts'
 import { withPublicFiles } from './public-files.ts'
+import { createTempUploads } from './import/temp-uploads.ts'
 
 // Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
 const started = performance.now()
@@ -33,7 +34,7 @@ if (await ensureDemo(database.db, config, markdown, new Date())) log.info('made 
 
 const live = createLiveFeed(database.db, database.listen, log)
 await live.start()
-const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log) })
+const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), imports: createTempUploads() })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
 if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))

@@ -10,9 +10,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * CSRF defence for routes that read the dashboard cookie: a state-changing request that does
- * not carry a bearer token must come from a page on Engawa's own origin and be JSON (which a
- * cross-site form cannot send without a preflight). `Origin: null` and a missing Origin fail.
+ * not carry a bearer token must come from a page on Engawa's own origin and be JSON, or raw
+ * bytes (an uploaded export), neither of which a cross-site form can send without a
+ * preflight. `Origin: null` and a missing Origin fail.
  */
+const BODY_TYPES = new Set(['application/json', 'application/octet-stream'])
+
 export function requireSameOrigin(config: Config) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || c.req.header('authorization') !== undefined) return next()
@@ -20,7 +23,7 @@ export function requireSameOrigin(config: Config) {
     if (origin !== config.publicUrl)
       throw new AppError('cross_site_request', 'This request must come from a page of Engawa itself.')
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
-    if (c.req.method !== 'DELETE' && type !== 'application/json')
+    if (c.req.method !== 'DELETE' && !BODY_TYPES.has(type ?? ''))
       throw new AppError('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.')
     await next()
   })

@@ -6,8 +6,11 @@ import { isVisibleRow } from './visibility.ts'
 // visible total, and each ancestor's count of visible replies (which decides whether a
 // tombstone stays). Callers hold the comment's row lock.
 
+/** Where a comment sits in its thread: all the ancestor walks below need. */
+type TreePosition = Pick<CommentRow, 'site_id' | 'thread_id' | 'depth' | 'path'>
+
 /** A comment's ancestors, deepest first, locked in the order a delete locks them. */
-async function lockAncestors(trx: Kysely<Database>, row: CommentRow) {
+async function lockAncestors(trx: Kysely<Database>, row: TreePosition) {
   if (row.depth === 0) return []
   return trx
     .selectFrom('comments')
@@ -51,7 +54,7 @@ export async function releaseAncestors(trx: Kysely<Database>, row: CommentRow) {
 }
 
 /** A comment came (back) into the tree: its ancestors gain a visible reply, and tombstones above it reappear. */
-export async function attachAncestors(trx: Kysely<Database>, row: CommentRow) {
+export async function attachAncestors(trx: Kysely<Database>, row: TreePosition) {
   for (const ancestor of await lockAncestors(trx, row)) {
     await trx
       .updateTable('comments')

@@ -232,6 +232,54 @@ export interface VotesTable {
   updated_at: Date
 }
 
+export type ImportStatus = 'running' | 'done' | 'failed'
+/** reading: the file is staged as it streams; writing: threads are built from the staged records. */
+export type ImportPhase = 'reading' | 'writing' | 'finished'
+
+export interface ImportsTable {
+  site_id: string
+  id: Generated<string>
+  format: string
+  file_name: Generated<string>
+  file_bytes: Generated<number>
+  status: ImportStatus
+  phase: Generated<ImportPhase>
+  bytes_read: Generated<number>
+  threads_total: Generated<number>
+  threads_done: Generated<number>
+  /** The ImportSummary as JSON, once the run ends. */
+  summary: unknown
+  error: string | null
+  created_by: string | null
+  created_at: Date
+  updated_at: Date
+  finished_at: Date | null
+}
+
+/** A record of the file being imported, staged until its thread is written. */
+export interface ImportItemsTable {
+  site_id: string
+  import_id: string
+  /** Order in the file. */
+  n: number
+  kind: 'thread' | 'comment'
+  source_id: string
+  /** A thread's own source id; a comment's thread. */
+  thread_source_id: string
+  parent_source_id: string | null
+  /** The ImportedThread or ImportedComment, as JSON. */
+  data: unknown
+}
+
+/** What each imported record became, so that importing it again adds nothing. */
+export interface ImportSourcesTable {
+  site_id: string
+  format: string
+  kind: 'thread' | 'comment'
+  source_id: string
+  target_id: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -252,6 +300,9 @@ export interface Database {
   bans: BansTable
   site_authors: SiteAuthorsTable
   sso_nonces: SsoNoncesTable
+  imports: ImportsTable
+  import_items: ImportItemsTable
+  import_sources: ImportSourcesTable
 }
 
 export type SiteRow = Selectable<SitesTable>
@@ -261,3 +312,4 @@ export type UserRow = Selectable<UsersTable>
 export type EmailTokenRow = Selectable<EmailTokensTable>
 export type SessionRow = Selectable<SessionsTable>
 export type OutboxMailRow = Selectable<OutboxMailsTable>
+export type ImportRow = Selectable<ImportsTable>

@@ -38,6 +38,8 @@ const STATUS = {
   sso_not_enabled: 404,
   sso_token_used: 409,
   reply_too_deep: 422,
+  invalid_import_file: 422,
+  imports_unavailable: 501,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,

@@ -60,20 +60,40 @@ function sanitizerOptions(allowsImages: boolean): sanitizeHtml.IOptions {
   }
 }
 
+/**
+ * Imported HTML (another service's stored comments) meets the same allowlist. Unlike
+ * Markdown's output, it is full of tags the allowlist lacks (div, span, b, i): those go and
+ * their text stays, rather than showing up escaped; script and style go with their text.
+ */
+function importedHtmlOptions(allowsImages: boolean): sanitizeHtml.IOptions {
+  const base = sanitizerOptions(allowsImages)
+  return {
+    ...base,
+    disallowedTagsMode: 'discard',
+    transformTags: { ...base.transformTags, b: 'strong', i: 'em', strike: 's', tt: 'code' },
+  }
+}
+
 export interface MarkdownRenderer {
   /** Markdown source to the sanitised HTML that is stored and shown: the only way comment HTML is made. */
   render(source: string, options: RenderOptions): string
+  /** Another service's comment HTML (imports only), through the same allowlist. */
+  sanitizeImported(html: string, options: RenderOptions): string
 }
 
 export function createMarkdownRenderer(): MarkdownRenderer {
   const variants = {
-    withImages: { md: createMarkdown(true), sanitize: sanitizerOptions(true) },
-    withoutImages: { md: createMarkdown(false), sanitize: sanitizerOptions(false) },
+    withImages: { md: createMarkdown(true), sanitize: sanitizerOptions(true), imported: importedHtmlOptions(true) },
+    withoutImages: { md: createMarkdown(false), sanitize: sanitizerOptions(false), imported: importedHtmlOptions(false) },
   }
   return {
     render(source, { allowsImages }) {
       const v = allowsImages ? variants.withImages : variants.withoutImages
       return sanitizeHtml(v.md.render(source), v.sanitize).trim()
+    },
+    sanitizeImported(html, { allowsImages }) {
+      const v = allowsImages ? variants.withImages : variants.withoutImages
+      return sanitizeHtml(html, v.imported).trim()
     },
   }
 }

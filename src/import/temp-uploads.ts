@@ -1,0 +1,57 @@
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { once } from 'node:events'
+import { AppError } from '../http/errors.ts'
+import { IMPORTERS } from './formats.ts'
+import type { ImportUploads, StoredUpload } from './uploads.ts'
+
+/**
+ * Uploads go to files of their own in the system's temporary folder (readable by this user
+ * only), written as the bytes arrive, so an upload costs the memory of one chunk whatever its
+ * size. The limit is counted on the bytes themselves, not on a Content-Length that may lie.
+ */
+export function createTempUploads(dir: string = tmpdir()): ImportUploads {
+  const running = new Set<Promise<unknown>>()
+  return {
+    importers: IMPORTERS,
+    async receive(body, maxBytes): Promise<StoredUpload> {
+      const path = join(dir, `engawa-import-${crypto.randomUUID()}`)
+      const out = createWriteStream(path, { flags: 'wx', mode: 0o600 })
+      const remove = () => rm(path, { force: true })
+      const reader = body.getReader()
+      let size = 0
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          size += value.byteLength
+          if (size > maxBytes) {
+            await reader.cancel()
+            throw new AppError('payload_too_large', `The file is larger than this server accepts (${Math.floor(maxBytes / (1 << 20))} MiB). Import it with the CLI, or raise IMPORT_MAX_BYTES.`)
+          }
+          if (!out.write(value)) await once(out, 'drain')
+        }
+        out.end()
+        await once(out, 'close')
+        return { path, size, remove }
+      } catch (error) {
+        out.destroy()
+        await remove()
+        throw error
+      }
+    },
+    track(run) {
+      const settled = run.then(
+        () => undefined,
+        () => undefined,
+      )
+      running.add(settled)
+      void settled.then(() => running.delete(settled))
+    },
+    async idle() {
+      while (running.size > 0) await Promise.all(running)
+    },
+  }
+}
