@@ -1,7 +1,7 @@
 import type { CommentRow, SiteRow, ThreadRow } from '../db/schema.ts'
 import { cdata, escapeXml } from '../http/xml.ts'
 import type { ExportTally } from './engawa-json.ts'
-import { exportedAuthor, readThreadComments, readThreads, type SiteSnapshot } from './read-site.ts'
+import { exportedAuthor, readComments, readThreads, type SiteSnapshot } from './read-site.ts'
 
 /** Disqus writes whole seconds (`2012-12-12T12:12:12Z`), and some importers parse exactly that. */
 const disqusDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -63,11 +63,9 @@ export async function* writeDisqusExport(snapshot: SiteSnapshot, site: SiteRow, 
     yield threads.map((t) => threadXml(t, site.id)).join('')
     tally.threads += threads.length
   }
-  for await (const threads of readThreads(snapshot))
-    for (const thread of threads)
-      for await (const comments of readThreadComments(snapshot, thread.id)) {
-        yield comments.map(postXml).join('')
-        tally.comments += comments.length
-      }
+  for await (const comments of readComments(snapshot)) {
+    yield comments.map(postXml).join('')
+    tally.comments += comments.length
+  }
   yield '</disqus>\n'
 }

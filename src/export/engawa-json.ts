@@ -1,6 +1,6 @@
 import type { CommentRow, SiteRow, ThreadRow } from '../db/schema.ts'
 import { settingsOf } from '../sites/settings.ts'
-import { exportedAuthor, readModeration, readThreadComments, readThreads, type SiteSnapshot } from './read-site.ts'
+import { exportedAuthor, readComments, readModeration, readThreads, type SiteSnapshot } from './read-site.ts'
 
 export const ENGAWA_EXPORT_FORMAT = 'engawa-export'
 /** major.minor: a minor version only adds optional fields, so any 1.x reader reads any 1.y file. */
@@ -72,11 +72,9 @@ export async function* writeEngawaExport(snapshot: SiteSnapshot, site: SiteRow, 
   }
   yield '\n],\n"comments": ['
   let commentCount = 0
-  for await (const threads of readThreads(snapshot))
-    for (const thread of threads)
-      for await (const comments of readThreadComments(snapshot, thread.id)) {
-        yield comments.map((c) => `${commentCount++ === 0 ? '\n' : ',\n'}${JSON.stringify(commentJson(c))}`).join('')
-        tally.comments = commentCount
-      }
+  for await (const comments of readComments(snapshot)) {
+    yield comments.map((c) => `${commentCount++ === 0 ? '\n' : ',\n'}${JSON.stringify(commentJson(c))}`).join('')
+    tally.comments = commentCount
+  }
   yield `\n],\n"moderation": ${JSON.stringify(await readModeration(snapshot))}\n}\n`
 }

@@ -45,27 +45,32 @@ export async function* readThreads({ db, siteId, asOf, batchSize = EXPORT_BATCH 
 }
 
 /**
- * One thread's comments in tree order (depth-first, a parent before its replies, siblings
- * oldest first), in pages keyed by `path`. A comment read here always has its parent read
- * before it, even while readers keep posting: a reply's path extends its parent's.
+ * Every comment of the site's threads (those `readThreads` lists), thread by thread in the same
+ * order, each thread's in tree order (depth-first, a parent before its replies, siblings oldest
+ * first): pages keyed by (thread, path), one query a page however many threads there are. The
+ * (site, thread, seq) index yields the threads in order, so Postgres sorts one thread's paths
+ * at a time (incremental sort). A comment read here always has its parent read before it, even
+ * while readers keep posting: a reply's path extends its parent's.
  */
-export async function* readThreadComments({ db, siteId, batchSize = EXPORT_BATCH }: SiteSnapshot, threadId: string): AsyncIterable<CommentRow[]> {
-  let after: number[] | undefined
+export async function* readComments({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<CommentRow[]> {
+  let after: { threadId: string; path: number[] } | undefined
   for (;;) {
     const cursor = after
     const rows = await db
-      .selectFrom('comments')
-      .selectAll()
-      .where('site_id', '=', siteId)
-      .where('thread_id', '=', threadId)
-      .where((eb) => (cursor === undefined ? eb.lit(true) : sql<boolean>`path > ${cursor}::int[]`))
-      .orderBy('path')
+      .selectFrom('comments as c')
+      .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+      .selectAll('c')
+      .where('c.site_id', '=', siteId)
+      .where('t.created_at', '<=', asOf)
+      .where((eb) => (cursor === undefined ? eb.lit(true) : sql<boolean>`(c.thread_id, c.path) > (${cursor.threadId}::uuid, ${cursor.path}::int[])`))
+      .orderBy('c.thread_id')
+      .orderBy('c.path')
       .limit(batchSize)
       .execute()
     if (rows.length > 0) yield rows
     const last = rows.at(-1)
     if (!last || rows.length < batchSize) return
-    after = last.path
+    after = { threadId: last.thread_id, path: last.path }
   }
 }
 
