@@ -62,7 +62,12 @@ export async function* readComments({ db, siteId, asOf, batchSize = EXPORT_BATCH
       .selectAll('c')
       .where('c.site_id', '=', siteId)
       .where('t.created_at', '<=', asOf)
-      .where((eb) => (cursor === undefined ? eb.lit(true) : sql<boolean>`(c.thread_id, c.path) > (${cursor.threadId}::uuid, ${cursor.path}::int[])`))
+      // thread_id >= … starts both index ranges at the cursor; the row comparison then skips what the last page had.
+      .where((eb) =>
+        cursor === undefined
+          ? eb.lit(true)
+          : eb.and([eb('c.thread_id', '>=', cursor.threadId), eb('t.id', '>=', cursor.threadId), sql<boolean>`(c.thread_id, c.path) > (${cursor.threadId}::uuid, ${cursor.path}::int[])`]),
+      )
       .orderBy('c.thread_id')
       .orderBy('c.path')
       .limit(batchSize)
