@@ -49,8 +49,9 @@ export async function* readThreads({ db, siteId, asOf, batchSize = EXPORT_BATCH 
  * order, each thread's in tree order (depth-first, a parent before its replies, siblings oldest
  * first): pages keyed by (thread, path), one query a page however many threads there are. The
  * (site, thread, seq) index yields the threads in order, so Postgres sorts one thread's paths
- * at a time (incremental sort). A comment read here always has its parent read before it, even
- * while readers keep posting: a reply's path extends its parent's.
+ * at a time (incremental sort; within one very long thread, each page sorts that thread again).
+ * A comment read here always has its parent read before it, even while readers keep posting:
+ * a reply's path extends its parent's (seq would not do: imports number comments by date).
  */
 export async function* readComments({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<CommentRow[]> {
   let after: { threadId: string; path: number[] } | undefined

@@ -192,6 +192,9 @@ forEachBackend((database) => {
       await expectError(await fromEngawa(t, 'GET', '/api/v1/admin/sites/nosuchsite/export', undefined, owner.cookie), 404, 'site_not_found')
       expect(await t.db.selectFrom('moderation_actions').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
       expect((await exportOf(t, owner.cookie, '?format=engawa')).status).toBe(200)
+      const admin = await signUpAndVerify(t, undefined, 'Admin')
+      await t.db.updateTable('users').set({ is_instance_admin: true }).where('id', '=', admin.user.id).execute()
+      expect((await exportOf(t, admin.cookie, '?format=disqus')).status).toBe(200)
       // The dashboard offers the download on the settings page, to owners only.
       const settings = async (cookie: string) => (await fromEngawa(t, 'GET', `/admin/sites/${t.site.id}/settings`, undefined, cookie)).text()
       const asOwner = await settings(owner.cookie)
