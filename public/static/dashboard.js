@@ -610,6 +610,94 @@
     })
   }
 
+  // ---- Import: the file goes up with XMLHttpRequest (fetch cannot report upload progress),
+  // then the import is followed until it ends, and the list of imports is read again from the page.
+  const importForm = $('#import-form')
+  if (importForm) {
+    const field = (name) => importForm.elements.namedItem(name)
+    const box = $('#import-progress')
+    const bar = $('#import-bar')
+    const step = $('#import-step')
+    const status = $('#import-status')
+    const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`
+    const show = (label, fraction, text) => {
+      box.hidden = false
+      step.textContent = label
+      bar.value = Math.round(fraction * 100)
+      status.textContent = text
+    }
+    function upload(url, file) {
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest()
+        xhr.open('POST', url)
+        xhr.setRequestHeader('content-type', 'application/octet-stream')
+        xhr.responseType = 'json'
+        xhr.upload.addEventListener('progress', (e) => {
+          if (e.lengthComputable) show('Uploading', e.loaded / e.total, `${mib(e.loaded)} of ${mib(e.total)} sent`)
+        })
+        xhr.addEventListener('load', () => {
+          const json = xhr.response ?? {}
+          if (xhr.status === 202) resolve(json.import)
+          else if (xhr.status === 401) reject(new Error('Your session has ended. Sign in again, then retry.'))
+          else reject(new Error(json.error?.message ?? `The upload was refused (${xhr.status}).`))
+        })
+        xhr.addEventListener('error', () => reject(new Error('Could not reach Engawa. Check the connection and try again.')))
+        xhr.send(file)
+      })
+    }
+    const describe = (run) =>
+      run.phase === 'reading'
+        ? [`Reading the file`, run.fileBytes ? run.bytesRead / run.fileBytes : 0, `${mib(run.bytesRead)} of ${mib(run.fileBytes)} read`]
+        : [`Writing threads`, run.threadsTotal ? run.threadsDone / run.threadsTotal : 1, `${run.threadsDone} of ${run.threadsTotal} threads written`]
+    async function follow(site, run) {
+      while (run.status === 'running') {
+        show(...describe(run))
+        await new Promise((r) => setTimeout(r, 1000))
+        run = (await send('GET', `/admin/sites/${site}/imports/${run.id}`)).import
+      }
+      return run
+    }
+    importForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      guard(
+        (async () => {
+          const file = field('file').files[0]
+          if (!file) {
+            field('file').focus()
+            throw new Error('Choose the export file to import.')
+          }
+          if (file.size > Number(importForm.dataset.maxBytes))
+            throw new Error(`This file is larger than the server accepts (${mib(Number(importForm.dataset.maxBytes))}). Import it with the CLI.`)
+          const site = importForm.dataset.site
+          const query = new URLSearchParams({ format: field('format').value, name: file.name })
+          for (const line of field('mapOrigin').value.split('\n')) if (line.trim()) query.append('mapOrigin', line.trim())
+          const button = $('button[type=submit]', importForm)
+          button.disabled = true
+          try {
+            showProblem('')
+            const started = await upload(`/api/v1/admin/sites/${site}/imports?${query}`, file)
+            const run = await follow(site, started)
+            const page = new DOMParser().parseFromString(await (await fetch(location.href, { credentials: 'same-origin' })).text(), 'text/html')
+            const runs = page.querySelector('#import-runs')
+            if (runs) $('#import-runs').replaceWith(runs)
+            showTimes($('#import-runs'))
+            box.hidden = true
+            if (run.status === 'failed') throw new Error(run.error ?? 'The import failed.')
+            const s = run.summary
+            announce(`Import finished: ${s.comments.imported} comments in ${s.threads.created + s.threads.updated} threads; ${s.skipped.total} skipped, ${s.repaired.total} repaired.`)
+            $('#runs-title').focus()
+            importForm.reset()
+          } catch (error) {
+            box.hidden = true
+            throw error
+          } finally {
+            button.disabled = false
+          }
+        })(),
+      )
+    })
+  }
+
   // ---- Your own mail about the queue.
   const notify = $('#notify-queue')
   notify?.addEventListener('change', () =>

@@ -68,6 +68,7 @@ const ACTION_LABELS: Record<string, string> = {
   trust: 'trusted',
   untrust: 'stopped trusting',
   settings: 'changed the settings of',
+  import: 'imported comments into',
 }
 
 function Target(props: { siteId: string; entry: AuditEntry }) {

@@ -16,6 +16,8 @@ import { NoSitesPage, QueuePage } from './queue-page.tsx'
 import { AuditPage, BansPage } from './records-pages.tsx'
 import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
 import { SettingsPage } from './settings-page.tsx'
+import { ImportPage } from './import-page.tsx'
+import { importToJson, listImportRuns } from '../import/import-json.ts'
 import { findQueueNotification, listBans, listMembers, readAuditLog } from '../moderation/records.ts'
 import { siteAccess, viewerOf, type SignedInViewer, type Viewer } from './viewer.ts'
 
@@ -123,6 +125,16 @@ export function dashboardRoutes(deps: Deps) {
     .get(
       '/admin/sites/:site/audit',
       onSite(async (c, viewer, site) => sendPage(c, <AuditPage viewer={viewer} site={site} entries={await readAuditLog(deps.db, site.id)} />)),
+    )
+    .get(
+      '/admin/sites/:site/import',
+      onSite(async (c, viewer, site, canManage) => {
+        if (!canManage) return refuse(c, viewer, 'Only owners can import', 'Ask one of the site’s owners to import the comments.')
+        const now = deps.clock.now()
+        const runs = (await listImportRuns(deps.db, site.id)).map((r) => importToJson(r, now))
+        const formats = Object.keys(deps.imports?.importers ?? {})
+        return sendPage(c, <ImportPage viewer={viewer} site={site} formats={formats} maxBytes={deps.config.importMaxBytes} runs={runs} />)
+      }),
     )
     .get(
       '/admin/sites/:site/settings',

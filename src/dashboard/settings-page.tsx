@@ -208,6 +208,14 @@ export function SettingsPage(props: {
       </section>
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
       {canManage && <Export siteId={site.id} />}
+      {canManage && (
+        <section aria-labelledby="import-title">
+          <h2 id="import-title">Moving in</h2>
+          <p>
+            <a href={`/admin/sites/${site.id}/import`}>Import comments from Disqus, WordPress and others</a>
+          </p>
+        </section>
+      )}
     </Layout>
   )
 }

@@ -98,6 +98,8 @@ export async function runImport(deps: ImportDeps, importId: string, request: Imp
       }
     })
     if (!announced) onFirstRecords?.()
+    // Fresh rows have no statistics: without them the planner reads the staged file whole for each thread.
+    await sql`analyze import_items`.execute(db)
     progress.phase = 'writing'
     await writeThreads(deps, importId, request, summary, progress, report)
     if (summary.comments.imported > ANALYZE_AFTER) await sql`analyze comments`.execute(db)
@@ -135,6 +137,7 @@ async function writeThreads(
   report()
   // Keyset pages over the threads that have comments, in id order.
   let after: string | undefined
+  let analyzedAt = 1000
   for (;;) {
     const page = await staged()
       .select('thread_source_id')
@@ -145,6 +148,10 @@ async function writeThreads(
       .limit(THREAD_PAGE)
       .execute()
     for (const { thread_source_id: id } of page) {
+      if (summary.comments.imported >= analyzedAt * 2) {
+        await sql`analyze comments`.execute(db)
+        analyzedAt = summary.comments.imported
+      }
       const key = await writeThread(ctx, id)
       if (key) request.onThreadWritten?.(key)
       progress.threadsDone++

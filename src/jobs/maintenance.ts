@@ -8,10 +8,11 @@ import type { Clock } from '../deps.ts'
 import { deleteExpiredLimits } from '../http/rate-limit.ts'
 import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
+import { endAbandonedRuns } from '../import/abandoned-runs.ts'
 
 /**
- * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows)
- * and tells moderators what entered their queues.
+ * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
+ * imports whose process died) and tells moderators what entered their queues.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
@@ -21,6 +22,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     oauthAttempts: await deleteExpiredAttempts(db, now),
     rateLimits: await deleteExpiredLimits(db, now),
     ssoNonces: await deleteExpiredNonces(db, now),
+    abandonedImports: await endAbandonedRuns(db, now),
   }
 }
 

@@ -12,6 +12,7 @@ import { createMarkdownRenderer } from '../../src/markdown/render.ts'
 import { withPublicFiles } from '../../src/public-files.ts'
 import { ENGAWA_ADDRESS, listenOnLoopback, type LoopbackServer } from './browser.ts'
 import type { TestDatabase } from './backends.ts'
+import type { ImportUploads } from '../../src/import/uploads.ts'
 
 /**
  * Engawa as a browser meets it, in this process on the file's database: the app and public/
@@ -20,7 +21,7 @@ import type { TestDatabase } from './backends.ts'
  */
 export async function serveEngawa(
   database: TestDatabase,
-  options: { demo?: boolean; live?: boolean } = {},
+  options: { demo?: boolean; live?: boolean; imports?: ImportUploads } = {},
 ): Promise<LoopbackServer & { logs: string[] }> {
   let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
@@ -39,6 +40,7 @@ export async function serveEngawa(
     passwords: nodePasswordHasher,
     // Without live updates, as on Workers: the widget falls back to polling.
     live: options.live === false ? undefined : live,
+    imports: options.imports,
   })
   if (options.demo) await ensureDemo(database.db, config, createMarkdownRenderer(), new Date())
   const root = withPublicFiles(app)
