@@ -6,6 +6,6 @@ import { importWordPress } from './wordpress.ts'
 /** Every format `import` accepts, by the name the CLI, the API and the dashboard use. */
 export const IMPORTERS: Record<string, Importer> = {
   disqus: importDisqus,
-  engawa: importEngawa,
   wordpress: importWordPress,
+  engawa: importEngawa,
 }
