@@ -31,6 +31,7 @@ import { TtlCache } from './http/ttl-cache.ts'
 import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
+import { exportRoutes, exportSchemaRoutes } from './export/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
@@ -81,6 +82,8 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', apiTokenRoutes(deps))
   app.route('/api/v1', threadMoveRoutes(deps, pages))
   app.route('/api/v1', webhookRoutes(deps))
+  app.route('/api/v1', exportRoutes(deps))
+  app.route('/', exportSchemaRoutes())
   app.route('/api/v1', importRoutes(deps, pages))
   app.route('/api/v1', notificationRoutes(deps))
   app.route('/', healthRoutes(deps.db))

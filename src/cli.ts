@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util'
 import { createInstanceAdmin, setSiteRole } from './auth/admins.ts'
 import { parseConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
+import { EXPORT_FORMATS, exportSite, isExportFormat } from './export/export-site.ts'
+import { writeOut } from './export/write-out.ts'
 import { DataDirLockedError } from './db/data-dir-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { SiteRow } from './db/schema.ts'
@@ -36,6 +38,8 @@ const USAGE = `Usage: npm run engawa -- <command>
   thread move SITE --from URL --to URL [--prefix] [--dry-run]
                     a page's thread (or, with --prefix, every thread under a URL prefix) to a new address
   thread merge SITE --from URL|KEY --into URL|KEY
+  export SITE [--format engawa|disqus] [--out FILE]
+                    the site's whole comment data: Engawa's JSON (the default) or Disqus XML, to stdout or FILE
   import FORMAT FILE --site ID [--map-origin OLD=NEW …]
               another service's export into a site; FORMAT is one of ${Object.keys(IMPORTERS).join(', ')}.
               --map-origin https://old.example=https://blog.example keeps threads of a blog that moved.
@@ -66,7 +70,8 @@ function parseIntOption(value: string | undefined, name: string): number | undef
   return n
 }
 
-async function run(argv: string[]): Promise<string> {
+/** What to print on success; undefined when the command wrote its own output (an export to stdout). */
+async function run(argv: string[]): Promise<string | undefined> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -86,6 +91,8 @@ async function run(argv: string[]): Promise<string> {
       site: { type: 'string' },
       'map-origin': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -137,6 +144,17 @@ async function run(argv: string[]): Promise<string> {
       const site = await getSite(db, arg)
       const { moved } = await mergeThreads(db, site, threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? ''), new Date())
       return `Merged: ${moved} comment(s) moved.`
+    }
+    if (group === 'export' && command) {
+      const format = values.format ?? 'engawa'
+      if (!isExportFormat(format)) throw new AppError('invalid_request', `--format must be one of ${EXPORT_FORMATS.join(', ')}.`)
+      const site = await getSite(db, command)
+      const out = exportSite(db, site, { format, publicUrl: config.publicUrl, now: new Date() })
+      await writeOut(out.chunks, values.out)
+      const summary = `Exported ${out.tally.threads} thread(s) and ${out.tally.comments} comment(s) of ${site.name} (${site.id})`
+      if (values.out !== undefined) return `${summary} to ${values.out}.`
+      console.error(`${summary}.`)
+      return undefined
     }
     if (group === 'import' && command && arg) return await importFile(db, { format: command, path: arg, siteId: values.site, origins: values['map-origin'] ?? [] })
     if (group === 'jobs' && command === 'run') {
@@ -197,7 +215,8 @@ async function importFile(db: Kysely<Database>, input: { format: string; path: s
 }
 
 try {
-  console.log(await run(process.argv.slice(2)))
+  const output = await run(process.argv.slice(2))
+  if (output !== undefined) console.log(output)
 } catch (error) {
   const isUsageError = String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS')
   if (error instanceof AppError || error instanceof DataDirLockedError || isUsageError) {

@@ -13,6 +13,7 @@ const FORMAT_LABELS: Record<string, string> = {
   isso: 'Isso (its SQLite database file, comments.db)',
   waline: 'Waline (JSON: Admin › Import/Export)',
   artalk: 'Artalk (artrans: Dashboard › Transfer, or artalk export)',
+  engawa: 'Engawa (JSON: Settings › Export, on another Engawa or this one)',
 }
 
 const STATES = ['published', 'pending', 'hidden', 'removed', 'spam'] as const

@@ -92,7 +92,7 @@ export function Layout(props: { title: string; viewer: Viewer; current?: string;
 }
 
 /** The tabs of one site's pages. */
-export function SiteNav(props: { siteId: string; current: 'overview' | 'search' | 'bans' | 'audit' | 'settings' | 'threads' | 'tokens' }) {
+export function SiteNav(props: { siteId: string; current: 'overview' | 'search' | 'bans' | 'audit' | 'settings' }) {
   const base = `/admin/sites/${props.siteId}`
   const tabs = [
     ['overview', base, 'Overview'],
@@ -101,8 +101,6 @@ export function SiteNav(props: { siteId: string; current: 'overview' | 'search' 
     ['bans', `${base}/bans`, 'Bans'],
     ['audit', `${base}/audit`, 'Audit log'],
     ['settings', `${base}/settings`, 'Settings'],
-    ['threads', `${base}/threads`, 'Thread moves'],
-    ['tokens', `${base}/tokens`, 'API tokens'],
   ] as const
   return (
     <nav class="tabs" aria-label="This site">

@@ -149,6 +149,28 @@ function Members(props: { siteId: string; viewerId: string; members: Member[]; i
   )
 }
 
+/** Plain links: the browser downloads the attachment with the dashboard cookie; no script needed. */
+function Export(props: { siteId: string }) {
+  const href = (format: string) => `/api/v1/admin/sites/${props.siteId}/export?format=${format}`
+  return (
+    <section aria-labelledby="export-title">
+      <h2 id="export-title">Export</h2>
+      <p class="lede">
+        Every thread and comment of the site with its moderation state, to keep or to take elsewhere. Guests’ email addresses are included; accounts’ are
+        not.
+      </p>
+      <p class="downloads">
+        <a class="button" id="export-engawa" href={href('engawa')} download>
+          Download as Engawa JSON
+        </a>{' '}
+        <a class="button" id="export-disqus" href={href('disqus')} download>
+          Download as Disqus XML
+        </a>
+      </p>
+    </section>
+  )
+}
+
 /** /admin/sites/{site}/settings: rules and people for owners; the rules to read, for moderators. */
 export function SettingsPage(props: {
   viewer: SignedInViewer
@@ -185,6 +207,7 @@ export function SettingsPage(props: {
         )}
       </section>
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
+      {canManage && <Export siteId={site.id} />}
       {canManage && (
         <section aria-labelledby="owner-tools-title">
           <h2 id="owner-tools-title">More for owners</h2>
@@ -197,6 +220,12 @@ export function SettingsPage(props: {
             </li>
             <li>
               <a href={`/admin/sites/${site.id}/mail`}>Readers’ mail</a>: send a test mail, and see what was sent, what waits and what failed.
+            </li>
+            <li>
+              <a href={`/admin/sites/${site.id}/threads`}>Thread moves</a>: when articles change address, their comments follow.
+            </li>
+            <li>
+              <a href={`/admin/sites/${site.id}/tokens`}>API tokens</a> for your scripts: read, moderate or administer this site.
             </li>
           </ul>
         </section>

@@ -9,7 +9,7 @@ export function ThreadsPage(props: { viewer: SignedInViewer; site: SiteRow; canM
   return (
     <Layout title={`Thread moves · ${site.name}`} viewer={props.viewer}>
       <h1>{site.name}</h1>
-      <SiteNav siteId={site.id} current="threads" />
+      <SiteNav siteId={site.id} current="settings" />
       {!props.canManage ? (
         <p class="lede">Only the site’s owners move and merge threads.</p>
       ) : (

@@ -18,7 +18,7 @@ export function TokensPage(props: { viewer: SignedInViewer; site: SiteRow; canMa
   return (
     <Layout title={`API tokens · ${site.name}`} viewer={props.viewer}>
       <h1>{site.name}</h1>
-      <SiteNav siteId={site.id} current="tokens" />
+      <SiteNav siteId={site.id} current="settings" />
       <h2 id="tokens-title">API tokens</h2>
       {!props.canManage ? (
         <p class="lede">Only the site’s owners manage API tokens.</p>

@@ -1,3 +1,5 @@
+import { escapeXml } from '../http/xml.ts'
+
 /** One comment as a feed entry. */
 export interface FeedEntry {
   id: string
@@ -16,13 +18,6 @@ export interface Feed {
   alternateUrl: string
   title: string
   entries: readonly FeedEntry[]
-}
-
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-
-function escapeXml(text: string): string {
-  // Characters XML 1.0 cannot hold at all are dropped; the rest are escaped.
-  return text.replace(/[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c)
 }
 
 /**

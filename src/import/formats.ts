@@ -4,6 +4,7 @@ import { importCommento } from './formats/commento.ts'
 import { importIsso } from './formats/isso.ts'
 import { importRemark42 } from './formats/remark42.ts'
 import { importWaline } from './formats/waline.ts'
+import { importEngawa } from './formats/engawa.ts'
 import type { Importer } from './records.ts'
 import { importWordPress } from './wordpress.ts'
 
@@ -17,4 +18,5 @@ export const IMPORTERS: Record<string, Importer> = {
   isso: importIsso,
   waline: importWaline,
   artalk: importArtalk,
+  engawa: importEngawa,
 }

@@ -2,10 +2,9 @@ import { z } from '@hono/zod-openapi'
 import type { Kysely } from 'kysely'
 import type { Database, ImportRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
+import { ABANDONED_AFTER_MS, ABANDONED_MESSAGE } from './abandoned-runs.ts'
 import type { ImportSummary } from './summary.ts'
 
-/** A run that has saved no progress for this long died with its process (progress is saved at least every minute). */
-const ABANDONED_AFTER_MS = 10 * 60 * 1000
 
 const Reasons = z.object({
   total: z.number().int(),
@@ -46,6 +45,7 @@ export const ImportJson = z
 
 export type ImportJsonShape = z.infer<typeof ImportJson>
 
+/** A run whose process died shows as failed at once, before maintenance marks it so. */
 export function importToJson(row: ImportRow, now: Date): ImportJsonShape {
   const abandoned = row.status === 'running' && now.getTime() - row.updated_at.getTime() > ABANDONED_AFTER_MS
   return {
@@ -59,7 +59,7 @@ export function importToJson(row: ImportRow, now: Date): ImportJsonShape {
     threadsDone: row.threads_done,
     threadsTotal: row.threads_total,
     summary: (row.summary as ImportSummary | null) ?? null,
-    error: abandoned ? 'The import stopped with its server. Import the file again: what was written is kept, and nothing is added twice.' : row.error,
+    error: abandoned ? ABANDONED_MESSAGE : row.error,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
   }

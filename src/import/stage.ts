@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, ImportItemsTable } from '../db/schema.ts'
 import type { ImportedComment, ImportedState, ImportedThread, ImportItem } from './records.ts'
-import { REASONS, type SummaryTally } from './summary.ts'
+import { emptyByState, REASONS, type SummaryTally } from './summary.ts'
 
 /** Records per insert: a round trip per 500 keeps a large file moving without big statements. */
 const BATCH = 500
@@ -48,7 +48,8 @@ function stagedComment(c: ImportedComment): StagedComment {
     body: 'html' in c.body ? { html: clean(c.body.html) } : { markdown: clean(c.body.markdown) },
     createdAt: isoOrNull(c.createdAt),
     editedAt: isoOrNull(c.editedAt),
-    state: c.state,
+    // Parsers are typed, but a state none of them should make is held for a moderator, not published.
+    state: c.state in emptyByState() ? c.state : 'pending',
     moderationReason: cleanOptional(c.moderationReason),
   }
 }

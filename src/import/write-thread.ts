@@ -128,7 +128,7 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
     repairs.push(...placed.repairs)
     return { key: t.key, created: t.created, added }
   })
-  if (!written) return undefined
+  if (!written) return void skipAll(REASONS.threadNotFound)
   const { added } = written
   summary.comments.imported += added.imported
   summary.comments.linkedToAccounts += added.linked

@@ -10,11 +10,12 @@ import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
 import { mailNotificationDigests } from '../notifications/digest.ts'
 import { deleteStaleRecipients } from '../notifications/recipients.ts'
+import { endAbandonedRuns } from '../import/abandoned-runs.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
- * unconfirmed notification addresses), tells moderators what entered their queues and readers
- * what is new where they follow.
+ * unconfirmed notification addresses, imports whose process died), tells moderators what
+ * entered their queues and readers what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return {
@@ -26,6 +27,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     rateLimits: await deleteExpiredLimits(db, now),
     ssoNonces: await deleteExpiredNonces(db, now),
     notificationRecipients: await deleteStaleRecipients(db, now),
+    abandonedImports: await endAbandonedRuns(db, now),
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/auth/admins.ts'
+import { runMaintenance } from '../../src/jobs/maintenance.ts'
 import { ENGAWA_ORIGIN, signUpAndVerify } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { SITE_ORIGIN, startApp } from '../helpers/harness.ts'
@@ -127,6 +128,24 @@ forEachBackend((database) => {
       expect(listed.status).toBe(403)
       await expectNothingWritten(t)
       expect(await t.db.selectFrom('imports').selectAll().where('site_id', '=', t.site.id).execute()).toEqual([])
+    })
+
+    it('ends a run whose process died: shown as failed, then marked so by maintenance, its staged records gone', async () => {
+      const t = await startImportApp(database())
+      const then = t.clock.now()
+      const run = await t.db
+        .insertInto('imports')
+        .values({ site_id: t.site.id, format: 'disqus', status: 'running', created_at: then, updated_at: then })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await t.db.insertInto('import_items').values({ site_id: t.site.id, import_id: run.id, n: 1, kind: 'thread', source_id: 't', thread_source_id: 't', parent_source_id: null, data: '{}' }).execute()
+      const read = async () => (await (await t.request('GET', `/api/v1/admin/sites/${t.site.id}/imports/${run.id}`, undefined, { origin: ENGAWA_ORIGIN, headers: { cookie: t.cookie } })).json()).import
+      expect((await read()).status).toBe('running')
+      t.clock.advance(11 * 60 * 1000)
+      expect(await read()).toMatchObject({ status: 'failed', error: expect.stringMatching(/Import the file again/) })
+      expect((await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).abandonedImports).toBe(1)
+      expect((await t.countItems()).staged).toBe(0)
+      expect((await t.db.selectFrom('imports').select('status').where('id', '=', run.id).executeTakeFirstOrThrow()).status).toBe('failed')
     })
 
     it('answers 501 where imports do not run (Workers: no disk, no long requests)', async () => {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { fromEngawa } from '../helpers/accounts.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+import { startImportApp } from '../import/helpers.ts'
+import { HELD_WORD, LOCKED_URL, seedSite } from './seed.ts'
+
+interface PageComment {
+  id: string
+  parentId: string | null
+  author: { name: string } | null
+  replies: PageComment[]
+  [field: string]: unknown
+}
+
+/** A thread page as readers get it, with the ids (new on the other site) left out and the tree kept. */
+async function readPage(t: TestApp, url: string) {
+  // The locked thread is keyed: its page is asked for by key, as its embed does.
+  const page = url === LOCKED_URL ? 'key=closed-note' : `url=${encodeURIComponent(url)}`
+  const res = await t.get(`/api/v1/sites/${t.site.id}/thread?${page}&limit=20&replies=20`)
+  expect(res.status).toBe(200)
+  const json = await res.json()
+  const strip = (c: PageComment): unknown => {
+    const { id: _id, parentId: _parentId, replies, ...rest } = c
+    return { ...rest, replies: replies.map(strip) }
+  }
+  const { id: _id, pinnedId, ...thread } = json.thread
+  return { thread, pinned: pinnedId !== null, comments: json.comments.map(strip) }
+}
+
+/** Every comment of a thread as stored, in tree order, without ids: what moderators and authors see too. */
+async function storedComments(t: TestApp, url: string) {
+  const rows = await t.db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .select(['c.depth', 'c.author_name', 'c.author_email', 'c.body_source', 'c.body_html', 'c.status', 'c.moderation_reason', 'c.created_at', 'c.edited_at', 'c.reply_count'])
+    .where('c.site_id', '=', t.site.id)
+    .where('t.url', '=', url)
+    .orderBy('c.path')
+    .execute()
+  return rows
+}
+
+forEachBackend((database) => {
+  describe('export, then import into a fresh site', () => {
+    it('gives identical threads: keys, URLs, titles, trees, bodies, statuses, dates and author names', async () => {
+      const source = await startApp(database(), { site: { blockedWords: [HELD_WORD] } })
+      const { owner, ids } = await seedSite(source)
+      const exported = await fromEngawa(source, 'GET', `/api/v1/admin/sites/${source.site.id}/export`, undefined, owner.cookie)
+      expect(exported.status).toBe(200)
+      const file = new TextEncoder().encode(await exported.text())
+
+      const target = await startImportApp(database())
+      const upload = await target.upload(file, 'format=engawa&name=export.json')
+      const started = await upload.json()
+      expect(upload.status, JSON.stringify(started)).toBe(202)
+      await target.uploads.idle()
+      const run = await (await fromEngawa(target, 'GET', `/api/v1/admin/sites/${target.site.id}/imports/${started.import.id}`, undefined, target.cookie)).json()
+      expect(run.import).toMatchObject({ status: 'done', error: null })
+
+      // What does not travel, for the neutral import records have no place for it: the pinned
+      // comment (it goes back to its place in the thread) and whether a hidden comment's reason is shown.
+      const article = await readPage(target, ARTICLE_URL)
+      expect(article.pinned).toBe(false)
+      expect(JSON.stringify(article.comments)).not.toContain('"reason"')
+      const unpin = await fromEngawa(source, 'POST', `/api/v1/moderation/sites/${source.site.id}/comments/${ids.pinned}`, { action: 'unpin' }, owner.cookie)
+      expect(unpin.status).toBe(200)
+      await source.db.updateTable('comments').set({ reason_public: false }).where('site_id', '=', source.site.id).execute()
+
+      // The rest is the same, to the millisecond: on the page readers get and in what moderators see.
+      for (const url of [ARTICLE_URL, LOCKED_URL]) {
+        expect(await storedComments(target, url), url).toEqual(await storedComments(source, url))
+        expect(await readPage(target, url), url).toEqual(await readPage(source, url))
+      }
+      // Importing the same export again adds nothing.
+      const again = await target.upload(file, 'format=engawa&name=export.json')
+      expect(again.status).toBe(202)
+      await target.uploads.idle()
+      expect((await target.countItems()).comments).toBe(await source.count('comments'))
+    })
+  })
+})
