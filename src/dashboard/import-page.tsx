@@ -8,6 +8,11 @@ import type { SignedInViewer } from './viewer.ts'
 const FORMAT_LABELS: Record<string, string> = {
   disqus: 'Disqus (XML: Admin › Community › Export)',
   wordpress: 'WordPress (WXR: Tools › Export)',
+  remark42: 'Remark42 (backup JSON)',
+  commento: 'Commento or Comentario (JSON export)',
+  isso: 'Isso (its SQLite database file)',
+  waline: 'Waline (JSON export)',
+  artalk: 'Artalk (JSON export)',
 }
 
 const STATES = ['published', 'pending', 'hidden', 'removed', 'spam'] as const
