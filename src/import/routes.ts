@@ -96,7 +96,7 @@ export function importRoutes(deps: Deps, pages: PageCache) {
       const id = await createImportRun(deps.db, request, deps.clock.now())
       // The run goes on after the answer; the answer waits until the file has proved readable
       // (wholly, for a small file), so a file of the wrong format is refused here with a 422.
-      let readable!: () => void
+      let readable = () => {}
       const firstRecords = new Promise<void>((resolve) => (readable = resolve))
       const run = runImport(deps, id, request, readable).finally(() => file.remove())
       uploads.track(run)

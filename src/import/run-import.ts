@@ -12,6 +12,12 @@ import { writeThread, type WriteContext } from './write-thread.ts'
 
 /** Threads read per query while writing: the list of a huge file's threads is never held whole. */
 const THREAD_PAGE = 200
+/**
+ * Threads written at once. Each is its own transaction on its own rows, so they never wait for
+ * each other; while one waits on Postgres, the next is parsed and sanitised. (PGlite, with one
+ * connection, takes them one after the other.) Three leave most of a pool of ten to readers.
+ */
+const WRITERS = 3
 /** Past this many new comments, refresh the planner's statistics so pages of the new threads stay index reads. */
 const ANALYZE_AFTER = 10_000
 
@@ -147,16 +153,20 @@ async function writeThreads(
       .orderBy('thread_source_id')
       .limit(THREAD_PAGE)
       .execute()
-    for (const { thread_source_id: id } of page) {
-      if (summary.comments.imported >= analyzedAt * 2) {
-        await sql`analyze comments`.execute(db)
-        analyzedAt = summary.comments.imported
-      }
-      const key = await writeThread(ctx, id)
-      if (key) request.onThreadWritten?.(key)
-      progress.threadsDone++
-      report()
+    if (summary.comments.imported >= analyzedAt * 2) {
+      await sql`analyze comments`.execute(db)
+      analyzedAt = summary.comments.imported
     }
+    await eachConcurrently(
+      page.map((p) => p.thread_source_id),
+      WRITERS,
+      async (id) => {
+        const key = await writeThread(ctx, id)
+        if (key) request.onThreadWritten?.(key)
+        progress.threadsDone++
+        report()
+      },
+    )
     const last = page[page.length - 1]
     if (!last || page.length < THREAD_PAGE) break
     after = last.thread_source_id
@@ -180,6 +190,19 @@ async function writeThreads(
     .orderBy('n')
     .execute()
   for (const t of empty) summary.skipped.add(REASONS.emptyThread, `thread ${t.source_id}`)
+}
+
+/**
+ * Runs `work` over the items, `limit` at a time. Waits for all of them even when one fails,
+ * so nothing is still writing when the run is marked failed; then throws the first error.
+ */
+async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T)
+  })
+  const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected')
+  if (failed) throw failed.reason
 }
 
 /**

@@ -88,19 +88,26 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
     return { n: s.n, sourceId: s.source_id, parentSourceId: s.parent_source_id, createdAt: date, status: STATUS_OF[s.state] ?? 'pending' }
   })
 
+  // Imported before, all of it (the usual case when a file is imported again): nothing to lock.
+  const doneBefore = await findTargets(ctx.db, ctx, 'comment', comments.map((c) => c.sourceId))
+  if (doneBefore.size === comments.length) {
+    summary.comments.alreadyImported += comments.length
+    summary.threads.unchanged++
+    return undefined
+  }
+
   const written = await ctx.db.transaction().execute(async (trx) => {
     const t = await lockThread(trx, ctx, { mappedThreadId, page, thread, firstDate: minDate(comments) ?? ctx.now })
     if (!t) return undefined
-    // Read under the thread's lock, so two runs of one file cannot both add a comment.
+    // Read again under the thread's lock, so two runs of one file cannot both add a comment.
     const done = await findTargets(trx, ctx, 'comment', comments.map((c) => c.sourceId))
     const fresh = comments.filter((c) => !done.has(c.sourceId))
-    summary.comments.alreadyImported += comments.length - fresh.length
     await trx
       .insertInto('import_sources')
       .values({ site_id: ctx.site.id, format: ctx.format, kind: 'thread', source_id: threadSourceId, target_id: t.id })
       .onConflict((oc) => oc.columns(['site_id', 'format', 'kind', 'source_id']).doUpdateSet({ target_id: t.id }))
       .execute()
-    if (fresh.length === 0) return { key: t.key, created: t.created, added: newAdded() }
+    if (fresh.length === 0) return { key: t.key, created: t.created, added: newAdded(), fresh }
 
     const parents = await existingParents(trx, ctx, t.id, fresh, done)
     const placed = placeComments(fresh, parents.inThread, (id) => parents.elsewhere.has(id), t.last_seq)
@@ -126,18 +133,23 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
       .where('id', '=', t.id)
       .execute()
     repairs.push(...placed.repairs)
-    return { key: t.key, created: t.created, added }
+    return { key: t.key, created: t.created, added, fresh }
   })
   if (!written) return void skipAll(REASONS.threadNotFound)
   const { added } = written
+  summary.comments.alreadyImported += comments.length - written.fresh.length
   summary.comments.imported += added.imported
   summary.comments.linkedToAccounts += added.linked
   for (const [state, count] of Object.entries(added.byState)) summary.comments.byState[state as ImportedState] += count
   if (added.imported === 0) summary.threads.unchanged++
   else if (written.created) summary.threads.created++
   else summary.threads.updated++
-  const sourceIdOf = new Map(skeleton.map((s) => [s.n, s.source_id]))
-  for (const r of repairs.sort((a, b) => a.n - b.n)) summary.repaired.add(r.reason, describeComment(sourceIdOf.get(r.n) ?? '?', threadSourceId))
+  // Only what this run wrote was repaired by it.
+  const writtenIds = new Map(written.fresh.map((c) => [c.n, c.sourceId]))
+  for (const r of repairs.sort((a, b) => a.n - b.n)) {
+    const sourceId = writtenIds.get(r.n)
+    if (sourceId !== undefined) summary.repaired.add(r.reason, describeComment(sourceId, threadSourceId))
+  }
   return added.imported > 0 ? written.key : undefined
 }
 

@@ -1,6 +1,8 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { once } from 'node:events'
-import { tmpdir } from 'node:os'
+import { spawn } from 'node:child_process'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
@@ -22,7 +24,17 @@ import { createSite } from '../../src/sites/sites.ts'
 // Postgres server (TEST_DATABASE_URL or DATABASE_URL's server), and with --pglite into PGlite
 // too, then prints comments per second and the process's peak RSS.
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, pglite: { type: 'boolean', default: false }, 'keep-file': { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '200' },
+    pglite: { type: 'boolean', default: false },
+    'keep-file': { type: 'boolean', default: false },
+    // Internal: the bench runs each import in a child process, so that its peak RSS is the import's.
+    child: { type: 'string' },
+    file: { type: 'string' },
+    db: { type: 'string' },
+  },
+})
 const TARGET_BYTES = Number(values.mb) * 1024 * 1024
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ORIGIN = 'https://blog.example'
@@ -112,6 +124,7 @@ async function measure(name: string, db: Kysely<Database>, path: string) {
   }
   const id = await createImportRun(db, request, new Date())
   let readingEnded = 0
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   let lastPrinted = 0
   request.onProgress = (p) => {
@@ -120,74 +133,96 @@ async function measure(name: string, db: Kysely<Database>, path: string) {
     if (now - lastPrinted > 10_000) {
       lastPrinted = now
       const rss = Math.round(process.memoryUsage().rss / 2 ** 20)
-      process.stderr.write(`  [${name}] ${p.phase} ${Math.round(p.bytesRead / 2 ** 20)} MiB, ${p.threadsDone}/${p.threadsTotal} threads, rss ${rss} MiB\n`)
+      const heap = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
+      process.stderr.write(`  [${name}] ${p.phase} ${Math.round(p.bytesRead / 2 ** 20)} MiB, ${p.threadsDone}/${p.threadsTotal} threads, rss ${rss} MiB, heap ${heap} MiB\n`)
     }
   }
   const summary = await runImport({ db, clock: systemClock, markdown: createMarkdownRenderer() }, id, request)
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const readSeconds = (readingEnded - t0) / 1000
   const count = await db.selectFrom('comments').select(sql<number>`count(*)::int`.as('n')).where('site_id', '=', site.id).executeTakeFirstOrThrow()
-  return { name, seconds, readSeconds, writeSeconds: seconds - readSeconds, summary, stored: count.n }
+  return { name, seconds, readSeconds, writeSeconds: seconds - readSeconds, cpuSeconds, summary, stored: count.n }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'engawa-import-bench-'))
-const path = join(dir, 'disqus-bench.xml')
-try {
-  let t = performance.now()
-  const file = await generate(path)
-  const generateSeconds = (performance.now() - t) / 1000
-  console.log(`Generated ${(file.bytes / 2 ** 20).toFixed(1)} MiB: ${file.threads} threads, ${file.posts} posts, deepest reply at depth ${file.maxDepth}, in ${generateSeconds.toFixed(1)} s`)
-  const results = []
-
-  const dbName = `engawa_import_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`create database ${dbName}`)
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${dbName}`
-  const pool = new pg.Pool({ connectionString: url.href, max: 4 })
-  pool.on('error', () => {}) // the drop below ends idle connections
+/** One import in this process (a child of the bench), so its peak RSS is the import's own. */
+async function child(backend: string, path: string, databaseUrl: string) {
   const timings = new Map<string, { n: number; ms: number }>()
-  const pgDb = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: process.env.BENCH_QUERIES
-      ? (e) => {
-          const key = e.query.sql.slice(0, 90)
-          const t = timings.get(key) ?? { n: 0, ms: 0 }
-          t.n++
-          t.ms += e.queryDurationMillis
-          timings.set(key, t)
-        }
-      : undefined,
-  })
+  const log = process.env.BENCH_QUERIES
+    ? (e: { query: { sql: string }; queryDurationMillis: number }) => {
+        const key = e.query.sql.replace(/\s+/g, ' ').slice(0, 90)
+        const t = timings.get(key) ?? { n: 0, ms: 0 }
+        t.n++
+        t.ms += e.queryDurationMillis
+        timings.set(key, t)
+      }
+    : undefined
+  let db: Kysely<Database>
+  let lite: PGlite | undefined
+  if (backend === 'pglite') {
+    lite = await PGlite.create()
+    db = new Kysely<Database>({ dialect: new PGliteDialect(lite), log })
+  } else {
+    // As the server's pool, whose default size is ten.
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 10 }) }), log })
+  }
   try {
-    results.push(await measure('postgres', pgDb, path))
-    for (const [q, t] of [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(`${Math.round(t.ms)} ms ${t.n}× ${q}`)
+    const result = await measure(backend, db, path)
+    for (const [q, t] of [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) process.stderr.write(`${Math.round(t.ms)} ms ${t.n}× ${q}\n`)
+    process.stdout.write(`${JSON.stringify({ ...result, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`)
   } finally {
-    await pgDb.destroy()
-    await admin.query(`drop database if exists ${dbName} with (force)`)
-    await admin.end()
+    await db.destroy()
   }
-  if (values.pglite) {
-    const lite = await PGlite.create()
-    const liteDb = new Kysely<Database>({ dialect: new PGliteDialect(lite) })
-    try {
-      results.push(await measure('pglite', liteDb, path))
-    } finally {
-      await liteDb.destroy()
-    }
-  }
-  t = performance.now()
-  const peakRssMiB = process.resourceUsage().maxRSS / 1024
-  console.log('')
-  console.log('| database | file | posts | comments stored | threads | reading (s) | writing (s) | total (s) | comments/s | peak RSS (process) |')
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
-  for (const r of results)
-    console.log(
-      `| ${r.name} | ${(file.bytes / 2 ** 20).toFixed(0)} MiB | ${file.posts} | ${r.stored} | ${r.summary.threads.created} | ${r.readSeconds.toFixed(1)} | ${r.writeSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${Math.round(r.stored / r.seconds)} | ${peakRssMiB.toFixed(0)} MiB |`,
-    )
-  console.log('\nPeak RSS is the whole process across every run above (process.resourceUsage().maxRSS); PGlite holds its database in this process.')
-} finally {
-  if (!values['keep-file']) rmSync(dir, { recursive: true, force: true })
-  else console.log(`Kept ${path}`)
 }
+
+function runChild(backend: string, path: string, databaseUrl: string): Promise<Awaited<ReturnType<typeof measure>> & { peakRssMiB: number }> {
+  return new Promise((resolve, reject) => {
+    const heap = process.env.BENCH_HEAP_MIB ? [`--max-old-space-size=${process.env.BENCH_HEAP_MIB}`] : []
+    const proc = spawn(process.execPath, [...heap, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', backend, '--file', path, '--db', databaseUrl], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    proc.stdout.on('data', (d) => (out += d))
+    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`the ${backend} import exited with ${code}`))))
+  })
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'engawa-import-bench-'))
+  const path = join(dir, 'disqus-bench.xml')
+  try {
+    const t = performance.now()
+    const file = await generate(path)
+    const generateSeconds = (performance.now() - t) / 1000
+    console.log(`Generated ${(file.bytes / 2 ** 20).toFixed(1)} MiB: ${file.threads} threads, ${file.posts} posts, deepest reply at depth ${file.maxDepth}, in ${generateSeconds.toFixed(1)} s`)
+    const results = []
+    const dbName = `engawa_import_bench_${process.pid}`
+    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    await admin.connect()
+    await admin.query(`create database ${dbName}`)
+    const url = new URL(ADMIN_URL)
+    url.pathname = `/${dbName}`
+    try {
+      results.push(await runChild('postgres', path, url.href))
+    } finally {
+      await admin.query(`drop database if exists ${dbName} with (force)`)
+      await admin.end()
+    }
+    if (values.pglite) results.push(await runChild('pglite', path, ''))
+    console.log('')
+    console.log('| database | file | posts | comments stored | threads | reading (s) | writing (s) | total (s) | importer CPU (s) | comments/s | peak RSS of the import process |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for (const r of results)
+      console.log(
+        `| ${r.name} | ${(file.bytes / 2 ** 20).toFixed(0)} MiB | ${file.posts} | ${r.stored} | ${r.summary.threads.created} | ${r.readSeconds.toFixed(1)} | ${r.writeSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${Math.round(r.stored / r.seconds)} | ${r.peakRssMiB.toFixed(0)} MiB |`,
+      )
+    console.log(`\nEach import ran in a process of its own (process.resourceUsage().maxRSS); with PGlite that process also holds the database. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${availableParallelism()} CPUs.`)
+  } finally {
+    if (!values['keep-file']) rmSync(dir, { recursive: true, force: true })
+    else console.log(`Kept ${path}`)
+  }
+}
+
+if (values.child) await child(values.child, values.file ?? '', values.db ?? '')
+else await main()

@@ -146,6 +146,10 @@ forEachBackend((database) => {
       expect(future?.createdAt).toBe(t.clock.now().toISOString())
       const loop = page.comments.find((c) => c.author?.name === 'Loop')
       expect(loop?.replies).toHaveLength(1)
+      // Again: nothing written, so nothing repaired.
+      const again = await t.importFile('disqus-odd.xml')
+      expect(again.summary?.comments).toMatchObject({ imported: 0, alreadyImported: 7 })
+      expect(again.summary?.repaired.total).toBe(0)
     })
 
     it('imports the real Disqus file from Isso’s tests: an orphan post and an empty thread are reported', async () => {
