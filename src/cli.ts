@@ -21,10 +21,7 @@ import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
 import { IMPORTERS } from './import/formats.ts'
-import { parseOriginMap } from './import/imported-page.ts'
-import { createProgressDisplay, formatSummary } from './import/progress-display.ts'
-import { createImportRun, runImport, type ImportRequest } from './import/run-import.ts'
-import { createMarkdownRenderer } from './markdown/render.ts'
+import type { ImportRequest } from './import/run-import.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
 
@@ -188,6 +185,13 @@ async function importFile(db: Kysely<Database>, input: { format: string; path: s
   const importer = IMPORTERS[input.format]
   if (!importer) throw new AppError('invalid_request', `Unknown format "${input.format}"; use one of ${Object.keys(IMPORTERS).join(', ')}.`)
   if (!input.siteId) throw new AppError('invalid_request', 'Name the site to import into with --site ID.')
+  // Loaded here, not at the top: the writer, the renderer and the progress bar cost every other command half a second.
+  const [{ parseOriginMap }, { createProgressDisplay, formatSummary }, { createImportRun, runImport }, { createMarkdownRenderer }] = await Promise.all([
+    import('./import/imported-page.ts'),
+    import('./import/progress-display.ts'),
+    import('./import/run-import.ts'),
+    import('./markdown/render.ts'),
+  ])
   const site = await getSite(db, input.siteId)
   let size: number
   try {
