@@ -15,6 +15,10 @@ export interface ImportedThread {
   title?: string
   createdAt?: Date
   locked?: boolean
+  /** When it was closed, where the source says. */
+  lockedAt?: Date
+  /** The comment a moderator pinned to the top, by its source id. */
+  pinnedSourceId?: string
 }
 
 export interface ImportedComment {
@@ -30,6 +34,8 @@ export interface ImportedComment {
   state: ImportedState
   /** A moderator's reason, where the source keeps one. */
   moderationReason?: string
+  /** Whether readers see that reason on the hidden comment. */
+  reasonPublic?: boolean
 }
 
 export type ImportItem =

@@ -13,6 +13,8 @@ export interface StagedThread {
   title?: string
   createdAt: string | null
   locked?: boolean
+  lockedAt?: string | null
+  pinnedSourceId?: string
 }
 
 /** A comment as staged. */
@@ -23,6 +25,7 @@ export interface StagedComment {
   editedAt: string | null
   state: ImportedState
   moderationReason?: string
+  reasonPublic?: boolean
 }
 
 /** Postgres text holds no NUL, and JSON may carry lone surrogates: neither reaches the database. */
@@ -39,7 +42,15 @@ function isoOrNull(date: Date | undefined): string | null {
 }
 
 function stagedThread(t: ImportedThread): StagedThread {
-  return { url: clean(t.url), key: cleanOptional(t.key), title: cleanOptional(t.title), createdAt: isoOrNull(t.createdAt), locked: t.locked }
+  return {
+    url: clean(t.url),
+    key: cleanOptional(t.key),
+    title: cleanOptional(t.title),
+    createdAt: isoOrNull(t.createdAt),
+    locked: t.locked,
+    lockedAt: isoOrNull(t.lockedAt),
+    pinnedSourceId: cleanOptional(t.pinnedSourceId),
+  }
 }
 
 function stagedComment(c: ImportedComment): StagedComment {
@@ -51,6 +62,7 @@ function stagedComment(c: ImportedComment): StagedComment {
     // Parsers are typed, but a state none of them should make is held for a moderator, not published.
     state: c.state in emptyByState() ? c.state : 'pending',
     moderationReason: cleanOptional(c.moderationReason),
+    reasonPublic: c.reasonPublic === true,
   }
 }
 

@@ -44,6 +44,7 @@ interface ImportedRow {
   edited_at: string | null
   deleted_at: string | null
   moderation_reason: string | null
+  reason_public: boolean
 }
 
 /** What one thread's transaction added; counted in the summary once it commits. */
@@ -107,6 +108,7 @@ export async function insertBatch(
       edited_at: parseDate(data.editedAt)?.toISOString() ?? null,
       deleted_at: removed ? (parseDate(data.editedAt) ?? c.createdAt).toISOString() : null,
       moderation_reason: data.moderationReason ?? null,
+      reason_public: data.reasonPublic === true,
     })
   }
   added.imported += rows.length
@@ -114,12 +116,12 @@ export async function insertBatch(
   // send than the insert itself.
   await sql`
     insert into comments (site_id, thread_id, id, parent_id, root_id, seq, path, depth, author_user_id, author_name, author_email,
-      body_source, body_html, status, reply_count, created_at, edited_at, deleted_at, moderation_reason)
+      body_source, body_html, status, reply_count, created_at, edited_at, deleted_at, moderation_reason, reason_public)
     select ${ctx.site.id}, ${threadId}::uuid, r.id, r.parent_id, r.root_id, r.seq, r.path, r.depth, r.author_user_id, r.author_name,
-      r.author_email, r.body_source, r.body_html, r.status, r.reply_count, r.created_at, r.edited_at, r.deleted_at, r.moderation_reason
+      r.author_email, r.body_source, r.body_html, r.status, r.reply_count, r.created_at, r.edited_at, r.deleted_at, r.moderation_reason, r.reason_public
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(id uuid, parent_id uuid, root_id uuid, seq int, path int[], depth int,
       author_user_id uuid, author_name text, author_email text, body_source text, body_html text, status text, reply_count int,
-      created_at timestamptz, edited_at timestamptz, deleted_at timestamptz, moderation_reason text)`.execute(trx)
+      created_at timestamptz, edited_at timestamptz, deleted_at timestamptz, moderation_reason text, reason_public boolean)`.execute(trx)
   await sql`
     insert into import_sources (site_id, format, kind, source_id, target_id)
     select ${ctx.site.id}, ${ctx.format}, 'comment', u.source_id, u.target_id

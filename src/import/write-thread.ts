@@ -125,6 +125,10 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
       .where('site_id', '=', ctx.site.id)
       .where('id', '=', t.id)
       .execute()
+    await restorePin(trx, ctx, t.id, thread?.pinnedSourceId, (sourceId) => {
+      const c = fresh.find((f) => f.sourceId === sourceId)
+      return done.get(sourceId) ?? (c && placed.placements.get(c.n)?.id)
+    })
     repairs.push(...placed.repairs)
     return { key: t.key, created: t.created, added, fresh }
   })
@@ -157,6 +161,19 @@ async function findTarget(ctx: WriteContext, kind: 'thread' | 'comment', sourceI
 }
 
 /** What earlier imports of this site and format made of these source records. */
+/** The source's pinned comment pinned again, unless a moderator here has pinned one since. */
+async function restorePin(trx: Kysely<Database>, ctx: WriteContext, threadId: string, pinnedSourceId: string | undefined, idOf: (sourceId: string) => string | undefined) {
+  const id = pinnedSourceId && idOf(pinnedSourceId)
+  if (!id) return
+  await trx
+    .updateTable('threads')
+    .set({ pinned_comment_id: id })
+    .where('site_id', '=', ctx.site.id)
+    .where('id', '=', threadId)
+    .where('pinned_comment_id', 'is', null)
+    .execute()
+}
+
 async function findTargets(db: Kysely<Database>, ctx: WriteContext, kind: 'thread' | 'comment', sourceIds: readonly string[]) {
   if (sourceIds.length === 0) return new Map<string, string>()
   const rows = await db
@@ -196,7 +213,7 @@ async function lockThread(
   const { rows } = await sql<{ id: string; key: string; last_seq: number; created: boolean }>`
     insert into threads as t (site_id, key, url, title, comment_count, last_seq, version, locked_at, created_at, updated_at)
     values (${ctx.site.id}, ${page.key}, ${page.url}, ${thread?.title?.trim() ?? ''}, 0, 0, 1,
-      ${thread?.locked ? ctx.now : null}, ${createdAt}, ${ctx.now})
+      ${thread?.locked ? (parseDate(thread.lockedAt ?? null) ?? ctx.now) : null}, ${createdAt}, ${ctx.now})
     on conflict (site_id, key) do update set title = coalesce(nullif(t.title, ''), excluded.title)
     returning t.id, t.key, t.last_seq, (xmax = 0) as created`.execute(trx)
   return rows[0]

@@ -21,6 +21,7 @@ const Thread = z.object({
   title: z.string(),
   createdAt: date,
   lockedAt: date.nullable(),
+  pinnedCommentId: z.string().min(1).nullable().optional(),
 })
 
 const Comment = z.object({
@@ -31,6 +32,7 @@ const Comment = z.object({
   body: z.object({ markdown: z.string() }),
   status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam', 'shadowed']),
   moderationReason: z.string().nullable(),
+  reasonPublic: z.boolean().optional(),
   createdAt: date,
   editedAt: date.nullable(),
 })
@@ -96,7 +98,19 @@ export async function* importEngawa(file: ImportFile): AsyncIterable<ImportItem>
           continue
         }
         const t = thread.data
-        yield { kind: 'thread', thread: { sourceId: t.id, url: t.url, key: t.key, title: t.title, createdAt: t.createdAt, locked: t.lockedAt !== null } }
+        yield {
+          kind: 'thread',
+          thread: {
+            sourceId: t.id,
+            url: t.url,
+            key: t.key,
+            title: t.title,
+            createdAt: t.createdAt,
+            locked: t.lockedAt !== null,
+            ...(t.lockedAt ? { lockedAt: t.lockedAt } : {}),
+            ...(t.pinnedCommentId ? { pinnedSourceId: t.pinnedCommentId } : {}),
+          },
+        }
       } else if (place === 'comments') {
         const comment = Comment.safeParse(info.value)
         if (!comment.success) {
@@ -116,6 +130,7 @@ export async function* importEngawa(file: ImportFile): AsyncIterable<ImportItem>
             ...(c.editedAt ? { editedAt: c.editedAt } : {}),
             state: STATES[c.status],
             ...(c.moderationReason ? { moderationReason: c.moderationReason } : {}),
+            ...(c.reasonPublic ? { reasonPublic: true } : {}),
           },
         }
       }
