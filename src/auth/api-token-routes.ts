@@ -14,7 +14,8 @@ const tags = ['Administration']
 const DAY_MS = 24 * 60 * 60 * 1000
 
 const Scope = z.enum(['read', 'moderate', 'admin']).openapi({
-  description: '`read`: the queue, search, audit log, settings and exports. `moderate`: also every moderation action. `admin`: also settings, members, thread moves and imports.',
+  description:
+    '`read`: the queue, search, audit log, settings and imports’ progress. `moderate`: also every moderation action. `admin`: also changing settings, thread moves and merges, imports and exports. People, the SSO secret, webhooks, the mail log and tokens are for the dashboard only.',
 })
 
 const ApiToken = z

@@ -61,26 +61,37 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   }
 }
 
-const TOKEN_SCOPES: Record<ApiTokenScope, { moderate: boolean; administer: boolean }> = {
-  read: { moderate: false, administer: false },
-  moderate: { moderate: true, administer: false },
-  admin: { moderate: true, administer: true },
-}
+const SCOPE_RANK: Record<ApiTokenScope, number> = { read: 0, moderate: 1, admin: 2 }
+
+/**
+ * What scripts may do on a site's administration routes, and with which scope. Anything not
+ * listed (people and invitations, the SSO secret, webhooks, the mail log, tokens themselves)
+ * is for owners on Engawa's own pages only: a leaked token can neither make itself a successor
+ * nor read people's addresses in bulk, except through an `admin` token's export.
+ */
+const TOKEN_ADMIN_ROUTES: ReadonlyArray<[method: string, rest: RegExp, scope: ApiTokenScope]> = [
+  ['GET', /^\/settings$/, 'read'],
+  ['GET', /^\/imports(\/[^/]+)?$/, 'read'],
+  ['GET', /^\/export$/, 'admin'],
+  ['PATCH', /^\/settings$/, 'admin'],
+  ['POST', /^\/threads\/(move|merge)$/, 'admin'],
+  ['POST', /^\/imports$/, 'admin'],
+]
 
 /**
  * What an API token's scope lets a script ask, before the routes check its maker's role: only
- * its own site's moderation and administration routes; reading for every scope, moderating for
- * `moderate` and `admin`, changing settings for `admin`. Tokens never manage tokens, so a leaked
- * one cannot make itself a successor.
+ * its own site's moderation routes (reading for every scope, acting for `moderate` and
+ * `admin`) and the administration routes listed above.
  */
 export function apiTokenAllows(scope: ApiTokenScope, siteId: string, method: string, path: string): boolean {
+  const verb = method === 'HEAD' ? 'GET' : method
   const match = /^\/api\/v1\/(moderation|admin)\/sites\/([^/]+)(\/.*)?$/.exec(path)
-  const reading = method === 'GET' || method === 'HEAD'
-  if (!match) return reading && path === '/api/v1/moderation/queue'
+  if (!match) return verb === 'GET' && path === '/api/v1/moderation/queue'
   const [, area, site, rest = ''] = match
-  if (site !== siteId || /^\/tokens(\/|$)/.test(rest)) return false
-  if (reading) return true
-  return area === 'moderation' ? TOKEN_SCOPES[scope].moderate : TOKEN_SCOPES[scope].administer
+  if (site !== siteId) return false
+  if (area === 'moderation') return verb === 'GET' || SCOPE_RANK[scope] >= SCOPE_RANK.moderate
+  const route = TOKEN_ADMIN_ROUTES.find(([m, pattern]) => m === verb && pattern.test(rest))
+  return route !== undefined && SCOPE_RANK[scope] >= SCOPE_RANK[route[2]]
 }
 
 export function authorize(actor: Actor, action: Action, resource: Resource = {}): void {

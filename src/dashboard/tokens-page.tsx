@@ -7,9 +7,9 @@ import type { SignedInViewer } from './viewer.ts'
 type Token = Awaited<ReturnType<typeof listApiTokens>>[number]
 
 const SCOPES = [
-  ['read', 'Read', 'the queue, search, the audit log, settings and exports'],
+  ['read', 'Read', 'the queue, search, the audit log, settings and imports’ progress'],
   ['moderate', 'Moderate', 'also approve, hide, ban and every other moderation action'],
-  ['admin', 'Administer', 'also change the settings and people, move threads and import'],
+  ['admin', 'Administer', 'also change the settings, move and merge threads, import, and export (with guests’ addresses)'],
 ] as const
 
 /** /admin/sites/{site}/tokens: owners make tokens for their scripts, see when each was last used, revoke them. */

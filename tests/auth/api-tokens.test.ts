@@ -79,6 +79,25 @@ forEachBackend((database) => {
       expect((await script(t, token, 'POST', `/api/v1/admin/sites/${t.site.id}/tokens`, { name: 'successor', scope: 'admin' })).status).toBe(403)
       expect((await script(t, token, 'GET', `/api/v1/admin/sites/${t.site.id}/tokens`)).status).toBe(403)
       expect((await t.db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n).toBe(before.n)
+
+      // People, secrets, webhooks and the mail log are for owners on Engawa itself: a leaked token
+      // cannot invite a successor, remove owners, take the SSO secret or read addresses in bulk.
+      const admin = `/api/v1/admin/sites/${t.site.id}`
+      const owners = await t.db.selectFrom('site_members').select('user_id').where('site_id', '=', t.site.id).execute()
+      expect((await script(t, token, 'POST', `${admin}/invitations`, { email: 'successor@mail.example', role: 'owner' })).status).toBe(403)
+      expect((await script(t, token, 'DELETE', `${admin}/members/${owners[0]!.user_id}`)).status).toBe(403)
+      expect((await script(t, token, 'POST', `${admin}/sso-secret`, {})).status).toBe(403)
+      expect((await script(t, token, 'POST', `${admin}/webhooks`, { url: 'https://hooks.example/x', events: ['comment.created'] })).status).toBe(403)
+      for (const path of ['members', 'mail', 'webhooks']) expect((await script(t, token, 'GET', `${admin}/${path}`)).status, path).toBe(403)
+      expect(await t.db.selectFrom('site_invitations').selectAll().where('site_id', '=', t.site.id).execute()).toEqual([])
+      expect(await t.db.selectFrom('site_members').select('user_id').where('site_id', '=', t.site.id).execute()).toEqual(owners)
+      expect((await t.db.selectFrom('sites').select('sso_secret').where('id', '=', t.site.id).executeTakeFirstOrThrow()).sso_secret).toBeNull()
+      // Exports hold guests' addresses: an admin token may take one, a read token may not.
+      expect((await script(t, token, 'GET', `${admin}/export`)).status).toBe(200)
+      const reader = (await makeToken(t, cookie, 'read')).token
+      expect((await script(t, reader, 'GET', `${admin}/export`)).status).toBe(403)
+      expect((await script(t, reader, 'GET', `${admin}/settings`)).status).toBe(200)
+
       // The cross-site queue lists the token's own site only.
       const all = await script(t, token, 'GET', '/api/v1/moderation/queue')
       expect(all.status).toBe(200)
