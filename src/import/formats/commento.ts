@@ -1,6 +1,6 @@
 import { ImportFormatError, type ImportedState, type ImportFile, type ImportItem } from '../records.ts'
 import { asRecord, readJsonPaths, text } from './json-paths.ts'
-import { commentDates, FirstSight, importedAuthor, skipped } from './source-fields.ts'
+import { commentDates, directoryEntry, FirstSight, importedAuthor, skipped } from './source-fields.ts'
 import { expectOpening, readDecoded } from './source-text.ts'
 import { twoPasses } from './two-passes.ts'
 
@@ -46,7 +46,7 @@ async function readDirectory(file: ImportFile) {
     else if (parent === 'commenters') {
       // Version 1 names commenters by `commenterHex`, version 3 by `id`.
       const id = text(record?.commenterHex) ?? text(record?.id)
-      if (id) commenters.set(id, { name: text(record?.name), email: text(record?.email), url: text(record?.link) ?? text(record?.websiteUrl) })
+      if (id) directoryEntry(commenters, id, { name: text(record?.name), email: text(record?.email), url: text(record?.link) ?? text(record?.websiteUrl) }, FORMAT)
     } else if (parent === 'pages') {
       const id = text(record?.id)
       const path = text(record?.path)

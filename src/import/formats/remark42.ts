@@ -1,11 +1,11 @@
-import { createInterface } from 'node:readline'
-import { Readable } from 'node:stream'
 import { ImportFormatError, type ImportedState, type ImportFile, type ImportItem } from '../records.ts'
 import { asRecord, text } from './json-paths.ts'
-import { expectOpening, readDecoded } from './source-text.ts'
+import { expectOpening, readDecoded, readLines } from './source-text.ts'
 import { commentDates, FirstSight, importedAuthor, skipped } from './source-fields.ts'
 
 const FORMAT = 'a Remark42 backup'
+/** Remark42 writes one comment per line; none comes near this. */
+const MAX_LINE_BYTES = 16 * 1024 ** 2
 
 /**
  * Remark42's backup (`backup-<site>-<date>.gz`, or the same gunzipped): JSON lines. The first
@@ -17,7 +17,7 @@ const FORMAT = 'a Remark42 backup'
  * Remark42 keys threads by the page's absolute URL and keeps no emails in the backup.
  */
 export async function* importRemark42(file: ImportFile): AsyncIterable<ImportItem> {
-  const lines = createInterface({ input: Readable.from(expectOpening(readDecoded(file), '{', FORMAT)), crlfDelay: Infinity })
+  const lines = readLines(expectOpening(readDecoded(file), '{', FORMAT), MAX_LINE_BYTES, FORMAT)
   const lockedUrls = new Set<string>()
   const seen = new FirstSight()
   let lineNumber = 0

@@ -1,7 +1,30 @@
-import type { ImportedComment, ImportItem } from '../records.ts'
+import { ImportFormatError, type ImportedComment, type ImportItem } from '../records.ts'
 import { asRecord } from './json-paths.ts'
 
 // Field repairs every format needs: dates written five ways, authors with blank names or odd links.
+
+/** Most authors a first pass keeps in memory (Commento's commenters, Waline's users), and how long each field may be. */
+const MAX_DIRECTORY_ENTRIES = 500_000
+const FIELD_LIMITS = { name: 200, email: 254, url: 2048 } as const
+
+/**
+ * An author as a first pass keeps it until the comments that name it arrive: fields cut to what
+ * a real profile holds, and the whole directory bounded, so a crafted file cannot fill memory.
+ */
+export function directoryEntry<M extends Map<string, { name?: string; email?: string; url?: string }>>(
+  directory: M,
+  id: string,
+  author: { name?: string; email?: string; url?: string },
+  format: string,
+): void {
+  if (directory.size >= MAX_DIRECTORY_ENTRIES && !directory.has(id))
+    throw new ImportFormatError(`This file lists more than ${MAX_DIRECTORY_ENTRIES.toLocaleString('en')} authors, more than ${format} export holds: it cannot be imported.`)
+  directory.set(id, {
+    name: author.name?.slice(0, FIELD_LIMITS.name),
+    email: author.email && author.email.length <= FIELD_LIMITS.email ? author.email : undefined,
+    url: author.url && author.url.length <= FIELD_LIMITS.url ? author.url : undefined,
+  })
+}
 
 /** Before this, a "date" is a zero value (Go's year 1, the Unix epoch) standing for "unknown", not a time a comment was written. */
 const EARLIEST = Date.UTC(1995, 0, 1)

@@ -1,6 +1,6 @@
 import { ImportFormatError, type ImportedState, type ImportFile, type ImportItem } from '../records.ts'
 import { asRecord, readJsonPaths, text } from './json-paths.ts'
-import { commentDates, FirstSight, importedAuthor, parseSourceDate, skipped } from './source-fields.ts'
+import { commentDates, directoryEntry, FirstSight, importedAuthor, parseSourceDate, skipped } from './source-fields.ts'
 import { expectOpening, readDecoded } from './source-text.ts'
 import { twoPasses } from './two-passes.ts'
 
@@ -37,7 +37,7 @@ async function readUsers(file: ImportFile): Promise<Map<string, User>> {
     const user = parent === 'data.Users' ? asRecord(value) : undefined
     // SQL storages name the key `id`; LeanCloud and the export name it `objectId`.
     const id = text(user?.objectId) ?? text(user?.id)
-    if (id) users.set(id, { name: text(user?.display_name), email: text(user?.email), url: text(user?.url) })
+    if (id) directoryEntry(users, id, { name: text(user?.display_name), email: text(user?.email), url: text(user?.url) }, FORMAT)
   }
   if (type !== 'waline') {
     throw new ImportFormatError(`This is not ${FORMAT}: it lacks the "type": "waline" field that Waline's admin export writes.`)
