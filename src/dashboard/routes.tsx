@@ -172,7 +172,7 @@ export function dashboardRoutes(deps: Deps) {
       '/admin/sites/:site/mail',
       onSite(async (c, viewer, site, canManage) => {
         if (!canManage) return refuse(c, viewer, 'Only owners see the site’s mail', 'Ask one of its owners.')
-        return sendPage(c, <MailPage viewer={viewer} site={site} mails={await readDeliveryLog(deps.db, site.id)} />)
+        return sendPage(c, <MailPage viewer={viewer} site={site} mails={await readDeliveryLog(deps.db, site.id, viewer.user.email)} />)
       }),
     )
 

@@ -27,11 +27,21 @@ function statusOf(mail: Pick<OutboxMailRow, 'sent_at' | 'failed_at' | 'attempts'
   return mail.attempts > 0 ? 'retrying' : 'queued'
 }
 
-/** The site's latest mails, newest first. */
-export async function readDeliveryLog(db: Kysely<Database>, siteId: string): Promise<DeliveryEntry[]> {
+/** `aki@mail.example` as `a…@mail.example`. */
+function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@')
+  return `${address.slice(0, Math.min(1, at))}…${address.slice(at)}`
+}
+
+/**
+ * The site's latest mails, newest first. An address that belongs to an Engawa account is the
+ * account's, not something its owner gave this site: it is shown masked, except to its owner.
+ */
+export async function readDeliveryLog(db: Kysely<Database>, siteId: string, viewerEmail: string | null): Promise<DeliveryEntry[]> {
   const rows = await db
     .selectFrom('outbox_mails')
     .select(['id', 'to_address', 'subject', 'attempts', 'created_at', 'sent_at', 'failed_at', 'next_attempt_at', 'last_error'])
+    .select((eb) => eb.exists(eb.selectFrom('users').select('id').whereRef('users.email', '=', 'outbox_mails.to_address')).as('is_account'))
     .where('site_id', '=', siteId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -41,7 +51,7 @@ export async function readDeliveryLog(db: Kysely<Database>, siteId: string): Pro
     const status = statusOf(m)
     return {
       id: m.id,
-      to: m.to_address,
+      to: m.is_account && m.to_address !== viewerEmail ? maskAddress(m.to_address) : m.to_address,
       subject: m.subject,
       status,
       attempts: m.attempts,

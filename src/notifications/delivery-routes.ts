@@ -48,8 +48,8 @@ export function deliveryToJson(m: DeliveryEntry): z.infer<typeof DeliveryJson> {
 export function deliveryRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(logRoute, async (c) => {
-      const { site } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
-      const mails = await readDeliveryLog(deps.db, site.id)
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const mails = await readDeliveryLog(deps.db, site.id, user.email)
       return c.json({ mails: mails.map(deliveryToJson) }, 200)
     })
     .openapi(testRoute, async (c) => {

@@ -3,7 +3,7 @@ import { setSiteRole } from '../../src/auth/admins.ts'
 import { fromEngawa, signUpAndVerify, uniqueEmail, widgetToken, bearer } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'
-import { startApp } from '../helpers/harness.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts'
 import { confirmAddress, deliver, runDigests } from './notify-helpers.ts'
 
@@ -30,6 +30,24 @@ forEachBackend((database) => {
   })
 
   describe("an owner's mail page", () => {
+    it("masks the address of a reader's account, which the reader never gave the site", async () => {
+      const t = await startApp(database())
+      const owner = await signUpAndVerify(t, undefined, 'Owner')
+      await setSiteRole(t.db, t.site.id, owner.email, 'owner')
+      const reader = await signUpAndVerify(t, uniqueEmail('private-reader'), 'Reader')
+      await postGuest(t, 'First')
+      const follow = await t.request('PUT', `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent(ARTICLE_URL)}`, {}, { headers: bearer(await widgetToken(t, reader.cookie)) })
+      expect(follow.status).toBe(200)
+      await postGuest(t, 'Second')
+      t.clock.advance(10 * 60_000)
+      await runDigests(t)
+      const log = await (await fromEngawa(t, 'GET', `/api/v1/admin/sites/${t.site.id}/mail`, undefined, owner.cookie)).text()
+      expect(log).not.toContain(reader.email)
+      expect(log).toContain(`"p…@${reader.email.split('@')[1]}"`)
+      const page = await (await fromEngawa(t, 'GET', `/admin/sites/${t.site.id}/mail`, undefined, owner.cookie)).text()
+      expect(page).not.toContain(reader.email)
+    })
+
     it('sends a test mail and shows each mail of the site as sent or failed with the server’s answer', async () => {
       const t = await startApp(database())
       const bounce = uniqueEmail('bounce')
