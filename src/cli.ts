@@ -207,6 +207,7 @@ async function importFile(db: Kysely<Database>, input: { format: string; path: s
     file: { path: input.path, size, name: basename(input.path) },
     origins: parseOriginMap(input.origins),
     actorUserId: null,
+    linkAccounts: true,
     onProgress: (p) => display.update(p),
   }
   const id = await createImportRun(db, request, new Date())

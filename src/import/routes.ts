@@ -91,6 +91,7 @@ export function importRoutes(deps: Deps, pages: PageCache) {
         file: { path: file.path, size: file.size, name: query.name ?? `${query.format} export` },
         origins,
         actorUserId: user.id,
+        linkAccounts: false,
         onThreadWritten: (key) => pages.invalidate(site.id, key),
       }
       const id = await createImportRun(deps.db, request, deps.clock.now())

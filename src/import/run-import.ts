@@ -3,7 +3,7 @@ import type { Database, ImportPhase, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { recordAction } from '../moderation/moderate-comment.ts'
-import { createAccountLinker } from './imported-authors.ts'
+import { createAccountLinker, linkNoAccounts } from './imported-authors.ts'
 import type { OriginMap } from './imported-page.ts'
 import { ImportFormatError, type Importer, type ImportFile } from './records.ts'
 import { clearStaged, stageItems } from './stage.ts'
@@ -38,6 +38,12 @@ export interface ImportRequest {
   file: ImportFile & { name: string }
   origins: OriginMap
   actorUserId: string | null
+  /**
+   * Whether authors join the Engawa accounts with their verified addresses. Only for the
+   * operator's CLI: through the API a site owner writes the file, and could put any words under
+   * any account's name.
+   */
+  linkAccounts: boolean
   /** Called often; the caller decides how often to show it. */
   onProgress?: (progress: ImportProgress) => void
   /** A thread whose page changed: drop what is cached of it. */
@@ -136,7 +142,7 @@ async function writeThreads(
   const staged = () => db.selectFrom('import_items').where('site_id', '=', site.id).where('import_id', '=', importId)
   const ctx: WriteContext = {
     db, markdown, site, format: request.format, importId, origins: request.origins, now: clock.now(),
-    linkAccounts: createAccountLinker(), summary,
+    linkAccounts: request.linkAccounts ? createAccountLinker() : linkNoAccounts, summary,
   }
   const counted = await staged().select(sql<number>`count(distinct thread_source_id)::int`.as('n')).where('kind', '=', 'comment').executeTakeFirstOrThrow()
   progress.threadsTotal = counted.n

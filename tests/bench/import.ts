@@ -121,6 +121,7 @@ async function measure(name: string, db: Kysely<Database>, path: string) {
     file: { path, size: statSync(path).size, name: 'bench.xml' },
     origins: new Map(),
     actorUserId: null,
+    linkAccounts: true,
   }
   const id = await createImportRun(db, request, new Date())
   let readingEnded = 0

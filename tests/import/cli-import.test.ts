@@ -1,3 +1,4 @@
+import { ensureVerifiedUser } from '../../src/auth/users.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +26,7 @@ describe('npm run engawa -- import, on a copy of the Postgres server’s databas
     env = { DATABASE_URL: copy.url, LOG_LEVEL: 'silent' }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
     siteId = (await createSite(db, { name: 'CLI blog', origins: ['https://blog.example'] })).id
+    await ensureVerifiedUser(db, { email: 'ren@example.com', displayName: 'Ren Account', passwordHash: null }, new Date())
   })
   afterAll(async () => {
     await db?.destroy()
@@ -55,6 +57,9 @@ describe('npm run engawa -- import, on a copy of the Postgres server’s databas
     expect(first.stderr).toMatch(/^Reading: \d+%/m)
     expect(first.stderr).toMatch(/^Writing: \d+% \(\d+ of 3 threads\)/m)
     expect(await counts()).toEqual({ threads: 3, comments: 11 })
+    // The operator's import joins authors to the accounts with their verified addresses.
+    const ren = await (db as Kysely<Database>).selectFrom('comments').select(['author_name', 'author_user_id', 'author_email']).where('site_id', '=', siteId).where('author_user_id', 'is not', null).execute()
+    expect(ren).toEqual([{ author_name: 'Ren Account', author_user_id: expect.any(String), author_email: null }])
 
     const second = await runEntry('src/cli.ts', ['import', 'disqus', disqus, '--site', siteId, '--map-origin', 'http://old-blog.example=https://blog.example'], env)
     expect(second.code).toBe(0)
