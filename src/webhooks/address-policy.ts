@@ -20,6 +20,9 @@ export function isAddressAllowed(address: string, policy: AddressPolicy): boolea
   let ip = ipaddr.parse(address)
   // ::ffff:10.0.0.1 is 10.0.0.1 to the network stack.
   if (ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress()) ip = ip.toIPv4Address()
+  // ::7f00:1, the deprecated IPv4-compatible form, which ipaddr.js calls unicast: no public
+  // address starts with 96 zero bits.
+  if (ip instanceof ipaddr.IPv6 && ip.parts.slice(0, 6).every((part) => part === 0)) return false
   // Only the ranges ipaddr.js calls plain unicast: its special ranges (6to4, Teredo, NAT64 and
   // documentation prefixes among them) can all lead somewhere unintended.
   return ip.range() === 'unicast'

@@ -106,6 +106,7 @@ forEachBackend((database) => {
       'https://[::1]/hook',
       'https://[::ffff:127.0.0.1]/hook',
       'https://[::ffff:a00:1]/hook',
+      'https://[::7f00:1]/hook',
       'https://10.0.0.5/hook',
       'https://172.16.3.4/hook',
       'https://192.168.1.1/hook',
