@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireSignedIn } from '../auth/authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from '../auth/authenticate.ts'
 import { threadKeyOf } from '../comments/read-route.ts'
 import { SiteParam } from '../comments/schemas.ts'
 import type { SiteRow, UserRow } from '../db/schema.ts'
@@ -122,7 +122,9 @@ export function readerNotificationRoutes(deps: Pick<Deps, 'db' | 'clock' | 'conf
     })
     .openapi(setPreferences, async (c) => {
       const input = c.req.valid('json')
-      const user = input.replies ? verifiedReader(c.var.signedIn) : requireSignedIn(c.var.signedIn).user
+      // Turning mail on for every site is the account's own choice, made on Engawa itself: a widget
+      // token, which scripts on any site's page can read, may only turn it off.
+      const user = input.replies ? verifiedReader(requireDashboardSession(c.var.signedIn)) : requireSignedIn(c.var.signedIn).user
       const row = await db
         .updateTable('users')
         .set({ notify_replies: input.replies ?? user.notify_replies, notify_locale: input.locale ?? user.notify_locale })

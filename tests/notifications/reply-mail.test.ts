@@ -216,7 +216,10 @@ forEachBackend((database) => {
       await postGuest(t, 'First reply', { parentId: ownId, author: { name: 'Ben' } })
       expect(await runDigests(t)).toBe(0)
 
-      const set = await t.request('PUT', '/api/v1/me/notifications', { replies: true, locale: 'ja' }, asReader)
+      // Only from Engawa itself: a script on a site's page holding the widget token cannot turn it on.
+      expect((await t.request('PUT', '/api/v1/me/notifications', { replies: true }, asReader)).status).toBe(403)
+      expect(await (await t.request('GET', '/api/v1/me/notifications', undefined, asReader)).json()).toEqual({ replies: false, locale: 'en' })
+      const set = await fromEngawa(t, 'PUT', '/api/v1/me/notifications', { replies: true, locale: 'ja' }, reader.cookie)
       expect(set.status).toBe(200)
       expect(await set.json()).toEqual({ replies: true, locale: 'ja' })
       // Their own reply to their own comment: nothing.
