@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
-import { setPageHeaders } from '../auth/pages/layout.ts'
+import { page } from '../auth/pages/layout.ts'
 import type { MailLocale } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
@@ -61,26 +61,7 @@ function linkRoutesFor(purpose: LinkPurpose) {
 }
 
 function notificationPage(c: Context, locale: MailLocale, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404) {
-  setPageHeaders(c)
-  return c.html(
-    html`<!doctype html>
-<html lang="${locale}">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="color-scheme" content="light dark" />
-    <title>${title}</title>
-    <link rel="stylesheet" href="/static/auth.css" />
-  </head>
-  <body>
-    <main>
-      <h1>${title}</h1>
-      ${body}
-    </main>
-  </body>
-</html>`,
-    status,
-  )
+  return page(c, title, html`<main><h1>${title}</h1>${body}</main>`, { lang: locale, status, script: false })
 }
 
 export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, inject, it } from 'vitest'
 import { pgListen, type Listen } from '../../src/db/pg-listen.ts'
 import type { Database } from '../../src/db/schema.ts'
+import { copyTemplateDatabase } from './server-database.ts'
 
 export type BackendName = 'pglite' | 'postgres'
 
@@ -27,32 +28,6 @@ async function openPGliteCopy(): Promise<{ client: PGlite; close(): Promise<void
   const dump = new Blob([readFileSync(inject('pgliteTemplate'))])
   const client = await PGlite.create({ loadDataDir: dump })
   return { client, close: () => client.close() }
-}
-
-async function createPostgresCopy(adminUrl: string, template: string) {
-  const name = `engawa_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name} template ${template}`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.href,
-    // Waits for our own closing connections to go before dropping: forcing them out would make
-    // Postgres send a fatal error to a client that has already stopped listening for one.
-    drop: async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await admin.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
-          break
-        } catch (error) {
-          if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error
-          await new Promise((resolve) => setTimeout(resolve, 100))
-        }
-      }
-      await admin.end()
-    },
-  }
 }
 
 /**
@@ -98,7 +73,7 @@ export function forEachBackend(suite: (backend: () => TestDatabase, name: Backen
             },
           }
         } else if ('template' in postgres) {
-          const copy = await createPostgresCopy(postgres.adminUrl, postgres.template)
+          const copy = await copyTemplateDatabase(postgres, 'test')
           const pools: pg.Pool[] = []
           const open = (withLog: boolean) => {
             const pool = new pg.Pool({ connectionString: copy.url, max: 10 })

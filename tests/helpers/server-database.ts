@@ -1,12 +1,12 @@
 import pg from 'pg'
 
 /**
- * A database of its own on the Postgres server, copied from the migrated template, for tests
- * that start whole servers (their own processes) on it. `drop` forces out connections that
- * are still there after five seconds.
+ * A database of its own on the Postgres server, copied from the migrated template: each test
+ * file's, and those of tests that start whole servers (their own processes) on it. `drop`
+ * forces out connections that are still there after five seconds.
  */
 export async function copyTemplateDatabase(postgres: { adminUrl: string; template: string }, prefix: string) {
-  const name = `engawa_${prefix}_${process.pid}`
+  const name = `engawa_${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: postgres.adminUrl })
   await admin.connect()
   await admin.query(`create database ${name} template ${postgres.template}`)
@@ -14,19 +14,26 @@ export async function copyTemplateDatabase(postgres: { adminUrl: string; templat
   url.pathname = `/${name}`
   return {
     url: url.href,
-    // Waits a moment for closing connections to go before forcing: a connection forced out while
-    // its client is still ending gets a fatal error that nobody is listening for any more.
     drop: async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await admin.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
-          break
-        } catch (error) {
-          if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error
-          await new Promise((resolve) => setTimeout(resolve, 100))
-        }
-      }
+      await dropWhenIdle(admin, name)
       await admin.end()
     },
+  }
+}
+
+/**
+ * Drops a database once our own closing connections have gone; forced only after five seconds.
+ * A connection forced out while its client is still ending gets a fatal error that nobody is
+ * listening for any more: an unhandled error in the test run.
+ */
+export async function dropWhenIdle(admin: pg.Client, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
+      return
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 }

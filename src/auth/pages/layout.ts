@@ -18,27 +18,37 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ')
 
 /** The headers of every small first-party page: the policy above, never cached, no Referer out. */
-export function setPageHeaders(c: Context) {
+function setPageHeaders(c: Context) {
   c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   c.header('Cache-Control', 'no-store')
   c.header('Referrer-Policy', 'no-referrer')
   c.header('X-Content-Type-Options', 'nosniff')
 }
 
-export function page(c: Context, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+/** A small page; `script: false` for pages that work without auth.js (the notification links). */
+export function page(
+  c: Context,
+  title: string,
+  body: HtmlEscapedString | Promise<HtmlEscapedString>,
+  options: { lang?: string; status?: 200 | 404; script?: boolean } = {},
+) {
   setPageHeaders(c)
-  return c.html(html`<!doctype html>
-<html lang="en">
+  const script = options.script === false ? '' : html`<script src="/static/auth.js" defer></script>`
+  return c.html(
+    html`<!doctype html>
+<html lang="${options.lang ?? 'en'}">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="color-scheme" content="light dark" />
     <title>${title}</title>
     <link rel="stylesheet" href="/static/auth.css" />
-    <script src="/static/auth.js" defer></script>
+    ${script}
   </head>
   <body>
     ${body}
   </body>
-</html>`)
+</html>`,
+    options.status ?? 200,
+  )
 }
