@@ -9,7 +9,7 @@ export const EXPORT_FORMAT = 'engawa-account-export/1'
 
 /** Everything Engawa holds about an account, as its owner may take it away. */
 export async function exportAccount(db: Kysely<Database>, user: UserRow, currentSessionId: string, now: Date) {
-  const [identities, sessions, memberships, comments, votes] = await Promise.all([
+  const [identities, sessions, memberships, comments, votes, follows] = await Promise.all([
     db.selectFrom('oauth_identities').select(['provider', 'subject', 'email', 'created_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('sessions').select(['id', 'site_id', 'created_at', 'expires_at', 'last_used_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('site_members').select(['site_id', 'role', 'created_at']).where('user_id', '=', user.id).execute(),
@@ -23,6 +23,14 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       .orderBy('c.created_at')
       .execute(),
     db.selectFrom('votes').select(['site_id', 'comment_id', 'value', 'created_at', 'updated_at']).where('user_id', '=', user.id).execute(),
+    db
+      .selectFrom('notify_subscriptions as s')
+      .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 's.site_id').onRef('r.id', '=', 's.recipient_id'))
+      .leftJoin('threads as t', (j) => j.onRef('t.site_id', '=', 's.site_id').onRef('t.id', '=', 's.thread_id'))
+      .select(['s.site_id', 's.comment_id', 't.url', 't.title', 's.created_at'])
+      .where('r.user_id', '=', user.id)
+      .orderBy('s.created_at')
+      .execute(),
   ])
   return {
     format: EXPORT_FORMAT,
@@ -56,6 +64,15 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       createdAt: c.created_at.toISOString(),
       editedAt: c.edited_at?.toISOString() ?? null,
     })),
+    notifications: {
+      replies: user.notify_replies,
+      locale: user.notify_locale,
+      follows: follows.map((f) => ({
+        siteId: f.site_id,
+        ...(f.comment_id ? { repliesTo: f.comment_id } : { page: { url: f.url, title: f.title } }),
+        since: f.created_at.toISOString(),
+      })),
+    },
     votes: votes.map((v) => ({
       siteId: v.site_id,
       commentId: v.comment_id,

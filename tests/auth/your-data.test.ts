@@ -42,6 +42,8 @@ forEachBackend((database) => {
       const mine = await postAs(t, hana.token, 'My **own** words')
       const theirs = await postAs(t, ken.token, 'Not hers')
       await vote(t, hana.token, theirs, 1)
+      const follow = `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent(ARTICLE_URL)}`
+      for (const who of [hana, ken]) expect((await t.request('PUT', follow, {}, { headers: bearer(who.token) })).status).toBe(200)
       const res = await fromEngawa(t, 'GET', '/api/v1/me/export', undefined, hana.cookie)
       expect(res.status).toBe(200)
       expect(res.headers.get('content-disposition')).toContain('attachment')
@@ -51,6 +53,11 @@ forEachBackend((database) => {
       expect(data.comments).toEqual([expect.objectContaining({ id: mine, markdown: 'My **own** words', page: expect.objectContaining({ url: ARTICLE_URL }) })])
       expect(data.votes).toEqual([expect.objectContaining({ commentId: theirs, value: 1 })])
       expect(data.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1)
+      expect(data.notifications).toEqual({
+        replies: false,
+        locale: 'en',
+        follows: [{ siteId: t.site.id, page: expect.objectContaining({ url: ARTICLE_URL }), since: expect.any(String) }],
+      })
       expect(JSON.stringify(data)).not.toContain('argon2')
       expect(JSON.stringify(data)).not.toContain('Not hers')
     })
