@@ -14,6 +14,7 @@ import * as createImports from './20261125_1800_create_imports.ts'
 import * as createWebhooks from './20261125_1815_create_webhooks.ts'
 import * as createNotifications from './20261125_1830_create_notifications.ts'
 import * as createApiTokens from './20261125_1900_create_api_tokens.ts'
+import * as auditOperator from './20261125_1930_audit_operator.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1815_create_webhooks': createWebhooks,
   '20261125_1830_create_notifications': createNotifications,
   '20261125_1900_create_api_tokens': createApiTokens,
+  '20261125_1930_audit_operator': auditOperator,
 }

@@ -20,6 +20,7 @@ import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
+import { recordAction } from './moderation/moderate-comment.ts'
 import { IMPORTERS } from './import/formats.ts'
 import type { ImportRequest } from './import/run-import.ts'
 import type { Kysely } from 'kysely'
@@ -134,19 +135,29 @@ async function run(argv: string[]): Promise<string | undefined> {
       const moves = await planMove(db, site, { from: values.from ?? '', to: values.to ?? '', prefix: values.prefix ?? false })
       const list = moves.map((m) => `  ${m.url} → ${m.newUrl}${m.conflict ? '  (a thread is already there: merge instead)' : ''}`)
       if (values['dry-run'] || moves.length === 0) return [`${moves.length} thread(s) would move:`, ...list].join('\n')
-      await applyMove(db, site, moves, new Date())
+      const now = new Date()
+      await applyMove(db, site, moves, now, (trx) =>
+        recordAction(trx, { siteId: site.id, actorUserId: null, byOperator: true, action: 'move', targetKind: 'thread', targetId: values.from ?? '', reason: `to ${values.to}: ${moves.length} thread(s)` }, now),
+      )
       return [`Moved ${moves.length} thread(s):`, ...list].join('\n')
     }
     if (group === 'thread' && command === 'merge' && arg) {
       const site = await getSite(db, arg)
-      const { moved } = await mergeThreads(db, site, threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? ''), new Date())
+      const [from, into] = [threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? '')]
+      const now = new Date()
+      const { moved } = await mergeThreads(db, site, from, into, now, (trx) =>
+        recordAction(trx, { siteId: site.id, actorUserId: null, byOperator: true, action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
+      )
       return `Merged: ${moved} comment(s) moved.`
     }
     if (group === 'export' && command) {
       const format = values.format ?? 'engawa'
       if (!isExportFormat(format)) throw new AppError('invalid_request', `--format must be one of ${EXPORT_FORMATS.join(', ')}.`)
       const site = await getSite(db, command)
-      const out = exportSite(db, site, { format, publicUrl: config.publicUrl, now: new Date() })
+      const now = new Date()
+      // As over HTTP, every export leaves a line in the audit log: it holds the guests' addresses.
+      await recordAction(db, { siteId: site.id, actorUserId: null, byOperator: true, action: 'export', targetKind: 'site', targetId: site.id, reason: format }, now)
+      const out = exportSite(db, site, { format, publicUrl: config.publicUrl, now })
       await writeOut(out.chunks, values.out)
       const summary = `Exported ${out.tally.threads} thread(s) and ${out.tally.comments} comment(s) of ${site.name} (${site.id})`
       if (values.out !== undefined) return `${summary} to ${values.out}.`

@@ -69,6 +69,14 @@ const ACTION_LABELS: Record<string, string> = {
   untrust: 'stopped trusting',
   settings: 'changed the settings of',
   import: 'imported comments into',
+  export: 'exported the comments of',
+  move: 'moved',
+  merge: 'merged another thread into',
+}
+
+function actorName(entry: AuditEntry): string {
+  if (entry.byOperator) return 'The operator (command line)'
+  return entry.actor ?? (entry.action === 'auto-hide' ? 'Engawa' : 'A removed account')
 }
 
 function Target(props: { siteId: string; entry: AuditEntry }) {
@@ -96,7 +104,7 @@ export function AuditPage(props: { viewer: SignedInViewer; site: SiteRow; entrie
             {entries.map((e) => (
               <li class="record">
                 <p>
-                  <strong>{e.actor ?? (e.action === 'auto-hide' ? 'Engawa' : 'A removed account')}</strong> {ACTION_LABELS[e.action] ?? e.action}{' '}
+                  <strong>{actorName(e)}</strong> {ACTION_LABELS[e.action] ?? e.action}{' '}
                   <Target siteId={site.id} entry={e} />
                 </p>
                 <p class="meta">

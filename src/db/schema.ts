@@ -195,6 +195,7 @@ export interface ModerationActionsTable {
   site_id: string
   id: Generated<string>
   actor_user_id: string | null
+  by_operator: Generated<boolean>
   action: string
   target_kind: 'comment' | 'thread' | 'author' | 'site'
   target_id: string

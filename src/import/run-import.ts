@@ -269,6 +269,7 @@ async function finishRun(
         {
           siteId: target.siteId,
           actorUserId: request.actorUserId,
+          byOperator: request.actorUserId === null,
           action: 'import',
           targetKind: 'site',
           targetId: target.siteId,

@@ -21,7 +21,7 @@ const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: C
 
 export async function recordAction(
   trx: Kysely<Database>,
-  entry: { siteId: string; actorUserId: string | null; action: string; targetKind: ModerationActionsTable['target_kind']; targetId: string; reason: string | null },
+  entry: { siteId: string; actorUserId: string | null; byOperator?: boolean; action: string; targetKind: ModerationActionsTable['target_kind']; targetId: string; reason: string | null },
   now: Date,
 ): Promise<void> {
   await trx
@@ -29,6 +29,7 @@ export async function recordAction(
     .values({
       site_id: entry.siteId,
       actor_user_id: entry.actorUserId,
+      by_operator: entry.byOperator ?? false,
       action: entry.action,
       target_kind: entry.targetKind,
       target_id: entry.targetId,

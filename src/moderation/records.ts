@@ -32,6 +32,7 @@ export async function listBans(db: Kysely<Database>, siteId: string, now: Date):
 export interface AuditEntry {
   action: string
   actor: string | null
+  byOperator: boolean
   targetKind: string
   targetId: string
   reason: string | null
@@ -43,13 +44,13 @@ export async function readAuditLog(db: Kysely<Database>, siteId: string): Promis
   const rows = await db
     .selectFrom('moderation_actions as a')
     .leftJoin('users as u', 'u.id', 'a.actor_user_id')
-    .select(['a.action', 'u.display_name', 'a.target_kind', 'a.target_id', 'a.reason', 'a.created_at'])
+    .select(['a.action', 'a.by_operator', 'u.display_name', 'a.target_kind', 'a.target_id', 'a.reason', 'a.created_at'])
     .where('a.site_id', '=', siteId)
     .orderBy('a.created_at', 'desc')
     .orderBy('a.id', 'desc')
     .limit(200)
     .execute()
-  return rows.map((r) => ({ action: r.action, actor: r.display_name, targetKind: r.target_kind, targetId: r.target_id, reason: r.reason, at: r.created_at }))
+  return rows.map((r) => ({ action: r.action, actor: r.display_name, byOperator: r.by_operator, targetKind: r.target_kind, targetId: r.target_id, reason: r.reason, at: r.created_at }))
 }
 
 export interface Member {

@@ -77,7 +77,11 @@ const auditRoute = createRoute({
       z
         .object({
           entries: z.array(
-            z.object({ action: z.string(), actor: z.string().nullable(), targetKind: z.string(), targetId: z.string(), reason: z.string().nullable(), at: z.string() }),
+            z.object({
+              action: z.string(),
+              actor: z.string().nullable().openapi({ description: 'The acting account’s name; null for Engawa itself, the operator, or an account since removed.' }),
+              byOperator: z.boolean().openapi({ description: 'Done by the operator from the command line.' }),
+              targetKind: z.string(), targetId: z.string(), reason: z.string().nullable(), at: z.string() }),
           ),
         })
         .openapi('AuditLog'),

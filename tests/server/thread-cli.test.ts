@@ -3,6 +3,8 @@ import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import type { Database } from '../../src/db/schema.ts'
 import type { TestDatabase } from '../helpers/backends.ts'
+import { setSiteRole } from '../../src/auth/admins.ts'
+import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { SITE_ORIGIN, startApp } from '../helpers/harness.ts'
 import { runEntry } from '../helpers/processes.ts'
 import { copyTemplateDatabase } from '../helpers/server-database.ts'
@@ -15,14 +17,14 @@ afterAll(async () => {
   for (const close of closers.reverse()) await close()
 })
 
-describe('the CLI moves and merges threads', () => {
+describe('the CLI moves, merges and exports threads', () => {
   if ('unavailable' in postgres) {
     if (process.env.CI === 'true') it('needs the Postgres server', () => expect.fail(`Postgres is required under CI=true: ${postgres.unavailable}`))
     else it.skip(`skipped: no Postgres server (${postgres.unavailable})`, () => {})
     return
   }
 
-  it('lists a prefix move on a dry run, moves it, merges two threads, and explains a bad call', { timeout: 90_000 }, async () => {
+  it('lists a prefix move on a dry run, moves it, merges two threads, explains a bad call, and leaves the operator in the audit log', { timeout: 120_000 }, async () => {
     const copy = await copyTemplateDatabase(postgres, 'threadcli')
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
     closers.push(copy.drop, () => db.destroy())
@@ -58,5 +60,19 @@ describe('the CLI moves and merges threads', () => {
     expect(bad.stderr).not.toContain('    at ')
     expect(bad.stderr.trim()).not.toBe('')
     expect(await urls()).toEqual([`${SITE_ORIGIN}/posts/a`, `${SITE_ORIGIN}/posts/b`])
+
+    const exported = await runEntry('src/cli.ts', ['export', t.site.id], env)
+    expect(exported.code, exported.stderr).toBe(0)
+    const owner = await signUpAndVerify(t, undefined, 'Owner')
+    await setSiteRole(db, t.site.id, owner.email, 'owner')
+    const audit = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/audit`, undefined, owner.cookie)).json()
+    expect(audit.entries.map((e: { action: string; actor: string | null; byOperator: boolean }) => [e.action, e.actor, e.byOperator])).toEqual([
+      ['export', null, true],
+      ['merge', null, true],
+      ['move', null, true],
+    ])
+    const auditPage = await (await t.request('GET', `/admin/sites/${t.site.id}/audit`, undefined, { origin: false, headers: { cookie: owner.cookie } })).text()
+    expect(auditPage).toContain('<strong>The operator (command line)</strong> exported the comments of')
+    expect(auditPage).not.toContain('A removed account')
   })
 })
