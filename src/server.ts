@@ -17,7 +17,7 @@ import { ensureDemo } from './demo/seed.ts'
 import { withPublicFiles } from './public-files.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
-import { createTempUploads } from './import/temp-uploads.ts'
+import { createTempUploads, sweepOrphanedUploads } from './import/temp-uploads.ts'
 
 // Node entry: config → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
 const started = performance.now()
@@ -36,6 +36,10 @@ if (await ensureDemo(database.db, config, markdown, new Date())) log.info('made 
 
 const live = createLiveFeed(database.db, database.listen, log)
 await live.start()
+void sweepOrphanedUploads().then(
+  (removed) => removed > 0 && log.info('removed uploads left by a stopped process', { removed }),
+  (error: unknown) => log.warn('could not sweep the temporary folder', { error: String(error) }),
+)
 const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), imports: createTempUploads() })
 // Background work, in every instance: rows claimed so that instances never do a job twice.
 const sender = createSender(config, log)
