@@ -15,6 +15,7 @@ import * as createWebhooks from './20261125_1815_create_webhooks.ts'
 import * as createNotifications from './20261125_1830_create_notifications.ts'
 import * as createApiTokens from './20261125_1900_create_api_tokens.ts'
 import * as auditOperator from './20261125_1930_audit_operator.ts'
+import * as createNotifyKeys from './20261125_1945_create_notify_keys.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1830_create_notifications': createNotifications,
   '20261125_1900_create_api_tokens': createApiTokens,
   '20261125_1930_audit_operator': auditOperator,
+  '20261125_1945_create_notify_keys': createNotifyKeys,
 }

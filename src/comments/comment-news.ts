@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database } from '../db/schema.ts'
 import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
+import type { Subscribed } from '../notifications/recipients.ts'
 import { queueCommentEvent } from '../webhooks/events.ts'
 
 /** Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail. */
@@ -26,14 +27,14 @@ export async function writeNewComment(
   db: Kysely<Database>,
   news: { siteId: string; parentId: string | null; optIn: NotifyOptIn | undefined; publicUrl: string; now: Date },
   write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
-): Promise<CommentRow | undefined> {
+): Promise<{ comment: CommentRow | undefined; subscribed?: Subscribed }> {
   const listeners = await listenersOf(db, news.siteId, news.parentId)
-  if (!listeners.webhooks && !listeners.readers && !news.optIn) return write(db)
+  if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(db) }
   return db.transaction().execute(async (trx) => {
-    const row = await write(trx)
-    if (!row) return row
-    if (listeners.readers || news.optIn) await noteNewComment(trx, news.publicUrl, row, news.optIn, news.now)
-    if (listeners.webhooks) await queueCommentEvent(trx, 'comment.created', row, news.now)
-    return row
+    const comment = await write(trx)
+    if (!comment) return { comment }
+    const subscribed = listeners.readers || news.optIn ? await noteNewComment(trx, news.publicUrl, comment, news.optIn, news.now) : undefined
+    if (listeners.webhooks) await queueCommentEvent(trx, 'comment.created', comment, news.now)
+    return { comment, subscribed }
   })
 }

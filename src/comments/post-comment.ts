@@ -9,6 +9,7 @@ import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment, type Poster } from '../moderation/admission.ts'
 import { writeNewComment } from './comment-news.ts'
 import type { NotifyOptIn } from '../notifications/queue-notifications.ts'
+import type { Subscribed } from '../notifications/recipients.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -36,7 +37,7 @@ export function checkBodyLength(site: SiteRow, body: string): void {
 export async function postComment(
   deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config' | 'spamCheck'>,
   input: NewComment,
-): Promise<{ comment: CommentRow; editToken?: string }> {
+): Promise<{ comment: CommentRow; editToken?: string; subscribed?: Subscribed }> {
   const { db, clock, markdown } = deps
   const { site, author } = input
   checkBodyLength(site, input.body)
@@ -50,7 +51,7 @@ export async function postComment(
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
   const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now }
-  const comment = await writeNewComment(db, news, (trx) => insertComment(trx, {
+  const { comment, subscribed } = await writeNewComment(db, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
@@ -67,7 +68,7 @@ export async function postComment(
     now,
   }))
   if (!comment) throw await explainRefusal(db, site.id, input)
-  return { comment, editToken: token?.token }
+  return { comment, editToken: token?.token, subscribed }
 }
 
 /** Why the insert wrote nothing: the parent, or a thread closed to comments. */

@@ -33,6 +33,9 @@ export const NewCommentBody = z
       description: 'Mail me about replies to this comment, or about every new comment in its thread. A guest needs `author.email`, which must be confirmed through the one mail it gets first.',
     }),
     locale: z.enum(['en', 'ja']).optional().openapi({ description: 'The language of those mails; English by default.' }),
+    notifyKey: z.string().max(200).optional().openapi({
+      description: 'Guests: the `notify.key` an earlier post from this browser received for the same address. Once a confirmation sent for that key was pressed, mail starts without another confirmation.',
+    }),
   })
   .openapi('NewComment')
 
@@ -108,5 +111,12 @@ export const PostedCommentJson = z
   .object({
     comment: CommentJson,
     editToken: z.string().optional().openapi({ description: 'Guests: send as X-Edit-Token to edit or delete.' }),
+    notify: z
+      .object({
+        state: z.enum(['on', 'confirm']).openapi({ description: '`on`: mail will come. `confirm`: it starts once the address’s owner presses the link in the confirmation mail.' }),
+        key: z.string().optional().openapi({ description: 'Guests: keep it, and send it as `notifyKey` with this address next time.' }),
+      })
+      .optional()
+      .openapi({ description: 'What became of `notify`, when it was asked.' }),
   })
   .openapi('PostedComment')

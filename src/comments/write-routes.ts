@@ -86,14 +86,14 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       const author = signedIn
         ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
         : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
-      const { comment, editToken } = await postComment(deps, {
+      const { comment, editToken, subscribed } = await postComment(deps, {
         site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,
         client: { ip, userAgent: c.req.header('user-agent') ?? '' },
-        notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en' },
+        notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en', key: input.notifyKey },
       })
       pages.invalidate(site.id, page.key)
       if (comment.status === 'published') await announceComment(deps.db, site.id, page.key, comment.id)
-      return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}) }, 201)
+      return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {
       const { id } = c.req.valid('param')

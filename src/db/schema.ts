@@ -368,6 +368,18 @@ export interface NotifySubscriptionsTable {
   /** A whole thread, or (exclusively) the replies to one comment. */
   thread_id: string | null
   comment_id: string | null
+  /** Waits for this key's confirmation; null when it counts. */
+  pending_key: string | null
+  created_at: Date
+}
+
+/** A browser's proof that it asked for mail with a guest address; trusted once a link sent for it is confirmed. */
+export interface NotifyKeysTable {
+  site_id: string
+  id: string
+  secret_hash: Uint8Array
+  recipient_id: string
+  trusted_at: Date | null
   created_at: Date
 }
 
@@ -384,6 +396,8 @@ export interface NotifyTokensTable {
   secret_hash: Uint8Array
   recipient_id: string
   purpose: 'confirm' | 'unsubscribe'
+  /** A confirmation trusts the key it was sent for. */
+  key_id: string | null
   created_at: Date
 }
 
@@ -418,6 +432,7 @@ export interface Database {
   notify_subscriptions: NotifySubscriptionsTable
   notify_events: NotifyEventsTable
   notify_tokens: NotifyTokensTable
+  notify_keys: NotifyKeysTable
 }
 
 export type SiteRow = Selectable<SitesTable>

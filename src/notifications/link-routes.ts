@@ -78,7 +78,7 @@ export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
         const action = `?${new URLSearchParams(query)}`
         return notificationPage(c, locale, words.title, html`<p>${words.ask}</p><form method="post" action="${action}"><button type="submit">${words.button}</button></form>`, 200)
       }
-      if (purpose === 'confirm') await confirmRecipient(deps.db, query.site, recipient.id, deps.clock.now())
+      if (purpose === 'confirm') await confirmRecipient(deps.db, query.site, recipient, deps.clock.now())
       else await unsubscribeRecipient(deps.db, query.site, recipient)
       return notificationPage(c, locale, words.title, html`<p role="status">${words.done}</p>`, 200)
     }

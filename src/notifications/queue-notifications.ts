@@ -1,24 +1,28 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, MailLocale } from '../db/schema.ts'
-import { subscribe } from './recipients.ts'
+import { subscribe, type Subscribed } from './recipients.ts'
 
 export interface NotifyOptIn {
   /** Replies to this comment, or everything new in its thread. */
   kind: 'replies' | 'thread'
   locale: MailLocale
+  /** A guest's browser key from an earlier opt-in. */
+  key?: string
 }
 
 /**
  * The posting transaction's one call: records the author's opt-in (guests need an address),
- * then queues news of the comment if it is visible now.
+ * then queues news of the comment if it is visible now. Returns what became of the opt-in.
  */
-export async function noteNewComment(db: Kysely<Database>, publicUrl: string, comment: CommentRow, optIn: NotifyOptIn | undefined, now: Date) {
-  const who = comment.author_user_id ? { userId: comment.author_user_id } : comment.author_email ? { email: comment.author_email } : undefined
+export async function noteNewComment(db: Kysely<Database>, publicUrl: string, comment: CommentRow, optIn: NotifyOptIn | undefined, now: Date): Promise<Subscribed | undefined> {
+  const who = comment.author_user_id ? { userId: comment.author_user_id } : comment.author_email ? { email: comment.author_email, key: optIn?.key } : undefined
+  let subscribed: Subscribed | undefined
   if (optIn && who) {
     const target = optIn.kind === 'thread' ? { siteId: comment.site_id, threadId: comment.thread_id } : { siteId: comment.site_id, commentId: comment.id }
-    await subscribe(db, publicUrl, target, who, optIn.locale, now)
+    subscribed = await subscribe(db, publicUrl, target, who, optIn.locale, now)
   }
   await queueNotifications(db, comment, now)
+  return subscribed
 }
 
 /**
@@ -46,7 +50,7 @@ export async function queueNotifications(db: Kysely<Database>, comment: CommentR
     followers as (
       select r.site_id, r.id, r.user_id, r.email, r.confirmed_at from notify_recipients r
       where r.site_id = ${siteId} and (
-        exists (select 1 from notify_subscriptions s where s.site_id = r.site_id and s.recipient_id = r.id
+        exists (select 1 from notify_subscriptions s where s.site_id = r.site_id and s.recipient_id = r.id and s.pending_key is null
           and (s.thread_id = ${comment.thread_id}::uuid or s.comment_id = ${comment.parent_id}::uuid))
         or r.user_id in (select id from parent_author))
       union all select * from made

@@ -7,11 +7,20 @@ import { confirmSubscriptionMail } from './mails.ts'
 // Who gets reader notifications on a site, and what they follow. A guest's address is only a
 // claim: it gets one confirmation mail (and, a day later at the earliest, another), never news,
 // until someone with access to it presses the confirmation button. So nobody can subscribe a
-// stranger to mail, nor use the confirmation to flood one.
+// stranger to mail, nor use the confirmation to flood one. A confirmation trusts the browser
+// that asked (its key): that browser's later follows count at once, anyone else's wait for a
+// confirmation of their own.
 
 const CONFIRM_AGAIN_AFTER_MS = 24 * 60 * 60_000
 
-export type Who = { userId: string } | { email: string }
+/** A guest presents the key an earlier opt-in from their browser returned, if any. */
+export type Who = { userId: string } | { email: string; key?: string }
+
+/** `on`: mail will come; `confirm`: it waits for the address's owner to confirm, through a mail. `key`: the guest browser's key, to keep. */
+export interface Subscribed {
+  state: 'on' | 'confirm'
+  key?: string
+}
 export type LinkPurpose = 'confirm' | 'unsubscribe'
 
 /** The recipient row for an account or address on a site, made on first use; remembers the latest language. */
@@ -39,7 +48,32 @@ export async function ensureRecipient(db: Kysely<Database>, siteId: string, who:
     .executeTakeFirstOrThrow()
 }
 
-/** Follows a thread, or the replies to one comment; an unconfirmed guest address also gets its confirmation mail. */
+/** The guest browser's key for this recipient: the one presented if it is theirs, else a new one. */
+async function keyFor(db: Kysely<Database>, siteId: string, recipientId: string, presented: string | undefined, now: Date) {
+  const parts = presented === undefined ? undefined : parseSecretToken(presented)
+  if (parts) {
+    const row = await db
+      .selectFrom('notify_keys')
+      .select(['id', 'secret_hash', 'trusted_at'])
+      .where('site_id', '=', siteId)
+      .where('id', '=', parts.id)
+      .where('recipient_id', '=', recipientId)
+      .executeTakeFirst()
+    if (row && secretMatches(parts.secret, row.secret_hash)) return { id: row.id, trusted: row.trusted_at !== null, token: presented as string }
+  }
+  const fresh = newSecretToken()
+  await db
+    .insertInto('notify_keys')
+    .values({ site_id: siteId, id: fresh.id, secret_hash: fresh.secretHash, recipient_id: recipientId, created_at: now })
+    .execute()
+  return { id: fresh.id, trusted: false, token: fresh.token }
+}
+
+/**
+ * Follows a thread, or the replies to one comment. An account's follow counts at once. A
+ * guest's counts at once only from a browser whose key a confirmation trusted; otherwise it
+ * waits for that key's confirmation, and the address gets the confirmation mail.
+ */
 export async function subscribe(
   db: Kysely<Database>,
   publicUrl: string,
@@ -47,33 +81,44 @@ export async function subscribe(
   who: Who,
   locale: MailLocale,
   now: Date,
-): Promise<void> {
+): Promise<Subscribed> {
   const recipient = await ensureRecipient(db, target.siteId, who, locale, now)
+  const key = 'email' in who ? await keyFor(db, target.siteId, recipient.id, who.key, now) : undefined
+  const counts = key === undefined || (key.trusted && recipient.confirmed_at !== null)
+  const what = 'threadId' in target ? ({ thread_id: target.threadId, comment_id: null } as const) : ({ thread_id: null, comment_id: target.commentId } as const)
   await db
     .insertInto('notify_subscriptions')
-    .values({
-      site_id: target.siteId,
-      recipient_id: recipient.id,
-      thread_id: 'threadId' in target ? target.threadId : null,
-      comment_id: 'commentId' in target ? target.commentId : null,
-      created_at: now,
-    })
+    .values({ site_id: target.siteId, recipient_id: recipient.id, ...what, pending_key: counts ? null : key.id, created_at: now })
     .onConflict((oc) => oc.doNothing())
     .execute()
+  if (counts) {
+    // The same follow, asked before by a browser still unconfirmed, counts now.
+    await db
+      .updateTable('notify_subscriptions')
+      .set({ pending_key: null })
+      .where('site_id', '=', target.siteId)
+      .where('recipient_id', '=', recipient.id)
+      .where(what.thread_id ? 'thread_id' : 'comment_id', '=', what.thread_id ?? what.comment_id)
+      .where('pending_key', 'is not', null)
+      .execute()
+    return { state: 'on', ...(key ? { key: key.token } : {}) }
+  }
   const recentlyAsked = recipient.confirm_sent_at && now.getTime() - recipient.confirm_sent_at.getTime() < CONFIRM_AGAIN_AFTER_MS
-  if (recipient.confirmed_at || !recipient.email || recentlyAsked) return
-  const site = await db.selectFrom('sites').select('name').where('id', '=', target.siteId).executeTakeFirstOrThrow()
-  const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now)
-  await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, site.name, link, target.siteId), now)
-  await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
+  if (recipient.email && !recentlyAsked) {
+    const site = await db.selectFrom('sites').select('name').where('id', '=', target.siteId).executeTakeFirstOrThrow()
+    const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now, key.id)
+    await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, site.name, link, target.siteId), now)
+    await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
+  }
+  return { state: 'confirm', key: key.token }
 }
 
-/** A link to the confirm or unsubscribe page, with a fresh token stored only as its hash. */
-export async function mintLink(db: Kysely<Database>, publicUrl: string, siteId: string, recipientId: string, purpose: LinkPurpose, now: Date): Promise<string> {
+/** A link to the confirm or unsubscribe page, with a fresh token stored only as its hash; a confirmation names the key it trusts. */
+export async function mintLink(db: Kysely<Database>, publicUrl: string, siteId: string, recipientId: string, purpose: LinkPurpose, now: Date, keyId: string | null = null): Promise<string> {
   const token = newSecretToken()
   await db
     .insertInto('notify_tokens')
-    .values({ site_id: siteId, id: token.id, secret_hash: token.secretHash, recipient_id: recipientId, purpose, created_at: now })
+    .values({ site_id: siteId, id: token.id, secret_hash: token.secretHash, recipient_id: recipientId, purpose, key_id: keyId, created_at: now })
     .execute()
   return `${publicUrl}/api/v1/notifications/${purpose}?${new URLSearchParams({ site: siteId, token: token.token })}`
 }
@@ -85,7 +130,7 @@ export async function findByToken(db: Kysely<Database>, siteId: string, token: s
   const row = await db
     .selectFrom('notify_tokens as t')
     .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 't.site_id').onRef('r.id', '=', 't.recipient_id'))
-    .select(['t.secret_hash', 'r.id', 'r.user_id', 'r.email', 'r.locale'])
+    .select(['t.secret_hash', 't.key_id', 'r.id', 'r.user_id', 'r.email', 'r.locale'])
     .where('t.site_id', '=', siteId)
     .where('t.id', '=', parts.id)
     .where('t.purpose', '=', purpose)
@@ -93,15 +138,23 @@ export async function findByToken(db: Kysely<Database>, siteId: string, token: s
   return row && secretMatches(parts.secret, row.secret_hash) ? row : undefined
 }
 
-/** Confirms a guest's address: from now on, news of what it follows on the site is mailed. */
-export async function confirmRecipient(db: Kysely<Database>, siteId: string, recipientId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('notify_recipients')
-    .set({ confirmed_at: now })
-    .where('site_id', '=', siteId)
-    .where('id', '=', recipientId)
-    .where('confirmed_at', 'is', null)
-    .execute()
+/**
+ * Confirms a guest's address and trusts the browser key the link was sent for: from now on,
+ * news of what that browser asked for is mailed. (Links from before keys existed name none.)
+ */
+export async function confirmRecipient(db: Kysely<Database>, siteId: string, recipient: { id: string; key_id: string | null }, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('notify_recipients')
+      .set({ confirmed_at: now })
+      .where('site_id', '=', siteId)
+      .where('id', '=', recipient.id)
+      .where('confirmed_at', 'is', null)
+      .execute()
+    if (recipient.key_id === null) return
+    await trx.updateTable('notify_keys').set({ trusted_at: now }).where('site_id', '=', siteId).where('id', '=', recipient.key_id).where('trusted_at', 'is', null).execute()
+    await trx.updateTable('notify_subscriptions').set({ pending_key: null }).where('site_id', '=', siteId).where('pending_key', '=', recipient.key_id).execute()
+  })
 }
 
 /**
@@ -121,10 +174,11 @@ export const UNCONFIRMED_KEPT_MS = 7 * 24 * 60 * 60_000
 /** Unsubscribe links keep working this long after their mail. */
 export const UNSUBSCRIBE_LINK_KEPT_MS = 365 * 24 * 60 * 60_000
 
-/** Maintenance: forgets guest addresses never confirmed, and links too old to matter. Returns rows removed. */
+/** Maintenance: forgets guest addresses and browser keys never confirmed (with what they waited for), and links too old to matter. Returns rows removed. */
 export async function deleteStaleRecipients(db: Kysely<Database>, now: Date): Promise<number> {
   const unconfirmedBefore = new Date(now.getTime() - UNCONFIRMED_KEPT_MS)
   const recipients = await db.deleteFrom('notify_recipients').where('confirmed_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
+  const keys = await db.deleteFrom('notify_keys').where('trusted_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
   const tokens = await db
     .deleteFrom('notify_tokens')
     .where((eb) =>
@@ -134,5 +188,5 @@ export async function deleteStaleRecipients(db: Kysely<Database>, now: Date): Pr
       ]),
     )
     .executeTakeFirst()
-  return Number(recipients.numDeletedRows) + Number(tokens.numDeletedRows)
+  return Number(recipients.numDeletedRows) + Number(keys.numDeletedRows) + Number(tokens.numDeletedRows)
 }

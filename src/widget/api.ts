@@ -100,14 +100,14 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     },
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
-    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail. */
-    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, locale: string) =>
-      call<{ comment: Comment; editToken?: string }>(
+    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: this browser's key for that address. */
+    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string) =>
+      call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm'; key?: string } }>(
         `/sites/${site}/comments`,
         send('POST', {
           thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),
           ...(guestName !== null ? { author: { name: guestName, ...(notify ? { email: notify } : {}) } } : {}),
-          ...(notify !== null ? { notify: 'replies', locale } : {}),
+          ...(notify !== null ? { notify: 'replies', locale, ...(notifyKey ? { notifyKey } : {}) } : {}),
         }),
       ),
     following: () => call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`),

@@ -70,7 +70,8 @@ const en = {
   feed: 'Follow these comments (Atom feed)',
   emailMe: 'Email me replies',
   email: 'Your email (only for reply notifications; never shown)',
-  checkMail: 'Posted. If this address is new here, confirm it through the mail we sent to get notifications.',
+  checkMail: 'To get replies by mail, press the link in the mail we sent you (once per browser).',
+  mailOn: 'Replies will come to you by mail.',
   follow: 'Follow this thread by email',
   following: 'Following this thread by email',
 }
@@ -148,7 +149,8 @@ const ja: Strings = {
   feed: 'このコメントをフィードで購読（Atom）',
   emailMe: '返信をメールで受け取る',
   email: 'メールアドレス（返信の通知のみに使用・非公開）',
-  checkMail: '投稿しました。初めてのアドレスの場合は、お送りした確認メールのリンクから通知を有効にしてください。',
+  checkMail: '返信をメールで受け取るには、お送りしたメールのリンクを押してください（ブラウザごとに一度だけ）。',
+  mailOn: '返信はメールでお知らせします。',
   follow: 'このスレッドをメールでフォロー',
   following: 'このスレッドをメールでフォロー中',
 }

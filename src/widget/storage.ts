@@ -1,5 +1,6 @@
-// What the widget keeps in the page's storage, per site: the session token and guests' edit
-// tokens (localStorage, so they outlive the tab), drafts (sessionStorage, so a reload keeps
+// What the widget keeps in the page's storage, per site: the session token, guests' edit
+// tokens and the keys that spare a guest a second mail confirmation (localStorage, so they
+// outlive the tab), drafts (sessionStorage, so a reload keeps
 // them). Storage can be missing or full (private modes): then nothing is kept, nothing breaks.
 
 function safe<T>(run: () => T, fallback: T): T {
@@ -27,6 +28,11 @@ export function createStore(site: string) {
     editTokens: () => readJson<Record<string, string>>(localStorage, 'edit', {}),
     addEditToken(id: string, token: string) {
       write(localStorage, 'edit', { ...this.editTokens(), [id]: token })
+    },
+    /** The key the server gave this browser for a guest address's notifications. */
+    notifyKey: (email: string) => readJson<Record<string, string>>(localStorage, 'notify', {})[email.toLowerCase()],
+    setNotifyKey(email: string, token: string) {
+      write(localStorage, 'notify', { ...readJson<Record<string, string>>(localStorage, 'notify', {}), [email.toLowerCase()]: token })
     },
     guestName: () => readJson<string>(localStorage, 'guest-name', ''),
     setGuestName: (name: string) => write(localStorage, 'guest-name', name || null),

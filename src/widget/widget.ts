@@ -274,8 +274,9 @@ export function mount(m: Mount) {
   }
 
   async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null) {
-    const { comment, editToken } = await api.post(body, parentId, guestName, honeypot, notify, t.lang)
+    const { comment, editToken, notify: mail } = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey(notify) : undefined, t.lang)
     if (editToken) store.addEditToken(comment.id, editToken)
+    if (notify && mail?.key) store.setNotifyKey(notify, mail.key)
     own[comment.id] = body
     // Its own live event may have come first.
     waiting.delete(comment.id)
@@ -283,7 +284,11 @@ export function mount(m: Mount) {
     const entry = insertNew(comment)
     setTotal(total + (comment.status === 'published' ? 1 : 0))
     entry.li.querySelector('article')?.focus()
-    announce(t.t(notify ? 'checkMail' : 'posted'))
+    const mailNote = notify === null ? undefined : t.t(mail?.state === 'on' ? 'mailOn' : 'checkMail')
+    // Shown under the new comment too: a sighted guest must learn to look for the mail.
+    if (mailNote) entry.li.querySelector('article')?.append(h('p', { class: 'hint' }, mailNote))
+    // Japanese sentences run on without a space.
+    announce(mailNote ? [t.t('posted'), mailNote].join(t.lang === 'ja' ? '' : ' ') : t.t('posted'))
   }
 
   function openSlot(entry: Shown, form: HTMLFormElement | null) {

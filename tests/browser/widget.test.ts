@@ -184,7 +184,7 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('コメント 2 件')
     })
 
-    it('lets a guest ask for reply mail in Japanese: the address gets only its confirmation', async () => {
+    it('lets a guest ask for reply mail in Japanese: the address gets only its confirmation, and once confirmed the same browser needs no other', async () => {
       const s = await setUp(database())
       const page = await s.open({ lang: 'ja' })
       await expect.poll(() => heading(page)).toBe('コメント 0 件')
@@ -196,8 +196,26 @@ forEachBackend((database) => {
       await page.fill('#engawa input[type=email]', address)
       await page.click('#engawa button:text("コメントを投稿")')
       await expect.poll(() => heading(page)).toBe('コメント 1 件')
-      const mails = await database().db.selectFrom('outbox_mails').select(['subject']).where('to_address', '=', address).execute()
-      expect(mails).toEqual([{ subject: '「Widget blog」のコメント通知を確認してください' }])
+      const said = () => page.locator('#engawa div.sr[aria-live]').textContent()
+      await expect.poll(said).toContain('お送りしたメールのリンクを押してください')
+      // Sighted readers see it under their comment, where focus went.
+      expect(await page.locator('#engawa li article .hint').textContent()).toBe('返信をメールで受け取るには、お送りしたメールのリンクを押してください（ブラウザごとに一度だけ）。')
+      const mails = () => database().db.selectFrom('outbox_mails').select(['subject', 'body_text']).where('to_address', '=', address).execute()
+      expect((await mails()).map((m) => m.subject)).toEqual(['「Widget blog」のコメント通知を確認してください'])
+
+      const link = /https?:\/\/\S+\/api\/v1\/notifications\/confirm\?\S+/.exec((await mails())[0]?.body_text ?? '')?.[0] ?? ''
+      const confirmed = await fetch(link, { method: 'POST' })
+      expect(confirmed.status).toBe(200)
+      await page.reload()
+      await expect.poll(() => heading(page)).toBe('コメント 1 件')
+      await page.fill('#engawa textarea', 'もう一つ')
+      await page.click('#engawa label:text("返信をメールで受け取る")')
+      await page.fill('#engawa input[type=email]', address)
+      await page.click('#engawa button:text("コメントを投稿")')
+      await expect.poll(() => heading(page)).toBe('コメント 2 件')
+      await expect.poll(said).toBe('コメントを投稿しました。返信はメールでお知らせします。')
+      expect(await page.locator('#engawa li article .hint').allTextContents()).toEqual(['返信はメールでお知らせします。'])
+      expect(await mails()).toHaveLength(1)
     })
 
     it('signs in through the popup and votes, with third-party cookies blocked', async () => {

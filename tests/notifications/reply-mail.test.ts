@@ -109,6 +109,56 @@ forEachBackend((database) => {
       expect(await t.db.selectFrom('notify_tokens').select('id').where('site_id', '=', t.site.id).execute()).toEqual([])
     })
 
+    it('trusts the browser that confirmed: its later opt-ins count at once, while a stranger typing the same address waits for a confirmation of its own', async () => {
+      const t = await startApp(database())
+      const email = uniqueEmail('guest')
+      const optIn = async (body: string, key?: string) => {
+        const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(body, { author: { name: 'Aki', email }, notify: 'replies', ...(key ? { notifyKey: key } : {}) }))
+        expect(res.status).toBe(201)
+        const json = await res.json()
+        return { id: json.comment.id as string, notify: json.notify as { state: string; key: string } }
+      }
+      const repliesReach = async (parentId: string) => {
+        await postGuest(t, `A reply to ${parentId}`, { parentId, author: { name: 'Ben' } })
+        t.clock.advance(10 * MINUTE)
+        await runDigests(t)
+        return (await digestsTo(t, email)).some((m) => (m.body_text ?? '').includes(`A reply to ${parentId}`))
+      }
+
+      const first = await optIn('From my own browser')
+      expect(first.notify).toEqual({ state: 'confirm', key: expect.stringMatching(/^[a-z0-9]{24}\.[a-z0-9]{32}$/) })
+      await confirmAddress(t, email)
+      expect(await repliesReach(first.id)).toBe(true)
+
+      // The same browser, with its key: on at once, and no new confirmation mail.
+      const mailsBefore = (await outboxTo(t, email)).length
+      const second = await optIn('Again from my browser', first.notify.key)
+      expect(second.notify).toEqual({ state: 'on', key: first.notify.key })
+      expect(await repliesReach(second.id)).toBe(true)
+
+      // A stranger, without the key or with a forged one: nothing arrives, and no mail is sent within the day.
+      const forged = `${first.notify.key.slice(0, -1)}${first.notify.key.endsWith('a') ? 'b' : 'a'}`
+      for (const key of [undefined, forged]) {
+        const stranger = await optIn('Posing as Aki', key)
+        expect(stranger.notify.state).toBe('confirm')
+        expect(stranger.notify.key).not.toBe(first.notify.key)
+        expect(await repliesReach(stranger.id)).toBe(false)
+      }
+      const newMails = (await outboxTo(t, email)).slice(mailsBefore)
+      expect(newMails.filter((m) => m.headers === null)).toEqual([])
+
+      // A day later the stranger's try gets its own confirmation; left unpressed, their follows go after a week, Aki's stay.
+      t.clock.advance(24 * 60 * MINUTE)
+      await optIn('Posing as Aki, a day later')
+      expect((await outboxTo(t, email)).filter((m) => m.headers === null)).toHaveLength(2)
+      const follows = () => t.db.selectFrom('notify_subscriptions').select(['comment_id', 'pending_key']).where('site_id', '=', t.site.id).execute()
+      expect((await follows()).filter((f) => f.pending_key !== null)).toHaveLength(3)
+      t.clock.advance(8 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect((await follows()).map((f) => f.comment_id).sort()).toEqual([first.id, second.id].sort())
+      expect(await t.db.selectFrom('notify_keys').select('id').where('site_id', '=', t.site.id).execute()).toHaveLength(1)
+    })
+
     it('batches a busy thread: ten replies in the window make one mail, and the next waits for the window', async () => {
       const t = await startApp(database())
       const { email, parent } = await guestWantingReplies(t)
