@@ -29,14 +29,17 @@ export function excerptOf(html: string): string {
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text
 }
 
-export function confirmSubscriptionMail(locale: MailLocale, to: string, siteName: string, link: string, siteId: string): OutgoingMail {
+/** `page`: where the comment that asked was posted, so the address's owner can tell whether it was them. */
+export function confirmSubscriptionMail(locale: MailLocale, to: string, siteName: string, page: { title: string; url: string }, link: string, siteId: string): OutgoingMail {
+  const pageName = page.title || page.url
   if (locale === 'ja')
     return {
       to,
       siteId,
       subject: `「${siteName}」のコメント通知を確認してください`,
       text: [
-        `「${siteName}」でコメントを投稿した方（おそらくあなた）が、このアドレスへの返信通知を希望しました。`,
+        `「${siteName}」の「${pageName}」でコメントを投稿した方（おそらくあなた）が、このアドレスへの返信通知を希望しました。`,
+        page.url,
         '',
         '通知を受け取るには、次のリンクを開いてボタンを押してください:',
         link,
@@ -49,7 +52,8 @@ export function confirmSubscriptionMail(locale: MailLocale, to: string, siteName
     siteId,
     subject: `Confirm comment notifications from ${siteName}`,
     text: [
-      `Someone (we hope you) commented on ${siteName} and asked for mail about replies at this address.`,
+      `Someone (we hope you) commented on “${pageName}” on ${siteName} and asked for mail about replies at this address.`,
+      page.url,
       '',
       'To get these mails, open this link and press the button:',
       link,

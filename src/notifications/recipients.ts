@@ -105,9 +105,15 @@ export async function subscribe(
   }
   const recentlyAsked = recipient.confirm_sent_at && now.getTime() - recipient.confirm_sent_at.getTime() < CONFIRM_AGAIN_AFTER_MS
   if (recipient.email && !recentlyAsked) {
-    const site = await db.selectFrom('sites').select('name').where('id', '=', target.siteId).executeTakeFirstOrThrow()
+    const about = await db
+      .selectFrom('threads as t')
+      .innerJoin('sites as s', 's.id', 't.site_id')
+      .select(['s.name', 't.title', 't.url'])
+      .where('t.site_id', '=', target.siteId)
+      .where('t.id', '=', 'threadId' in target ? target.threadId : (eb) => eb.selectFrom('comments').select('thread_id').where('site_id', '=', target.siteId).where('id', '=', target.commentId))
+      .executeTakeFirstOrThrow()
     const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now, key.id)
-    await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, site.name, link, target.siteId), now)
+    await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, about.name, about, link, target.siteId), now)
     await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
   }
   return { state: 'confirm', key: key.token }

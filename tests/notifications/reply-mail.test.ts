@@ -32,6 +32,9 @@ forEachBackend((database) => {
       const [confirmation, ...others] = await outboxTo(t, email)
       expect(others).toEqual([])
       expect(confirmation?.subject).toBe('Confirm comment notifications from Test blog')
+      // It names the page, so whoever owns the address can tell whether it was them.
+      expect(confirmation?.body_text).toContain('commented on “Japan and AI training data” on Test blog')
+      expect(confirmation?.body_text).toContain('https://blog.example/posts/japan-ai-copyright\n')
       expect(confirmation?.site_id).toBe(t.site.id)
 
       // Replies before the address is confirmed: nothing for it, now or later.
