@@ -10,6 +10,7 @@ import { placeComments, STATUS_OF, type CommentToPlace, type PlacedParent, type 
 import type { ImportedState } from './records.ts'
 import type { StagedThread } from './stage.ts'
 import { REASONS, type SummaryTally } from './summary.ts'
+import { renumberByDate } from '../threads/renumber.ts'
 
 /** A date this far past the import is a clock gone wrong, not a comment from the future. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000
@@ -125,6 +126,8 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
       .where('site_id', '=', ctx.site.id)
       .where('id', '=', t.id)
       .execute()
+    // The thread had comments already (posted here, or from another file): old ones take their place by date.
+    if (t.last_seq > 0) await renumberByDate(trx, ctx.site.id, t.id)
     await restorePin(trx, ctx, t.id, thread?.pinnedSourceId, (sourceId) => {
       const c = fresh.find((f) => f.sourceId === sourceId)
       return done.get(sourceId) ?? (c && placed.placements.get(c.n)?.id)

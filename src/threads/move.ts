@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { normalizeThreadUrl, resolvePage } from './thread-key.ts'
+import { renumberByDate } from './renumber.ts'
 
 /** A thread named by its page URL or by its key. */
 export function threadKeyByName(site: SiteRow, name: string): string {
@@ -82,7 +83,7 @@ export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: read
 
 /**
  * Merges one thread into another (one page that ended up with two threads): its comments join
- * the other's, after them in order, with their tree intact; the emptied thread is removed.
+ * the other's in date order, with their tree intact; the emptied thread is removed.
  */
 export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey: string, intoKey: string, now: Date, audit?: AuditEntry): Promise<{ moved: number }> {
   if (fromKey === intoKey) throw new AppError('invalid_request', 'A thread cannot be merged into itself.')
@@ -110,6 +111,7 @@ export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey:
       .where('id', '=', target.id)
       .execute()
     await trx.deleteFrom('threads').where('site_id', '=', site.id).where('id', '=', source.id).execute()
+    await renumberByDate(trx, site.id, target.id)
     await audit?.(trx)
     return { moved: Number(moved.numAffectedRows ?? 0) }
   })

@@ -86,7 +86,7 @@ forEachBackend((database) => {
       expect((await t.countItems()).comments).toBe(before.comments + 1)
     })
 
-    it('appends to a thread readers already wrote in, after its comments, and shows no stale cached page', async () => {
+    it('adds to a thread readers already wrote in, old comments taking their place by date, and shows no stale cached page', async () => {
       const t = await startImportApp(database(), { config: { pageCacheMs: 1000 } })
       const posted = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: HELLO }, author: { name: 'Native' }, body: 'Here first' })
       expect(posted.status).toBe(201)
@@ -95,7 +95,13 @@ forEachBackend((database) => {
       expect(run.summary?.threads).toEqual({ created: 1, updated: 1, unchanged: 0 })
       const page = await t.read(HELLO)
       expect(page.thread?.total).toBe(7)
-      expect(page.comments.map((c) => c.author?.name ?? null)).toEqual(['Native', 'Aki', null, 'Sora'])
+      // The 2021 comments come before the one posted today, each with its replies under it.
+      expect(outline(page.comments)).toEqual([
+        ['Aki', 'First! A bold claim, and a link.', 'published', [[expect.any(String), 'A reply from someone with an Engawa account.', 'published', [['Mio', 'Deeper still.', 'published']]]]],
+        [null, '', 'deleted', [['Aki', 'What did it say?', 'published']]],
+        ['Sora', 'Late to the party.', 'published', [['Kai', 'Replying to the late one.', 'published']]],
+        ['Native', 'Here first', 'published'],
+      ])
       const thread = await t.db.selectFrom('threads').select(['last_seq', 'version']).where('site_id', '=', t.site.id).where('key', '=', HELLO).executeTakeFirstOrThrow()
       expect(thread.last_seq).toBe(9)
     })

@@ -51,14 +51,15 @@ forEachBackend((database) => {
       expect((await read(t, `url=${encodeURIComponent(`${SITE_ORIGIN}/blog/2023/z`)}`)).thread.total).toBe(1)
     })
 
-    it('refuses a move onto an existing thread, moving nothing, and merges the two with their trees intact', async () => {
+    it('refuses a move onto an existing thread, moving nothing, and merges the two in date order with their trees intact', async () => {
       const t = await startApp(database())
       const { cookie } = await owner(t)
       const oldUrl = `${SITE_ORIGIN}/old`
       const newUrl = `${SITE_ORIGIN}/new`
+      const old = await post(t, oldUrl, 'On the old page')
+      t.clock.advance(1000)
       const first = await post(t, newUrl, 'Already on the new page')
       t.clock.advance(1000)
-      const old = await post(t, oldUrl, 'On the old page')
       await reply(t, oldUrl, old, 'A reply on the old page')
       const refused = await fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/threads/move`, { from: oldUrl, to: newUrl }, cookie)
       expect(refused.status).toBe(409)
@@ -67,8 +68,8 @@ forEachBackend((database) => {
       expect(await merged.json()).toEqual({ moved: 2 })
       const page = await read(t, `url=${encodeURIComponent(newUrl)}`)
       expect(page.thread.total).toBe(3)
-      expect(page.comments.map((c: { id: string }) => c.id)).toEqual([first, old])
-      expect(bodies(page)).toEqual([['Already on the new page'], ['On the old page', 'A reply on the old page']])
+      expect(page.comments.map((c: { id: string }) => c.id)).toEqual([old, first])
+      expect(bodies(page)).toEqual([['On the old page', 'A reply on the old page'], ['Already on the new page']])
       expect((await read(t, `url=${encodeURIComponent(oldUrl)}`)).thread).toBeNull()
       // New comments keep counting on from the merged thread's positions.
       const later = await post(t, newUrl, 'After the merge')
