@@ -1,28 +1,41 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 
+const BATCH = 5000
+
 /**
  * Renumbers a thread's comments in date order, as if each had been posted when it says it
  * was: "oldest first" then reads by date after an import into a thread that already had
  * comments, or a merge of two threads. seq and every path take the new numbers, so each branch
- * stays whole under its parent. Two statements, because (site, thread, seq) is unique at every
- * row: all numbers first go negative, out of the way. Cursors held by readers meanwhile may
- * skip or repeat a comment once; the thread's version changes, so pages are fetched anew.
+ * stays whole under its parent. The new numbers are worked out here, from the thread's outline
+ * (ids, numbers, paths and dates), and only comments whose numbers change are written: first
+ * to negatives, out of the way, because (site, thread, seq) is unique at every row, then to
+ * their places. Readers' cursors meanwhile may skip or repeat a comment once; the thread's
+ * version changes, so pages are fetched anew.
  */
 export async function renumberByDate(trx: Kysely<Database>, siteId: string, threadId: string): Promise<void> {
+  const rows = await trx
+    .selectFrom('comments')
+    .select(['id', 'seq', 'path'])
+    .where('site_id', '=', siteId)
+    .where('thread_id', '=', threadId)
+    .orderBy('created_at')
+    .orderBy('seq')
+    .execute()
+  const seqOf = new Map(rows.map((r, i) => [r.seq, i + 1]))
+  const changed = rows.flatMap((r, i) => {
+    const path = r.path.map((p) => seqOf.get(p) ?? p)
+    return r.seq === i + 1 && path.every((p, k) => p === r.path[k]) ? [] : [{ id: r.id, seq: i + 1, path }]
+  })
+  for (const final of [false, true])
+    for (let i = 0; i < changed.length; i += BATCH) {
+      const batch = changed.slice(i, i + BATCH).map((c) => (final ? c : { id: c.id, seq: -c.seq, path: c.path.map((p) => -p) }))
+      await sql`
+        update comments c set seq = r.seq, path = r.path
+        from json_to_recordset(${JSON.stringify(batch)}::json) as r(id uuid, seq int, path int[])
+        where c.site_id = ${siteId} and c.id = r.id`.execute(trx)
+    }
   await sql`
-    update comments set seq = -seq, path = (select array_agg(-p order by i) from unnest(path) with ordinality as u(p, i))
-    where site_id = ${siteId} and thread_id = ${threadId}`.execute(trx)
-  await sql`
-    with renumbered as (
-      select seq as was, (row_number() over (order by created_at, seq desc))::int as seq
-      from comments where site_id = ${siteId} and thread_id = ${threadId}
-    )
-    update comments c set seq = r.seq,
-      path = (select array_agg(m.seq order by u.i) from unnest(c.path) with ordinality as u(p, i) join renumbered m on m.was = u.p)
-    from renumbered r
-    where c.site_id = ${siteId} and c.thread_id = ${threadId} and c.seq = r.was`.execute(trx)
-  await sql`
-    update threads t set last_seq = greatest(t.last_seq, (select coalesce(max(seq), 0) from comments c where c.site_id = t.site_id and c.thread_id = t.id))
-    where t.site_id = ${siteId} and t.id = ${threadId}`.execute(trx)
+    update threads set last_seq = greatest(last_seq, ${rows.length}::int)
+    where site_id = ${siteId} and id = ${threadId}`.execute(trx)
 }
