@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely'
 // browser that asks for mail with a guest address gets a key (the widget keeps it); a
 // confirmation link is bound to the key it was sent for, and confirming trusts that key. What a
 // key asks for waits (`pending_key`) until the key is trusted: the same browser then needs no
-// second confirmation, and a stranger's key, never confirmed, goes with its waiting follows.
+// second confirmation, and a stranger's key, never confirmed, goes with its waiting follows
+// a week after it was last presented.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('notify_keys')
@@ -14,10 +15,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recipient_id', 'uuid', (c) => c.notNull())
     .addColumn('trusted_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('used_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('notify_keys_pkey', ['site_id', 'id'])
     .addForeignKeyConstraint('notify_keys_recipient_fkey', ['site_id', 'recipient_id'], 'notify_recipients', ['site_id', 'id'], (c) => c.onDelete('cascade'))
     .execute()
-  await sql`create index notify_keys_untrusted_idx on notify_keys (created_at) where trusted_at is null`.execute(db)
+  await sql`create index notify_keys_untrusted_idx on notify_keys (used_at) where trusted_at is null`.execute(db)
 
   await sql`alter table notify_subscriptions add column pending_key text,
     add constraint notify_subscriptions_key_fkey foreign key (site_id, pending_key) references notify_keys (site_id, id) on delete cascade`.execute(db)

@@ -113,7 +113,10 @@ export const PostedCommentJson = z
     editToken: z.string().optional().openapi({ description: 'Guests: send as X-Edit-Token to edit or delete.' }),
     notify: z
       .object({
-        state: z.enum(['on', 'confirm']).openapi({ description: '`on`: mail will come. `confirm`: it starts once the address’s owner presses the link in the confirmation mail.' }),
+        state: z.enum(['on', 'confirm', 'wait']).openapi({
+          description:
+            '`on`: mail will come. `confirm`: it starts once the address’s owner presses the link mailed for this browser. `wait`: the address had its confirmation mails for the day (one per browser, three per address); ask again tomorrow.',
+        }),
         key: z.string().optional().openapi({ description: 'Guests: keep it, and send it as `notifyKey` with this address next time.' }),
       })
       .optional()

@@ -381,6 +381,8 @@ export interface NotifyKeysTable {
   recipient_id: string
   trusted_at: Date | null
   created_at: Date
+  /** Last presented: an untrusted key unused for a week is forgotten. */
+  used_at: Date
 }
 
 export interface NotifyEventsTable {

@@ -29,9 +29,17 @@ export function excerptOf(html: string): string {
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text
 }
 
+const PAGE_NAME_CHARS = 80
+
+/** A page's title as one short line: the first commenter on a page wrote it, so no line breaks, controls or bidi marks. */
+function pageNameOf(page: { title: string; url: string }): string {
+  const name = page.title.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/g, ' ').trim() || page.url
+  return name.length > PAGE_NAME_CHARS ? `${name.slice(0, PAGE_NAME_CHARS - 1)}…` : name
+}
+
 /** `page`: where the comment that asked was posted, so the address's owner can tell whether it was them. */
 export function confirmSubscriptionMail(locale: MailLocale, to: string, siteName: string, page: { title: string; url: string }, link: string, siteId: string): OutgoingMail {
-  const pageName = page.title || page.url
+  const pageName = pageNameOf(page)
   if (locale === 'ja')
     return {
       to,

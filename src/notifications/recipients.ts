@@ -5,20 +5,27 @@ import { enqueueMail } from '../mail/outbox.ts'
 import { confirmSubscriptionMail } from './mails.ts'
 
 // Who gets reader notifications on a site, and what they follow. A guest's address is only a
-// claim: it gets one confirmation mail (and, a day later at the earliest, another), never news,
-// until someone with access to it presses the confirmation button. So nobody can subscribe a
-// stranger to mail, nor use the confirmation to flood one. A confirmation trusts the browser
-// that asked (its key): that browser's later follows count at once, anyone else's wait for a
-// confirmation of their own.
+// claim: it gets confirmation mails, never news, until someone with access to it presses a
+// confirmation button. So nobody can subscribe a stranger to mail. A confirmation trusts the
+// browser that asked for it (its key): that browser's later follows count at once, anyone
+// else's wait for a confirmation of their own. Each browser gets its own mail, so the owner of
+// an address never has only a stranger's link to press; to keep that from flooding anyone, a
+// key gets at most one mail a day and an address at most three.
 
-const CONFIRM_AGAIN_AFTER_MS = 24 * 60 * 60_000
+const DAY_MS = 24 * 60 * 60_000
+const CONFIRMATIONS_PER_KEY_PER_DAY = 1
+const CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
 
 /** A guest presents the key an earlier opt-in from their browser returned, if any. */
 export type Who = { userId: string } | { email: string; key?: string }
 
-/** `on`: mail will come; `confirm`: it waits for the address's owner to confirm, through a mail. `key`: the guest browser's key, to keep. */
+/**
+ * `on`: mail will come. `confirm`: it waits for the address's owner to press the link mailed
+ * for this browser. `wait`: the address had its confirmation mails for the day; ask again
+ * tomorrow. `key`: the guest browser's key, to keep.
+ */
 export interface Subscribed {
-  state: 'on' | 'confirm'
+  state: 'on' | 'confirm' | 'wait'
   key?: string
 }
 export type LinkPurpose = 'confirm' | 'unsubscribe'
@@ -59,12 +66,15 @@ async function keyFor(db: Kysely<Database>, siteId: string, recipientId: string,
       .where('id', '=', parts.id)
       .where('recipient_id', '=', recipientId)
       .executeTakeFirst()
-    if (row && secretMatches(parts.secret, row.secret_hash)) return { id: row.id, trusted: row.trusted_at !== null, token: presented as string }
+    if (row && secretMatches(parts.secret, row.secret_hash)) {
+      await db.updateTable('notify_keys').set({ used_at: now }).where('site_id', '=', siteId).where('id', '=', row.id).execute()
+      return { id: row.id, trusted: row.trusted_at !== null, token: presented as string }
+    }
   }
   const fresh = newSecretToken()
   await db
     .insertInto('notify_keys')
-    .values({ site_id: siteId, id: fresh.id, secret_hash: fresh.secretHash, recipient_id: recipientId, created_at: now })
+    .values({ site_id: siteId, id: fresh.id, secret_hash: fresh.secretHash, recipient_id: recipientId, created_at: now, used_at: now })
     .execute()
   return { id: fresh.id, trusted: false, token: fresh.token }
 }
@@ -103,19 +113,26 @@ export async function subscribe(
       .execute()
     return { state: 'on', ...(key ? { key: key.token } : {}) }
   }
-  const recentlyAsked = recipient.confirm_sent_at && now.getTime() - recipient.confirm_sent_at.getTime() < CONFIRM_AGAIN_AFTER_MS
-  if (recipient.email && !recentlyAsked) {
-    const about = await db
-      .selectFrom('threads as t')
-      .innerJoin('sites as s', 's.id', 't.site_id')
-      .select(['s.name', 't.title', 't.url'])
-      .where('t.site_id', '=', target.siteId)
-      .where('t.id', '=', 'threadId' in target ? target.threadId : (eb) => eb.selectFrom('comments').select('thread_id').where('site_id', '=', target.siteId).where('id', '=', target.commentId))
-      .executeTakeFirstOrThrow()
-    const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now, key.id)
-    await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, about.name, about, link, target.siteId), now)
-    await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
-  }
+  const sentToday = await db
+    .selectFrom('notify_tokens')
+    .select([(eb) => eb.fn.countAll<string>().as('address'), (eb) => eb.fn.count<string>('key_id').filterWhere('key_id', '=', key.id).as('key')])
+    .where('site_id', '=', target.siteId)
+    .where('recipient_id', '=', recipient.id)
+    .where('purpose', '=', 'confirm')
+    .where('created_at', '>', new Date(now.getTime() - DAY_MS))
+    .executeTakeFirstOrThrow()
+  if (Number(sentToday.key) >= CONFIRMATIONS_PER_KEY_PER_DAY) return { state: 'confirm', key: key.token }
+  if (Number(sentToday.address) >= CONFIRMATIONS_PER_ADDRESS_PER_DAY || !recipient.email) return { state: 'wait', key: key.token }
+  const about = await db
+    .selectFrom('threads as t')
+    .innerJoin('sites as s', 's.id', 't.site_id')
+    .select(['s.name', 't.title', 't.url'])
+    .where('t.site_id', '=', target.siteId)
+    .where('t.id', '=', 'threadId' in target ? target.threadId : (eb) => eb.selectFrom('comments').select('thread_id').where('site_id', '=', target.siteId).where('id', '=', target.commentId))
+    .executeTakeFirstOrThrow()
+  const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now, key.id)
+  await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, about.name, about, link, target.siteId), now)
+  await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
   return { state: 'confirm', key: key.token }
 }
 
@@ -184,7 +201,7 @@ export const UNSUBSCRIBE_LINK_KEPT_MS = 365 * 24 * 60 * 60_000
 export async function deleteStaleRecipients(db: Kysely<Database>, now: Date): Promise<number> {
   const unconfirmedBefore = new Date(now.getTime() - UNCONFIRMED_KEPT_MS)
   const recipients = await db.deleteFrom('notify_recipients').where('confirmed_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
-  const keys = await db.deleteFrom('notify_keys').where('trusted_at', 'is', null).where('created_at', '<', unconfirmedBefore).executeTakeFirst()
+  const keys = await db.deleteFrom('notify_keys').where('trusted_at', 'is', null).where('used_at', '<', unconfirmedBefore).executeTakeFirst()
   const tokens = await db
     .deleteFrom('notify_tokens')
     .where((eb) =>

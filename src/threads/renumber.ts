@@ -24,7 +24,11 @@ export async function renumberByDate(trx: Kysely<Database>, siteId: string, thre
     .execute()
   const seqOf = new Map(rows.map((r, i) => [r.seq, i + 1]))
   const changed = rows.flatMap((r, i) => {
-    const path = r.path.map((p) => seqOf.get(p) ?? p)
+    const path = r.path.map((p) => {
+      const seq = seqOf.get(p)
+      if (seq === undefined) throw new Error(`comment ${r.id} has an ancestor ${p} that is not in its thread`)
+      return seq
+    })
     return r.seq === i + 1 && path.every((p, k) => p === r.path[k]) ? [] : [{ id: r.id, seq: i + 1, path }]
   })
   for (const final of [false, true])

@@ -102,7 +102,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
     /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: this browser's key for that address. */
     post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string) =>
-      call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm'; key?: string } }>(
+      call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
         `/sites/${site}/comments`,
         send('POST', {
           thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),

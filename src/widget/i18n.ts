@@ -72,6 +72,7 @@ const en = {
   email: 'Your email (only for reply notifications; never shown)',
   checkMail: 'To get replies by mail, press the link in the mail we sent you (once per browser).',
   mailOn: 'Replies will come to you by mail.',
+  mailTomorrow: 'This address has had its confirmation mails for today. Ask for mail again tomorrow to get a new one.',
   follow: 'Follow this thread by email',
   following: 'Following this thread by email',
 }
@@ -151,6 +152,7 @@ const ja: Strings = {
   email: 'メールアドレス（返信の通知のみに使用・非公開）',
   checkMail: '返信をメールで受け取るには、お送りしたメールのリンクを押してください（ブラウザごとに一度だけ）。',
   mailOn: '返信はメールでお知らせします。',
+  mailTomorrow: 'このアドレスには本日分の確認メールをすでにお送りしました。明日もう一度お申し込みいただくと、新しい確認メールをお送りします。',
   follow: 'このスレッドをメールでフォロー',
   following: 'このスレッドをメールでフォロー中',
 }

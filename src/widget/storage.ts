@@ -29,11 +29,9 @@ export function createStore(site: string) {
     addEditToken(id: string, token: string) {
       write(localStorage, 'edit', { ...this.editTokens(), [id]: token })
     },
-    /** The key the server gave this browser for a guest address's notifications. */
-    notifyKey: (email: string) => readJson<Record<string, string>>(localStorage, 'notify', {})[email.toLowerCase()],
-    setNotifyKey(email: string, token: string) {
-      write(localStorage, 'notify', { ...readJson<Record<string, string>>(localStorage, 'notify', {}), [email.toLowerCase()]: token })
-    },
+    /** The key the server last gave this browser for a guest's notifications. Not the address: scripts of the host page can read this. */
+    notifyKey: () => readJson<string | undefined>(localStorage, 'notify', undefined),
+    setNotifyKey: (token: string) => write(localStorage, 'notify', token),
     guestName: () => readJson<string>(localStorage, 'guest-name', ''),
     setGuestName: (name: string) => write(localStorage, 'guest-name', name || null),
     draft: (slot: string) => readJson<string>(sessionStorage, `draft:${slot}`, ''),

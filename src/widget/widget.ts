@@ -274,9 +274,9 @@ export function mount(m: Mount) {
   }
 
   async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null) {
-    const { comment, editToken, notify: mail } = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey(notify) : undefined, t.lang)
+    const { comment, editToken, notify: mail } = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey() : undefined, t.lang)
     if (editToken) store.addEditToken(comment.id, editToken)
-    if (notify && mail?.key) store.setNotifyKey(notify, mail.key)
+    if (mail?.key) store.setNotifyKey(mail.key)
     own[comment.id] = body
     // Its own live event may have come first.
     waiting.delete(comment.id)
@@ -284,7 +284,7 @@ export function mount(m: Mount) {
     const entry = insertNew(comment)
     setTotal(total + (comment.status === 'published' ? 1 : 0))
     entry.li.querySelector('article')?.focus()
-    const mailNote = notify === null ? undefined : t.t(mail?.state === 'on' ? 'mailOn' : 'checkMail')
+    const mailNote = notify === null ? undefined : t.t(mail?.state === 'on' ? 'mailOn' : mail?.state === 'wait' ? 'mailTomorrow' : 'checkMail')
     // Shown under the new comment too: a sighted guest must learn to look for the mail.
     if (mailNote) entry.li.querySelector('article')?.append(h('p', { class: 'hint' }, mailNote))
     // Japanese sentences run on without a space.

@@ -216,6 +216,10 @@ forEachBackend((database) => {
       await expect.poll(said).toBe('コメントを投稿しました。返信はメールでお知らせします。')
       expect(await page.locator('#engawa li article .hint').allTextContents()).toEqual(['返信はメールでお知らせします。'])
       expect(await mails()).toHaveLength(1)
+      // The widget keeps the key, never the address: the host page's scripts read the same storage.
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }))
+      expect(stored).toContain(':notify')
+      expect(stored).not.toContain(address)
     })
 
     it('signs in through the popup and votes, with third-party cookies blocked', async () => {

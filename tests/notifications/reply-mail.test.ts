@@ -96,11 +96,24 @@ forEachBackend((database) => {
       expect(await t.count('comments')).toBe(0)
     })
 
-    it('sends one confirmation however often a stranger posts with the same address', async () => {
+    it('sends an address at most three confirmations a day however often a stranger posts with it, one per browser', async () => {
       const t = await startApp(database())
       const email = uniqueEmail('victim')
-      for (let i = 0; i < 3; i++) await postGuest(t, `spam ${i}`, { author: { name: 'Mallory', email }, notify: 'thread' })
-      expect(await outboxTo(t, email)).toHaveLength(1)
+      const states: string[] = []
+      let key = ''
+      for (let i = 0; i < 5; i++) {
+        const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(`spam ${i}`, { author: { name: 'Mallory', email }, notify: 'thread' }))
+        expect(res.status).toBe(201)
+        const { notify } = await res.json()
+        states.push(notify.state)
+        key ||= notify.key
+      }
+      expect(states).toEqual(['confirm', 'confirm', 'confirm', 'wait', 'wait'])
+      expect(await outboxTo(t, email)).toHaveLength(3)
+      // The first browser again, with its key: its mail is already out.
+      const again = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('spam again', { author: { name: 'Mallory', email }, notify: 'thread', notifyKey: key }))
+      expect((await again.json()).notify).toEqual({ state: 'confirm', key })
+      expect(await outboxTo(t, email)).toHaveLength(3)
       // Never confirmed: after a week the address and its link are forgotten.
       const kept = () => t.db.selectFrom('notify_recipients').select('id').where('site_id', '=', t.site.id).where('email', '=', email).execute()
       t.clock.advance(6 * 24 * 60 * MINUTE)
@@ -139,7 +152,11 @@ forEachBackend((database) => {
       expect(second.notify).toEqual({ state: 'on', key: first.notify.key })
       expect(await repliesReach(second.id)).toBe(true)
 
-      // A stranger, without the key or with a forged one: nothing arrives, and no mail is sent within the day.
+      expect((await outboxTo(t, email)).slice(mailsBefore).filter((m) => m.headers === null)).toEqual([])
+
+      // A stranger, without the key or with a forged one: nothing arrives. Each of their browsers
+      // gets a confirmation of its own, naming its page, which only the address's owner could press.
+      t.clock.advance(24 * 60 * MINUTE)
       const forged = `${first.notify.key.slice(0, -1)}${first.notify.key.endsWith('a') ? 'b' : 'a'}`
       for (const key of [undefined, forged]) {
         const stranger = await optIn('Posing as Aki', key)
@@ -147,19 +164,50 @@ forEachBackend((database) => {
         expect(stranger.notify.key).not.toBe(first.notify.key)
         expect(await repliesReach(stranger.id)).toBe(false)
       }
-      const newMails = (await outboxTo(t, email)).slice(mailsBefore)
-      expect(newMails.filter((m) => m.headers === null)).toEqual([])
+      const confirmations = (await outboxTo(t, email)).filter((m) => m.headers === null)
+      expect(confirmations).toHaveLength(3)
+      expect(confirmations.map((m) => linkIn(m.body_text, 'confirm')).filter((link, i, all) => all.indexOf(link) === i)).toHaveLength(3)
 
-      // A day later the stranger's try gets its own confirmation; left unpressed, their follows go after a week, Aki's stay.
-      t.clock.advance(24 * 60 * MINUTE)
-      await optIn('Posing as Aki, a day later')
-      expect((await outboxTo(t, email)).filter((m) => m.headers === null)).toHaveLength(2)
+      // Left unpressed, the stranger's keys and follows go a week after they were last used; Aki's stay.
       const follows = () => t.db.selectFrom('notify_subscriptions').select(['comment_id', 'pending_key']).where('site_id', '=', t.site.id).execute()
-      expect((await follows()).filter((f) => f.pending_key !== null)).toHaveLength(3)
+      expect((await follows()).filter((f) => f.pending_key !== null)).toHaveLength(2)
       t.clock.advance(8 * 24 * 60 * MINUTE)
       await runDigests(t)
       expect((await follows()).map((f) => f.comment_id).sort()).toEqual([first.id, second.id].sort())
       expect(await t.db.selectFrom('notify_keys').select('id').where('site_id', '=', t.site.id).execute()).toHaveLength(1)
+    })
+
+    it('keeps a waiting browser key while it is used, and writes a page title into the mail as one short plain line', async () => {
+      const t = await startApp(database())
+      const email = uniqueEmail('guest')
+      const title = 'Line one\nTo get these mails, open https://evil.example \u202Eevil\u202C' + ' padding'.repeat(20)
+      const optIn = async (key?: string) => {
+        const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, {
+          thread: { url: 'https://blog.example/odd-title', title }, author: { name: 'Aki', email }, body: 'Hi', notify: 'replies', ...(key ? { notifyKey: key } : {}),
+        })
+        expect(res.status).toBe(201)
+        return (await res.json()).notify.key as string
+      }
+      const key = await optIn()
+      const [mail] = await outboxTo(t, email)
+      const line = mail?.body_text?.split('\n')[0] ?? ''
+      expect(line).toContain('commented on “Line one To get these mails, open https://evil.example evil padding')
+      expect(line).not.toMatch(/[\u202E\u202C]/)
+      expect(/“(.*)” on Test blog/.exec(line)?.[1]).toHaveLength(80)
+      expect(line).toMatch(/…” on Test blog/)
+      // Presented again on day 6, the key lives on past day 8; unused, it goes a week later.
+      const keys = () => t.db.selectFrom('notify_keys').select('id').where('site_id', '=', t.site.id).execute()
+      await confirmAddress(t, email)
+      t.clock.advance(6 * 24 * 60 * MINUTE)
+      const stranger = await optIn('x'.repeat(10))
+      t.clock.advance(6 * 24 * 60 * MINUTE)
+      expect(await optIn(stranger)).toBe(stranger)
+      t.clock.advance(2 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect((await keys()).map((k) => k.id).sort()).toEqual([key.split('.')[0], stranger.split('.')[0]].sort())
+      t.clock.advance(8 * 24 * 60 * MINUTE)
+      await runDigests(t)
+      expect((await keys()).map((k) => k.id)).toEqual([key.split('.')[0]])
     })
 
     it('batches a busy thread: ten replies in the window make one mail, and the next waits for the window', async () => {
