@@ -10,7 +10,7 @@ import { placeComments, STATUS_OF, type CommentToPlace, type PlacedParent, type 
 import type { ImportedState } from './records.ts'
 import type { StagedThread } from './stage.ts'
 import { REASONS, type SummaryTally } from './summary.ts'
-import { renumberByDate } from '../threads/renumber.ts'
+import { lockCommentsOf, renumberByDate } from '../threads/renumber.ts'
 
 /** A date this far past the import is a clock gone wrong, not a comment from the future. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000
@@ -91,6 +91,7 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
   }
 
   const written = await ctx.db.transaction().execute(async (trx) => {
+    await lockCommentsOf(trx, ctx.site.id, { ids: mappedThreadId ? [mappedThreadId] : [], keys: page ? [page.key] : [] })
     const t = await lockThread(trx, ctx, { mappedThreadId, page, thread, firstDate: minDate(comments) ?? ctx.now })
     if (!t) return undefined
     // Read again under the thread's lock, so two runs of one file cannot both add a comment.

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { normalizeThreadUrl, resolvePage } from './thread-key.ts'
-import { renumberByDate } from './renumber.ts'
+import { lockCommentsOf, renumberByDate } from './renumber.ts'
 
 /** A thread named by its page URL or by its key. */
 export function threadKeyByName(site: SiteRow, name: string): string {
@@ -88,6 +88,7 @@ export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: read
 export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey: string, intoKey: string, now: Date, audit?: AuditEntry): Promise<{ moved: number }> {
   if (fromKey === intoKey) throw new AppError('invalid_request', 'A thread cannot be merged into itself.')
   return db.transaction().execute(async (trx) => {
+    await lockCommentsOf(trx, site.id, { keys: [fromKey, intoKey] })
     // Both rows locked in one statement, in key order, as any two merges would lock them.
     const rows = await trx.selectFrom('threads').selectAll().where('site_id', '=', site.id).where('key', 'in', [fromKey, intoKey]).orderBy('key').forUpdate().execute()
     const source = rows.find((r) => r.key === fromKey)

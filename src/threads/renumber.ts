@@ -43,3 +43,20 @@ export async function renumberByDate(trx: Kysely<Database>, siteId: string, thre
     update threads set last_seq = greatest(last_seq, ${rows.length}::int)
     where site_id = ${siteId} and id = ${threadId}`.execute(trx)
 }
+
+/**
+ * Locks the comments of threads about to be renumbered, before their thread rows are: posts and
+ * deletes lock a comment and then its thread, so a renumbering that held the thread and then
+ * waited on a comment could deadlock with them. Taken in id order, as two renumberings would.
+ */
+export async function lockCommentsOf(trx: Kysely<Database>, siteId: string, threads: { ids?: string[]; keys?: string[] }): Promise<void> {
+  const ids = threads.ids ?? []
+  const keys = threads.keys ?? []
+  if (ids.length === 0 && keys.length === 0) return
+  await sql`
+    select c.id from comments c
+    where c.site_id = ${siteId} and c.thread_id in (
+      select t.id from threads t where t.site_id = ${siteId} and (t.id = any(${ids}::uuid[]) or t.key = any(${keys}::text[])))
+    order by c.id
+    for update of c`.execute(trx)
+}

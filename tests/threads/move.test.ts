@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/auth/admins.ts'
 import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
@@ -24,7 +25,7 @@ async function owner(t: TestApp) {
   return o
 }
 
-forEachBackend((database) => {
+forEachBackend((database, backend) => {
   describe('moving and merging threads', () => {
     it('moves every thread under a URL prefix, after a dry run that lists them; keyed threads keep their key', async () => {
       const t = await startApp(database())
@@ -76,6 +77,28 @@ forEachBackend((database) => {
       expect((await read(t, `url=${encodeURIComponent(newUrl)}`)).comments.at(-1).id).toBe(later)
       const audit = await t.db.selectFrom('moderation_actions').select('action').where('site_id', '=', t.site.id).execute()
       expect(audit.map((a) => a.action)).toEqual(['merge'])
+    })
+
+    // Only the server runs two transactions at once: PGlite has one connection.
+    if (backend === 'postgres')
+      it('merges while a reply is being posted under one of its comments, without a deadlock', async () => {
+      const t = await startApp(database())
+      const { cookie } = await owner(t)
+      const [oldUrl, newUrl] = [`${SITE_ORIGIN}/old`, `${SITE_ORIGIN}/new`]
+      const old = await post(t, oldUrl, 'On the old page')
+      await post(t, newUrl, 'On the new page')
+      let merged: Promise<Response> | undefined
+      // A post locks its parent, then its thread; here one does so by hand, with the merge in between.
+      await t.db.transaction().execute(async (trx) => {
+        await sql`select id from comments where site_id = ${t.site.id} and id = ${old} for update`.execute(trx)
+        merged = fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/threads/merge`, { from: oldUrl, into: newUrl }, cookie)
+        await expect
+          .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)).rows[0]?.n)
+          .toBe(1)
+        await sql`update threads set version = version + 1 where site_id = ${t.site.id} and key = ${oldUrl}`.execute(trx)
+      })
+      expect((await merged)?.status).toBe(200)
+      expect((await read(t, `url=${encodeURIComponent(newUrl)}`)).thread.total).toBe(2)
     })
 
     it('refuses a prefix move that would land two threads on one address, moving nothing', async () => {
