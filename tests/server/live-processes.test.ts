@@ -17,7 +17,7 @@ afterAll(async () => {
 })
 
 describe.skipIf(!available && process.env.CI !== 'true')('live updates across processes', () => {
-  it('reach a reader on another process within two seconds, in its event stream and in its widget', async () => {
+  it('reach a reader on another process at once: its event stream within 2 s, its widget before its next poll', async () => {
     if (!('template' in postgres)) throw new Error(`Postgres is required under CI=true: ${postgres.unavailable}`)
     const copy = await copyTemplateDatabase(postgres, 'live')
     dropDatabase = copy.drop
@@ -59,7 +59,8 @@ describe.skipIf(!available && process.env.CI !== 'true')('live updates across pr
           body: JSON.stringify({ thread: { url: `${host.origin}/` }, author: { name: 'Writer' }, body: 'Through the writer process' }),
         })
         expect(viaWriter.status).toBe(201)
-        await expect.poll(() => page.locator('#engawa button.new').textContent(), { timeout: 2000 }).toBe('Show 1 new comment')
+        // Pushed, not polled: the widget's fallback poll comes every 15 s.
+        await expect.poll(() => page.locator('#engawa button.new').textContent(), { timeout: 6000 }).toBe('Show 1 new comment')
       } finally {
         await browser.close()
         await host.close()
