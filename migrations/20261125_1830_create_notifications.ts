@@ -28,7 +28,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', 'text')
     .addColumn('locale', 'text', (c) => c.notNull().defaultTo('en').check(sql`locale in ('en', 'ja')`))
     .addColumn('confirmed_at', 'timestamptz')
-    .addColumn('confirm_sent_at', 'timestamptz')
     .addColumn('mailed_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('notify_recipients_pkey', ['site_id', 'id'])

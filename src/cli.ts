@@ -68,6 +68,11 @@ function parseIntOption(value: string | undefined, name: string): number | undef
   return n
 }
 
+/** An audit entry for what the operator did from here, with no account behind it. */
+function operatorAction(db: Kysely<Database>, site: SiteRow, entry: { action: string; targetKind: 'thread' | 'site'; targetId: string; reason: string }, now: Date) {
+  return recordAction(db, { siteId: site.id, actorUserId: null, byOperator: true, ...entry }, now)
+}
+
 /** What to print on success; undefined when the command wrote its own output (an export to stdout). */
 async function run(argv: string[]): Promise<string | undefined> {
   const { values, positionals } = parseArgs({
@@ -137,7 +142,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       if (values['dry-run'] || moves.length === 0) return [`${moves.length} thread(s) would move:`, ...list].join('\n')
       const now = new Date()
       await applyMove(db, site, moves, now, (trx) =>
-        recordAction(trx, { siteId: site.id, actorUserId: null, byOperator: true, action: 'move', targetKind: 'thread', targetId: values.from ?? '', reason: `to ${values.to}: ${moves.length} thread(s)` }, now),
+        operatorAction(trx, site, { action: 'move', targetKind: 'thread', targetId: values.from ?? '', reason: `to ${values.to}: ${moves.length} thread(s)` }, now),
       )
       return [`Moved ${moves.length} thread(s):`, ...list].join('\n')
     }
@@ -146,7 +151,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       const [from, into] = [threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? '')]
       const now = new Date()
       const { moved } = await mergeThreads(db, site, from, into, now, (trx) =>
-        recordAction(trx, { siteId: site.id, actorUserId: null, byOperator: true, action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
+        operatorAction(trx, site, { action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
       )
       return `Merged: ${moved} comment(s) moved.`
     }
@@ -156,7 +161,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       const site = await getSite(db, command)
       const now = new Date()
       // As over HTTP, every export leaves a line in the audit log: it holds the guests' addresses.
-      await recordAction(db, { siteId: site.id, actorUserId: null, byOperator: true, action: 'export', targetKind: 'site', targetId: site.id, reason: format }, now)
+      await operatorAction(db, site, { action: 'export', targetKind: 'site', targetId: site.id, reason: format }, now)
       const out = exportSite(db, site, { format, publicUrl: config.publicUrl, now })
       await writeOut(out.chunks, values.out)
       const summary = `Exported ${out.tally.threads} thread(s) and ${out.tally.comments} comment(s) of ${site.name} (${site.id})`

@@ -356,7 +356,6 @@ export interface NotifyRecipientsTable {
   email: string | null
   locale: MailLocale
   confirmed_at: Date | null
-  confirm_sent_at: Date | null
   mailed_at: Date | null
   created_at: Date
 }

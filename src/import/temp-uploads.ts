@@ -7,13 +7,6 @@ import { AppError } from '../http/errors.ts'
 import { IMPORTERS } from './formats.ts'
 import type { ImportUploads, StoredUpload } from './uploads.ts'
 
-/**
- * Uploads go to files of their own in the system's temporary folder (readable by this user
- * only), written as the bytes arrive, so an upload costs the memory of one chunk whatever its
- * size. The limit is counted on the bytes themselves, not on a Content-Length that may lie.
- * A file's name holds the id of the process that wrote it, so that files left behind by a process
- * that died can be told from those a live one still reads.
- */
 const PREFIX = 'engawa-import-'
 
 function isAlive(pid: number): boolean {
@@ -38,6 +31,13 @@ export async function sweepOrphanedUploads(dir: string = tmpdir()): Promise<numb
   return removed
 }
 
+/**
+ * Uploads go to files of their own in the system's temporary folder (readable by this user
+ * only), written as the bytes arrive, so an upload costs the memory of one chunk whatever its
+ * size. The limit is counted on the bytes themselves, not on a Content-Length that may lie.
+ * A file's name holds the id of the process that wrote it, so that files left behind by a process
+ * that died can be told from those a live one still reads.
+ */
 export function createTempUploads(dir: string = tmpdir()): ImportUploads {
   const running = new Set<Promise<unknown>>()
   return {

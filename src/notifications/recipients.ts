@@ -132,7 +132,6 @@ export async function subscribe(
     .executeTakeFirstOrThrow()
   const link = await mintLink(db, publicUrl, target.siteId, recipient.id, 'confirm', now, key.id)
   await enqueueMail(db, confirmSubscriptionMail(recipient.locale, recipient.email, about.name, about, link, target.siteId), now)
-  await db.updateTable('notify_recipients').set({ confirm_sent_at: now }).where('site_id', '=', target.siteId).where('id', '=', recipient.id).execute()
   return { state: 'confirm', key: key.token }
 }
 

@@ -100,7 +100,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     },
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
-    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: this browser's key for that address. */
+    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: the key the server gave this browser for guest mail. */
     post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string) =>
       call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
         `/sites/${site}/comments`,

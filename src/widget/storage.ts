@@ -1,5 +1,5 @@
 // What the widget keeps in the page's storage, per site: the session token, guests' edit
-// tokens and the keys that spare a guest a second mail confirmation (localStorage, so they
+// tokens and the key that spares a guest a second mail confirmation (localStorage, so they
 // outlive the tab), drafts (sessionStorage, so a reload keeps
 // them). Storage can be missing or full (private modes): then nothing is kept, nothing breaks.
 
