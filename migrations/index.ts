@@ -16,6 +16,7 @@ import * as createNotifications from './20261125_1830_create_notifications.ts'
 import * as createApiTokens from './20261125_1900_create_api_tokens.ts'
 import * as auditOperator from './20261125_1930_audit_operator.ts'
 import * as createNotifyKeys from './20261125_1945_create_notify_keys.ts'
+import * as createIdempotencyKeys from './20261203_1400_create_idempotency_keys.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1900_create_api_tokens': createApiTokens,
   '20261125_1930_audit_operator': auditOperator,
   '20261125_1945_create_notify_keys': createNotifyKeys,
+  '20261203_1400_create_idempotency_keys': createIdempotencyKeys,
 }

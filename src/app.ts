@@ -24,6 +24,8 @@ import type { AppEnv } from './http/app-env.ts'
 import { notFound, onError, rejectInvalid } from './http/errors.ts'
 import { healthRoutes } from './http/health-routes.ts'
 import { limitBody, requireUtf8Body } from './http/middleware/body-limit.ts'
+import { deadline } from './http/middleware/deadline.ts'
+import { noSniff } from './http/middleware/no-sniff.ts'
 import { requestLog } from './http/middleware/request-log.ts'
 import { tdmReservation } from './http/middleware/tdm-reservation.ts'
 import { openApiInfo } from './http/openapi.ts'
@@ -50,7 +52,10 @@ export function createApp(deps: Deps) {
   app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
   // An export upload is streamed to disk under its own, much larger limit (src/import/routes.ts).
   const isUpload = (c: { req: { method: string; path: string } }) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
-  app.use(requestId(), requestLog(deps.log), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
+  const isStream = (c: { req: { method: string; path: string } }) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
+  app.use(requestId(), requestLog(deps.log), noSniff(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
+  // Streams and uploads take as long as they take; everything else answers within the deadline.
+  app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log)))
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))

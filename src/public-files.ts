@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
+import { NO_SNIFF } from './http/middleware/no-sniff.ts'
+import { TDM_HEADERS } from './http/middleware/tdm-reservation.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))
 
@@ -10,7 +12,11 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))
  */
 export function withPublicFiles(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }) {
   const root = new Hono()
-  const cache = { onFound: (_path: string, c: Context) => c.header('Cache-Control', 'public, max-age=300') }
+  // The browser's files carry what every answer of the app does (no sniffing, the TDM reservation).
+  const onFound = (_path: string, c: Context) => {
+    for (const [name, value] of Object.entries({ 'Cache-Control': 'public, max-age=300', ...NO_SNIFF, ...TDM_HEADERS })) c.header(name, value)
+  }
+  const cache = { onFound }
   root.use('/static/*', serveStatic({ root: PUBLIC_DIR, ...cache }))
   root.get('/embed.js', serveStatic({ path: `${PUBLIC_DIR}/embed.js`, ...cache }))
   root.get('/count.js', serveStatic({ path: `${PUBLIC_DIR}/count.js`, ...cache }))

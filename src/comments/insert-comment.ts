@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
+import { LIVE_CHANNEL } from '../live/feed.ts'
 
 /**
  * How deep replies may nest. Each level adds to the path that the branch index holds, and
@@ -32,7 +33,8 @@ export interface CommentInsert {
  *   a delete locks in);
  * - create the thread, or lock it and take its next seq; a locked thread takes nothing.
  *   seq is taken under the row lock, so it is also commit order, which keeps cursors exact;
- * - insert the comment under its parent's path, and count it on the parent.
+ * - insert the comment under its parent's path, and count it on the parent;
+ * - if it is published, NOTIFY the live feed, which Postgres delivers at commit.
  * Returns undefined when a check failed; nothing was written then.
  */
 export async function insertComment(db: Kysely<Database>, c: CommentInsert): Promise<CommentRow | undefined> {
@@ -73,6 +75,9 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
       update comments set reply_count = reply_count + ${visible}
       where site_id = ${c.siteId} and id = (select parent_id from comment) and ${visible} = 1
     )
-    select * from comment`.execute(db)
+    -- Every process's readers hear of a published comment at commit, and only then (live/feed.ts).
+    select comment.*, case when comment.status = 'published'
+      then pg_notify(${LIVE_CHANNEL}, json_build_array(comment.site_id, ${c.page.key}::text, comment.id)::text)::text end as announced
+    from comment`.execute(db)
   return rows[0]
 }

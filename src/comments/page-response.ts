@@ -1,5 +1,8 @@
 import type { SiteRow } from '../db/schema.ts'
+import { NO_SNIFF } from '../http/middleware/no-sniff.ts'
+import { TDM_HEADERS } from '../http/middleware/tdm-reservation.ts'
 import { isAllowedOrigin } from '../sites/origins.ts'
+import { EXPOSED_HEADERS } from '../sites/site-middleware.ts'
 import type { CachedPage } from './page-cache.ts'
 
 /**
@@ -13,14 +16,12 @@ export function pageHeaders(site: SiteRow, origin: string | undefined, requestId
     // s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise.
     'Cache-Control': 'public, max-age=0, s-maxage=1',
     Vary: 'Origin',
-  }
-  if (site.reserves_tdm) {
-    headers['tdm-reservation'] = '1'
-    headers['X-Robots-Tag'] = 'noai, noimageai'
+    ...NO_SNIFF,
+    ...(site.reserves_tdm ? TDM_HEADERS : {}),
   }
   if (origin !== undefined && isAllowedOrigin(site.allowed_origins, origin)) {
     headers['Access-Control-Allow-Origin'] = origin
-    headers['Access-Control-Expose-Headers'] = 'ETag,X-Request-Id'
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS.join(',')
   }
   return headers
 }

@@ -10,6 +10,7 @@ import { admitComment, type Poster } from '../moderation/admission.ts'
 import { writeNewComment } from './comment-news.ts'
 import type { NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
+import { findRememberedPost, idempotentRequest, rememberPost, type IdempotentRequest } from './idempotency.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -26,7 +27,20 @@ export interface NewComment {
   client: { ip: string; userAgent: string }
   /** The author asks for mail about replies or the thread. */
   notify?: NotifyOptIn
+  /** The client's Idempotency-Key: the same post sent again within a day returns the first comment. */
+  idempotencyKey?: string
 }
+
+export interface PostedComment {
+  comment: CommentRow
+  editToken?: string
+  subscribed?: Subscribed
+  /** The post was made earlier under the same Idempotency-Key; this is that comment. */
+  replayed?: boolean
+}
+
+/** Thrown inside the transaction to undo a post whose key a concurrent post took first. */
+class KeyTaken extends Error {}
 
 export function checkBodyLength(site: SiteRow, body: string): void {
   if (countCharacters(body) > site.max_comment_length)
@@ -37,9 +51,15 @@ export function checkBodyLength(site: SiteRow, body: string): void {
 export async function postComment(
   deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config' | 'spamCheck'>,
   input: NewComment,
-): Promise<{ comment: CommentRow; editToken?: string; subscribed?: Subscribed }> {
+): Promise<PostedComment> {
   const { db, clock, markdown } = deps
   const { site, author } = input
+  const idempotent = input.idempotencyKey === undefined ? undefined : await idempotentRequest(site.id, input.idempotencyKey, sameness(input))
+  if (idempotent) {
+    // Before anything else, so a retry neither counts against rate limits nor meets a closed edit window.
+    const earlier = await replay(db, idempotent, clock.now())
+    if (earlier) return earlier
+  }
   checkBodyLength(site, input.body)
   const bodyHtml = markdown.render(input.body, { allowsImages: site.allows_images })
   const admission = await admitComment(deps, site, input.poster, {
@@ -50,8 +70,11 @@ export async function postComment(
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
-  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now }
-  const { comment, subscribed } = await writeNewComment(db, news, (trx) => insertComment(trx, {
+  const remember = idempotent && (async (trx: Kysely<Database>, comment: CommentRow, subscribed: Subscribed | undefined) => {
+    if (!(await rememberPost(trx, idempotent, comment.id, { editToken: token?.token, notify: subscribed }, now))) throw new KeyTaken()
+  })
+  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now, remember }
+  const written = await writeNewComment(db, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
@@ -66,9 +89,29 @@ export async function postComment(
     heldBecause: admission.heldBecause,
     authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
     now,
-  }))
+  })).catch(async (error: unknown) => {
+    if (!(error instanceof KeyTaken) || !idempotent) throw error
+    const first = await replay(db, idempotent, now)
+    if (!first) throw new AppError('conflict', 'Another post with this Idempotency-Key was being made; send it again.')
+    return first
+  })
+  if ('replayed' in written) return written
+  const { comment, subscribed } = written
   if (!comment) throw await explainRefusal(db, site.id, input)
   return { comment, editToken: token?.token, subscribed }
+}
+
+/** What makes two posts the same post: a retry sends all of it again, unchanged. */
+function sameness(input: NewComment) {
+  const { author, page, parentId, body, notify } = input
+  return { page: page.key, parentId: parentId ?? null, body, author, notify: notify ?? null }
+}
+
+async function replay(db: Kysely<Database>, idempotent: IdempotentRequest, now: Date): Promise<PostedComment | undefined> {
+  const earlier = await findRememberedPost(db, idempotent, now)
+  if (!earlier) return undefined
+  const comment = await db.selectFrom('comments').selectAll().where('site_id', '=', idempotent.siteId).where('id', '=', earlier.commentId).executeTakeFirstOrThrow()
+  return { comment, editToken: earlier.secrets.editToken, subscribed: earlier.secrets.notify, replayed: true }
 }
 
 /** Why the insert wrote nothing: the parent, or a thread closed to comments. */

@@ -43,6 +43,13 @@ export const EditCommentBody = z
   .strictObject({ body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }) })
   .openapi('CommentEdit')
 
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z.string().max(300).optional().openapi({
+    description: 'A new random value per comment (a UUID), sent again unchanged on every retry of that comment.',
+    example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+  }),
+})
+
 export const EditTokenHeader = z.object({
   'x-edit-token': z.string().max(200).optional().openapi({ description: 'The editToken a guest received when posting.' }),
 })
@@ -100,6 +107,9 @@ export const ThreadJson = z
     total: z.number().int().openapi({ description: 'Visible comments in the whole thread.' }),
     locked: z.boolean(),
     pinnedId: z.uuid().nullable().openapi({ description: 'The comment moderators pinned; it leads the first page.' }),
+    lastSeq: z.number().int().openapi({
+      description: "Where the thread stood when this page was read: pass it as the live stream's `since` to receive everything after it.",
+    }),
   })
   .openapi('Thread')
 

@@ -14,6 +14,7 @@ export function threadToJson(thread: ThreadRow): ThreadJson {
     total: thread.comment_count,
     locked: thread.locked_at !== null,
     pinnedId: thread.pinned_comment_id,
+    lastSeq: thread.last_seq,
   }
 }
 

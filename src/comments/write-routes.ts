@@ -4,19 +4,20 @@ import { addressBucket, clientIp } from '../http/client-ip.ts'
 import type { Poster } from '../moderation/admission.ts'
 import { guestFingerprint } from '../moderation/reporter.ts'
 import type { Deps } from '../deps.ts'
-import { announceComment } from '../live/feed.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
 import { deleteComment, editComment } from './edit-comment.ts'
 import type { PageCache } from './page-cache.ts'
+import { parseIdempotencyKey } from './idempotency.ts'
 import { postComment } from './post-comment.ts'
 import {
   CommentJson,
   CommentParams,
   EditCommentBody,
   EditTokenHeader,
+  IdempotencyKeyHeader,
   NewCommentBody,
   PostedCommentJson,
   SiteParam,
@@ -30,11 +31,14 @@ const postRoute = createRoute({
   summary: 'Post a comment or a reply',
   description:
     'The first comment on a page creates its thread. A guest gives `author` and receives an `editToken`; ' +
-    'on a pre-moderated site the comment is stored as `pending`, visible only to its author.',
-  request: { params: SiteParam, body: jsonBody(NewCommentBody) },
+    'on a pre-moderated site the comment is stored as `pending`, visible only to its author. ' +
+    'Send an `Idempotency-Key` (a new random value per comment, the same on every retry of it): a post sent again ' +
+    'with the same key within a day answers with the first comment (and `Idempotent-Replayed: true`) instead of ' +
+    'posting it twice, so a client that lost an answer to a network or database fault can always retry safely.',
+  request: { params: SiteParam, headers: IdempotencyKeyHeader, body: jsonBody(NewCommentBody) },
   responses: {
     201: jsonResponse(PostedCommentJson, 'The comment as stored.'),
-    ...errorResponses(400, 401, 403, 404, 413, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 422, 503),
   },
 })
 
@@ -86,13 +90,14 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       const author = signedIn
         ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
         : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
-      const { comment, editToken, subscribed } = await postComment(deps, {
+      const { comment, editToken, subscribed, replayed } = await postComment(deps, {
         site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,
         client: { ip, userAgent: c.req.header('user-agent') ?? '' },
         notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en', key: input.notifyKey },
+        idempotencyKey: parseIdempotencyKey(c.req.valid('header')['idempotency-key']),
       })
       pages.invalidate(site.id, page.key)
-      if (comment.status === 'published') await announceComment(deps.db, site.id, page.key, comment.id)
+      if (replayed) c.header('Idempotent-Replayed', 'true')
       return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, type LogConfig } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { lockDataDir } from './data-dir-lock.ts'
+import type { ListenHandlers } from './pg-listen.ts'
 import type { Database } from './schema.ts'
 
 export async function openPGlite(dataDir: string, options: { log?: LogConfig } = {}) {
@@ -12,8 +13,8 @@ export async function openPGlite(dataDir: string, options: { log?: LogConfig } =
     return {
       db,
       // One process holds PGlite, so its own notifications are all there is to hear.
-      listen: async (channel: string, onPayload: (payload: string) => void) => {
-        const unlisten = await client.listen(channel, onPayload)
+      listen: async (channel: string, handlers: ListenHandlers) => {
+        const unlisten = await client.listen(channel, handlers.onPayload)
         return async () => unlisten()
       },
       close: async () => {

@@ -384,6 +384,19 @@ export interface NotifyKeysTable {
   used_at: Date
 }
 
+/** A post made with an Idempotency-Key, remembered for a day so that sending it again returns the same comment. */
+export interface IdempotencyKeysTable {
+  site_id: string
+  /** SHA-256 of the client's key (with the site); the key itself is never stored. */
+  key_hash: Uint8Array
+  /** SHA-256 of what was asked and by whom: the same key with another request is refused. */
+  request_hash: Uint8Array
+  comment_id: string
+  /** The answer's secrets (edit token, mail key) as JSON, AES-GCM under a key derived from the client's key. */
+  sealed_secrets: Uint8Array
+  created_at: Date
+}
+
 export interface NotifyEventsTable {
   site_id: string
   recipient_id: string
@@ -434,6 +447,7 @@ export interface Database {
   notify_events: NotifyEventsTable
   notify_tokens: NotifyTokensTable
   notify_keys: NotifyKeysTable
+  idempotency_keys: IdempotencyKeysTable
 }
 
 export type SiteRow = Selectable<SitesTable>

@@ -1,7 +1,11 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import type { Log } from '../log.ts'
+
+/** What a 503 asks clients to wait, in seconds: about as long as a database restart or failover takes. */
+export const RETRY_AFTER_SECONDS = 2
 
 const STATUS = {
   invalid_request: 400,
@@ -28,6 +32,7 @@ const STATUS = {
   parent_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  idempotency_key_reused: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   url_not_allowed: 422,
@@ -44,6 +49,7 @@ const STATUS = {
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,
+  unavailable: 503,
   provider_unavailable: 502,
   live_unavailable: 501,
 } as const satisfies Record<string, ContentfulStatusCode>
@@ -78,6 +84,10 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 
 export function onError(log: Log) {
   return (error: Error, c: Context) => {
+    if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
+      log.warn('database unavailable', { requestId: c.get('requestId'), error: error.message })
+      error = unavailable()
+    }
     if (error instanceof AppError) {
       if (error.extra.retryAfter) c.header('Retry-After', String(error.extra.retryAfter))
       return c.json(errorBody(error.code, error.message), error.status)
@@ -99,6 +109,11 @@ export function onError(log: Log) {
       500,
     )
   }
+}
+
+/** The database is away for a moment (a restart, a failover) or too slow to answer: a retry soon may succeed. */
+export function unavailable(): AppError {
+  return new AppError('unavailable', 'Engawa is briefly unavailable; try again in a few seconds.', { retryAfter: RETRY_AFTER_SECONDS })
 }
 
 export function notFound(c: Context) {

@@ -33,6 +33,8 @@ export const openApiInfo = {
     title: 'Engawa API',
     version: '1.0.0',
     description:
-      'Threaded comment sections for articles on any website. Errors are `{ "error": { "code", "message" } }`.',
+      'Threaded comment sections for articles on any website. Errors are `{ "error": { "code", "message" } }`. ' +
+      'Any route may answer 503 `unavailable` with `Retry-After` while its database is away (a restart, a failover); ' +
+      'retry after that many seconds, with the same `Idempotency-Key` for a post.',
   },
 }

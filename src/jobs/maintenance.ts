@@ -11,10 +11,11 @@ import { mailQueueNews } from '../moderation/queue-mail.ts'
 import { mailNotificationDigests } from '../notifications/digest.ts'
 import { deleteStaleRecipients } from '../notifications/recipients.ts'
 import { endAbandonedRuns } from '../import/abandoned-runs.ts'
+import { deleteExpiredIdempotencyKeys } from '../comments/idempotency.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
- * unconfirmed notification addresses, imports whose process died), tells moderators what
+ * unconfirmed notification addresses, imports whose process died, posts' idempotency keys), tells moderators what
  * entered their queues and readers what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
@@ -28,6 +29,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     ssoNonces: await deleteExpiredNonces(db, now),
     notificationRecipients: await deleteStaleRecipients(db, now),
     abandonedImports: await endAbandonedRuns(db, now),
+    idempotencyKeys: await deleteExpiredIdempotencyKeys(db, now),
   }
 }
 

@@ -1,65 +1,149 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
 import type { Listen } from '../db/pg-listen.ts'
-import type { Database } from '../db/schema.ts'
+import type { CommentRow, Database } from '../db/schema.ts'
 import type { Log } from '../log.ts'
 
-const CHANNEL = 'engawa_comments'
-
 /**
- * Tells every Engawa process on this database that a comment was published: a NOTIFY after the
- * commit, carrying only where (site, thread key) and which comment (a payload is capped at
- * 8 kB; comments are not).
+ * The channel of the NOTIFY a published comment's own insert sends (insert-comment.ts), so it
+ * goes out at commit or not at all. Its payload, `[siteId, key, commentId]` as JSON, says only
+ * where and which (a payload is capped at 8 kB; comments are not).
  */
-export async function announceComment(db: Kysely<Database>, siteId: string, key: string, commentId: string): Promise<void> {
-  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify([siteId, key, commentId])})`.execute(db)
-}
+export const LIVE_CHANNEL = 'engawa_comments'
+
+/** Comments read per query when a reader catches up. */
+const CATCH_UP_BATCH = 500
 
 export interface Reader {
-  send(comment: CommentJson): void
+  /** `resumeFrom`: the thread position the reader holds everything up to, for a reconnect to resume from. */
+  send(comment: CommentJson, resumeFrom: number): void
   /** The process is stopping: end the stream so shutdown need not wait for readers. */
   end(): void
+}
+
+interface Subscription {
+  reader: Reader
+  /**
+   * Every comment of the thread up to this seq is on the reader's page or was sent. A thread's
+   * committed comments are always seq 1…last_seq (seq is taken under the thread's row lock, so
+   * it is commit order), which is what lets one number say that.
+   */
+  since: number
+  /** Sent since subscribing: a comment may come both by NOTIFY and by a catch-up. */
+  sent: Set<string>
+  /** Seqs sent above `since`, which moves up through them while they follow on from it. */
+  ahead: Set<number>
 }
 
 /**
  * New comments for the readers this process holds open (Server-Sent Events), fed by Postgres
  * LISTEN/NOTIFY so a comment posted through any process reaches readers on every process. A
  * notification is turned into JSON once, whatever the number of readers.
+ *
+ * Nothing is missed across gaps: a reader subscribes with the position its page was read at and
+ * first receives what came since; when LISTEN was lost (a database restart) every reader catches
+ * up the same way once it is back.
  */
 export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
-  const readers = new Map<string, Set<Reader>>()
+  const threads = new Map<string, Set<Subscription>>()
   const slot = (siteId: string, key: string) => `${siteId}\n${key}`
   let stop: (() => Promise<void>) | undefined
 
+  function send(subscription: Subscription, row: CommentRow) {
+    if (row.status !== 'published' || row.seq <= subscription.since || subscription.sent.has(row.id)) return
+    subscription.sent.add(row.id)
+    subscription.ahead.add(row.seq)
+    while (subscription.ahead.delete(subscription.since + 1)) subscription.since++
+    subscription.reader.send(commentToJson(row), subscription.since)
+  }
+
   async function deliver(payload: string) {
     const [siteId, key, commentId] = JSON.parse(payload) as [string, string, string]
-    const sends = readers.get(slot(siteId, key))
-    if (!sends || sends.size === 0) return
+    const subscriptions = threads.get(slot(siteId, key))
+    if (!subscriptions || subscriptions.size === 0) return
     const row = await db.selectFrom('comments').selectAll().where('site_id', '=', siteId).where('id', '=', commentId).executeTakeFirst()
-    if (!row || row.status !== 'published') return
-    const json = commentToJson(row)
-    for (const reader of sends) reader.send(json)
+    if (row) for (const subscription of subscriptions) send(subscription, row)
+  }
+
+  /** Sends each subscription what the thread gained after its position, and moves the position on. */
+  async function catchUp(siteId: string, key: string, subscriptions: readonly Subscription[]) {
+    let since = Math.min(...subscriptions.map((s) => s.since))
+    for (;;) {
+      const rows = await db
+        .selectFrom('comments as c')
+        .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+        .selectAll('c')
+        .where('t.site_id', '=', siteId)
+        .where('t.key', '=', key)
+        .where('c.seq', '>', since)
+        .orderBy('c.seq')
+        .limit(CATCH_UP_BATCH)
+        .execute()
+      for (const row of rows) for (const subscription of subscriptions) send(subscription, row)
+      const last = rows[rows.length - 1]
+      if (last)
+        for (const subscription of subscriptions) {
+          subscription.since = Math.max(subscription.since, last.seq)
+          for (const seq of subscription.ahead) if (seq <= subscription.since) subscription.ahead.delete(seq)
+        }
+      if (rows.length < CATCH_UP_BATCH || !last) return
+      since = last.seq
+    }
+  }
+
+  /** Where a thread stands now: its readers start there when they do not say where they are. */
+  async function lastSeq(siteId: string, key: string): Promise<number> {
+    const thread = await db.selectFrom('threads').select('last_seq').where('site_id', '=', siteId).where('key', '=', key).executeTakeFirst()
+    return thread?.last_seq ?? 0
+  }
+
+  function resumeAll() {
+    for (const [id, subscriptions] of threads) {
+      const [siteId = '', key = ''] = id.split('\n')
+      catchUp(siteId, key, [...subscriptions]).catch((error: unknown) => log.warn('live catch-up failed', { error: String(error) }))
+    }
   }
 
   return {
     async start() {
-      stop = await listen(CHANNEL, (payload) => void deliver(payload).catch((error) => log.warn('live update lost', { error: String(error) })))
+      stop = await listen(LIVE_CHANNEL, {
+        onPayload: (payload) => void deliver(payload).catch((error: unknown) => log.warn('live update lost', { error: String(error) })),
+        onResume: () => {
+          log.info('live updates resumed', { threads: threads.size })
+          resumeAll()
+        },
+      })
     },
-    subscribe(siteId: string, key: string, reader: Reader): () => void {
+    /**
+     * `since`: the thread's lastSeq on the reader's page (or the position its last event
+     * carried); what came after is sent at once. Without it, the reader starts from now.
+     */
+    async subscribe(siteId: string, key: string, reader: Reader, since?: number): Promise<() => void> {
       const id = slot(siteId, key)
-      const sends = readers.get(id) ?? new Set<Reader>()
-      sends.add(reader)
-      readers.set(id, sends)
-      return () => {
-        sends.delete(reader)
-        if (sends.size === 0) readers.delete(id)
+      const subscription: Subscription = { reader, since: since ?? Number.MAX_SAFE_INTEGER, sent: new Set(), ahead: new Set() }
+      const subscriptions = threads.get(id) ?? new Set<Subscription>()
+      subscriptions.add(subscription)
+      threads.set(id, subscriptions)
+      const unsubscribe = () => {
+        subscriptions.delete(subscription)
+        if (subscriptions.size === 0) threads.delete(id)
       }
+      try {
+        // A comment committed while the thread's position was being read may have been notified
+        // before the position was known: the catch-up finds it.
+        if (since === undefined) subscription.since = await lastSeq(siteId, key)
+        await catchUp(siteId, key, [subscription])
+      } catch (error) {
+        unsubscribe()
+        throw error
+      }
+      return unsubscribe
     },
-    readerCount: () => [...readers.values()].reduce((n, s) => n + s.size, 0),
+    readerCount: () => [...threads.values()].reduce((n, s) => n + s.size, 0),
     close: async () => {
-      for (const sends of readers.values()) for (const reader of sends) reader.end()
-      readers.clear()
+      for (const subscriptions of threads.values()) for (const { reader } of subscriptions) reader.end()
+      threads.clear()
       await stop?.()
     },
   }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
+import type { Log } from '../log.ts'
 import type { LiveFeed } from './feed.ts'
 
 const KEEPALIVE_MS = 25_000
@@ -15,36 +16,51 @@ const liveRoute = createRoute({
   path: '/sites/{site}/thread/live',
   summary: 'New comments on a thread as they are published (Server-Sent Events)',
   description:
-    'Each `comment` event carries one new published comment (as in a thread page). Where the server cannot hold ' +
-    'streams (Workers) it answers 501, and the widget polls the page with `If-None-Match` instead.',
-  request: { params: SiteParam, query: z.object({ key: keyText(500).optional(), url: text().max(2000).optional() }) },
+    'Each `comment` event carries one new published comment (as in a thread page). Pass `since` (the thread\'s ' +
+    '`lastSeq` on the page you show) and every comment published after that page was read is sent first, so none ' +
+    'is missed between reading the page and opening the stream; an event\'s `id` is the position to resume from, ' +
+    'which browsers send back as `Last-Event-ID` when they reconnect. Where the server cannot hold streams ' +
+    '(Workers) it answers 501, and the widget polls the page with `If-None-Match` instead.',
+  request: {
+    params: SiteParam,
+    query: z.object({
+      key: keyText(500).optional(),
+      url: text().max(2000).optional(),
+      since: z.coerce.number().int().min(0).optional().openapi({ description: "The thread's lastSeq on the reader's page." }),
+    }),
+    headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
+  },
   responses: {
     200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
     ...errorResponses(400, 404, 422, 501),
   },
 })
 
-export function liveRoutes(live: LiveFeed | undefined) {
+export function liveRoutes(live: LiveFeed | undefined, log: Log) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(liveRoute, (c) => {
     const site = c.var.site
-    const key = threadKeyOf(site, c.req.valid('query'))
+    const query = c.req.valid('query')
+    const key = threadKeyOf(site, query)
     if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; poll the thread instead.')
+    const resumed = c.req.valid('header')['last-event-id']
+    const since = resumed !== undefined ? Number(resumed) : query.since
     c.header('Cache-Control', 'no-store')
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (stream) => {
       let wake: () => void = () => undefined
       let ended = false
-      const unsubscribe = live.subscribe(site.id, key, {
-        send: (comment) => void stream.writeSSE({ event: 'comment', id: comment.id, data: JSON.stringify(comment) }).catch(() => undefined),
-        end: () => {
-          ended = true
-          wake()
-        },
-      })
       stream.onAbort(() => {
         ended = true
         wake()
       })
+      const unsubscribe = await live.subscribe(site.id, key, {
+        send: (comment, resumeFrom) =>
+          void stream.writeSSE({ event: 'comment', id: String(resumeFrom), data: JSON.stringify(comment) }).catch(() => undefined),
+        end: () => {
+          ended = true
+          wake()
+        },
+      }, since)
       try {
         await stream.writeSSE({ event: 'ready', data: '' })
         while (!ended && !stream.aborted) {
@@ -60,6 +76,9 @@ export function liveRoutes(live: LiveFeed | undefined) {
       } finally {
         unsubscribe()
       }
+    }, async (error) => {
+      // The database was away while the stream started: it ends, and the browser reconnects by itself.
+      log.warn('live stream ended early', { error: error.message })
     })
   })
 }

@@ -20,13 +20,16 @@ export function loadSite(db: Kysely<Database>, cache: TtlCache<SiteRow>) {
   })
 }
 
+/** What a site's pages may read of an answer: the page's ETag, the request id to quote, when to retry, whether a post was replayed. */
+export const EXPOSED_HEADERS = ['ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed']
+
 /** CORS that names the one requesting origin when the site allows it, and nothing otherwise. */
 export function siteCors() {
   return cors({
     origin: (origin, c) => (isAllowedOrigin((c.get('site') as SiteRow).allowed_origins, origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-    allowHeaders: ['Content-Type', 'Authorization', 'X-Edit-Token', 'If-None-Match'],
-    exposeHeaders: ['ETag', 'X-Request-Id'],
+    allowHeaders: ['Content-Type', 'Authorization', 'X-Edit-Token', 'If-None-Match', 'Idempotency-Key'],
+    exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   })
 }

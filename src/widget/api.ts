@@ -24,7 +24,7 @@ export interface Comment {
 }
 
 export interface ThreadPage {
-  thread: { id: string; total: number; locked: boolean; pinnedId: string | null } | null
+  thread: { id: string; total: number; locked: boolean; pinnedId: string | null; lastSeq: number } | null
   comments: Comment[]
   nextCursor: string | null
 }
@@ -52,8 +52,22 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds the server asked to wait (Retry-After) before trying again. */
+    readonly retryAfter = 0,
   ) {
     super(message)
+  }
+}
+
+/** Tries a post again through a short outage (a database restart answers 503): its Idempotency-Key makes that safe. */
+async function withRetries<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt()
+    } catch (e) {
+      if (n >= tries || !(e instanceof ApiError) || (e.status !== 503 && e.code !== 'offline')) throw e
+      await new Promise((resume) => setTimeout(resume, Math.min(e.retryAfter || 1, 5) * 1000))
+    }
   }
 }
 
@@ -80,7 +94,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     }
     if (res.status === 204) return undefined as T
     const json = await res.json().catch(() => ({}))
-    if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '')
+    if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '', Number(res.headers.get('retry-after')) || 0)
     return json as T
   }
 
@@ -88,7 +102,8 @@ export function createApi(base: string, site: string, page: Page, session: () =>
   const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
 
   return {
-    liveUrl: () => `${root}/sites/${site}/thread/live?${pageQuery()}`,
+    /** `since`: the thread's lastSeq on the page shown; the stream sends whatever came after it first. */
+    liveUrl: (since: number) => `${root}/sites/${site}/thread/live?${pageQuery()}&since=${since}`,
     feedUrl: () => `${root}/sites/${site}/feed.atom?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
       const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
@@ -100,15 +115,21 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     },
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
-    /** `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: the key the server gave this browser for guest mail. */
-    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string) =>
-      call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
-        `/sites/${site}/comments`,
-        send('POST', {
-          thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),
-          ...(guestName !== null ? { author: { name: guestName, ...(notify ? { email: notify } : {}) } } : {}),
-          ...(notify !== null ? { notify: 'replies', locale, ...(notifyKey ? { notifyKey } : {}) } : {}),
-        }),
+    /**
+     * `notify`: mail replies to this address (a guest's), '' to the account's own, null for no mail; `notifyKey`: the key the
+     * server gave this browser for guest mail; `idempotencyKey`: one per submission, the same when the reader sends it again.
+     */
+    post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string, idempotencyKey: string) =>
+      withRetries(() =>
+        call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
+          `/sites/${site}/comments`,
+          send('POST', {
+            thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),
+            ...(guestName !== null ? { author: { name: guestName, ...(notify ? { email: notify } : {}) } } : {}),
+            ...(notify !== null ? { notify: 'replies', locale, ...(notifyKey ? { notifyKey } : {}) } : {}),
+          }),
+          { 'idempotency-key': idempotencyKey },
+        ),
       ),
     following: () => call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`),
     follow: (on: boolean, locale: string) =>

@@ -15,8 +15,11 @@ export interface ComposerOptions {
   submitLabel: string
   /** Offer "Email me replies" (new comments and replies, not edits). */
   offersMail?: boolean
-  /** `notify`: the address to mail replies to (a guest's), '' for an account's own, null for none. */
-  submit(body: string, guestName: string | null, honeypot: string, notify: string | null): Promise<void>
+  /**
+   * `notify`: the address to mail replies to (a guest's), '' for an account's own, null for none; `attempt`: a key for this
+   * submission, the same while the reader sends the same text again after a failure, so the server never posts it twice.
+   */
+  submit(body: string, guestName: string | null, honeypot: string, notify: string | null, attempt: string): Promise<void>
   cancel?: () => void
 }
 
@@ -35,6 +38,11 @@ export function explain(t: Translator, error: unknown): string {
   const key = known[error.code]
   if (key) return t.t(key)
   return t.lang === 'en' && error.status < 500 && error.message ? error.message : t.t('failed')
+}
+
+/** 128 random bits, in hex; crypto.randomUUID() exists only on https pages. */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /**
@@ -75,6 +83,8 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     h('div', { class: 'row' }, send, toggle, o.cancel && h('button', { type: 'button', onclick: () => o.cancel?.() }, t.t('cancel'))),
   ) as HTMLFormElement
 
+  // The submission being sent: its key stays while the same text is sent again (a lost answer may have been a stored comment).
+  let attempt: { what: string; key: string } | undefined
   const showError = (message: string) => {
     error.textContent = message
     error.hidden = !message
@@ -109,8 +119,11 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     if (notify === '' && o.asGuest) return email.focus()
     showError('')
     send.disabled = true
+    const what = JSON.stringify([text.value, name.value, notify])
+    if (attempt?.what !== what) attempt = { what, key: randomKey() }
     try {
-      await o.submit(text.value, o.asGuest ? name.value.trim() : null, trap.value, notify)
+      await o.submit(text.value, o.asGuest ? name.value.trim() : null, trap.value, notify, attempt.key)
+      attempt = undefined
       o.store.setDraft(o.slot, '')
       text.value = ''
       preview.hidden = true

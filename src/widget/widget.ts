@@ -154,7 +154,7 @@ export function mount(m: Mount) {
       requestAnimationFrame(() => performance.mark('engawa:painted'))
       if (!watching) {
         watching = true
-        watchThread(api.liveUrl(), api, arrived, m.pollMs)
+        watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), api, arrived, m.pollMs)
       }
       await overlay()
       if (around) highlight(around)
@@ -249,7 +249,7 @@ export function mount(m: Mount) {
     top.replaceChildren(
       locked
         ? h('p', { class: 'note' }, t.t('closed'))
-        : composer({ t, api, store, slot: 'new', asGuest: !user, offersMail: true, submitLabel: t.t('post'), submit: (body, name, trap, notify) => post(body, name, null, trap, notify) }),
+        : composer({ t, api, store, slot: 'new', asGuest: !user, offersMail: true, submitLabel: t.t('post'), submit: (body, name, trap, notify, attempt) => post(body, name, null, trap, notify, attempt) }),
     )
   }
 
@@ -273,8 +273,8 @@ export function mount(m: Mount) {
     }
   }
 
-  async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null) {
-    const { comment, editToken, notify: mail } = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey() : undefined, t.lang)
+  async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null, attempt: string) {
+    const { comment, editToken, notify: mail } = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey() : undefined, t.lang, attempt)
     if (editToken) store.addEditToken(comment.id, editToken)
     if (mail?.key) store.setNotifyKey(mail.key)
     own[comment.id] = body
@@ -314,8 +314,8 @@ export function mount(m: Mount) {
         refresh({ ...entry.comment, score: result.score })
       } else if (act === 'reply') {
         const cancel = () => openSlot(entry, null)
-        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, offersMail: true, submitLabel: t.t('postReply'), cancel, submit: async (body, name, trap, notify) => {
-          await post(body, name, id, trap, notify)
+        openSlot(entry, composer({ t, api, store, slot: `reply:${id}`, asGuest: !user, offersMail: true, submitLabel: t.t('postReply'), cancel, submit: async (body, name, trap, notify, attempt) => {
+          await post(body, name, id, trap, notify, attempt)
           cancel()
         } }))
       } else if (act === 'edit') {

@@ -67,8 +67,8 @@ export function forEachBackend(suite: (backend: () => TestDatabase, name: Backen
             statements,
             // PGlite is one process's database: a second "instance" shares its one serialised connection.
             connectAgain: () => db,
-            listen: async (channel, onPayload) => {
-              const unlisten = await copy.client.listen(channel, onPayload)
+            listen: async (channel, handlers) => {
+              const unlisten = await copy.client.listen(channel, handlers.onPayload)
               return async () => unlisten()
             },
           }
@@ -96,8 +96,8 @@ export function forEachBackend(suite: (backend: () => TestDatabase, name: Backen
             queries,
             statements,
             connectAgain: () => open(false),
-            listen: async (channel, onPayload) => {
-              const stop = await listen(channel, onPayload)
+            listen: async (channel, handlers) => {
+              const stop = await listen(channel, handlers)
               stops.push(stop)
               return stop
             },

@@ -1,3 +1,5 @@
+import { PGlite } from '@electric-sql/pglite'
+import { PGliteDialect } from 'kysely-pglite-dialect'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -148,26 +150,43 @@ forEachBackend((database) => {
   })
 })
 
-describe('an outage', () => {
-  it('answers 500 internal_error with the request id, logged with the stack, and /readyz 503', async () => {
-    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    const logs: string[] = []
-    const app = createApp({
+describe('an outage, and a bug', () => {
+  const appOn = (db: Kysely<Database>, logs: string[]) =>
+    createApp({
       db,
       clock: createFakeClock(),
       config: parseConfig({}),
       log: createLog('info', (l) => logs.push(l)),
       markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
     })
+
+  it('answers 503 unavailable with Retry-After while the database cannot be reached, logged with the request id, and /readyz 503', async () => {
+    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 2000 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const logs: string[] = []
+    const app = appOn(db, logs)
     const res = await app.request(`/api/v1/sites/abc/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
+    expect(res.status).toBe(503)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await res.json()).error.code).toBe('unavailable')
+    const requestId = res.headers.get('x-request-id') ?? 'missing'
+    expect(logs.some((l) => l.includes(requestId) && l.includes('ECONNREFUSED') && l.includes('"level":"warn"'))).toBe(true)
+    expect((await app.request('/readyz')).status).toBe(503)
+    await db.destroy()
+  })
+
+  it('answers 500 internal_error with the request id, logged with the stack, when a query fails for another reason', async () => {
+    // A database nobody migrated: every query names a table that is not there (SQLSTATE 42P01).
+    const client = await PGlite.create()
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+    const logs: string[] = []
+    const res = await appOn(db, logs).request(`/api/v1/sites/abc/thread?url=${encodeURIComponent(ARTICLE_URL)}`)
     expect(res.status).toBe(500)
     const body = await res.json()
     const requestId = res.headers.get('x-request-id') ?? 'missing'
     expect(body.error.code).toBe('internal_error')
     expect(body.error.message).toContain(requestId)
-    expect(logs.some((l) => l.includes(requestId) && l.includes('ECONNREFUSED'))).toBe(true)
-    expect((await app.request('/readyz')).status).toBe(503)
+    expect(logs.some((l) => l.includes(requestId) && l.includes('"level":"error"') && l.includes('does not exist'))).toBe(true)
     await db.destroy()
   })
 })

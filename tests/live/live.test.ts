@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import type { Listen } from '../../src/db/pg-listen.ts'
 import { createLiveFeed, type LiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { postGuest } from '../helpers/comments.ts'
+import { postGuest, readThread } from '../helpers/comments.ts'
 import { eventReader } from '../helpers/event-stream.ts'
 import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
@@ -42,6 +43,42 @@ forEachBackend((database) => {
       await elsewhere.cancel()
     })
 
+    it('sends first what was published after the reader’s page was read (since), then what comes; nothing twice', async () => {
+      const t = await startApp(database(), { live: await feed() })
+      await postGuest(t, 'Already on the page')
+      const page = await readThread(t)
+      const missed = await postGuest(t, 'Posted between reading the page and opening the stream')
+      const events = eventReader(await t.get(`${livePath(t.site.id)}&since=${page.thread.lastSeq}`))
+      const first = await events.next('comment', 2000)
+      expect(JSON.parse(first).id).toBe(missed.id)
+      const later = await postGuest(t, 'Posted while the stream is open')
+      expect(JSON.parse(await events.next('comment', 2000)).id).toBe(later.id)
+      await expect(events.next('comment', 500)).rejects.toThrow(/no "comment" event/)
+      await events.cancel()
+    })
+
+    it('resumes a reconnecting browser from its Last-Event-ID', async () => {
+      const t = await startApp(database(), { live: await feed() })
+      const events = eventReader(await t.get(livePath(t.site.id)))
+      await events.next('ready')
+      await postGuest(t, 'Seen before the connection dropped')
+      await events.next('comment', 2000)
+      const lastEventId = events.lastEventId
+      expect(lastEventId).toMatch(/^\d+$/)
+      await events.cancel()
+      const whileAway = await postGuest(t, 'Posted while the browser was reconnecting')
+      const resumed = eventReader(await t.get(livePath(t.site.id), { headers: { 'last-event-id': lastEventId } }))
+      expect(JSON.parse(await resumed.next('comment', 2000)).id).toBe(whileAway.id)
+      await resumed.cancel()
+    })
+
+    it('refuses a Last-Event-ID that is not a position (400)', async () => {
+      const t = await startApp(database(), { live: await feed() })
+      const res = await t.get(livePath(t.site.id), { headers: { 'last-event-id': 'abc' } })
+      expect(res.status).toBe(400)
+      expect((await res.json()).error.code).toBe('invalid_request')
+    })
+
     it('never pushes a comment awaiting moderation, nor another page’s', async () => {
       const t = await startApp(database(), { live: await feed(), site: { premoderation: 'all' } })
       const events = eventReader(await t.get(livePath(t.site.id)))
@@ -65,6 +102,32 @@ forEachBackend((database) => {
       await live.close()
       await expect(events.next('comment', 1000)).rejects.toThrow(/ended/)
       expect(live.readerCount()).toBe(0)
+    })
+
+    it('catches readers up on what was published while LISTEN was away, once it is back', async () => {
+      // A LISTEN that a test can cut: notifications are dropped while it is away, as over a lost connection.
+      let away = false
+      let resume = () => {}
+      const cuttable: Listen = (channel, handlers) => {
+        resume = () => handlers.onResume?.()
+        return database().listen(channel, { onPayload: (payload) => away || handlers.onPayload(payload) })
+      }
+      const live = createLiveFeed(database().db, cuttable, createLog('silent'))
+      await live.start()
+      feeds.push(live)
+      const t = await startApp(database(), { live })
+      const events = eventReader(await t.get(livePath(t.site.id)))
+      await events.next('ready')
+      away = true
+      const whileAway = await postGuest(t, 'Posted while nobody listened')
+      await expect(events.next('comment', 300)).rejects.toThrow(/no "comment" event/)
+      away = false
+      resume()
+      expect(JSON.parse(await events.next('comment', 2000)).id).toBe(whileAway.id)
+      const after = await postGuest(t, 'Posted once listening again')
+      expect(JSON.parse(await events.next('comment', 2000)).id).toBe(after.id)
+      await expect(events.next('comment', 300)).rejects.toThrow(/no "comment" event/)
+      await events.cancel()
     })
   })
 })

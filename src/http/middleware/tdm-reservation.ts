@@ -5,18 +5,18 @@ import type { AppEnv } from '../app-env.ts'
 /**
  * Commenters' words are theirs: a machine-readable reservation of text-and-data-mining rights
  * (TDMRep, W3C community group report) on every response, unless the site turned it off.
- * Set before the handler runs: changing headers of a finished response makes Hono copy it.
  */
+export const TDM_HEADERS = { 'tdm-reservation': '1', 'X-Robots-Tag': 'noai, noimageai' } as const
+
+/** Set before the handler runs: changing headers of a finished response makes Hono copy it. */
 export function tdmReservation() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    c.header('tdm-reservation', '1')
-    c.header('X-Robots-Tag', 'noai, noimageai')
+    for (const [name, value] of Object.entries(TDM_HEADERS)) c.header(name, value)
     await next()
   })
 }
 
 /** For a site whose owner turned the reservation off; call before the response is made. */
 export function withdrawTdmReservation(c: Context) {
-  c.header('tdm-reservation', undefined)
-  c.header('X-Robots-Tag', undefined)
+  for (const name of Object.keys(TDM_HEADERS)) c.header(name, undefined)
 }
