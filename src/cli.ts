@@ -2,11 +2,12 @@ import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createInstanceAdmin, setSiteRole } from './auth/admins.ts'
-import { parseConfig } from './config.ts'
+import { ConfigError, parseConfig } from './config.ts'
+import { explainDatabaseError } from './db/startup-errors.ts'
 import { createDatabase } from './db/database.ts'
 import { EXPORT_FORMATS, exportSite, isExportFormat } from './export/export-site.ts'
 import { writeOut } from './export/write-out.ts'
-import { DataDirLockedError } from './db/data-dir-lock.ts'
+import { DataDirError } from './db/data-dir-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import type { SiteRow } from './db/schema.ts'
 import { systemClock } from './deps.ts'
@@ -240,8 +241,10 @@ try {
   if (output !== undefined) console.log(output)
 } catch (error) {
   const isUsageError = String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS')
-  if (error instanceof AppError || error instanceof DataDirLockedError || isUsageError) {
-    console.error((error as Error).message)
+  const isExplained = error instanceof AppError || error instanceof DataDirError || error instanceof ConfigError || isUsageError
+  const line = isExplained ? (error as Error).message : explainDatabaseError(error, process.env.DATABASE_URL)
+  if (line) {
+    console.error(line)
     process.exit(1)
   }
   throw error

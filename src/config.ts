@@ -1,29 +1,44 @@
 import { z } from 'zod'
 
+/**
+ * A URL whose scheme is one of these, with a host: `z.url()` alone takes `localhost:5432` as a
+ * URL of scheme `localhost:`. (Postgres URLs may leave the host to a `?host=/socket/folder`.)
+ */
+const urlOf = (...protocols: string[]) =>
+  z.string().refine((value) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined
+    return url !== undefined && protocols.includes(url.protocol) && (url.host !== '' || url.protocol.startsWith('postgres'))
+  })
+
+/** A value as it may be printed: a URL's password never reaches a log. */
+function printable(value: string | undefined): string {
+  return JSON.stringify(value?.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'))
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z.string().min(1).optional(),
+  PUBLIC_URL: urlOf('http:', 'https:').optional(),
+  DATABASE_URL: urlOf('postgres:', 'postgresql:').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PAGE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
-  SMTP_URL: z.url().optional(),
+  SMTP_URL: urlOf('smtp:', 'smtps:').optional(),
   MAIL_FROM: z.string().min(3).default('Engawa <engawa@localhost>'),
   TRUSTED_PROXIES: z.string().default(''),
   OAUTH_GITHUB_CLIENT_ID: z.string().min(1).optional(),
   OAUTH_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
   OAUTH_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   OAUTH_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
-  OIDC_ISSUER: z.url().optional(),
+  OIDC_ISSUER: urlOf('http:', 'https:').optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
   COMMENTS_PER_IP: z.coerce.number().int().min(1).default(60),
   COMMENTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   AKISMET_API_KEY: z.string().min(1).optional(),
-  AKISMET_URL: z.url().default('https://rest.akismet.com'),
+  AKISMET_URL: urlOf('http:', 'https:').default('https://rest.akismet.com'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
 })
@@ -42,7 +57,7 @@ export interface OAuthConfig {
 
 function clientConfig(id: string | undefined, secret: string | undefined, name: string): OAuthClientConfig | undefined {
   if (id === undefined && secret === undefined) return undefined
-  if (!id || !secret) throw new Error(`Invalid configuration: set both the client id and secret of ${name}, or neither`)
+  if (!id || !secret) throw new ConfigError(`Invalid configuration: set both the client id and secret of ${name}, or neither.`)
   return { clientId: id, clientSecret: secret }
 }
 
@@ -76,13 +91,39 @@ export interface Config {
   importMaxBytes: number
 }
 
-/** The only code that reads environment variables. Throws a readable message on a bad value. */
+/** What each variable must be, as the one line an operator reads when it is not. */
+const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
+  PORT: 'a port number from 0 to 65535',
+  PUBLIC_URL: "Engawa's public origin, such as https://comments.example",
+  DATABASE_URL: 'a Postgres connection URL, such as postgres://engawa:secret@db.example:5432/engawa',
+  DATABASE_POOL_SIZE: 'a number of connections from 1 to 500',
+  LOG_LEVEL: 'one of debug, info, warn, error, silent',
+  PAGE_CACHE_MS: 'milliseconds from 0 to 1000',
+  SMTP_URL: 'a mail server URL, such as smtps://user:password@smtp.example:465 or smtp://smtp.example:587',
+  OIDC_ISSUER: "the provider's issuer URL, such as https://accounts.example",
+  AKISMET_URL: 'an http(s) URL',
+  WEBHOOKS_ALLOW_PRIVATE: 'true or false',
+  COMMENTS_PER_IP: 'a whole number from 1',
+  COMMENTS_PER_ACCOUNT: 'a whole number from 1',
+  IMPORT_MAX_BYTES: 'a number of bytes from 1',
+}
+
+/** A setting that cannot work; its message is the one line to print. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** The only code that reads environment variables. Throws a ConfigError that says what to set. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable (DATABASE_URL= in an env file) means unset, as in most tools.
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-    throw new Error(`Invalid configuration: ${problems}`)
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as keyof typeof EXPECTED
+      const expected = EXPECTED[name]
+      return expected ? `${name}=${printable(env[name])} is not ${expected}` : `${name}: ${issue.message}`
+    })
+    throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}.`)
   }
   const e = parsed.data
   return {
@@ -107,7 +148,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 
 function oauthConfig(e: z.infer<typeof EnvSchema>): OAuthConfig {
   const oidc = clientConfig(e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, 'OIDC')
-  if (oidc && !e.OIDC_ISSUER) throw new Error('Invalid configuration: OIDC_ISSUER is needed with OIDC_CLIENT_ID')
+  if (oidc && !e.OIDC_ISSUER) throw new ConfigError('Invalid configuration: OIDC_ISSUER is needed with OIDC_CLIENT_ID.')
   return {
     github: clientConfig(e.OAUTH_GITHUB_CLIENT_ID, e.OAUTH_GITHUB_CLIENT_SECRET, 'GitHub'),
     google: clientConfig(e.OAUTH_GOOGLE_CLIENT_ID, e.OAUTH_GOOGLE_CLIENT_SECRET, 'Google'),

@@ -14,12 +14,12 @@ export interface OpenDatabase {
 /** A pg pool when DATABASE_URL is set, embedded Postgres (PGlite) in DATA_DIR otherwise. */
 export async function createDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
-  log?: LogConfig,
+  options: { log?: LogConfig; onConnectionError?: (error: Error) => void } = {},
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./pg.ts')
-    return { kind: 'postgres', ...openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, log }) }
+    return { kind: 'postgres', ...openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, ...options }) }
   }
   const { openPGlite } = await import('./pglite.ts')
-  return { kind: 'pglite', ...(await openPGlite(config.dataDir, { log })) }
+  return { kind: 'pglite', ...(await openPGlite(config.dataDir, { log: options.log })) }
 }

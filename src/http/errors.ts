@@ -34,6 +34,7 @@ const STATUS = {
   conflict: 409,
   idempotency_key_reused: 422,
   payload_too_large: 413,
+  request_aborted: 400,
   unsupported_media_type: 415,
   url_not_allowed: 422,
   webhook_url_not_allowed: 400,
@@ -84,6 +85,11 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 
 export function onError(log: Log) {
   return (error: Error, c: Context) => {
+    if (!(error instanceof AppError) && isClientGone(error, c)) {
+      // Nobody reads this answer; the client hung up mid-request, which is no fault of ours.
+      log.info('client closed the request', { requestId: c.get('requestId'), error: error.message })
+      error = new AppError('request_aborted', 'The request was cut off before it was complete.')
+    }
     if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
       log.warn('database unavailable', { requestId: c.get('requestId'), error: error.message })
       error = unavailable()
@@ -114,6 +120,11 @@ export function onError(log: Log) {
 /** The database is away for a moment (a restart, a failover) or too slow to answer: a retry soon may succeed. */
 export function unavailable(): AppError {
   return new AppError('unavailable', 'Engawa is briefly unavailable; try again in a few seconds.', { retryAfter: RETRY_AFTER_SECONDS })
+}
+
+/** The client hung up: Node reports a body cut off mid-way as ECONNRESET "aborted", and the adapter aborts the request's signal. */
+function isClientGone(error: Error, c: Context): boolean {
+  return c.req.raw.signal.aborted || ((error as { code?: unknown }).code === 'ECONNRESET' && error.message === 'aborted')
 }
 
 export function notFound(c: Context) {

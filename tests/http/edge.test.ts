@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
@@ -10,6 +11,10 @@ import { parseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
+import { createLiveFeed } from '../../src/live/feed.ts'
+import { NO_SNIFF } from '../../src/http/middleware/no-sniff.ts'
+import { TDM_HEADERS } from '../../src/http/middleware/tdm-reservation.ts'
+import { serveEngawa } from '../helpers/engawa-server.ts'
 import { createFakeClock } from '../helpers/fake-clock.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'
@@ -63,6 +68,37 @@ forEachBackend((database) => {
       const changed = await t.get(path, { headers: { 'if-none-match': etag } })
       expect(changed.status).toBe(200)
       expect(changed.headers.get('etag')).not.toBe(etag)
+    })
+  })
+
+  describe('headers on every answer', () => {
+    it('says nosniff and reserves TDM on JSON, errors, cached pages, streams, pages and the browser files', async () => {
+      const live = createLiveFeed(database().db, database().listen, createLog('silent'))
+      await live.start()
+      const t = await startApp(database(), { config: { pageCacheMs: 1000 }, live })
+      // The browser's files as Node serves them, through a real socket.
+      const engawa = await serveEngawa(database())
+      const file = (path: string) => fetch(`${engawa.origin}${path}`)
+      const page = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
+      await t.get(page)
+      const answers = {
+        json: await t.get(page.replace('thread?', 'counts?')),
+        'page from memory': await t.get(page),
+        'an error': await t.get('/api/v1/sites/nosuchsite/thread?url=x'),
+        'not found': await t.get('/nothing-here'),
+        'a live stream': await t.get(page.replace('thread?', 'thread/live?')),
+        'the demo page': await t.get('/demo'),
+        'embed.js': await file('/embed.js'),
+        'count.js': await file('/count.js'),
+        'a static file': await file('/static/dashboard.css'),
+      }
+      for (const [what, res] of Object.entries(answers)) {
+        expect([what, res.headers.get('x-content-type-options')]).toEqual([what, 'nosniff'])
+        expect([what, res.headers.get('tdm-reservation'), res.headers.get('x-robots-tag')]).toEqual([what, '1', 'noai, noimageai'])
+        await res.body?.cancel()
+      }
+      await live.close()
+      await engawa.close()
     })
   })
 
@@ -147,6 +183,14 @@ forEachBackend((database) => {
         { url: 'https://blog.example/none', count: 0 },
       ])
     })
+  })
+})
+
+describe('the headers Workers give the browser files (public/_headers)', () => {
+  it('are those Node gives them: nosniff and the TDM reservation', () => {
+    const rules = readFileSync('public/_headers', 'utf8').split('\n').filter((line) => /^\s+\S+: /.test(line))
+    const headers = Object.fromEntries(rules.map((line) => line.trim().split(/: (.*)/).slice(0, 2)))
+    expect(headers).toEqual({ ...NO_SNIFF, ...TDM_HEADERS })
   })
 })
 

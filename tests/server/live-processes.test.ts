@@ -52,7 +52,6 @@ describe.skipIf(!available && process.env.CI !== 'true')('live updates across pr
         const page = await browser.newPage()
         await page.goto(`${host.origin}/`)
         await expect.poll(() => page.locator('#engawa h2').textContent()).toBe('0 comments')
-        await page.waitForTimeout(300) // the event stream opens after the first paint
         const viaWriter = await fetch(`${writer.url}/api/v1/sites/${pageSite}/comments`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

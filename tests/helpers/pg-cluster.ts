@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process'
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+
+const run = promisify(execFile)
+
+/** A user that Postgres allows only with its password; every other local user is trusted. */
+export const PASSWORD_USER = { name: 'engawa_pw', password: 'the-right-password' }
+
+export interface Cluster {
+  port: number
+  /** A connection URL on 127.0.0.1 for the database (and user, with its password). */
+  url(database: string, user?: { name: string; password: string }): string
+  /** Runs SQL as the superuser on a database (postgres by default). */
+  query(sql: string, database?: string): Promise<pg.QueryResult>
+  /** Stops the server; `immediate` is a crash, without a shutdown checkpoint. */
+  stop(mode: 'fast' | 'immediate'): Promise<void>
+  /** Starts it and resolves when it accepts connections, with that time (Date.now()). */
+  start(): Promise<number>
+  /** Stops it, whatever its state, and removes its folder. */
+  remove(): Promise<void>
+}
+
+/**
+ * A Postgres cluster of the test's own (initdb into a temporary folder, a free port on
+ * 127.0.0.1, its socket in that folder), for tests that restart or stop the database: never
+ * the shared server. Runs as the `postgres` user when the tests run as root, as Postgres demands.
+ */
+export async function startCluster(): Promise<Cluster> {
+  const bin = (await run('pg_config', ['--bindir'])).stdout.trim()
+  const dir = mkdtempSync(join(tmpdir(), 'engawa-pg-'))
+  const data = join(dir, 'data')
+  const asRoot = process.getuid?.() === 0
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres'])
+    const uid = Number(stdout.trim())
+    chownSync(dir, uid, Number((await run('id', ['-g', 'postgres'])).stdout.trim()))
+  }
+  const pgCommand = (command: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args)
+  await pgCommand('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
+  writeFileSync(
+    join(data, 'pg_hba.conf'),
+    ['local all all trust', `host all ${PASSWORD_USER.name} 127.0.0.1/32 scram-sha-256`, 'host all all 127.0.0.1/32 trust', ''].join('\n'),
+  )
+  const port = await freePort()
+  // Fast and small: a test cluster holds a few thousand rows. fsync off still survives a crash of
+  // Postgres itself (what an immediate stop is), since committed WAL is in the kernel's buffers.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`
+  const start = async () => {
+    await pgCommand('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'])
+    return Date.now()
+  }
+  await start()
+  const url = (database: string, user?: { name: string; password: string }) =>
+    user ? `postgres://${user.name}:${user.password}@127.0.0.1:${port}/${database}` : `postgres://postgres@127.0.0.1:${port}/${database}`
+  const query = async (sql: string, database = 'postgres') => {
+    const client = new pg.Client({ connectionString: url(database) })
+    await client.connect()
+    try {
+      return await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+  await query(`create role ${PASSWORD_USER.name} login superuser password '${PASSWORD_USER.password}'`)
+  const stop = async (mode: 'fast' | 'immediate') => {
+    await pgCommand('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'])
+  }
+  return {
+    port,
+    url,
+    query,
+    stop,
+    start,
+    remove: async () => {
+      await stop('immediate').catch(() => undefined)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (!address || typeof address === 'string') throw new Error('no port')
+  return address.port
+}
