@@ -11,8 +11,24 @@ import { child, childText, readXmlRecords, type XmlElement } from './xml-records
 // A thread is keyed by its URL, not by the Disqus identifier: Engawa's widget finds a page by
 // its URL unless the page gives data-key, and a migrated page rarely does.
 
-function truthy(text: string): boolean {
-  return text.trim().toLowerCase() === 'true'
+/** A flag as Disqus's schema types it (xs:boolean: true, false, 1 or 0); absent is false. */
+type Flag = boolean | { unreadable: string }
+
+function flagOf(el: XmlElement | undefined, name: string): Flag {
+  const text = childText(el, name).toLowerCase()
+  if (text === '' || text === 'false' || text === '0') return false
+  if (text === 'true' || text === '1') return true
+  return { unreadable: childText(el, name).slice(0, 40) }
+}
+
+function isSet(flag: Flag): boolean {
+  return flag === true
+}
+
+const REASONS = {
+  deletedThread: 'The thread was deleted in Disqus',
+  inDeletedThread: "The comment's thread was deleted in Disqus",
+  unreadableFlag: (name: string, value: string) => `The ${name} flag was neither true nor false ("${value}"): held for review`,
 }
 
 /** Disqus writes UTC, sometimes without the Z. */
@@ -25,15 +41,24 @@ function refOf(el: XmlElement | undefined): string {
   return (el?.attrs.id ?? el?.text ?? '').trim()
 }
 
-function stateOf(post: XmlElement): ImportedState {
-  if (truthy(childText(post, 'isDeleted'))) return 'removed'
-  if (truthy(childText(post, 'isSpam'))) return 'spam'
-  return 'published'
+/** The post's state, and the flags that could not be read (the post is then held for review). */
+function stateOf(post: XmlElement, threadHeld: boolean): { state: ImportedState; unreadable: Array<[string, string]> } {
+  const deleted = flagOf(post, 'isDeleted')
+  const spam = flagOf(post, 'isSpam')
+  const unreadable = ([['isDeleted', deleted], ['isSpam', spam]] as const).flatMap(([name, flag]) =>
+    typeof flag === 'object' ? [[name, flag.unreadable] as [string, string]] : [],
+  )
+  if (isSet(deleted)) return { state: 'removed', unreadable }
+  if (isSet(spam)) return { state: 'spam', unreadable }
+  return { state: unreadable.length > 0 || threadHeld ? 'pending' : 'published', unreadable }
 }
 
 export const importDisqus: Importer = async function* (file): AsyncIterable<ImportItem> {
   // Identifier → dsq:id, for posts that name their thread by identifier: one entry per thread.
   const threadIds = new Map<string, string>()
+  // Threads deleted in Disqus, whose posts stay out; threads whose isDeleted could not be read, whose posts are held.
+  const deletedThreads = new Set<string>()
+  const heldThreads = new Set<string>()
   const records = readXmlRecords(file, {
     checkRoot: (root) => {
       if (root.local !== 'disqus')
@@ -41,7 +66,12 @@ export const importDisqus: Importer = async function* (file): AsyncIterable<Impo
     },
     isRecord: (path) => path.length === 2 && (path[1] === 'thread' || path[1] === 'post'),
   })
-  for await (const { element: el } of records) {
+  for await (const record of records) {
+    if ('repair' in record) {
+      yield { kind: 'repaired', ...record.repair }
+      continue
+    }
+    const el = record.element
     if (el.local === 'thread') {
       const sourceId = el.attrs.id?.trim() || childText(el, 'id')
       if (!sourceId) {
@@ -50,6 +80,16 @@ export const importDisqus: Importer = async function* (file): AsyncIterable<Impo
       }
       const identifier = childText(el, 'id')
       if (identifier && !threadIds.has(identifier)) threadIds.set(identifier, sourceId)
+      const deleted = flagOf(el, 'isDeleted')
+      if (isSet(deleted)) {
+        deletedThreads.add(sourceId)
+        yield { kind: 'skipped', what: `thread ${sourceId}: ${childText(el, 'link') || '(no link)'}`, reason: REASONS.deletedThread }
+        continue
+      }
+      if (typeof deleted === 'object') {
+        heldThreads.add(sourceId)
+        yield { kind: 'repaired', what: `thread ${sourceId}: ${childText(el, 'link') || '(no link)'}`, reason: REASONS.unreadableFlag('isDeleted', deleted.unreadable) }
+      }
       yield {
         kind: 'thread',
         thread: {
@@ -57,7 +97,7 @@ export const importDisqus: Importer = async function* (file): AsyncIterable<Impo
           url: childText(el, 'link'),
           title: childText(el, 'title') || undefined,
           createdAt: childText(el, 'createdAt') ? parseDisqusDate(childText(el, 'createdAt')) : undefined,
-          locked: truthy(childText(el, 'isClosed')),
+          locked: isSet(flagOf(el, 'isClosed')),
         },
       }
       continue
@@ -69,12 +109,19 @@ export const importDisqus: Importer = async function* (file): AsyncIterable<Impo
       yield { kind: 'skipped', what: `post ${sourceId || '(no id)'}`, reason: sourceId ? 'The post names no thread' : 'The post has no id' }
       continue
     }
+    if (deletedThreads.has(threadSourceId)) {
+      yield { kind: 'skipped', what: `post ${sourceId} (thread ${threadSourceId})`, reason: REASONS.inDeletedThread }
+      continue
+    }
     const message = child(el, 'message')
     if (message?.truncated) {
       yield { kind: 'skipped', what: `post ${sourceId} (thread ${threadSourceId})`, reason: 'The comment is longer than 1 MiB' }
       continue
     }
     const author = child(el, 'author')
+    const { state, unreadable } = stateOf(el, heldThreads.has(threadSourceId))
+    for (const [name, value] of unreadable)
+      yield { kind: 'repaired', what: `post ${sourceId} (thread ${threadSourceId})`, reason: REASONS.unreadableFlag(name, value) }
     const comment: ImportedComment = {
       sourceId,
       threadSourceId,
@@ -85,7 +132,7 @@ export const importDisqus: Importer = async function* (file): AsyncIterable<Impo
       },
       body: { html: message?.text ?? '' },
       createdAt: parseDisqusDate(childText(el, 'createdAt')),
-      state: stateOf(el),
+      state,
     }
     yield { kind: 'comment', comment }
   }

@@ -43,6 +43,8 @@ export type ImportItem =
   | { kind: 'comment'; comment: ImportedComment }
   /** A record the parser could not make sense of: reported in the summary, never a crash. */
   | { kind: 'skipped'; what: string; reason: string }
+  /** Something the parser read past or read with care (stray bytes before the XML, an unreadable flag): kept, and said so. */
+  | { kind: 'repaired'; what: string; reason: string }
 
 /** The uploaded or named file. Importers report how far they have read, for progress bars. */
 export interface ImportFile {

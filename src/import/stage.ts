@@ -112,8 +112,8 @@ export async function stageItems(
     onStaged?.(staged)
   }
   for await (const item of items) {
-    if (item.kind === 'skipped') {
-      summary.skipped.add(clean(item.reason), clean(item.what))
+    if (item.kind === 'skipped' || item.kind === 'repaired') {
+      summary[item.kind].add(clean(item.reason), clean(item.what))
       continue
     }
     n++

@@ -34,6 +34,10 @@ export function parseWordPressDate(text: string): Date {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`)
 }
 
+function unpublished(el: XmlElement, threadSourceId: string, status: string): ImportItem {
+  return { kind: 'skipped', what: `comment ${childText(el, 'comment_id') || '(no id)'} (post ${threadSourceId})`, reason: UNPUBLISHED[status] ?? status }
+}
+
 function commentOf(el: XmlElement, threadSourceId: string): ImportItem {
   const id = childText(el, 'comment_id')
   const what = `comment ${id || '(no id)'} (post ${threadSourceId})`
@@ -63,6 +67,14 @@ function commentOf(el: XmlElement, threadSourceId: string): ImportItem {
 }
 
 /** A post is known by its id; one without (seen in hand-edited files) by its link. */
+/** Posts whose comments no reader ever saw, by wp:status: their comments are skipped, with this reason. */
+const UNPUBLISHED: Record<string, string> = {
+  draft: 'The post is a draft, never published',
+  'auto-draft': 'The post is a draft, never published',
+  pending: 'The post was waiting for review, never published',
+  trash: "The post is in WordPress's trash",
+}
+
 function threadSourceIdOf(item: XmlElement): string {
   return childText(item, 'post_id') || childText(item, 'link')
 }
@@ -81,18 +93,29 @@ export const importWordPress: Importer = async function* (file): AsyncIterable<I
   // Comments read before their post's id (it normally comes first): held until the item ends.
   let waiting: XmlElement[] = []
   let commentsInItem = 0
-  for await (const { element: el, ancestors } of records) {
+  for await (const record of records) {
+    if ('repair' in record) {
+      yield { kind: 'repaired', ...record.repair }
+      continue
+    }
+    const { element: el, ancestors } = record
     if (el.local === 'comment') {
       commentsInItem++
       const item = ancestors[ancestors.length - 1]
       const threadSourceId = item ? childText(item, 'post_id') : ''
-      if (threadSourceId) yield commentOf(el, threadSourceId)
-      else waiting.push(el)
+      const status = item ? childText(item, 'status') : ''
+      // Its post's id and status normally come before its comments; otherwise it waits for the item's end.
+      if (!threadSourceId || !status) waiting.push(el)
+      else if (UNPUBLISHED[status]) yield unpublished(el, threadSourceId, status)
+      else yield commentOf(el, threadSourceId)
       continue
     }
     const threadSourceId = threadSourceIdOf(el)
     const title = childText(el, 'title') || undefined
-    if (commentsInItem > 0) {
+    const status = childText(el, 'status')
+    if (commentsInItem > 0 && threadSourceId && UNPUBLISHED[status]) {
+      for (const c of waiting) yield unpublished(c, threadSourceId, status)
+    } else if (commentsInItem > 0) {
       if (!threadSourceId)
         for (const c of waiting)
           yield { kind: 'skipped', what: `comment ${childText(c, 'comment_id')} (post "${title ?? '(untitled)'}")`, reason: 'The post has neither an id nor a link' }

@@ -2,6 +2,11 @@ import { SaxesParser, type SaxesTagNS } from 'saxes'
 import { readChunks } from './import-file.ts'
 import { ImportFormatError, type ImportFile } from './records.ts'
 
+/** Repairs of XML files the summary reports. */
+export const REPAIRS = {
+  leadingJunk: 'Characters before the XML declaration were skipped (the file was read from its <?xml on)',
+} as const
+
 /** Text kept per element: a comment longer than this is not a comment (the rest is dropped, and said so). */
 const MAX_TEXT = 1 << 20
 
@@ -23,6 +28,14 @@ export interface XmlRecord {
   /** The open records around it, outermost first, as read so far (a WXR item around its comments). */
   ancestors: XmlElement[]
 }
+
+/** What was read past to make the file readable; the importer reports it as a repair. */
+export interface XmlRepair {
+  repair: { what: string; reason: string }
+}
+
+/** Stray characters before the XML declaration are dropped up to this many; more, and the file is not XML. */
+const MAX_LEADING_JUNK = 1024
 
 export interface XmlRecordSpec {
   /** Says what the file is when the root is not what the format has: throws ImportFormatError. */
@@ -52,7 +65,7 @@ export function childText(el: XmlElement | undefined, local: string): string {
  * entities but XML's five, so an undeclared one is an error too. Bytes that are not UTF-8,
  * and anything not well-formed, end the import with an ImportFormatError naming the line.
  */
-export async function* readXmlRecords(file: ImportFile, spec: XmlRecordSpec): AsyncIterable<XmlRecord> {
+export async function* readXmlRecords(file: ImportFile, spec: XmlRecordSpec): AsyncIterable<XmlRecord | XmlRepair> {
   const parser = new SaxesParser({ xmlns: true, position: true })
   const out: XmlRecord[] = []
   const stack: Array<{ local: string; el: XmlElement | undefined; isRecord: boolean; ignore: boolean }> = []
@@ -105,9 +118,17 @@ export async function* readXmlRecords(file: ImportFile, spec: XmlRecordSpec): As
   }
   let started = false
   for await (const chunk of readChunks(file)) {
-    const text = decode(chunk)
+    let text = decode(chunk)
     if (!started && text.trim()) {
       started = true
+      // An editor, a shell redirect or a web form can leave a stray character before `<?xml`
+      // (which XML allows nowhere but at the very start): drop a little of it, and say so.
+      const declaration = text.indexOf('<?xml')
+      const junk = declaration > 0 ? text.slice(0, declaration) : ''
+      if (junk.trim() && junk.length <= MAX_LEADING_JUNK) {
+        yield { repair: { what: `the first ${junk.length} character(s): ${JSON.stringify(junk.trim().slice(0, 40))}`, reason: REPAIRS.leadingJunk } }
+        text = text.slice(declaration)
+      } else if (declaration > 0 && !junk.trim()) text = text.slice(declaration)
       const first = text.trimStart()[0]
       if (first !== '<') fail(`This is not an XML file: it starts with "${first}". Was it exported in another format?`)
     }

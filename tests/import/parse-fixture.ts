@@ -28,6 +28,7 @@ export interface Parsed {
   threads: ImportedThread[]
   comments: ImportedComment[]
   skipped: Array<{ what: string; reason: string }>
+  repaired: Array<{ what: string; reason: string }>
   /** The last progress report, in bytes. */
   progress: number
   /** What the importer threw, if it did. */
@@ -36,13 +37,13 @@ export interface Parsed {
 
 /** Runs an importer to its end (or its error), collecting what it yields. */
 export async function parse(importer: Importer, path: string): Promise<Parsed> {
-  const parsed: Parsed = { items: [], threads: [], comments: [], skipped: [], progress: 0 }
+  const parsed: Parsed = { items: [], threads: [], comments: [], skipped: [], repaired: [], progress: 0 }
   try {
     for await (const item of importer({ path, size: statSync(path).size, onProgress: (read) => (parsed.progress = read) })) {
       parsed.items.push(item)
       if (item.kind === 'thread') parsed.threads.push(item.thread)
       else if (item.kind === 'comment') parsed.comments.push(item.comment)
-      else parsed.skipped.push({ what: item.what, reason: item.reason })
+      else parsed[item.kind].push({ what: item.what, reason: item.reason })
     }
   } catch (error) {
     parsed.error = error
