@@ -55,7 +55,7 @@ export function createApp(deps: Deps) {
   const isStream = (c: { req: { method: string; path: string } }) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
   app.use(requestId(), requestLog(deps.log), noSniff(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
   // Streams and uploads take as long as they take; everything else answers within the deadline.
-  app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log)))
+  app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log, deps.config.requestDeadlineMs)))
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))

@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PAGE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   SMTP_URL: urlOf('smtp:', 'smtps:').optional(),
   MAIL_FROM: z.string().min(3).default('Engawa <engawa@localhost>'),
   TRUSTED_PROXIES: z.string().default(''),
@@ -72,6 +73,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** How long a rendered public thread page may be served from memory; at most one second. */
   pageCacheMs: number
+  /**
+   * A request not answered by then is answered 503 (streams and uploads excepted): a database
+   * that stops answering without closing its connections would otherwise hold it for minutes.
+   */
+  requestDeadlineMs: number
   /** smtp(s)://user:pass@host:port; without it, mails are written to the log. */
   smtpUrl: string | undefined
   mailFrom: string
@@ -99,6 +105,7 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   DATABASE_POOL_SIZE: 'a number of connections from 1 to 500',
   LOG_LEVEL: 'one of debug, info, warn, error, silent',
   PAGE_CACHE_MS: 'milliseconds from 0 to 1000',
+  REQUEST_DEADLINE_MS: 'milliseconds from 1000 to 600000',
   SMTP_URL: 'a mail server URL, such as smtps://user:password@smtp.example:465 or smtp://smtp.example:587',
   OIDC_ISSUER: "the provider's issuer URL, such as https://accounts.example",
   AKISMET_URL: 'an http(s) URL',
@@ -135,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     pageCacheMs: e.PAGE_CACHE_MS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),

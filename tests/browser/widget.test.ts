@@ -128,6 +128,38 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('1 comment')
     })
 
+    it('posts once when the answer to a post is lost: it retries with the same Idempotency-Key and gets the stored comment', async () => {
+      const s = await setUp(database())
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('0 comments')
+      const keys: string[] = []
+      // The first post reaches Engawa and is stored, but the browser is told 503, as when the
+      // database went away between storing it and answering.
+      await page.route(`${s.engawa.origin}/api/v1/sites/${s.site}/comments`, async (route) => {
+        if (route.request().method() !== 'POST') return route.continue()
+        keys.push(route.request().headers()['idempotency-key'] ?? '')
+        const stored = await route.fetch()
+        if (keys.length > 1) return route.fulfill({ response: stored })
+        await stored.body()
+        return route.fulfill({
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '1', 'access-control-allow-origin': s.host.origin, 'access-control-expose-headers': 'Retry-After' },
+          body: JSON.stringify({ error: { code: 'unavailable', message: 'Engawa is briefly unavailable; try again in a few seconds.' } }),
+        })
+      })
+      await page.fill('#engawa input[name=name]', 'Aki')
+      await page.fill('#engawa textarea', 'Sent through a lost answer')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      expect(keys).toHaveLength(2)
+      expect(keys[0]).toMatch(/^[0-9a-f]{32}$/)
+      expect(keys[1]).toBe(keys[0])
+      const rows = await database().db.selectFrom('comments').select('id').where('site_id', '=', s.site).execute()
+      expect(rows).toHaveLength(1)
+      await page.reload()
+      await expect.poll(() => heading(page)).toBe('1 comment')
+    })
+
     it('loads more comments and more replies, sorts, and folds a sub-thread away', async () => {
       const s = await setUp(database())
       const first = await s.post('The first of many')

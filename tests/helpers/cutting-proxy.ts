@@ -5,10 +5,12 @@ import { connect, createServer, type Socket } from 'node:net'
  * matching `cut` (after one matching `after`, if given, on the same connection), the server's
  * answer to it never arrives, and the connection ends. The server did its work (committed),
  * the client saw the connection drop: what a crash or a network cut at the wrong moment does.
+ * It can also stall: answers stop, connections stay open.
  */
 export async function startCuttingProxy(target: string) {
   const upstreamUrl = new URL(target)
   let plan: { cut: RegExp; after?: RegExp } | undefined
+  let stalled = false
   const sockets = new Set<Socket>()
   const server = createServer((client) => {
     const upstream = connect(Number(upstreamUrl.port || 5432), upstreamUrl.hostname)
@@ -28,7 +30,10 @@ export async function startCuttingProxy(target: string) {
       }
       upstream.write(chunk)
     })
-    upstream.on('data', (chunk) => (cutting ? end() : client.write(chunk)))
+    upstream.on('data', (chunk) => {
+      if (cutting) end()
+      else if (!stalled) client.write(chunk)
+    })
     for (const socket of [client, upstream]) {
       socket.on('error', end)
       socket.on('close', () => {
@@ -46,6 +51,10 @@ export async function startCuttingProxy(target: string) {
     /** The next answer to `cut` (sent on a connection after `after`) is lost. */
     loseAnswer(cut: RegExp, after?: RegExp) {
       plan = { cut, after }
+    },
+    /** From now on no answer comes back and no connection closes: a database behind a network cut. */
+    stall() {
+      stalled = true
     },
     get armed() {
       return plan !== undefined

@@ -4,17 +4,13 @@ import type { AppEnv } from '../app-env.ts'
 import { unavailable } from '../errors.ts'
 
 /**
- * How long a request may take before it is answered 503 anyway. A database that stops answering
- * without closing its connections (a network cut) would otherwise hold the request until TCP
- * gives up, many minutes later. Connection waits end sooner (db/pg.ts); this bounds the rest.
+ * Answers 503 when the handler has not answered within `ms` (REQUEST_DEADLINE_MS). A database
+ * that stops answering without closing its connections (a network cut) would otherwise hold the
+ * request until TCP gives up, many minutes later; connection waits end sooner (db/pg.ts). The
+ * handler is not stopped: if it was writing, the write may still land, which is why posting
+ * takes an Idempotency-Key.
  */
-export const REQUEST_DEADLINE_MS = 15_000
-
-/**
- * Answers 503 when the handler has not answered within `ms`. The handler is not stopped: if it
- * was writing, the write may still land, which is why posting takes an Idempotency-Key.
- */
-export function deadline(log: Log, ms = REQUEST_DEADLINE_MS) {
+export function deadline(log: Log, ms: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
