@@ -31,19 +31,19 @@ export async function writeNewComment(
     optIn: NotifyOptIn | undefined
     publicUrl: string
     now: Date
-    /** Remembers the post under its Idempotency-Key, last in the transaction; throws to undo it all. */
-    remember?: (trx: Kysely<Database>, comment: CommentRow, subscribed: Subscribed | undefined) => Promise<void>
+    /** What the author's opt-in came to, in the same transaction (a replay of the post answers with it too). */
+    onSubscribed?: (trx: Kysely<Database>, subscribed: Subscribed) => Promise<void>
   },
   write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
 ): Promise<{ comment: CommentRow | undefined; subscribed?: Subscribed }> {
   const listeners = await listenersOf(db, news.siteId, news.parentId)
-  if (!listeners.webhooks && !listeners.readers && !news.optIn && !news.remember) return { comment: await write(db) }
+  if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(db) }
   return db.transaction().execute(async (trx) => {
     const comment = await write(trx)
     if (!comment) return { comment }
     const subscribed = listeners.readers || news.optIn ? await noteNewComment(trx, news.publicUrl, comment, news.optIn, news.now) : undefined
+    if (subscribed) await news.onSubscribed?.(trx, subscribed)
     if (listeners.webhooks) await queueCommentEvent(trx, 'comment.created', comment, news.now)
-    await news.remember?.(trx, comment, subscribed)
     return { comment, subscribed }
   })
 }

@@ -79,30 +79,32 @@ export async function findRememberedPost(
   return { commentId: row.comment_id, secrets: await unseal(request.sealKey, row.sealed_secrets) }
 }
 
-/**
- * Remembers a post in the transaction that wrote it. False when the key is taken already: a
- * concurrent post with it committed first (Postgres made this insert wait for it), so the
- * caller rolls its own comment back and returns that one.
- */
-export async function rememberPost(db: Kysely<Database>, request: IdempotentRequest, commentId: string, secrets: PostSecrets, now: Date): Promise<boolean> {
-  const values = {
-    site_id: request.siteId,
-    key_hash: request.keyHash,
-    request_hash: request.requestHash,
-    comment_id: commentId,
-    sealed_secrets: await seal(request.sealKey, secrets),
-    created_at: now,
+/** What the comment's insert claims (insert-comment.ts): the key's row, with the answer's secrets sealed. */
+export interface IdempotencyClaim {
+  keyHash: Uint8Array
+  requestHash: Uint8Array
+  sealedSecrets: Uint8Array
+  /** A row made before this is past the window: it may be taken over. */
+  expiredBefore: Date
+}
+
+export async function claimFor(request: IdempotentRequest, secrets: PostSecrets, now: Date): Promise<IdempotencyClaim> {
+  return {
+    keyHash: request.keyHash,
+    requestHash: request.requestHash,
+    sealedSecrets: await seal(request.sealKey, secrets),
+    expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS),
   }
-  const taken = await db
-    .insertInto('idempotency_keys')
-    .values(values)
-    // A row past the window is not yet swept; it no longer counts.
-    .onConflict((oc) =>
-      oc.columns(['site_id', 'key_hash']).doUpdateSet(values).where('idempotency_keys.created_at', '<=', new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)),
-    )
-    .returning('comment_id')
-    .executeTakeFirst()
-  return taken !== undefined
+}
+
+/** The answer gained a secret after the insert (the mail key of an opt-in, in the same transaction): kept for a replay too. */
+export async function resealPost(db: Kysely<Database>, request: IdempotentRequest, secrets: PostSecrets): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ sealed_secrets: await seal(request.sealKey, secrets) })
+    .where('site_id', '=', request.siteId)
+    .where('key_hash', '=', request.keyHash)
+    .execute()
 }
 
 export async function deleteExpiredIdempotencyKeys(db: Kysely<Database>, now: Date): Promise<number> {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { LIVE_CHANNEL } from '../live/feed.ts'
+import type { IdempotencyClaim } from './idempotency.ts'
 
 /**
  * How deep replies may nest. Each level adds to the path that the branch index holds, and
@@ -23,6 +24,8 @@ export interface CommentInsert {
   heldBecause: string | null
   authorFingerprint: string | null
   now: Date
+  /** The post's Idempotency-Key, claimed in the same statement: a key taken already writes nothing. */
+  claim?: IdempotencyClaim
 }
 
 /**
@@ -31,6 +34,8 @@ export interface CommentInsert {
  * milliseconds. In order, all or nothing:
  * - lock the parent, which must be published, on the same page and not at MAX_DEPTH (the order
  *   a delete locks in);
+ * - claim the Idempotency-Key, if any: when another post holds it (committed, or committing
+ *   now, which Postgres waits for), nothing below happens;
  * - create the thread, or lock it and take its next seq; a locked thread takes nothing.
  *   seq is taken under the row lock, so it is also commit order, which keeps cursors exact;
  * - insert the comment under its parent's path, and count it on the parent;
@@ -39,6 +44,7 @@ export interface CommentInsert {
  */
 export async function insertComment(db: Kysely<Database>, c: CommentInsert): Promise<CommentRow | undefined> {
   const visible = c.status === 'published' ? 1 : 0
+  const claim = c.claim
   const { rows } = await sql<CommentRow>`
     with parent as (
       select p.id, p.root_id, p.path, p.depth from comments p
@@ -46,8 +52,19 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
       where p.site_id = ${c.siteId} and p.id = ${c.parentId}::uuid and p.status = 'published' and p.depth < ${MAX_DEPTH}
       for update of p
     ),
+    claim as (
+      insert into idempotency_keys as k (site_id, key_hash, request_hash, comment_id, sealed_secrets, created_at)
+      select ${c.siteId}, ${claim?.keyHash ?? null}::bytea, ${claim?.requestHash ?? null}::bytea, ${c.id}, ${claim?.sealedSecrets ?? null}::bytea, ${c.now}
+      where ${claim?.keyHash ?? null}::bytea is not null
+      -- A key past its window is not yet swept; it no longer counts.
+      on conflict (site_id, key_hash) do update set request_hash = excluded.request_hash, comment_id = excluded.comment_id,
+        sealed_secrets = excluded.sealed_secrets, created_at = excluded.created_at
+      where k.created_at <= ${claim?.expiredBefore ?? c.now}
+      returning 1
+    ),
     proposal as (
-      select 1 where ${c.parentId}::uuid is null or exists (select 1 from parent)
+      select 1 where (${c.parentId}::uuid is null or exists (select 1 from parent))
+        and (${claim?.keyHash ?? null}::bytea is null or exists (select 1 from claim))
     ),
     thread as (
       insert into threads as t (site_id, key, url, title, comment_count, last_seq, version, created_at, updated_at)

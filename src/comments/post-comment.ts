@@ -10,7 +10,7 @@ import { admitComment, type Poster } from '../moderation/admission.ts'
 import { writeNewComment } from './comment-news.ts'
 import type { NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
-import { findRememberedPost, idempotentRequest, rememberPost, type IdempotentRequest } from './idempotency.ts'
+import { claimFor, findRememberedPost, idempotentRequest, resealPost, type IdempotentRequest } from './idempotency.ts'
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
@@ -38,9 +38,6 @@ export interface PostedComment {
   /** The post was made earlier under the same Idempotency-Key; this is that comment. */
   replayed?: boolean
 }
-
-/** Thrown inside the transaction to undo a post whose key a concurrent post took first. */
-class KeyTaken extends Error {}
 
 export function checkBodyLength(site: SiteRow, body: string): void {
   if (countCharacters(body) > site.max_comment_length)
@@ -70,11 +67,10 @@ export async function postComment(
   })
   const token = author.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
-  const remember = idempotent && (async (trx: Kysely<Database>, comment: CommentRow, subscribed: Subscribed | undefined) => {
-    if (!(await rememberPost(trx, idempotent, comment.id, { editToken: token?.token, notify: subscribed }, now))) throw new KeyTaken()
-  })
-  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now, remember }
-  const written = await writeNewComment(db, news, (trx) => insertComment(trx, {
+  const claim = idempotent && (await claimFor(idempotent, { editToken: token?.token }, now))
+  const onSubscribed = idempotent && ((trx: Kysely<Database>, notify: Subscribed) => resealPost(trx, idempotent, { editToken: token?.token, notify }))
+  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now, onSubscribed }
+  const { comment, subscribed } = await writeNewComment(db, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
@@ -89,22 +85,19 @@ export async function postComment(
     heldBecause: admission.heldBecause,
     authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
     now,
-  })).catch(async (error: unknown) => {
-    if (!(error instanceof KeyTaken) || !idempotent) throw error
-    const first = await replay(db, idempotent, now)
-    if (!first) throw new AppError('conflict', 'Another post with this Idempotency-Key was being made; send it again.')
-    return first
-  })
-  if ('replayed' in written) return written
-  const { comment, subscribed } = written
-  if (!comment) throw await explainRefusal(db, site.id, input)
-  return { comment, editToken: token?.token, subscribed }
+    claim,
+  }))
+  if (comment) return { comment, editToken: token?.token, subscribed }
+  // Nothing written: a post with the same key got there first (this one waited for it), or a check failed.
+  const first = idempotent && (await replay(db, idempotent, now))
+  if (first) return first
+  throw await explainRefusal(db, site.id, input)
 }
 
 /** What makes two posts the same post: a retry sends all of it again, unchanged. */
 function sameness(input: NewComment) {
   const { author, page, parentId, body, notify } = input
-  return { page: page.key, parentId: parentId ?? null, body, author, notify: notify ?? null }
+  return { page: page.key, parentId: parentId ?? null, body, author: author.kind === 'user' ? { userId: author.userId } : author, notify: notify ?? null }
 }
 
 async function replay(db: Kysely<Database>, idempotent: IdempotentRequest, now: Date): Promise<PostedComment | undefined> {

@@ -14,6 +14,8 @@ export const LIVE_CHANNEL = 'engawa_comments'
 
 /** Comments read per query when a reader catches up. */
 const CATCH_UP_BATCH = 500
+/** Threads caught up at once after LISTEN was lost. */
+const CATCH_UP_CONCURRENCY = 4
 
 export interface Reader {
   /** `resumeFrom`: the thread position the reader holds everything up to, for a reconnect to resume from. */
@@ -98,11 +100,24 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
     return thread?.last_seq ?? 0
   }
 
-  function resumeAll() {
-    for (const [id, subscriptions] of threads) {
-      const [siteId = '', key = ''] = id.split('\n')
-      catchUp(siteId, key, [...subscriptions]).catch((error: unknown) => log.warn('live catch-up failed', { error: String(error) }))
+  /**
+   * Catches every open thread up, a few at a time so the pool stays free for requests. A thread
+   * that cannot be caught up (the database went away again) ends its streams: browsers reconnect
+   * by themselves and resume from their Last-Event-ID.
+   */
+  async function resumeAll() {
+    const pending = [...threads.entries()]
+    const worker = async () => {
+      for (let next = pending.shift(); next; next = pending.shift()) {
+        const [id, subscriptions] = next
+        const [siteId = '', key = ''] = id.split('\n')
+        await catchUp(siteId, key, [...subscriptions]).catch((error: unknown) => {
+          log.warn('live catch-up failed; its readers will reconnect', { error: String(error) })
+          for (const { reader } of subscriptions) reader.end()
+        })
+      }
     }
+    await Promise.all(Array.from({ length: CATCH_UP_CONCURRENCY }, worker))
   }
 
   return {
@@ -111,7 +126,7 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
         onPayload: (payload) => void deliver(payload).catch((error: unknown) => log.warn('live update lost', { error: String(error) })),
         onResume: () => {
           log.info('live updates resumed', { threads: threads.size })
-          resumeAll()
+          void resumeAll()
         },
       })
     },

@@ -157,6 +157,13 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
           body: post,
           headers: { 'content-type': 'application/json' },
         }),
+        // As the widget posts: each submission with an Idempotency-Key of its own, remembered for a day.
+        await cannon('(g) (d) with Idempotency-Key', backend, `${base}/api/v1/sites/${seeded.siteId}/comments`, 201, {
+          method: 'POST',
+          body: post,
+          headers: { 'content-type': 'application/json' },
+          requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': crypto.randomUUID() } }) }],
+        }),
       ]
       // In a browser: script start to first paint of the 200-comment thread.
       const paint = await firstPaint(`${base}/bench/article`)
