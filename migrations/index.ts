@@ -17,6 +17,7 @@ import * as createApiTokens from './20261125_1900_create_api_tokens.ts'
 import * as auditOperator from './20261125_1930_audit_operator.ts'
 import * as createNotifyKeys from './20261125_1945_create_notify_keys.ts'
 import * as createIdempotencyKeys from './20261203_1400_create_idempotency_keys.ts'
+import * as commentAuthorRole from './20261203_1600_comment_author_role.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_1930_audit_operator': auditOperator,
   '20261125_1945_create_notify_keys': createNotifyKeys,
   '20261203_1400_create_idempotency_keys': createIdempotencyKeys,
+  '20261203_1600_comment_author_role': commentAuthorRole,
 }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { text, trimmedText } from '../http/text.ts'
+import { nameText, text, trimmedText } from '../http/text.ts'
 
 // Passwords are bounded here in code units only to cap the request; the real rule (8 to
 // 1,024 characters) is checked after Unicode normalisation, with a clear message.
@@ -8,7 +8,7 @@ const Email = z.email().max(254)
 const LinkToken = z.string().max(100).openapi({ description: 'The token from the emailed link.' })
 
 export const SignupBody = z
-  .strictObject({ email: Email, password: Password, displayName: trimmedText(1, 50).optional() })
+  .strictObject({ email: Email, password: Password, displayName: nameText(50).optional() })
   .openapi('Signup')
 export const LoginBody = z.strictObject({ email: Email, password: Password }).openapi('Login')
 export const VerifyBody = z

@@ -10,6 +10,8 @@ import { changeStatus } from './change-status.ts'
 import { bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
 import { queueCommentEvent } from '../webhooks/events.ts'
+import { refuseIfBanned } from '../moderation/ban-check.ts'
+import { authorKeyOf } from '../moderation/authors.ts'
 
 /** Who asks, and a guest's proof that the comment is theirs. */
 export interface AuthorProof {
@@ -44,13 +46,27 @@ async function lockOwnComment(
   if (can(proof.actor, `comment.${action}`, resource)) {
     const isAuthor = proof.actor.kind === 'user' && row.author_user_id === proof.actor.userId
     if (action === 'edit' && windowClosed) throw closed()
+    if (isAuthor && action === 'edit') await refuseAuthorsEdit(trx, site.id, row, now)
     if (isAuthor || action === 'delete') return row
   }
   if (row.author_user_id !== null) throw new AppError('forbidden', 'Only the author can change this comment.')
   if (!proof.editToken || !isEditTokenValid(proof.editToken, row.edit_token_hash))
     throw new AppError('invalid_edit_token', 'Only the author can change this comment, from the browser that posted it.')
   if (windowClosed) throw closed()
+  if (action === 'edit') await refuseAuthorsEdit(trx, site.id, row, now)
   return row
+}
+
+/**
+ * What its author may not change: a comment a moderator hid or marked as spam (the decision was
+ * about the text; a new one would stay hidden under it), or anything while banned. Deleting stays
+ * open to them: their words remain theirs to take back.
+ */
+async function refuseAuthorsEdit(trx: Kysely<Database>, siteId: string, row: CommentRow, now: Date): Promise<void> {
+  if (row.status === 'hidden' || row.status === 'spam')
+    throw new AppError('comment_hidden', 'A moderator hid this comment, so it can no longer be edited. You can still delete it.')
+  const author = authorKeyOf(row)
+  if (author) await refuseIfBanned(trx, siteId, [author], now)
 }
 
 export async function editComment(

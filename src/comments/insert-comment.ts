@@ -15,6 +15,8 @@ export interface CommentInsert {
   page: { key: string; url: string; title: string }
   parentId: string | null
   authorUserId: string | null
+  /** The author's role on the site, shown with the comment as a badge. */
+  authorRole?: 'owner' | 'moderator' | null
   authorName: string
   authorEmail: string | null
   editTokenHash: Uint8Array | null
@@ -79,11 +81,11 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
       returning t.id, t.last_seq
     ),
     comment as (
-      insert into comments (site_id, id, thread_id, parent_id, root_id, seq, path, depth, author_user_id, author_name,
+      insert into comments (site_id, id, thread_id, parent_id, root_id, seq, path, depth, author_user_id, author_role, author_name,
         author_email, edit_token_hash, body_source, body_html, status, moderation_reason, author_fingerprint, created_at)
       select ${c.siteId}, ${c.id}, thread.id, parent.id, coalesce(parent.root_id, ${c.id}), thread.last_seq,
         coalesce(parent.path, '{}'::int[]) || thread.last_seq, coalesce(parent.depth + 1, 0), ${c.authorUserId}::uuid,
-        ${c.authorName}, ${c.authorEmail}, ${c.editTokenHash}, ${c.bodySource}, ${c.bodyHtml}, ${c.status}, ${c.heldBecause},
+        ${c.authorRole ?? null}, ${c.authorName}, ${c.authorEmail}, ${c.editTokenHash}, ${c.bodySource}, ${c.bodyHtml}, ${c.status}, ${c.heldBecause},
         ${c.authorFingerprint}, ${c.now}
       from thread left join parent on true
       returning *

@@ -14,7 +14,7 @@ import { claimFor, findRememberedPost, idempotentRequest, resealPost, type Idemp
 
 export type CommentAuthor =
   | { kind: 'guest'; name: string; email?: string }
-  | { kind: 'user'; userId: string; name: string }
+  | { kind: 'user'; userId: string; name: string; role?: 'owner' | 'moderator' }
 
 export interface NewComment {
   site: SiteRow
@@ -76,6 +76,7 @@ export async function postComment(
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
     parentId: input.parentId ?? null,
     authorUserId: author.kind === 'user' ? author.userId : null,
+    authorRole: author.kind === 'user' ? author.role : null,
     authorName: author.name,
     authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
     editTokenHash: token?.hash ?? null,

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { keyText, text, trimmedText } from '../http/text.ts'
+import { keyText, nameText, text, trimmedText } from '../http/text.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
 import { SORTS } from './cursor.ts'
 
@@ -23,7 +23,7 @@ export const NewCommentBody = z
     body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }),
     author: z
       .strictObject({
-        name: trimmedText(1, 50),
+        name: nameText(50),
         email: z.email().max(254).optional().openapi({ description: 'Kept for notifications only; never shown.' }),
       })
       .optional()
@@ -77,6 +77,10 @@ const CommentFields = {
   author: z
     .object({
       name: z.string(),
+      kind: z.enum(['guest', 'reader', 'moderator', 'owner']).openapi({
+        description:
+          'Who wrote it: a guest (no account: anyone may type any name), a signed-in reader, or a moderator or owner of the site (as they were when they wrote it).',
+      }),
       deleted: z.boolean().optional().openapi({ description: 'true when the author deleted their account (name is then empty).' }),
     })
     .nullable()

@@ -35,7 +35,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     parentId: row.parent_id,
     depth: row.depth,
     // Guests always give a name; an empty one is left by an account that was deleted.
-    author: isTombstone ? null : row.author_name === '' ? { name: '', deleted: true } : { name: row.author_name },
+    author: isTombstone ? null : row.author_name === '' ? { name: '', kind: 'reader', deleted: true } : { name: row.author_name, kind: authorKind(row) },
     html: isTombstone ? '' : row.body_html,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
@@ -46,6 +46,11 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     repliesCursor,
     replies: [],
   }
+}
+
+/** A badge for staff; otherwise whether an account stands behind the name, which a guest's never does. */
+function authorKind(row: CommentRow): 'guest' | 'reader' | 'moderator' | 'owner' {
+  return row.author_role ?? (row.author_user_id === null ? 'guest' : 'reader')
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
+import { refuseIfBanned } from '../moderation/ban-check.ts'
 
 export type VoteValue = -1 | 0 | 1
 
@@ -17,6 +18,7 @@ export async function castVote(
   value: VoteValue,
   now: Date,
 ): Promise<{ score: number; upvotes: number; downvotes: number; threadKey: string }> {
+  await refuseIfBanned(db, site.id, [`user:${userId}`], now)
   return db.transaction().execute(async (trx) => {
     const comment = await trx
       .selectFrom('comments')

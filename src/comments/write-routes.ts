@@ -87,8 +87,10 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
         network,
       }
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
+      // Staff speak with a badge: the owner's role here, or a moderator's (an instance admin acting here counts as one).
+      const role = actor.kind === 'user' && actor.roles.get(site.id) === 'owner' ? ('owner' as const) : poster.moderates ? ('moderator' as const) : undefined
       const author = signedIn
-        ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name }
+        ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name, role }
         : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
       const { comment, editToken, subscribed, replayed } = await postComment(deps, {
         site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,

@@ -31,7 +31,7 @@ export function AuthorPage(props: { viewer: SignedInViewer; site: SiteRow; stand
   const banned = standing.ban !== null
   return (
     <Layout title={`${name} · ${site.name}`} viewer={props.viewer}>
-      <h1>{name}</h1>
+      <h1><bdi>{name}</bdi></h1>
       <SiteNav siteId={site.id} current="search" />
       <p class="lede">
         {kind}: <code class="key">{standing.author}</code>

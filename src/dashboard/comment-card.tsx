@@ -119,7 +119,7 @@ export function CommentCard(props: { item: ModeratedItem; level: 2 | 3; selectab
             <input type="checkbox" class="pick" aria-label={`Select the comment by ${authorLabel(item)}`} />
           )}
           <Heading id={titleId} class="comment-title">
-            {item.author ? <a href={authorHref(item.site.id, item.author)}>{authorLabel(item)}</a> : authorLabel(item)} <span class="on">on</span>{' '}
+            {item.author ? <a href={authorHref(item.site.id, item.author)}><bdi>{authorLabel(item)}</bdi></a> : <bdi>{authorLabel(item)}</bdi>} <span class="on">on</span>{' '}
             <a href={item.page.url} rel="noopener noreferrer">
               {item.page.title || item.page.url}
             </a>
@@ -133,7 +133,7 @@ export function CommentCard(props: { item: ModeratedItem; level: 2 | 3; selectab
         <Why item={item} />
         {item.parent && (
           <blockquote class="parent">
-            <p class="parent-by">In reply to {item.parent.author || 'a removed comment'}</p>
+            <p class="parent-by">In reply to <bdi>{item.parent.author || 'a removed comment'}</bdi></p>
             {item.parent.html ? <div class="excerpt" dangerouslySetInnerHTML={{ __html: item.parent.html }} /> : <p class="excerpt">(removed)</p>}
           </blockquote>
         )}

@@ -74,7 +74,7 @@ export function Layout(props: { title: string; viewer: Viewer; current?: string;
           )}
           {account && (
             <div class="who">
-              <a href="/auth/account">{account.user.display_name}</a>
+              <a href="/auth/account"><bdi>{account.user.display_name}</bdi></a>
               <button type="button" class="quiet" id="sign-out">
                 Sign out
               </button>

@@ -20,7 +20,7 @@ export function BansPage(props: { viewer: SignedInViewer; site: SiteRow; bans: B
           {bans.map((b) => (
             <li class="record" data-site={site.id} data-author={b.author} data-name={b.name}>
               <p class="record-head">
-                <a href={authorHref(site.id, b.author)}>{b.name || 'A deleted account'}</a>
+                <a href={authorHref(site.id, b.author)}><bdi>{b.name || 'A deleted account'}</bdi></a>
                 <span class="when">
                   {b.until ? (
                     <>
@@ -104,7 +104,7 @@ export function AuditPage(props: { viewer: SignedInViewer; site: SiteRow; entrie
             {entries.map((e) => (
               <li class="record">
                 <p>
-                  <strong>{actorName(e)}</strong> {ACTION_LABELS[e.action] ?? e.action}{' '}
+                  <strong><bdi>{actorName(e)}</bdi></strong> {ACTION_LABELS[e.action] ?? e.action}{' '}
                   <Target siteId={site.id} entry={e} />
                 </p>
                 <p class="meta">

@@ -105,7 +105,7 @@ function Members(props: { siteId: string; viewerId: string; members: Member[]; i
           <li class="record" data-user={m.userId} data-name={m.displayName}>
             <p class="record-head">
               <span>
-                <strong>{m.displayName}</strong> {m.email && <span class="meta">{m.email}</span>}
+                <strong><bdi>{m.displayName}</bdi></strong> {m.email && <span class="meta">{m.email}</span>}
               </span>
               <span class="badge">{m.role}</span>
             </p>

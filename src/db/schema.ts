@@ -155,6 +155,8 @@ export interface CommentsTable {
   author_user_id: string | null
   author_name: string
   author_email: string | null
+  /** The author's role on the site when they wrote it, shown as a badge; null for readers and guests. */
+  author_role: Generated<'owner' | 'moderator' | null>
   edit_token_hash: Uint8Array | null
   body_source: string
   body_html: string

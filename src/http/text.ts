@@ -35,3 +35,28 @@ export function trimmedText(min: number, max: number) {
 export function keyText(max: number) {
   return text().trim().min(1, { message: 'must not be blank' }).max(max, { message: `must be at most ${max} characters` })
 }
+
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, the marks): inside a name, U+202E
+ * turns the rest of a line around, so a header can be made to read as something else.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+/** Control characters (C0, DEL, C1): line breaks in a name break mail subjects and logs, and show as nothing. */
+const CONTROL_CHARACTERS = /\p{Cc}/u
+
+/** A name from a trusted-enough source (an OAuth provider, an import, a host site's SSO): made one clean line. */
+export function cleanName(name: string, max: number): string {
+  const one = name.replace(BIDI_CONTROLS, '').replace(/\p{Cc}+/gu, ' ').replace(/\s+/g, ' ').trim()
+  return [...segmenter.segment(one)].slice(0, max).map((s) => s.segment).join('')
+}
+
+/**
+ * A name a person types (their own, a guest's, a site's): one line. Control characters are
+ * refused, with a message; bidi controls are dropped, as nobody types them on purpose.
+ */
+export function nameText(max: number) {
+  return text()
+    .refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'must be one line, without control characters' })
+    .transform((s) => s.replace(BIDI_CONTROLS, ''))
+    .pipe(trimmedText(1, max))
+}

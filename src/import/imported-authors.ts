@@ -1,3 +1,4 @@
+import { cleanName } from '../http/text.ts'
 import type { Kysely } from 'kysely'
 import { normalizeEmail } from '../auth/users.ts'
 import type { Database } from '../db/schema.ts'
@@ -20,10 +21,7 @@ export function usableEmail(email: string | undefined): string | undefined {
 
 /** The name shown for an imported guest, cut to the length posting allows; undefined when blank. */
 export function guestName(name: string): string | undefined {
-  const trimmed = name.replace(/\s+/g, ' ').trim()
-  if (!trimmed) return undefined
-  const chars = Array.from(trimmed)
-  return chars.length > MAX_NAME ? chars.slice(0, MAX_NAME).join('') : trimmed
+  return cleanName(name, MAX_NAME) || undefined
 }
 
 /**

@@ -34,14 +34,15 @@ const BARE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/
  */
 export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, now: Date): Promise<void> {
   if (CONTROL_CHARACTER.test(mail.to) || !BARE_ADDRESS.test(mail.to)) throw new Error('A mail must go to one bare address')
-  if (CONTROL_CHARACTER.test(mail.subject)) throw new Error('A mail subject must not contain line breaks or control characters')
+  // A subject quotes names and titles others wrote: made one line, it can never refuse a mail (and with it a post).
+  const subject = mail.subject.replace(/[\u0000-\u001f\u007f]+/g, ' ')
   for (const [name, value] of Object.entries(mail.headers ?? {}))
     if (!HEADER_NAME.test(name) || CONTROL_CHARACTER.test(value)) throw new Error('A mail header must be one line with a plain name')
   await db
     .insertInto('outbox_mails')
     .values({
       to_address: mail.to,
-      subject: mail.subject,
+      subject,
       body_text: mail.text,
       created_at: now,
       next_attempt_at: now,

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
+import { revealLinkTargets } from './link-targets.ts'
 
 export interface RenderOptions {
   allowsImages: boolean
@@ -27,6 +28,7 @@ function createMarkdown(allowsImages: boolean) {
   const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false })
   md.disable(allowsImages ? ['table'] : ['table', 'image'])
   md.validateLink = isSafeLink
+  revealLinkTargets(md)
   return md
 }
 

@@ -5,6 +5,8 @@ import { AppError } from '../http/errors.ts'
 import { hitLimits, type Limit } from '../http/rate-limit.ts'
 import { checkLinkCount, heldByLists, linkHosts } from './blocklist.ts'
 import type { SpamCandidate } from './spam-check.ts'
+import { bannedError } from './ban-check.ts'
+import { isStaffName } from './staff-names.ts'
 
 const TEN_MINUTES = 10 * 60_000
 const HOUR = 60 * 60_000
@@ -35,8 +37,10 @@ export interface Admission {
 }
 
 async function authorStanding(db: Deps['db'], site: SiteRow, poster: Poster, now: Date) {
-  const { rows } = await sql<{ trusted: boolean | null; shadow_banned: boolean | null; banned_until: Date | null; banned: boolean; has_published: boolean }>`
+  const { rows } = await sql<{ trusted: boolean | null; shadow_banned: boolean | null; banned_until: Date | null; banned: boolean; has_published: boolean; staff_names: string[] | null }>`
     select
+      (select array_agg(u.display_name) from site_members m join users u on u.id = m.user_id
+        where m.site_id = ${site.id} and ${poster.userId}::uuid is null) as staff_names,
       (select trusted from site_authors where site_id = ${site.id} and author = ${poster.author}) as trusted,
       (select shadow_banned from site_authors where site_id = ${site.id} and author = ${poster.author}) as shadow_banned,
       exists (select 1 from bans where site_id = ${site.id} and author = ${poster.author} and lifted_at is null
@@ -69,10 +73,10 @@ export async function admitComment(
   if (poster.moderates) return { status: 'published', heldBecause: null }
 
   const standing = await authorStanding(db, site, poster, now)
-  if (standing.banned) {
-    const until = standing.banned_until ? ` until ${new Date(standing.banned_until).toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''
-    throw new AppError('banned', `The moderators of this site have stopped you from commenting here${until}.`)
-  }
+  if (standing.banned) throw bannedError(standing.banned_until ? new Date(standing.banned_until) : null)
+  // Anyone may type any name as a guest, but not, to the eye, one of this site's staff.
+  if (!poster.userId && isStaffName(submission.spam.authorName, standing.staff_names ?? []))
+    throw new AppError('name_reserved', 'That name belongs to a moderator of this site. Choose another, or sign in.')
   const hosts = linkHosts(submission.html)
   checkLinkCount(site, hosts)
   if (standing.shadow_banned) return { status: 'shadowed', heldBecause: null }

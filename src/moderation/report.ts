@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import type { ReportReason, SiteRow } from '../db/schema.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
+import { refuseIfBanned } from './ban-check.ts'
 import { recordAction } from './moderate-comment.ts'
 import { queueCommentEvent } from '../webhooks/events.ts'
 
@@ -16,6 +17,7 @@ export async function reportComment(
   input: { commentId: string; reporter: string; reason: ReportReason; text?: string },
 ): Promise<{ hidden: boolean; threadKey?: string }> {
   const now = clock.now()
+  await refuseIfBanned(db, site.id, [input.reporter], now)
   return db.transaction().execute(async (trx) => {
     const row = await lockComment(trx, site.id, input.commentId)
     if (!row || row.status !== 'published') throw new AppError('comment_not_found', 'That comment cannot be reported.')

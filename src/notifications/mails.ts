@@ -73,7 +73,8 @@ export function confirmSubscriptionMail(locale: MailLocale, to: string, siteName
 
 export function digestMail(locale: MailLocale, to: string, site: { id: string; name: string }, items: DigestItem[], unsubscribeUrl: string): OutgoingMail {
   const headers = { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
-  const entries = items.flatMap((i) => [`${i.authorName} — ${i.threadTitle}`, `  ${i.excerpt}`, `  ${i.link}`, ''])
+  // First-strong isolates: a name written right to left (or carrying old bidi controls) cannot turn the line around.
+  const entries = items.flatMap((i) => [`\u2068${i.authorName}\u2069 — ${i.threadTitle}`, `  ${i.excerpt}`, `  ${i.link}`, ''])
   if (locale === 'ja')
     return {
       to,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { Premoderation, SiteRow, SitesTable } from '../db/schema.ts'
-import { text } from '../http/text.ts'
+import { nameText, text } from '../http/text.ts'
 import type { Updateable } from 'kysely'
 
 export const MAX_COMMENT_LENGTH_LIMIT = 50_000
@@ -26,7 +26,7 @@ export const DEFAULT_SETTINGS = {
 /** The rules a site's owners set. */
 export const SiteSettings = z
   .object({
-    name: text().trim().min(1).max(100),
+    name: nameText(100),
     guestsAllowed: z.boolean().openapi({ description: 'Readers may comment without an account.' }),
     premoderation: z
       .enum(PREMODERATION_MODES)

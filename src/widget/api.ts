@@ -3,6 +3,7 @@
 
 export interface Author {
   name: string
+  kind: 'guest' | 'reader' | 'moderator' | 'owner'
   deleted?: boolean
 }
 

@@ -1,5 +1,6 @@
 import type { Comment } from './api.ts'
 import { h } from './dom.ts'
+import { setServerHtml } from './trusted-html.ts'
 import type { Translator } from './i18n.ts'
 
 /** How deep replies nest on screen; deeper ones line up at this depth, saying whom they answer. */
@@ -46,7 +47,7 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
   if (removed) body.append(h('p', { class: 'note' }, c.status === 'hidden' ? `${t.t('hidden')}${c.reason ? ` ${c.reason}` : ''}` : t.t('deleted')))
   else {
     // Rendered and sanitised by the server when the comment was written; nothing else goes in as HTML.
-    body.innerHTML = c.html
+    setServerHtml(body, c.html)
     if (c.status === 'pending') body.prepend(h('p', { class: 'note' }, t.t('pending')))
     if (c.status === 'hidden') body.prepend(h('p', { class: 'note' }, t.t('hidden')))
   }
@@ -60,7 +61,11 @@ export function commentArticle(c: Comment, t: Translator, a: CommentActions): HT
       : h(
           'header',
           {},
-          h('span', { class: 'au' }, name),
+          // <bdi>: a name written right to left, or with bidi controls, cannot turn the rest of the header around.
+          h('bdi', { class: 'au' }, name),
+          c.author?.kind === 'guest' && h('span', { class: 'to', title: t.t('guestTitle') }, t.t('guest')),
+          (c.author?.kind === 'moderator' || c.author?.kind === 'owner') &&
+            h('span', { class: 'bd' }, t.t(c.author.kind === 'owner' ? 'badgeOwner' : 'badgeModerator')),
           a.replyingTo && h('span', { class: 'to' }, t.t('replyingTo', { name: a.replyingTo })),
           h(
             'a',

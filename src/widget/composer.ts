@@ -1,5 +1,6 @@
 import { ApiError, type Api } from './api.ts'
 import { h } from './dom.ts'
+import { setServerHtml } from './trusted-html.ts'
 import type { Translator } from './i18n.ts'
 import type { Store } from './storage.ts'
 
@@ -106,7 +107,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     if (!on) return
     try {
       // The server's own renderer: the preview is exactly what would be stored.
-      preview.innerHTML = (await o.api.preview(text.value || ' ')).html
+      setServerHtml(preview, (await o.api.preview(text.value || ' ')).html)
     } catch (e) {
       preview.textContent = explain(t, e)
     }

@@ -54,6 +54,24 @@ header a:focus-visible::after{content:" · " attr(title)}
 .empty{color:var(--mu);padding:1em 0}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;opacity:0}
 .pin{font-size:.85em;color:var(--ac);font-weight:600}
+.bd{font-size:.78em;font-weight:700;color:var(--ac);border:1px solid var(--ac);border-radius:999px;padding:0 .5em}
 .hint a{color:var(--ac)}
 .acts select{font-size:.95em;color:var(--mu)}
 `
+
+/**
+ * Styles the shadow root with a constructed stylesheet: a host page whose Content-Security-Policy
+ * has no style-src 'unsafe-inline' blocks a <style> element, but not a sheet made in script.
+ * Browsers without constructable stylesheets (before 2023) get the <style> element.
+ */
+export function styleShadow(shadow: ShadowRoot): void {
+  if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(CSS)
+    shadow.adoptedStyleSheets = [sheet]
+  } else {
+    const style = document.createElement('style')
+    style.textContent = CSS
+    shadow.append(style)
+  }
+}

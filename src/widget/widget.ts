@@ -5,7 +5,7 @@ import { h } from './dom.ts'
 import { translator, type Lang } from './i18n.ts'
 import { openSignIn } from './sign-in.ts'
 import { createStore } from './storage.ts'
-import { CSS } from './styles.ts'
+import { styleShadow } from './styles.ts'
 import { followTheme } from './theme.ts'
 import { watchThread } from './live.ts'
 
@@ -39,7 +39,8 @@ export function mount(m: Mount) {
   const api = createApi(m.base, m.site, m.page, store.session)
   const root = h('section', { class: 'e', lang: t.lang, 'aria-label': t.t('comment') })
   const shadow = m.host.attachShadow({ mode: 'open' })
-  shadow.append(h('style', {}, CSS), root)
+  styleShadow(shadow)
+  shadow.append(root)
   followTheme(m.theme, (dark) => root.classList.toggle('dark', dark))
 
   let sort: Sort = 'oldest'
@@ -92,7 +93,8 @@ export function mount(m: Mount) {
       nests: c.depth < DISPLAY_DEPTH,
       moderates,
       pinned: c.id === pinnedId,
-      replyingTo: c.depth > DISPLAY_DEPTH && parent?.comment.author ? parent.comment.author.name : undefined,
+      // First-strong isolates: a right-to-left name cannot reorder the words around it.
+      replyingTo: c.depth > DISPLAY_DEPTH && parent?.comment.author ? `\u2068${parent.comment.author.name}\u2069` : undefined,
     })
   }
 

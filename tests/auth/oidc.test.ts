@@ -88,15 +88,23 @@ forEachBackend((database) => {
       expect(me.user.id).toBe(user.id)
     })
 
-    it('never lets an unverified address take over an existing account', async () => {
+    it('answers an unverified address that an account uses as it answers an unknown one: a new account of its own', async () => {
       const t = await appWithProvider(database())
-      await signUpAndVerify(t, takenEmail, 'Owner')
-      const res = await signInWith(t, 'mallory')
-      expect(res.status).toBe(302)
-      expect(res.headers.get('location')).toMatch(/^\/auth\/popup\?site=abc#signin_error=/)
-      expect(res.headers.get('set-cookie') ?? '').not.toMatch(/engawa_session=[^;]/)
-      const linked = await t.db.selectFrom('oauth_identities').selectAll().where('subject', '=', 'mallory').execute()
-      expect(linked).toEqual([])
+      const { user: owner } = await signUpAndVerify(t, takenEmail, 'Owner')
+      const taken = await signInWith(t, 'mallory')
+      const unknown = await signInWith(t, 'nora')
+      // The same answer either way: nothing tells that an account here uses the address.
+      for (const res of [taken, unknown]) {
+        expect(res.status).toBe(302)
+        expect(res.headers.get('location')).not.toMatch(/signin_error/)
+        expect(res.headers.get('set-cookie') ?? '').toMatch(/engawa_session=[^;]/)
+      }
+      expect(new URL(taken.headers.get('location') ?? '', 'http://x').pathname).toBe(new URL(unknown.headers.get('location') ?? '', 'http://x').pathname)
+      const me = await (await fromEngawa(t, 'GET', '/api/v1/me', undefined, sessionCookie(taken))).json()
+      expect(me.user.id).not.toBe(owner.id)
+      expect(me.user.email).toBeNull()
+      const linked = await t.db.selectFrom('oauth_identities').select('user_id').where('subject', '=', 'mallory').execute()
+      expect(linked).toEqual([{ user_id: me.user.id }])
     })
 
     it('gives an unverified new address its own account that does not claim the address', async () => {

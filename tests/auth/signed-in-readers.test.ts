@@ -24,7 +24,7 @@ forEachBackend((database) => {
       const res = await postAs(t, token, 'Signed in and *commenting*.')
       expect(res.status).toBe(201)
       const body = await res.json()
-      expect(body.comment.author).toEqual({ name: 'Hana Sato' })
+      expect(body.comment.author).toEqual({ name: 'Hana Sato', kind: 'reader' })
       expect(body.editToken).toBeUndefined()
       const stored = await t.db.selectFrom('comments').select('author_user_id').where('id', '=', body.comment.id).executeTakeFirstOrThrow()
       expect(stored.author_user_id).toBe(user.id)

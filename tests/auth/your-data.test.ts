@@ -77,7 +77,7 @@ forEachBackend((database) => {
       const gone = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, hana.cookie)
       expect(gone.status).toBe(204)
       const page = await readThread(t)
-      expect(page.comments[0].author).toEqual({ name: '', deleted: true })
+      expect(page.comments[0].author).toEqual({ name: '', kind: 'reader', deleted: true })
       expect(page.comments[0].html).toContain('Mine')
       expect(page.comments[0].replies[0]).toMatchObject({ id: reply, score: 0 })
       expect((await fromEngawa(t, 'GET', '/api/v1/me', undefined, hana.cookie)).status).toBe(401)

@@ -103,7 +103,7 @@ forEachBackend((database) => {
       expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;')
       expect(html).not.toContain('<img src=x')
       expect(html).toContain('Tea &amp; &lt;i&gt;cakes&lt;/i&gt;')
-      expect(html).toContain('In reply to Owner')
+      expect(html).toContain('In reply to <bdi>Owner</bdi>')
       expect(html).toContain('The parent says <em>hello</em>')
       expect(html).toContain(`href="${ARTICLE_URL}"`)
       expect(html).not.toContain('A secret of the other site')
@@ -247,7 +247,7 @@ forEachBackend((database) => {
       expect(bans).toContain('by Mod')
 
       const audit = await (await open(t, `/admin/sites/${t.site.id}/audit`, mod.cookie)).text()
-      expect(audit).toContain('<strong>Mod</strong> banned')
+      expect(audit).toContain('<strong><bdi>Mod</bdi></strong> banned')
       expect(audit).toContain('for 7 days: Trolling')
     })
   })

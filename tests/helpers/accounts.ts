@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { setSiteRole } from '../../src/auth/admins.ts'
 import { parseConfig } from '../../src/config.ts'
 import type { TestApp } from './harness.ts'
 
@@ -61,4 +62,17 @@ export async function widgetToken(t: TestApp, cookie: string): Promise<string> {
 
 export function bearer(token: string) {
   return { authorization: `Bearer ${token}` }
+}
+
+/** A signed-in reader of the test app's site: an account, its dashboard cookie and its widget token. */
+export async function readerOf(t: TestApp, displayName: string) {
+  const a = await signUpAndVerify(t, undefined, displayName)
+  return { ...a, token: await widgetToken(t, a.cookie) }
+}
+
+/** An owner or moderator of the test app's site, signed in as readerOf is. */
+export async function staffOf(t: TestApp, displayName: string, role: 'owner' | 'moderator' = 'moderator') {
+  const member = await readerOf(t, displayName)
+  await setSiteRole(t.db, t.site.id, member.email, role)
+  return member
 }

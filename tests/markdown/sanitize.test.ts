@@ -158,6 +158,11 @@ const friendly: Array<{ case: string; body: string; html: string }> = [
   { case: 'a numbered list', body: '3. three\n4. four', html: '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>' },
   { case: 'a line break', body: 'line one\nline two', html: '<p>line one<br />\nline two</p>' },
   { case: 'headings', body: '# One\n## Two\n### Three\n#### Four\n##### Five', html: '<h4>One</h4>\n<h4>Two</h4>\n<h4>Three</h4>\n<h4>Four</h4>\n<h5>Five</h5>' },
+  // Links whose text reads as an address say where they really go when that is another host.
+  { case: 'a URL that links elsewhere', body: '[https://127.0.0.2/safe](http://127.0.0.1:1/evil)', html: `<p><a href="http://127.0.0.1:1/evil" rel="${REL}">https://127.0.0.2/safe</a> (127.0.0.1:1)</p>` },
+  { case: 'a domain that links elsewhere', body: 'Log in at [**bank.example**.](https://bank.example.evil.example/login)', html: `<p>Log in at <a href="https://bank.example.evil.example/login" rel="${REL}"><strong>bank.example</strong>.</a> (bank.example.evil.example)</p>` },
+  { case: 'a domain that links to itself', body: '[www.ok.example](https://ok.example/a)', html: `<p><a href="https://ok.example/a" rel="${REL}">www.ok.example</a></p>` },
+  { case: 'words that link anywhere', body: '[read this](https://elsewhere.example/)', html: `<p><a href="https://elsewhere.example/" rel="${REL}">read this</a></p>` },
 ]
 
 const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}'

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, UserRow } from '../../db/schema.ts'
-import { AppError } from '../../http/errors.ts'
 import { displayNameFromEmail, findUser, findUserByEmail, normalizeEmail } from '../users.ts'
+import { cleanName } from '../../http/text.ts'
 import type { ExternalIdentity } from './provider.ts'
 
 /**
@@ -25,14 +25,11 @@ export async function accountForIdentity(
       .executeTakeFirst()
     if (linked) return (await findUser(tx, linked.user_id)) as UserRow
     const email = identity.email ? normalizeEmail(identity.email) : null
-    const holder = email ? await findUserByEmail(tx, email) : undefined
-    if (holder && !identity.emailVerified)
-      throw new AppError(
-        'email_not_verified',
-        'An account here already uses this address, which the sign-in provider has not verified. ' +
-          'Verify it there, or sign in with your password.',
-      )
-    const name = (identity.name?.trim() || (email ? displayNameFromEmail(email) : 'reader')).slice(0, 50)
+    // Only an address the provider verified joins an existing account. An unverified one never
+    // looks for its holder: it makes a new account either way, so the answer is the same whether
+    // an account here uses the address or not (and nobody takes an account by claiming its address).
+    const holder = email && identity.emailVerified ? await findUserByEmail(tx, email) : undefined
+    const name = cleanName(identity.name ?? '', 50) || (email ? displayNameFromEmail(email) : 'reader')
     const user =
       holder ??
       (await tx

@@ -3,6 +3,7 @@ import { SHA256 } from '@oslojs/crypto/sha2'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import { decodeBase64urlIgnorePadding } from '@oslojs/encoding'
 import { errors, jwtVerify } from 'jose'
+import { cleanName } from '../../http/text.ts'
 import { z } from 'zod'
 import { AppError } from '../../http/errors.ts'
 
@@ -19,7 +20,8 @@ export interface HostUser {
 
 const Payload = z.object({
   id: z.string().min(1).max(200),
-  name: z.string().trim().min(1).max(50),
+  // The host site's own name for its user, made one clean line (no control or bidi characters).
+  name: z.string().max(500).transform((name) => cleanName(name, 50)).pipe(z.string().min(1)),
   site: z.string().min(1).max(64),
   iat: z.number().int(),
   exp: z.number().int(),

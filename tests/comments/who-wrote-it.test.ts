@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
+import { startApp, type TestApp } from '../helpers/harness.ts'
+
+const postAs = (t: TestApp, token: string, body: string) =>
+  t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: guestComment('').thread.url }, body }, { headers: bearer(token) })
+
+forEachBackend((database) => {
+  describe('who wrote a comment', () => {
+    it('says whether a guest, a signed-in reader, a moderator or the owner wrote it, on the page and as posted', async () => {
+      const t = await startApp(database())
+      const owner = await staffOf(t, 'Olive Owner', 'owner')
+      const mod = await staffOf(t, 'Mina Moderator')
+      const reader = await readerOf(t, 'Rei Reader')
+      const posted = [
+        (await (await postAs(t, owner.token, 'From the owner')).json()).comment,
+        (await (await postAs(t, mod.token, 'From a moderator')).json()).comment,
+        (await (await postAs(t, reader.token, 'From a reader')).json()).comment,
+      ]
+      await postGuest(t, 'From a guest')
+      expect(posted.map((c) => c.author)).toEqual([
+        { name: 'Olive Owner', kind: 'owner' },
+        { name: 'Mina Moderator', kind: 'moderator' },
+        { name: 'Rei Reader', kind: 'reader' },
+      ])
+      const page = await readThread(t)
+      expect(page.comments.map((c: { author: { name: string; kind: string } }) => [c.author.name, c.author.kind])).toEqual([
+        ['Olive Owner', 'owner'], ['Mina Moderator', 'moderator'], ['Rei Reader', 'reader'], ['Aki', 'guest'],
+      ])
+    })
+
+    it.each([
+      { case: 'the exact name', name: 'Mina Moderator' },
+      { case: 'another case', name: 'MINA moderator' },
+      { case: 'full-width letters (NFKC)', name: 'Ｍｉｎａ Ｍｏｄｅｒａｔｏｒ' },
+      { case: 'a zero-width space inside', name: 'Mina\u200B Moderator' },
+      { case: 'no space', name: 'MinaModerator' },
+      { case: 'the owner’s name', name: 'olive owner' },
+    ])('refuses a guest who takes a staff member’s name ($case), writing nothing', async ({ name }) => {
+      const t = await startApp(database())
+      await staffOf(t, 'Olive Owner', 'owner')
+      await staffOf(t, 'Mina Moderator')
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('I am staff, trust me', { author: { name, email: 'mina@mail.example' } }))
+      expect(res.status).toBe(422)
+      expect((await res.json()).error.code).toBe('name_reserved')
+      expect(await t.count('comments')).toBe(0)
+    })
+
+    it('lets a guest take a name no staff member has, and a reader with a staff member’s name keep it (their account tells them apart)', async () => {
+      const t = await startApp(database())
+      await staffOf(t, 'Mina Moderator')
+      await postGuest(t, 'Hello', { author: { name: 'Mina' } })
+      const twin = await readerOf(t, 'Mina Moderator')
+      const res = await postAs(t, twin.token, 'Same name, my own account')
+      expect(res.status).toBe(201)
+      expect((await res.json()).comment.author).toEqual({ name: 'Mina Moderator', kind: 'reader' })
+    })
+  })
+
+  describe('names', () => {
+    it('drops bidirectional controls from a guest’s name', async () => {
+      const t = await startApp(database())
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('hi', { author: { name: 'Aki\u202Enimda\u202C\u2066x\u2069' } }))
+      expect(res.status).toBe(201)
+      expect((await res.json()).comment.author.name).toBe('Akinimdax')
+    })
+
+    it.each([
+      { case: 'a line break', name: 'Aki\nBcc: someone' },
+      { case: 'a tab', name: 'Aki\tSan' },
+      { case: 'a C1 control', name: 'Aki\u0085' },
+    ])('refuses a name with $case (400), writing nothing', async ({ name }) => {
+      const t = await startApp(database())
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('hi', { author: { name } }))
+      expect(res.status).toBe(400)
+      expect((await res.json()).error.code).toBe('invalid_request')
+      expect(await t.count('comments')).toBe(0)
+    })
+
+    it('refuses a site name with a line break, and a guest who asks for mail on a site named oddly still posts', async () => {
+      const t = await startApp(database())
+      const owner = await staffOf(t, 'Olive Owner', 'owner')
+      const patch = await fromEngawa(t, 'PATCH', `/api/v1/admin/sites/${t.site.id}/settings`, { name: 'Blog\nBcc: x@evil.example' }, owner.cookie)
+      expect(patch.status).toBe(400)
+      expect((await patch.json()).error.message).toMatch(/name/)
+      // A name stored before names were checked (or by an operator's SQL) still cannot turn a post into a 500.
+      await t.db.updateTable('sites').set({ name: 'Old\r\nname' }).where('id', '=', t.site.id).execute()
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('Mail me', { author: { name: 'Aki', email: 'aki@mail.example' }, notify: 'replies' }))
+      expect(res.status).toBe(201)
+      const mail = await t.db.selectFrom('outbox_mails').select('subject').where('to_address', '=', 'aki@mail.example').executeTakeFirstOrThrow()
+      expect(mail.subject).not.toMatch(/[\r\n]/)
+    })
+  })
+})
