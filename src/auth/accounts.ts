@@ -110,6 +110,9 @@ export async function requestPasswordReset(d: AccountDeps, emailInput: string): 
   const now = d.clock.now()
   await d.db.transaction().execute(async (tx) => {
     const user = await findUserByEmail(tx, email)
+    // Only the newest link works: mailing one ends those mailed before (by address, so an unknown
+    // address costs the same statement as a known one).
+    await tx.deleteFrom('email_tokens').where('email', '=', email).where('purpose', '=', 'reset').where('used_at', 'is', null).execute()
     const token = await createEmailToken(tx, { purpose: 'reset', email, userId: user?.id ?? null }, now)
     await enqueueMail(tx, user ? resetPasswordMail(d.config.publicUrl, email, token) : noAccountMail(d.config.publicUrl, email), now)
   })

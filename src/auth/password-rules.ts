@@ -1,4 +1,5 @@
 import { AppError } from '../http/errors.ts'
+import { isCommonPassword } from './common-passwords.ts'
 import { normalizePassword } from './passwords.ts'
 
 export const MIN_PASSWORD_LENGTH = 8
@@ -12,4 +13,6 @@ export function checkPassword(password: string): void {
     throw new AppError('weak_password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
   if (length > MAX_PASSWORD_LENGTH)
     throw new AppError('weak_password', `A password may be at most ${MAX_PASSWORD_LENGTH} characters long.`)
+  if (isCommonPassword(password))
+    throw new AppError('weak_password', 'That is one of the most common passwords, the first ones attackers try. Choose one of your own.')
 }

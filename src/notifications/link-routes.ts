@@ -51,13 +51,26 @@ function linkRoutesFor(purpose: LinkPurpose) {
     tags: ['Notifications'],
     summary: what,
     description:
-      purpose === 'unsubscribe'
-        ? 'RFC 8058 one-click unsubscribe: the token in the query is the proof; no session is needed, and the body (`List-Unsubscribe=One-Click`) is not required.'
-        : 'The token in the query is the proof; no session is needed.',
+      (purpose === 'unsubscribe'
+        ? 'RFC 8058 one-click unsubscribe: the token in the query is the proof; no session is needed, and the body (`List-Unsubscribe=One-Click`) is not required. '
+        : 'The token in the query is the proof; no session is needed; it works once. ') +
+      'Sent from the page (a form field `from=page`), it answers with a redirect to a page without the token, so the token leaves the address bar and the history.',
     request: { query: LinkQuery },
-    responses: { 200: htmlResponse('Done.'), 404: htmlResponse('The link is unknown or used.') },
+    responses: {
+      200: htmlResponse('Done.'),
+      303: { description: 'Done; see the page the Location names.' },
+      404: htmlResponse('The link is unknown or used.'),
+    },
   })
-  return { show, act }
+  const done = createRoute({
+    method: 'get',
+    path: `/notifications/${purpose}/done`,
+    tags: ['Notifications'],
+    summary: `${what}: done`,
+    request: { query: z.object({ lang: z.enum(['en', 'ja']).default('en') }) },
+    responses: { 200: htmlResponse('The page saying it is done.') },
+  })
+  return { show, act, done }
 }
 
 function notificationPage(c: Context, locale: MailLocale, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404) {
@@ -67,7 +80,7 @@ function notificationPage(c: Context, locale: MailLocale, title: string, body: H
 export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   for (const purpose of ['confirm', 'unsubscribe'] as const) {
-    const { show, act } = linkRoutesFor(purpose)
+    const { show, act, done } = linkRoutesFor(purpose)
     /** The page for the link's recipient, in their language, or the page saying the link is dead. */
     const answer = async (c: Context<AppEnv>, query: z.infer<typeof LinkQuery>, isPost: boolean) => {
       const recipient = await findByToken(deps.db, query.site, query.token, purpose)
@@ -76,14 +89,27 @@ export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
       if (!recipient) return notificationPage(c, locale, words.title, html`<p>${WORDS[locale].invalid}</p>`, 404)
       if (!isPost) {
         const action = `?${new URLSearchParams(query)}`
-        return notificationPage(c, locale, words.title, html`<p>${words.ask}</p><form method="post" action="${action}"><button type="submit">${words.button}</button></form>`, 200)
+        return notificationPage(
+          c, locale, words.title,
+          html`<p>${words.ask}</p><form method="post" action="${action}"><input type="hidden" name="from" value="page" /><button type="submit">${words.button}</button></form>`,
+          200,
+        )
       }
       if (purpose === 'confirm') await confirmRecipient(deps.db, query.site, recipient, deps.clock.now())
       else await unsubscribeRecipient(deps.db, query.site, recipient)
+      // Pressed on the page: on to a page without the token (Post/Redirect/Get), so neither the
+      // address bar nor the history keeps it. A mail client's one-click POST gets the page itself.
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+      if (form.from === 'page') return c.redirect(`/api/v1/notifications/${purpose}/done?lang=${locale}`, 303)
       return notificationPage(c, locale, words.title, html`<p role="status">${words.done}</p>`, 200)
     }
     app.openapi(show, (c) => answer(c, c.req.valid('query'), false))
     app.openapi(act, (c) => answer(c, c.req.valid('query'), true))
+    app.openapi(done, (c) => {
+      const { lang } = c.req.valid('query')
+      const words = WORDS[lang][purpose]
+      return notificationPage(c, lang, words.title, html`<p role="status">${words.done}</p>`, 200)
+    })
   }
   return app
 }

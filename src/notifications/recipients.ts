@@ -152,7 +152,7 @@ export async function findByToken(db: Kysely<Database>, siteId: string, token: s
   const row = await db
     .selectFrom('notify_tokens as t')
     .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 't.site_id').onRef('r.id', '=', 't.recipient_id'))
-    .select(['t.secret_hash', 't.key_id', 'r.id', 'r.user_id', 'r.email', 'r.locale'])
+    .select(['t.id as token_id', 't.secret_hash', 't.key_id', 'r.id', 'r.user_id', 'r.email', 'r.locale'])
     .where('t.site_id', '=', siteId)
     .where('t.id', '=', parts.id)
     .where('t.purpose', '=', purpose)
@@ -164,8 +164,10 @@ export async function findByToken(db: Kysely<Database>, siteId: string, token: s
  * Confirms a guest's address and trusts the browser key the link was sent for: from now on,
  * news of what that browser asked for is mailed. (Links from before keys existed name none.)
  */
-export async function confirmRecipient(db: Kysely<Database>, siteId: string, recipient: { id: string; key_id: string | null }, now: Date): Promise<void> {
+export async function confirmRecipient(db: Kysely<Database>, siteId: string, recipient: { id: string; key_id: string | null; token_id: string }, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // A confirmation link works once: kept, it would confirm again whatever happened since.
+    await trx.deleteFrom('notify_tokens').where('site_id', '=', siteId).where('id', '=', recipient.token_id).execute()
     await trx
       .updateTable('notify_recipients')
       .set({ confirmed_at: now })

@@ -273,6 +273,42 @@ forEachBackend((database) => {
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/reset/confirm', { token: late, password: 'too late now' })).status).toBe(400)
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email, password: 'brand new secret' })).status).toBe(200)
     })
+
+    it('honours only the newest link: mailing one ends those mailed before', async () => {
+      const t = await startApp(database())
+      const { email } = await signUpAndVerify(t)
+      await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email })
+      const older = linkToken((await lastMailTo(t, email)).body_text, 'reset')
+      await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email })
+      const newer = linkToken((await lastMailTo(t, email)).body_text, 'reset')
+      const stale = await fromEngawa(t, 'POST', '/api/v1/auth/reset/confirm', { token: older, password: 'from the older mail' })
+      expect(stale.status).toBe(400)
+      expect((await stale.json()).error.code).toBe('invalid_link')
+      expect((await fromEngawa(t, 'POST', '/api/v1/auth/reset/confirm', { token: newer, password: 'from the newer mail' })).status).toBe(200)
+    })
+  })
+
+  describe('common passwords', () => {
+    it.each(['12345678', 'password123', 'qwertyuiop', 'iloveyou1', 'PassWord123', 'ｐａｓｓｗｏｒｄ１２３'])(
+      'refuses %s, saying why, at sign-up, reset and change, writing nothing',
+      async (password) => {
+        const t = await startApp(database())
+        const email = uniqueEmail()
+        const signup = await fromEngawa(t, 'POST', '/api/v1/auth/signup', { email, password })
+        expect(signup.status).toBe(422)
+        const refusal = (await signup.json()).error
+        expect(refusal.code).toBe('weak_password')
+        expect(refusal.message).toMatch(/most common passwords/)
+        expect(await t.db.selectFrom('email_tokens').select('id').where('email', '=', email).execute()).toEqual([])
+        const { email: member, cookie } = await signUpAndVerify(t)
+        const change = await fromEngawa(t, 'POST', '/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: password }, cookie)
+        expect((await change.json()).error.code).toBe('weak_password')
+        await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: member })
+        const token = linkToken((await lastMailTo(t, member)).body_text, 'reset')
+        const reset = await fromEngawa(t, 'POST', '/api/v1/auth/reset/confirm', { token, password })
+        expect((await reset.json()).error.code).toBe('weak_password')
+      },
+    )
   })
 
   describe('cookie routes', () => {
