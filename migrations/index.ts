@@ -19,6 +19,7 @@ import * as createNotifyKeys from './20261125_1945_create_notify_keys.ts'
 import * as createIdempotencyKeys from './20261203_1400_create_idempotency_keys.ts'
 import * as commentAuthorRole from './20261203_1600_comment_author_role.ts'
 import * as indexResetLinksByAddress from './20261203_1700_index_reset_links_by_address.ts'
+import * as indexSitesByOrigin from './20261203_1800_index_sites_by_origin.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261203_1400_create_idempotency_keys': createIdempotencyKeys,
   '20261203_1600_comment_author_role': commentAuthorRole,
   '20261203_1700_index_reset_links_by_address': indexResetLinksByAddress,
+  '20261203_1800_index_sites_by_origin': indexSitesByOrigin,
 }

@@ -25,7 +25,7 @@ import { notFound, onError, rejectInvalid } from './http/errors.ts'
 import { healthRoutes } from './http/health-routes.ts'
 import { limitBody, requireUtf8Body } from './http/middleware/body-limit.ts'
 import { deadline } from './http/middleware/deadline.ts'
-import { noSniff } from './http/middleware/no-sniff.ts'
+import { standardHeaders } from './http/middleware/standard-headers.ts'
 import { requestLog } from './http/middleware/request-log.ts'
 import { tdmReservation } from './http/middleware/tdm-reservation.ts'
 import { openApiInfo } from './http/openapi.ts'
@@ -53,12 +53,13 @@ export function createApp(deps: Deps) {
   // An export upload is streamed to disk under its own, much larger limit (src/import/routes.ts).
   const isUpload = (c: { req: { method: string; path: string } }) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
   const isStream = (c: { req: { method: string; path: string } }) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
-  app.use(requestId(), requestLog(deps.log), noSniff(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
+  app.use(requestId(), requestLog(deps.log), standardHeaders(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
   // Streams and uploads take as long as they take; everything else answers within the deadline.
   app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log, deps.config.requestDeadlineMs)))
   app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
+  const accountCors = sessionCors(deps.db, deps.config, () => deps.clock.now().getTime())
   // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, sessionCors(deps.config))
+  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, accountCors)
   app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
   for (const path of ['/api/v1/me', '/api/v1/me/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
   // Owners' scripts reach moderation and administration with API tokens too.
@@ -93,6 +94,10 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', notificationRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
+  app.use('/api/openapi.json', async (c, next) => {
+    await next()
+    c.header('Cache-Control', 'public, max-age=300')
+  })
   app.doc31('/api/openapi.json', openApiInfo)
   app.get('/', (c) => c.text('Engawa is running. The API is described at /api/openapi.json.\n'))
 

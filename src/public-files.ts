@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
-import { NO_SNIFF } from './http/middleware/no-sniff.ts'
+import { NO_SNIFF } from './http/middleware/standard-headers.ts'
 import { TDM_HEADERS } from './http/middleware/tdm-reservation.ts'
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { createMiddleware } from 'hono/factory'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
+import { TtlCache } from '../http/ttl-cache.ts'
 import { isAllowedOrigin } from '../sites/origins.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -30,18 +31,22 @@ export function requireSameOrigin(config: Config) {
 }
 
 /**
- * CORS for account routes the widget calls with its bearer token (`/me`, sign-out). Which
- * origins may call depends on the token's site, unknown before the token is read; so the
- * answer names the asking origin (never with credentials: cookies do not cross origins), and
- * `requireSessionOrigin` then refuses a request whose origin the session's site does not
- * allow. A foreign page can read nothing but that refusal.
+ * CORS for account routes the widget calls with its bearer token (`/me`, sign-out, moderation in
+ * place). Which origins may call depends on the token's site, unknown before the token is read
+ * (a preflight carries none); so the answer names the asking origin only when it is one some site
+ * here allows, never with credentials (cookies do not cross origins), and `requireSessionOrigin`
+ * then refuses a request whose origin the session's own site does not allow. Any other page gets
+ * no CORS answer at all.
  */
-export function sessionCors(config: Config) {
+export function sessionCors(db: Kysely<Database>, config: Config, now: () => number) {
+  // Origins change when owners edit their sites: ten seconds late is soon enough here.
+  const known = new TtlCache<boolean>(10_000, 10_000, now)
   return createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header('origin')
     if (origin === undefined || origin === config.publicUrl) return next()
-    c.header('Access-Control-Allow-Origin', origin)
     c.header('Vary', 'Origin')
+    if (!(await known.getOrLoad(origin, () => isSomeSitesOrigin(db, origin)))) return next()
+    c.header('Access-Control-Allow-Origin', origin)
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       c.header('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE')
       c.header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
@@ -51,6 +56,12 @@ export function sessionCors(config: Config) {
     c.header('Access-Control-Expose-Headers', 'X-Request-Id')
     await next()
   })
+}
+
+/** Whether any site here lets pages of this origin embed it (a GIN index on allowed_origins answers). */
+async function isSomeSitesOrigin(db: Kysely<Database>, origin: string): Promise<boolean> {
+  const { rows } = await sql<{ known: boolean }>`select exists (select 1 from sites where allowed_origins @> array[${origin}]::text[]) as known`.execute(db)
+  return rows[0]?.known ?? false
 }
 
 /** After authenticate: a bearer session is used only from Engawa itself or its own site's pages. */

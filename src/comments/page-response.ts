@@ -1,5 +1,5 @@
 import type { SiteRow } from '../db/schema.ts'
-import { NO_SNIFF } from '../http/middleware/no-sniff.ts'
+import { NO_SNIFF } from '../http/middleware/standard-headers.ts'
 import { TDM_HEADERS } from '../http/middleware/tdm-reservation.ts'
 import { isAllowedOrigin } from '../sites/origins.ts'
 import { EXPOSED_HEADERS } from '../sites/site-middleware.ts'

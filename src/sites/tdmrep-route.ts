@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts'
 export function tdmrepRoutes(db: Kysely<Database>) {
   return new Hono().get('/.well-known/tdmrep.json', async (c) => {
     const optedOut = await db.selectFrom('sites').select('id').where('reserves_tdm', '=', false).orderBy('id').execute()
+    c.header('Cache-Control', 'public, max-age=3600')
     return c.json([
       ...optedOut.map((s) => ({ location: `/api/v1/sites/${s.id}/*`, 'tdm-reservation': 0 })),
       { location: '/*', 'tdm-reservation': 1 },

@@ -36,6 +36,8 @@ export function threadRoutes({ db }: Pick<Deps, 'db'>) {
     )
     if (asked.length > MAX_PAGES) throw new AppError('invalid_request', `Ask for at most ${MAX_PAGES} pages at once.`)
     const counts = await countComments(db, c.var.site.id, asked.flatMap((a) => (a.lookup ? [a.lookup] : [])))
+    // The same for everyone: article lists may be served from a cache for a few seconds.
+    c.header('Cache-Control', 'public, max-age=10')
     return c.json(
       { counts: asked.map(({ lookup, ...a }) => ({ ...a, count: (lookup && counts.get(lookup)) || 0 })) },
       200,
