@@ -36,8 +36,11 @@ const EnvSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).max(50).default('Single sign-on'),
+  OIDC_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   COMMENTS_PER_IP: z.coerce.number().int().min(1).default(60),
   COMMENTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
+  LIVE_STREAMS_PER_IP: z.coerce.number().int().min(1).default(30),
+  LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).default(10_000),
   AKISMET_API_KEY: z.string().min(1).optional(),
   AKISMET_URL: urlOf('http:', 'https:').default('https://rest.akismet.com'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
@@ -53,7 +56,7 @@ export interface OAuthConfig {
   github?: OAuthClientConfig
   google?: OAuthClientConfig
   /** Any OpenID Connect provider, found by discovery from its issuer URL. */
-  oidc?: OAuthClientConfig & { issuer: string; name: string }
+  oidc?: OAuthClientConfig & { issuer: string; name: string; allowPrivate: boolean }
 }
 
 function clientConfig(id: string | undefined, secret: string | undefined, name: string): OAuthClientConfig | undefined {
@@ -86,6 +89,8 @@ export interface Config {
   oauth: OAuthConfig
   /** Comments one network (IPv4 address, IPv6 /64) and one account may post per 10 minutes, across all sites. */
   commentLimits: { perNetwork: number; perAccount: number }
+  /** Live streams one network, and this process in all, may hold open. */
+  liveStreamLimits: { perNetwork: number; perProcess: number }
   /** An Akismet-compatible spam service; sites opt in. */
   akismet: { apiKey: string; endpoint: string } | undefined
   /**
@@ -110,8 +115,11 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   OIDC_ISSUER: "the provider's issuer URL, such as https://accounts.example",
   AKISMET_URL: 'an http(s) URL',
   WEBHOOKS_ALLOW_PRIVATE: 'true or false',
+  OIDC_ALLOW_PRIVATE: 'true or false',
   COMMENTS_PER_IP: 'a whole number from 1',
   COMMENTS_PER_ACCOUNT: 'a whole number from 1',
+  LIVE_STREAMS_PER_IP: 'a whole number from 1',
+  LIVE_STREAMS_PER_PROCESS: 'a whole number from 1',
   IMPORT_MAX_BYTES: 'a number of bytes from 1',
 }
 
@@ -148,6 +156,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),
     oauth: oauthConfig(e),
     commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },
+    liveStreamLimits: { perNetwork: e.LIVE_STREAMS_PER_IP, perProcess: e.LIVE_STREAMS_PER_PROCESS },
     akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
     importMaxBytes: e.IMPORT_MAX_BYTES,
@@ -160,7 +169,7 @@ function oauthConfig(e: z.infer<typeof EnvSchema>): OAuthConfig {
   return {
     github: clientConfig(e.OAUTH_GITHUB_CLIENT_ID, e.OAUTH_GITHUB_CLIENT_SECRET, 'GitHub'),
     google: clientConfig(e.OAUTH_GOOGLE_CLIENT_ID, e.OAUTH_GOOGLE_CLIENT_SECRET, 'Google'),
-    oidc: oidc && e.OIDC_ISSUER ? { ...oidc, issuer: e.OIDC_ISSUER.replace(/\/$/, ''), name: e.OIDC_NAME } : undefined,
+    oidc: oidc && e.OIDC_ISSUER ? { ...oidc, issuer: e.OIDC_ISSUER.replace(/\/$/, ''), name: e.OIDC_NAME, allowPrivate: e.OIDC_ALLOW_PRIVATE === 'true' } : undefined,
   }
 }
 

@@ -17,6 +17,6 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', writeRoutes(deps, pages))
     .route('/', mineRoutes(deps))
     .route('/', voteRoutes(deps, pages))
-    .route('/', liveRoutes(deps.live, deps.log))
+    .route('/', liveRoutes(deps))
     .route('/', reportRoutes(deps, pages))
 }

@@ -32,6 +32,7 @@ const STATUS = {
   comment_not_found: 404,
   parent_not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   idempotency_key_reused: 422,
   payload_too_large: 413,

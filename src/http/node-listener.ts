@@ -6,6 +6,11 @@ import { AppError, onError } from './errors.ts'
 
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>
 
+/** A request's headers must arrive within this: a client sending them a byte at a time holds a connection. */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** A whole request within this: only an upload (an export of up to 512 MiB) comes near it. */
+export const UPLOAD_TIMEOUT_MS = 30 * 60_000
+
 /** HOST:PORT cannot be listened on; the message says what to do. */
 export class PortError extends Error {
   override name = 'PortError'
@@ -32,7 +37,12 @@ export async function listenFirst(port: number, host: string, log: Log): Promise
     })
     .onError(onError(log))
   let handler: Fetch = (request) => starting.fetch(request)
-  const server = createAdaptorServer({ fetch: (request, env) => handler(request, env) }) as Server
+  const server = createAdaptorServer({
+    fetch: (request, env) => handler(request, env),
+    // Headers slower than HEADERS_TIMEOUT_MS are answered 408 by Node (checked every second);
+    // bodies have their own bound (body-limit.ts), uploads the whole-request one.
+    serverOptions: { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: UPLOAD_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+  }) as Server
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(portError(error, port, host)))
     server.listen(port, host, () => resolve())

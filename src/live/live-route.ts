@@ -6,8 +6,9 @@ import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
-import type { Log } from '../log.ts'
-import type { LiveFeed } from './feed.ts'
+import type { Deps } from '../deps.ts'
+import { addressBucket, clientIp } from '../http/client-ip.ts'
+import { createStreamQuota } from './stream-quota.ts'
 
 const KEEPALIVE_MS = 25_000
 
@@ -32,16 +33,20 @@ const liveRoute = createRoute({
   },
   responses: {
     200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(400, 404, 422, 501),
+    ...errorResponses(400, 404, 422, 429, 501),
   },
 })
 
-export function liveRoutes(live: LiveFeed | undefined, log: Log) {
+export function liveRoutes({ live, log, config }: Pick<Deps, 'live' | 'log' | 'config'>) {
+  const quota = createStreamQuota(config.liveStreamLimits)
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(liveRoute, (c) => {
     const site = c.var.site
     const query = c.req.valid('query')
     const key = threadKeyOf(site, query)
     if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; poll the thread instead.')
+    const release = quota.take(addressBucket(clientIp(c, config.trustedProxies)))
+    if (!release)
+      throw new AppError('rate_limited', 'Too many live streams are open from your network; this page will check for new comments now and then instead.', { retryAfter: 60 })
     const resumed = c.req.valid('header')['last-event-id']
     const since = resumed !== undefined ? Number(resumed) : query.since
     c.header('Cache-Control', 'no-store')
@@ -75,8 +80,10 @@ export function liveRoutes(live: LiveFeed | undefined, log: Log) {
         }
       } finally {
         unsubscribe()
+        release()
       }
     }, async (error) => {
+      release()
       // The database was away while the stream started: it ends, and the browser reconnects by itself.
       log.warn('live stream ended early', { error: error.message })
     })

@@ -1,7 +1,8 @@
 import { promises as dns } from 'dns'
 import { isIP } from 'net'
 import { AppError } from '../http/errors.ts'
-import { hostOf, isAddressAllowed, problemWithUrl, refusedAddressMessage, type AddressPolicy } from './address-policy.ts'
+import { hostOf, isAddressAllowed, type AddressPolicy } from '../http/address-policy.ts'
+import { problemWithUrl, refusedAddressMessage } from './endpoint-rules.ts'
 
 // `dns` and `net` by their bare names: Node has them, and so do Workers with nodejs_compat.
 

@@ -2,7 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
-import { hostOf, isAddressAllowed, problemWithUrl, refusedAddressMessage, type AddressPolicy } from './address-policy.ts'
+import { hostOf, isAddressAllowed, type AddressPolicy } from '../http/address-policy.ts'
+import { problemWithUrl, refusedAddressMessage } from './endpoint-rules.ts'
 
 // Node only (server.ts and the CLI make it): sends one signed delivery over node:http(s).
 // The address is checked where the connection is made: node:net asks our `lookup` for the

@@ -27,7 +27,7 @@ afterAll(async () => {
 function appWithProvider(database: Parameters<typeof startApp>[0]) {
   return startApp(database, {
     config: {
-      oauth: { oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, name: 'Test ID' } },
+      oauth: { oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, name: 'Test ID', allowPrivate: true } },
     },
   })
 }

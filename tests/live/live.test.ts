@@ -72,6 +72,31 @@ forEachBackend((database) => {
       await resumed.cancel()
     })
 
+    it('holds at most so many streams per network and per process, answering 429 beyond, and frees a place when one ends', async () => {
+      const t = await startApp(database(), { live: await feed(), config: { liveStreamLimits: { perNetwork: 2, perProcess: 3 } } })
+      const open = async (ip: string) => t.get(livePath(t.site.id), { ip })
+      const first = eventReader(await open('192.0.2.1'))
+      await first.next('ready')
+      const second = eventReader(await open('192.0.2.1'))
+      await second.next('ready')
+      const third = await open('192.0.2.1')
+      expect(third.status).toBe(429)
+      expect((await third.json()).error.code).toBe('rate_limited')
+      expect(third.headers.get('retry-after')).toBe('60')
+      const elsewhere = eventReader(await open('198.51.100.7'))
+      await elsewhere.next('ready')
+      // The process holds three: a fourth network is refused too.
+      expect((await open('203.0.113.9')).status).toBe(429)
+      await first.cancel()
+      await expect.poll(async () => {
+        const res = await open('192.0.2.1')
+        await res.body?.cancel()
+        return res.status
+      }).toBe(200)
+      await second.cancel()
+      await elsewhere.cancel()
+    })
+
     it('refuses a Last-Event-ID that is not a position (400)', async () => {
       const t = await startApp(database(), { live: await feed() })
       const res = await t.get(livePath(t.site.id), { headers: { 'last-event-id': 'abc' } })

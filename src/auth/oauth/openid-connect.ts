@@ -1,13 +1,16 @@
 import { CodeChallengeMethod, OAuth2Client } from 'arctic'
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { z } from 'zod'
+import { checkProviderUrl, fetchProviderJson } from './provider-fetch.ts'
 import { OAuthError, type OAuthProvider } from './provider.ts'
 
-interface Discovery {
-  issuer: string
-  authorization_endpoint: string
-  token_endpoint: string
-  jwks_uri: string
-}
+const DiscoveryJson = z.object({
+  issuer: z.string(),
+  authorization_endpoint: z.string(),
+  token_endpoint: z.string(),
+  jwks_uri: z.string(),
+})
+type Discovery = z.infer<typeof DiscoveryJson>
 
 /**
  * Any OpenID Connect provider, from its issuer URL: discovery, the code flow with PKCE (S256)
@@ -15,15 +18,27 @@ interface Discovery {
  * this issuer and this client. The discovery document must name the issuer we were given, and
  * a callback that says which issuer sent it (RFC 9207) must name it too.
  */
-export function openIdConnectProvider(options: { id: string; label: string; issuer: string; clientId: string; clientSecret: string }): OAuthProvider {
+export function openIdConnectProvider(options: {
+  id: string
+  label: string
+  issuer: string
+  clientId: string
+  clientSecret: string
+  /** OIDC_ALLOW_PRIVATE: the provider may sit on a private or loopback address, and on plain http. */
+  allowPrivate?: boolean
+}): OAuthProvider {
+  const allowPrivate = options.allowPrivate ?? false
   let discovered: Promise<{ discovery: Discovery; keys: JWTVerifyGetKey }> | undefined
   const discover = () => {
     discovered ??= (async () => {
-      const response = await fetch(`${options.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) })
-      if (!response.ok) throw new OAuthError(`The sign-in provider's configuration could not be read (HTTP ${response.status}).`)
-      const discovery = (await response.json()) as Discovery
+      const document = await fetchProviderJson(`${options.issuer}/.well-known/openid-configuration`, allowPrivate)
+      const parsed = DiscoveryJson.safeParse(document)
+      if (!parsed.success) throw new OAuthError("The sign-in provider's configuration lacks an endpoint Engawa needs.")
+      const discovery = parsed.data
       if (discovery.issuer !== options.issuer) throw new OAuthError('The sign-in provider answered for another issuer.')
-      return { discovery, keys: createRemoteJWKSet(new URL(discovery.jwks_uri)) }
+      // Every endpoint it names is held to the issuer's rules: a document could point anywhere.
+      for (const endpoint of [discovery.authorization_endpoint, discovery.token_endpoint, discovery.jwks_uri]) checkProviderUrl(endpoint, allowPrivate)
+      return { discovery, keys: createRemoteJWKSet(new URL(discovery.jwks_uri), { timeoutDuration: 5_000 }) }
     })()
     discovered.catch(() => (discovered = undefined))
     return discovered
