@@ -11,3 +11,25 @@ export function createLog(level: LogLevel | 'silent', write: (line: string) => v
   }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
+
+/**
+ * Lines that libraries print (a console.error deep in a dependency) become JSON lines of the log
+ * too, so every line on stderr is one JSON object. Node entries call it; `log` must not write
+ * through console itself.
+ */
+export function captureConsole(log: Log): void {
+  const as = (level: LogLevel) => (...args: unknown[]) => log[level]('console', { text: args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : safeJson(a))).join(' ') })
+  console.error = as('error')
+  console.warn = as('warn')
+  console.info = as('info')
+  console.log = as('info')
+  console.debug = as('debug')
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}

@@ -12,7 +12,7 @@ import { listenFirst, PortError } from './http/node-listener.ts'
 import { createTempUploads, sweepOrphanedUploads } from './import/temp-uploads.ts'
 import { startMaintenance } from './jobs/maintenance.ts'
 import { createLiveFeed } from './live/feed.ts'
-import { createLog, type Log } from './log.ts'
+import { captureConsole, createLog, type Log } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
@@ -93,12 +93,25 @@ function explain(error: unknown, config: Config | undefined): string | undefined
   return explainDatabaseError(error, config?.databaseUrl)
 }
 
+// Every line on stderr is one JSON object: the log's, the libraries' (through console), and the
+// process's own last words.
+const writeLine = (line: string) => void process.stderr.write(`${line}\n`)
+let log = createLog('info', writeLine)
 let config: Config | undefined
 try {
   config = parseConfig(process.env)
-  await start(config, createLog(config.logLevel))
+  log = createLog(config.logLevel, writeLine)
+  captureConsole(log)
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }))
+  process.on('uncaughtException', (error) => {
+    // The process may be in a state nobody planned for: say so, and let the supervisor start a fresh one.
+    log.error('uncaught exception; stopping', { error: error.stack ?? error.message })
+    process.exit(1)
+  })
+  await start(config, log)
 } catch (error) {
   const line = explain(error, config)
-  console.error(line ? `Engawa could not start. ${line}` : error)
+  // Said even at LOG_LEVEL=silent: it is why the process exits.
+  writeLine(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: line ? `Engawa could not start. ${line}` : 'Engawa could not start.', ...(line ? {} : { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }) }))
   process.exit(1)
 }

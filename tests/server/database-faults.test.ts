@@ -203,6 +203,8 @@ describe('database faults', () => {
     for (const reader of readers) await reader.stop()
     const readyAgain = await Promise.all(servers.map((server) => fetch(`${server.url}/readyz`).then((r) => r.status)))
     expect(readyAgain).toEqual([200, 200])
+    // Every line the processes wrote is one JSON object, through all of it.
+    for (const s of servers) for (const line of s.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line), line).not.toThrow()
     console.info(
       `faults: ${log.length} submissions, ${answers.length} answers (${answers.filter((s) => s === 503).length} × 503), ` +
         `${log.filter((s) => s.replayed).length} replayed by key; back after ` +

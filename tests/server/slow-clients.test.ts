@@ -53,5 +53,7 @@ describe('slow clients', () => {
       for (const c of [...bodies, headers]) c.end()
     }
     expect(server.child.exitCode).toBeNull()
+    // Every line the processes wrote is one JSON object, through all of it.
+    for (const s of [server]) for (const line of s.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line), line).not.toThrow()
   }, 60_000)
 })

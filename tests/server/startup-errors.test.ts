@@ -36,7 +36,9 @@ function unwritableFolder(): string {
 
 async function startWith(env: Record<string, string>) {
   const result = await runEntry('src/server.ts', [], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: join(dir, 'data'), ...env })
-  const lines = result.stderr.trim().split('\n')
+  // One line, one JSON object, whose message says what is wrong and what to do.
+  const lines = result.stderr.trim().split('\n').map((line) => (JSON.parse(line) as { level: string; message: string }).message)
+  expect(result.stderr.trim().split('\n').every((line) => JSON.parse(line).level === 'error')).toBe(true)
   return { code: result.code, lines }
 }
 
