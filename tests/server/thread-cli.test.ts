@@ -72,7 +72,7 @@ describe('the CLI moves, merges and exports threads', () => {
       ['move', null, true],
     ])
     const auditPage = await (await t.request('GET', `/admin/sites/${t.site.id}/audit`, undefined, { origin: false, headers: { cookie: owner.cookie } })).text()
-    expect(auditPage).toContain('<strong>The operator (command line)</strong> exported the comments of')
+    expect(auditPage).toContain('<strong><bdi>The operator (command line)</bdi></strong> exported the comments of')
     expect(auditPage).not.toContain('A removed account')
   })
 })
