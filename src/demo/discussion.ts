@@ -14,6 +14,17 @@ export interface SeedComment {
   removed?: boolean
 }
 
+/**
+ * Who has an account among the commenters (the rest are guests): readers, and the site's
+ * moderator, whose comments carry a badge. Everyone else shows how guests look.
+ */
+export const DEMO_ACCOUNTS: Record<string, 'reader' | 'moderator'> = {
+  'Mika (illustrator)': 'reader',
+  'Daniel, ML engineer': 'reader',
+  'Emily (translator)': 'reader',
+  'Nao (comments editor)': 'moderator',
+}
+
 export const DISCUSSION: SeedComment[] = [
   { ref: 'ill', name: 'Mika (illustrator)', at: 1, up: 5, body: 'I have drawn for a living for twelve years. "Information analysis" sounds harmless until a model can produce a page **in my style** in four seconds. The law talks about the *holder\'s interests*; nobody asked the holders what those are.' },
   { ref: 'ml', parent: 'ill', name: 'Daniel, ML engineer', at: 2, up: 3, down: 1, body: 'Training is not copying, though. The weights do not contain your pages. What you are describing is output that imitates a style, which is a different question from whether the model may *look* at the work.' },
@@ -27,6 +38,7 @@ export const DISCUSSION: SeedComment[] = [
   { ref: 'pubr2', parent: 'pubr', name: 'A publisher in Jimbocho', at: 10, body: 'Some do. That is an argument for designing one well, not for having none.' },
   { ref: 'data', name: 'Kenji', at: 6, up: 7, body: '日本語のデータが英語に比べて圧倒的に少ない、というのが議論の出発点だと思います。相互主義を求めるなら、海外の文献へのアクセスも同じくらい真剣に交渉すべきでは。' },
   { ref: 'datar', parent: 'data', name: 'Emily (translator)', at: 9, up: 2, body: 'As someone who translates between the two: the gap is real. Most public Japanese text online is far noisier than the English equivalent, which matters more than raw volume.' },
+  { ref: 'mod', parent: 'pub', name: 'Nao (comments editor)', at: 10.5, up: 3, body: 'A reminder while this heats up: argue with the idea, not the person. The Agency for Cultural Affairs\' 2024 paper is linked in the article for anyone who wants the text rather than the headlines.' },
   { ref: 'gone', name: 'Anonymous reader', at: 11, removed: true, body: 'This whole thing is a gift to big tech, full stop.' },
   { ref: 'goner', parent: 'gone', name: 'Hiro', at: 12, up: 1, body: 'Japan\'s biggest AI players are not the American giants, though. The stance was aimed at domestic firms.' },
   { ref: 'goner2', parent: 'goner', name: 'Aoi', at: 13, body: 'Domestic or not, the models are trained on the same scraped web.' },

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.ts'
 import type { MarkdownRenderer } from '../markdown/render.ts'
 import { createSite } from '../sites/sites.ts'
 import { DEMO_KEY, DEMO_SITE_ID, DEMO_TITLE } from './article.ts'
-import { DISCUSSION } from './discussion.ts'
+import { DEMO_ACCOUNTS, DISCUSSION } from './discussion.ts'
 
 const HOUR = 60 * 60 * 1000
 const SEEDER: Actor = { kind: 'user', userId: '00000000-0000-0000-0000-000000000000', isInstanceAdmin: true, roles: new Map() }
@@ -30,6 +30,12 @@ export async function ensureDemo(db: Kysely<Database>, config: Config, markdown:
   const published = demoPublishedAt(now)
   const url = `${config.publicUrl}/demo`
   const ids = new Map<string, string>()
+  const accounts = new Map<string, { id: string; role: 'moderator' | null }>()
+  for (const [name, kind] of Object.entries(DEMO_ACCOUNTS)) {
+    const user = await db.insertInto('users').values({ display_name: name }).returning('id').executeTakeFirstOrThrow()
+    if (kind === 'moderator') await db.insertInto('site_members').values({ site_id: site.id, user_id: user.id, role: 'moderator' }).execute()
+    accounts.set(name, { id: user.id, role: kind === 'moderator' ? 'moderator' : null })
+  }
   // In the order they were "written", so a thread's order (seq) matches its dates.
   for (const c of [...DISCUSSION].sort((a, b) => a.at - b.at)) {
     const id = crypto.randomUUID()
@@ -39,7 +45,8 @@ export async function ensureDemo(db: Kysely<Database>, config: Config, markdown:
       id,
       page: { key: DEMO_KEY, url, title: DEMO_TITLE },
       parentId: c.parent ? (ids.get(c.parent) ?? null) : null,
-      authorUserId: null,
+      authorUserId: accounts.get(c.name)?.id ?? null,
+      authorRole: accounts.get(c.name)?.role ?? null,
       authorName: c.name,
       authorEmail: null,
       editTokenHash: null,

@@ -30,6 +30,11 @@ forEachBackend((database) => {
       expect(all).toMatch(/[ぁ-んァ-ヶ一-龯]/)
       expect(page.comments.some((c: { repliesCursor: string | null }) => c.repliesCursor)).toBe(true)
       expect(Math.max(...page.comments.map((c: { score: number }) => c.score))).toBeGreaterThanOrEqual(5)
+      // Guests, signed-in readers and a moderator with a badge, so each looks as it will on a real site.
+      expect(all).toMatch(/"kind":"guest"/)
+      expect(all).toMatch(/"name":"Mika \(illustrator\)","kind":"reader"/)
+      const everything = JSON.stringify(await (await t.get(`/api/v1/sites/${DEMO_SITE_ID}/thread?key=${DEMO_KEY}&limit=40&replies=20`, { origin: false })).json())
+      expect(everything).toMatch(/"name":"Nao \(comments editor\)","kind":"moderator"/)
     })
   })
 })
