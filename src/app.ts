@@ -41,9 +41,13 @@ import { threadMoveRoutes } from './threads/move-routes.ts'
 import { threadRoutes } from './threads/routes.ts'
 import { webhookRoutes } from './webhooks/routes.ts'
 import { IMPORT_UPLOAD_PATH, importRoutes } from './import/routes.ts'
+import type { ImportUploads } from './import/uploads.ts'
 
-/** The whole service, built from its dependencies; no side effects, so tests build one per database. */
-export function createApp(deps: Deps) {
+/**
+ * The whole service, built from its dependencies; no side effects, so tests build one per database.
+ * `uploads`: the runtime's place for uploaded exports and its parsers (Node has them; Workers do not).
+ */
+export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, () => deps.clock.now().getTime())
   const pages = createPageCache(deps)
@@ -79,7 +83,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', oauthRoutes(deps))
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
-  app.route('/', dashboardRoutes(deps))
+  app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
   app.route('/api/v1', meRoutes(deps, pages))
   app.route('/api/v1', adminRoutes(deps))
   app.route('/api/v1', moderationRoutes(deps, pages))
@@ -90,7 +94,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', webhookRoutes(deps))
   app.route('/api/v1', exportRoutes(deps))
   app.route('/', exportSchemaRoutes())
-  app.route('/api/v1', importRoutes(deps, pages))
+  app.route('/api/v1', importRoutes(deps, pages, uploads))
   app.route('/api/v1', notificationRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))

@@ -1,15 +1,59 @@
 import type { Kysely } from 'kysely'
-import type { PasswordHasher } from './auth/passwords.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/schema.ts'
-import type { LiveFeed } from './live/feed.ts'
 import type { Log } from './log.ts'
 import type { MarkdownRenderer } from './markdown/render.ts'
-import type { SpamCheck } from './moderation/spam-check.ts'
-import type { ImportUploads } from './import/uploads.ts'
+
+// What the app is built from. The services a runtime provides in its own way (native or WASM
+// hashing, a spam service, live streams) are described here by what they do, so features name
+// them without depending on whoever implements them.
 
 export interface Clock {
   now(): Date
+}
+
+/** Argon2id on Node (native) and on Workers (WASM); each verifies the other's hashes. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>
+  verify(phc: string, password: string): Promise<boolean>
+}
+
+/** What a spam service is told about a new comment. The address is passed on, never stored. */
+export interface SpamCandidate {
+  siteUrl: string
+  pageUrl: string
+  ip: string
+  userAgent: string
+  authorName: string
+  authorEmail: string | null
+  body: string
+}
+
+/** One question to any spam service: is this comment spam? */
+export interface SpamCheck {
+  isSpam(candidate: SpamCandidate): Promise<boolean>
+}
+
+/** One event for a thread's live readers: its name and its data, made once for all of them. */
+export interface LiveEvent {
+  name: string
+  data: string
+}
+
+export interface LiveReader {
+  /** `resumeFrom`: the thread position the reader holds everything up to, for a reconnect to resume from. */
+  send(event: LiveEvent, resumeFrom: number): void
+  /** The process is stopping: end the stream so shutdown need not wait for readers. */
+  end(): void
+}
+
+/** What changes on a thread, pushed to the readers this process holds open (live/feed.ts). */
+export interface LiveFeed {
+  start(): Promise<void>
+  /** `since`: the thread's lastSeq on the reader's page; what came after it is sent at once. */
+  subscribe(siteId: string, key: string, reader: LiveReader, since?: number): Promise<() => void>
+  readerCount(): number
+  close(): Promise<void>
 }
 
 export interface Deps {
@@ -23,8 +67,6 @@ export interface Deps {
   live?: LiveFeed
   /** Asked about new comments on sites that opt in; absent unless configured. */
   spamCheck?: SpamCheck
-  /** Imports from the admin API and the dashboard; absent where there is no disk (Workers: use the CLI). */
-  imports?: ImportUploads
 }
 
 export const systemClock: Clock = { now: () => new Date() }

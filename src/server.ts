@@ -44,7 +44,7 @@ async function start(config: Config, log: Log) {
     (removed) => removed > 0 && log.info('removed uploads left by a stopped process', { removed }),
     (error: unknown) => log.warn('could not sweep the temporary folder', { error: String(error) }),
   )
-  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), imports: createTempUploads() })
+  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log) }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)
   if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))

@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2'
-import { ARGON2ID, normalizePassword, type PasswordHasher } from './passwords.ts'
+import type { PasswordHasher } from '../deps.ts'
+import { ARGON2ID, normalizePassword } from './passwords.ts'
 
 /** Algorithm.Argon2id, a const enum that isolated modules cannot import. */
 const ARGON2ID_ALGORITHM = 2

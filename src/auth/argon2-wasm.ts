@@ -1,5 +1,6 @@
 import { argon2id, argon2Verify } from 'hash-wasm'
-import { ARGON2ID, normalizePassword, type PasswordHasher } from './passwords.ts'
+import type { PasswordHasher } from '../deps.ts'
+import { ARGON2ID, normalizePassword } from './passwords.ts'
 
 /** Argon2id in WebAssembly, for runtimes without native addons (Workers). */
 export const wasmPasswordHasher: PasswordHasher = {

@@ -4,11 +4,6 @@
 // verifies the other's hashes (a test checks), so one database serves both.
 export const ARGON2ID = { memoryKiB: 19_456, passes: 2, lanes: 1, hashBytes: 32 } as const
 
-export interface PasswordHasher {
-  hash(password: string): Promise<string>
-  verify(phc: string, password: string): Promise<boolean>
-}
-
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/
 
 /** True when a stored hash was made with weaker parameters than today's (or is not Argon2id). */

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { nameText, text, trimmedText } from '../http/text.ts'
+import { nameText, text } from '../http/text.ts'
 
 // Passwords are bounded here in code units only to cap the request; the real rule (8 to
 // 1,024 characters) is checked after Unicode normalisation, with a clear message.

@@ -46,7 +46,8 @@ const SearchQuery = z.object({
  * API; public/static/dashboard.js acts through that API. Pages read the dashboard's cookie
  * session only (the app authenticates /admin and /admin/* before these run).
  */
-export function dashboardRoutes(deps: Deps) {
+/** `importFormats`: the formats this runtime can import (none on Workers). */
+export function dashboardRoutes(deps: Deps, importFormats: readonly string[]) {
   type Handler = (c: Context<AppEnv>, viewer: SignedInViewer) => Promise<Response> | Response
   type SiteHandler = (c: Context<AppEnv>, viewer: SignedInViewer, site: SiteRow, canManage: boolean) => Promise<Response> | Response
 
@@ -139,7 +140,7 @@ export function dashboardRoutes(deps: Deps) {
         if (!canManage) return refuse(c, viewer, 'Only owners can import', 'Ask one of the site’s owners to import the comments.')
         const now = deps.clock.now()
         const runs = (await listImportRuns(deps.db, site.id)).map((r) => importToJson(r, now))
-        const formats = Object.keys(deps.imports?.importers ?? {})
+        const formats = [...importFormats]
         return sendPage(c, <ImportPage viewer={viewer} site={site} formats={formats} maxBytes={deps.config.importMaxBytes} runs={runs} />)
       }),
     )

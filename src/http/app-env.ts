@@ -1,9 +1,8 @@
-import type { Session } from '../auth/sessions.ts'
-import type { ApiTokenScope, SiteRow, UserRow } from '../db/schema.ts'
+import type { ApiTokenScope, SessionRow, SiteRow, UserRow } from '../db/schema.ts'
 
 /** Who a request comes from, once a session token or cookie has been checked. */
 export interface SignedIn {
-  session: Session
+  session: SessionRow
   user: UserRow
   /**
    * How it came: a widget's bearer session, the dashboard cookie, or an owner's API token (a

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { PageCache } from '../comments/page-cache.ts'
 import { SiteParam } from '../comments/schemas.ts'
 import type { Deps } from '../deps.ts'
+import type { ImportUploads } from './uploads.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonResponse } from '../http/openapi.ts'
@@ -63,12 +64,12 @@ const readRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ import: ImportJson }), 'The import.'), ...errorResponses(401, 403, 404) },
 })
 
-export function importRoutes(deps: Deps, pages: PageCache) {
+/** `uploads`: where the runtime keeps uploaded files and which parsers it has; absent on Workers. */
+export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUploads | undefined) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(uploadRoute, async (c) => {
       // Who may import is settled before a byte of the body is read.
       const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
-      const uploads = deps.imports
       if (!uploads) throw new AppError('imports_unavailable', 'Imports do not run here (Workers); run `npm run engawa -- import` against the same database.')
       const query = c.req.valid('query')
       const importer = uploads.importers[query.format]

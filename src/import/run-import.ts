@@ -8,7 +8,8 @@ import type { OriginMap } from './imported-page.ts'
 import { ImportFormatError, type Importer, type ImportFile } from './records.ts'
 import { clearStaged, stageItems } from './stage.ts'
 import { REASONS, SummaryTally, type ImportSummary } from './summary.ts'
-import { writeThread, type WriteContext } from './write-thread.ts'
+import type { WriteContext } from './write-context.ts'
+import { writeThread } from './write-thread.ts'
 
 /** Threads read per query while writing: the list of a huge file's threads is never held whole. */
 const THREAD_PAGE = 200

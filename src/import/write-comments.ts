@@ -5,7 +5,7 @@ import { importedBody } from './imported-body.ts'
 import type { CommentToPlace, Placement } from './place-comments.ts'
 import type { StagedComment } from './stage.ts'
 import { emptyByState, REASONS } from './summary.ts'
-import type { WriteContext } from './write-thread.ts'
+import type { WriteContext } from './write-context.ts'
 
 // The comments of one thread's transaction, a batch at a time: their bodies read from the
 // staged records, rendered, their authors linked, and each comment's source id remembered.

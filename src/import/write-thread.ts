@@ -1,31 +1,18 @@
 import { sql, type Kysely } from 'kysely'
 import { attachAncestors } from '../comments/tree-counts.ts'
-import type { Database, SiteRow } from '../db/schema.ts'
-import type { MarkdownRenderer } from '../markdown/render.ts'
+import type { Database } from '../db/schema.ts'
 import type { PageRef } from '../threads/thread-key.ts'
-import type { AccountLinker } from './imported-authors.ts'
 import { BATCH, insertBatch, newAdded, parseDate, staged } from './write-comments.ts'
-import { importedPage, type OriginMap } from './imported-page.ts'
+import type { WriteContext } from './write-context.ts'
+import { importedPage } from './imported-page.ts'
 import { placeComments, STATUS_OF, type CommentToPlace, type PlacedParent, type Placement } from './place-comments.ts'
 import type { ImportedState } from './records.ts'
 import type { StagedThread } from './stage.ts'
-import { REASONS, type SummaryTally } from './summary.ts'
+import { REASONS } from './summary.ts'
 import { lockCommentsOf, renumberByDate } from '../threads/renumber.ts'
 
 /** A date this far past the import is a clock gone wrong, not a comment from the future. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000
-
-export interface WriteContext {
-  db: Kysely<Database>
-  markdown: MarkdownRenderer
-  site: SiteRow
-  format: string
-  importId: string
-  origins: OriginMap
-  now: Date
-  linkAccounts: AccountLinker
-  summary: SummaryTally
-}
 
 interface Skeleton {
   n: number

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
-import type { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
 import type { Listen } from '../db/pg-listen.ts'
 import type { CommentRow, Database } from '../db/schema.ts'
+import type { LiveEvent, LiveFeed, LiveReader } from '../deps.ts'
 import type { Log } from '../log.ts'
 
 /**
@@ -17,15 +17,8 @@ const CATCH_UP_BATCH = 500
 /** Threads caught up at once after LISTEN was lost. */
 const CATCH_UP_CONCURRENCY = 4
 
-export interface Reader {
-  /** `resumeFrom`: the thread position the reader holds everything up to, for a reconnect to resume from. */
-  send(comment: CommentJson, resumeFrom: number): void
-  /** The process is stopping: end the stream so shutdown need not wait for readers. */
-  end(): void
-}
-
 interface Subscription {
-  reader: Reader
+  reader: LiveReader
   /**
    * Every comment of the thread up to this seq is on the reader's page or was sent. A thread's
    * committed comments are always seq 1…last_seq (seq is taken under the thread's row lock, so
@@ -47,17 +40,23 @@ interface Subscription {
  * first receives what came since; when LISTEN was lost (a database restart) every reader catches
  * up the same way once it is back.
  */
-export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
+export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): LiveFeed {
   const threads = new Map<string, Set<Subscription>>()
   const slot = (siteId: string, key: string) => `${siteId}\n${key}`
   let stop: (() => Promise<void>) | undefined
 
-  function send(subscription: Subscription, row: CommentRow) {
-    if (row.status !== 'published' || row.seq <= subscription.since || subscription.sent.has(row.id)) return
-    subscription.sent.add(row.id)
-    subscription.ahead.add(row.seq)
-    while (subscription.ahead.delete(subscription.since + 1)) subscription.since++
-    subscription.reader.send(commentToJson(row), subscription.since)
+  /** Sends a comment to the subscriptions that lack it; its event is made once, whatever their number. */
+  function sendAll(subscriptions: Iterable<Subscription>, row: CommentRow) {
+    if (row.status !== 'published') return
+    let event: LiveEvent | undefined
+    for (const subscription of subscriptions) {
+      if (row.seq <= subscription.since || subscription.sent.has(row.id)) continue
+      subscription.sent.add(row.id)
+      subscription.ahead.add(row.seq)
+      while (subscription.ahead.delete(subscription.since + 1)) subscription.since++
+      event ??= { name: 'comment', data: JSON.stringify(commentToJson(row)) }
+      subscription.reader.send(event, subscription.since)
+    }
   }
 
   async function deliver(payload: string) {
@@ -65,7 +64,7 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
     const subscriptions = threads.get(slot(siteId, key))
     if (!subscriptions || subscriptions.size === 0) return
     const row = await db.selectFrom('comments').selectAll().where('site_id', '=', siteId).where('id', '=', commentId).executeTakeFirst()
-    if (row) for (const subscription of subscriptions) send(subscription, row)
+    if (row) sendAll(subscriptions, row)
   }
 
   /** Sends each subscription what the thread gained after its position, and moves the position on. */
@@ -82,7 +81,7 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
         .orderBy('c.seq')
         .limit(CATCH_UP_BATCH)
         .execute()
-      for (const row of rows) for (const subscription of subscriptions) send(subscription, row)
+      for (const row of rows) sendAll(subscriptions, row)
       const last = rows[rows.length - 1]
       if (last)
         for (const subscription of subscriptions) {
@@ -134,7 +133,7 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
      * `since`: the thread's lastSeq on the reader's page (or the position its last event
      * carried); what came after is sent at once. Without it, the reader starts from now.
      */
-    async subscribe(siteId: string, key: string, reader: Reader, since?: number): Promise<() => void> {
+    async subscribe(siteId: string, key: string, reader: LiveReader, since?: number): Promise<() => void> {
       const id = slot(siteId, key)
       const subscription: Subscription = { reader, since: since ?? Number.MAX_SAFE_INTEGER, sent: new Set(), ahead: new Set() }
       const subscriptions = threads.get(id) ?? new Set<Subscription>()
@@ -163,5 +162,3 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log) {
     },
   }
 }
-
-export type LiveFeed = ReturnType<typeof createLiveFeed>

@@ -59,8 +59,7 @@ export function liveRoutes({ live, log, config }: Pick<Deps, 'live' | 'log' | 'c
         wake()
       })
       const unsubscribe = await live.subscribe(site.id, key, {
-        send: (comment, resumeFrom) =>
-          void stream.writeSSE({ event: 'comment', id: String(resumeFrom), data: JSON.stringify(comment) }).catch(() => undefined),
+        send: (event, resumeFrom) => void stream.writeSSE({ event: event.name, id: String(resumeFrom), data: event.data }).catch(() => undefined),
         end: () => {
           ended = true
           wake()

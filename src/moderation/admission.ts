@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { hitLimits, type Limit } from '../http/rate-limit.ts'
 import { checkLinkCount, heldByLists, linkHosts } from './blocklist.ts'
-import type { SpamCandidate } from './spam-check.ts'
+import type { SpamCandidate } from '../deps.ts'
 import { bannedError } from './ban-check.ts'
 import { isStaffName } from './staff-names.ts'
 

@@ -1,21 +1,7 @@
 import type { Config } from '../config.ts'
+import type { SpamCheck } from '../deps.ts'
 import type { Log } from '../log.ts'
 
-/** What a spam service is told about a new comment. The address is passed on, never stored. */
-export interface SpamCandidate {
-  siteUrl: string
-  pageUrl: string
-  ip: string
-  userAgent: string
-  authorName: string
-  authorEmail: string | null
-  body: string
-}
-
-/** One question to any spam service: is this comment spam? */
-export interface SpamCheck {
-  isSpam(candidate: SpamCandidate): Promise<boolean>
-}
 
 /**
  * The Akismet comment-check API, which several services speak. A service that is down or

@@ -1,7 +1,7 @@
 import { argon2id } from 'hash-wasm'
 import { describe, expect, it } from 'vitest'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
-import type { PasswordHasher } from '../../src/auth/passwords.ts'
+import type { PasswordHasher } from '../../src/deps.ts'
 import { deleteExpiredSessions } from '../../src/auth/sessions.ts'
 import {
   bearer,

@@ -47,7 +47,7 @@ forEachBackend((database) => {
   describe('export, then import into a fresh site', () => {
     it('gives identical threads: keys, URLs, titles, trees, bodies, statuses, dates and author names', async () => {
       const source = await startApp(database(), { site: { blockedWords: [HELD_WORD] } })
-      const { owner, ids } = await seedSite(source)
+      const { owner } = await seedSite(source)
       const exported = await fromEngawa(source, 'GET', `/api/v1/admin/sites/${source.site.id}/export`, undefined, owner.cookie)
       expect(exported.status).toBe(200)
       const file = new TextEncoder().encode(await exported.text())

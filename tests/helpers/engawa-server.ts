@@ -40,8 +40,7 @@ export async function serveEngawa(
     passwords: nodePasswordHasher,
     // Without live updates, as on Workers: the widget falls back to polling.
     live: options.live === false ? undefined : live,
-    imports: options.imports,
-  })
+  }, { uploads: options.imports })
   if (options.demo) await ensureDemo(database.db, config, createMarkdownRenderer(), new Date())
   const root = withPublicFiles(app)
   handler = (request, env) => root.fetch(request, env)

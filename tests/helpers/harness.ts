@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
-import type { PasswordHasher } from '../../src/auth/passwords.ts'
-import type { LiveFeed } from '../../src/live/feed.ts'
+import type { PasswordHasher } from '../../src/deps.ts'
+import type { LiveFeed } from '../../src/deps.ts'
 import { parseConfig, type Config } from '../../src/config.ts'
-import type { SpamCheck } from '../../src/moderation/spam-check.ts'
+import type { SpamCheck } from '../../src/deps.ts'
 import type { ImportUploads } from '../../src/import/uploads.ts'
 import type { Database, SiteRow } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
@@ -62,7 +62,7 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
   const logs: string[] = []
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000', COMMENTS_PER_ACCOUNT: '100000' }), ...options.config }
   const passwords = options.passwords ?? nodePasswordHasher
-  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live, spamCheck: options.spamCheck, imports: options.imports })
+  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live, spamCheck: options.spamCheck }, { uploads: options.imports })
   const ip = `10.${randomByte()}.${randomByte()}.${randomByte()}`
   const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], authorPostsPerHour: 100_000, ...options.site })
   const request = async (method: string, path: string, body?: unknown, opts: RequestOptions = {}) => {

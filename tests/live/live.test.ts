@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Listen } from '../../src/db/pg-listen.ts'
-import { createLiveFeed, type LiveFeed } from '../../src/live/feed.ts'
+import type { LiveFeed } from '../../src/deps.ts'
+import { createLiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'

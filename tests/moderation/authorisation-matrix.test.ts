@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/auth/admins.ts'
 import { bearer, ENGAWA_ORIGIN, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
 type Actor = 'anonymous' | 'reader' | 'author' | 'foreign moderator' | 'moderator' | 'moderator (widget)' | 'owner' | 'instance admin'
 const ACTORS: Actor[] = ['anonymous', 'reader', 'author', 'foreign moderator', 'moderator', 'moderator (widget)', 'owner', 'instance admin']

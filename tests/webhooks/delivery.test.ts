@@ -8,7 +8,7 @@ import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { createFakeClock } from '../helpers/fake-clock.ts'
 import { ARTICLE_URL, startApp, type StartOptions, type TestApp } from '../helpers/harness.ts'
-import { startWebhookReceiver, status, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
+import { startWebhookReceiver, status } from '../helpers/webhook-receiver.ts'
 
 // Deliveries to a real HTTP receiver on loopback: signed per Standard Webhooks, one per event,
 // retried with backoff on the fake clock, given up after the last attempt, logged, and never
