@@ -10,9 +10,9 @@ import { authRoutes } from './auth/routes.ts'
 import { cors } from 'hono/cors'
 import { except } from 'hono/combine'
 import { requestId } from 'hono/request-id'
-import { createPageCache } from './comments/page-cache.ts'
+import { createPageCache } from './threads/page-cache.ts'
 import { dashboardRoutes } from './dashboard/routes.tsx'
-import { pageFastPath } from './comments/page-fast-path.ts'
+import { pageFastPath } from './threads/page-fast-path.ts'
 import { commentRoutes } from './comments/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { SiteRow } from './db/schema.ts'
@@ -69,6 +69,8 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   // Owners' scripts reach moderation and administration with API tokens too.
   for (const path of ['/api/v1/admin/*', '/api/v1/moderation/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-cookie-or-api-token'))
   for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
+  // Routes that act on one site find it loaded (or a 404) before they check who may act on it.
+  for (const path of ['/api/v1/admin/sites/:site/*', '/api/v1/moderation/sites/:site/*']) app.use(path, loadSite(deps.db, sites))
   // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
   for (const path of ['/admin', '/admin/*']) app.use(path, authenticate(deps, 'bearer-or-cookie'))
   // The preview writes nothing and reveals nothing: any page may ask.

@@ -1,11 +1,11 @@
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { managedSite } from './site-access.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { listMembers } from '../moderation/records.ts'
+import { listMembers } from '../sites/members.ts'
 import { requireDashboardSession } from './authenticate.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
 
@@ -57,16 +57,16 @@ const acceptRoute = createRoute({
 })
 
 export function adminRoutes(deps: Deps) {
-  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
+  const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(listRoute, async (c) => {
-      const { site } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site } = await manage(c.var.signedIn, c.var.site)
       const { members, invitations } = await listMembers(deps.db, site.id, deps.clock.now())
       return c.json({ members, invitations: invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() })) }, 200)
     })
     .openapi(inviteRoute, async (c) => {
-      const { site, signedIn } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site, signedIn } = await manage(c.var.signedIn, c.var.site)
       const { email, role } = c.req.valid('json')
       const invitation = await inviteMember(
         deps.db,
@@ -77,8 +77,8 @@ export function adminRoutes(deps: Deps) {
       return c.json(invitation, 201)
     })
     .openapi(removeRoute, async (c) => {
-      const { site: siteId, userId } = c.req.valid('param')
-      const { site } = await manage(c.var.signedIn, siteId)
+      const { userId } = c.req.valid('param')
+      const { site } = await manage(c.var.signedIn, c.var.site)
       await deps.db.transaction().execute(async (tx) => {
         const owners = await tx.selectFrom('site_members').select('user_id').where('site_id', '=', site.id).where('role', '=', 'owner').forUpdate().execute()
         if (owners.length === 1 && owners[0]?.user_id === userId)

@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
-import { recordAction } from '../moderation/moderate-comment.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { recordAction } from '../audit/audit-log.ts'
+import { managedSite } from './site-access.ts'
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './api-tokens.ts'
 import { requireDashboardSession } from './authenticate.ts'
 
@@ -89,11 +89,11 @@ function tokenToJson(t: ListedToken | (ApiTokenRow & { created_by_name: string |
 
 /** Owners manage their site's tokens from Engawa's own pages only: never with a token. */
 export function apiTokenRoutes(deps: Deps) {
-  const manage = (signedIn: AppEnv['Variables']['signedIn'], siteId: string) => managedSite(deps, requireDashboardSession(signedIn), siteId)
+  const manage = (signedIn: AppEnv['Variables']['signedIn'], site: SiteRow) => managedSite(deps, requireDashboardSession(signedIn), site)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(createTokenRoute, async (c) => {
-      const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const now = deps.clock.now()
       const expiresAt = input.expiresInDays === null ? null : new Date(now.getTime() + input.expiresInDays * DAY_MS)
@@ -105,12 +105,12 @@ export function apiTokenRoutes(deps: Deps) {
       return c.json({ token: created.token, apiToken: tokenToJson({ ...created.row, created_by_name: user.display_name }) }, 201)
     })
     .openapi(listTokensRoute, async (c) => {
-      const { site } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site } = await manage(c.var.signedIn, c.var.site)
       return c.json({ tokens: (await listApiTokens(deps.db, site.id)).map(tokenToJson) }, 200)
     })
     .openapi(revokeTokenRoute, async (c) => {
-      const { site: siteId, id } = c.req.valid('param')
-      const { site, user } = await manage(c.var.signedIn, siteId)
+      const { id } = c.req.valid('param')
+      const { site, user } = await manage(c.var.signedIn, c.var.site)
       const now = deps.clock.now()
       await deps.db.transaction().execute(async (trx) => {
         if (!(await revokeApiToken(trx, site.id, id, now))) throw new AppError('not_found', 'This site has no live API token with that id.')

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { TtlCache } from '../http/ttl-cache.ts'
-import { isAllowedOrigin } from '../sites/origins.ts'
+import { isAllowedOrigin } from '../http/origins.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 

@@ -1,15 +1,14 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
-import type { SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonResponse } from '../http/openapi.ts'
-import { resolvePage } from '../threads/thread-key.ts'
+import { rejectInvalid } from '../http/errors.ts'
+import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
+import { threadKeyOf } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
-import { etagOf, type CachedPage, type PageCache } from './page-cache.ts'
-import { pageHeaders, pageResponse } from './page-response.ts'
+import { etagOf, type CachedPage, type PageCache } from '../threads/page-cache.ts'
+import { pageHeaders, pageResponse } from '../threads/page-response.ts'
 import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
-import { SiteParam, ThreadPageJson, ThreadQuery } from './schemas.ts'
+import { ThreadPageJson, ThreadQuery } from './schemas.ts'
 import { nestComments, threadToJson } from './to-json.ts'
 
 const readThread = createRoute({
@@ -31,11 +30,6 @@ const readThread = createRoute({
 
 type Query = z.infer<typeof ThreadQuery>
 
-export function threadKeyOf(site: SiteRow, query: Pick<Query, 'key' | 'url'>): string {
-  if (query.key) return query.key
-  if (query.url) return resolvePage(site.allowed_origins, { url: query.url }).key
-  throw new AppError('invalid_request', 'Name the page with its key or its url.')
-}
 
 async function loadPage(db: Deps['db'], siteId: string, key: string, query: Query): Promise<ThreadPage> {
   const page = { siteId, key, sort: query.sort, limit: query.limit, repliesPerBranch: query.replies }

@@ -1,11 +1,9 @@
 import { z } from '@hono/zod-openapi'
 import { keyText, nameText, text, trimmedText } from '../http/text.ts'
+import { SiteParam } from '../http/openapi.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
 import { SORTS } from './cursor.ts'
 
-export const SiteParam = z.object({
-  site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' }, example: 'k3x9m2qarv' }),
-})
 export const CommentParams = SiteParam.extend({
   id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }),
 })

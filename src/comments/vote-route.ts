@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import type { PageCache } from './page-cache.ts'
+import type { PageCache } from '../threads/page-cache.ts'
 import { CommentParams } from './schemas.ts'
 import { castVote } from './vote.ts'
 

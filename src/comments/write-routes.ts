@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { actorOf, authorize, can } from '../auth/can.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import type { Poster } from '../moderation/admission.ts'
@@ -6,24 +6,14 @@ import { guestFingerprint } from '../moderation/reporter.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
+import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
 import { deleteComment, editComment } from './edit-comment.ts'
-import type { PageCache } from './page-cache.ts'
+import type { PageCache } from '../threads/page-cache.ts'
 import { parseIdempotencyKey } from './idempotency.ts'
 import { postComment } from './post-comment.ts'
-import {
-  CommentJson,
-  CommentParams,
-  EditCommentBody,
-  EditTokenHeader,
-  IdempotencyKeyHeader,
-  NewCommentBody,
-  PostedCommentJson,
-  SiteParam,
-} from './schemas.ts'
+import { CommentJson, CommentParams, EditCommentBody, EditTokenHeader, IdempotencyKeyHeader, NewCommentBody, PostedCommentJson } from './schemas.ts'
 import { commentToJson } from './to-json.ts'
-import { z } from '@hono/zod-openapi'
 
 const postRoute = createRoute({
   method: 'post',

@@ -1,7 +1,8 @@
 import type { SiteRow } from '../db/schema.ts'
 import { authorHref } from './comment-card.tsx'
 import { Layout, SiteNav } from './layout.tsx'
-import type { AuditEntry, BanEntry } from '../moderation/records.ts'
+import type { BanEntry } from '../moderation/records.ts'
+import type { AuditEntry } from '../audit/audit-log.ts'
 import { Time } from './time.tsx'
 import type { SignedInViewer } from './viewer.ts'
 

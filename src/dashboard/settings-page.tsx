@@ -1,7 +1,7 @@
 import type { SiteRow } from '../db/schema.ts'
 import { settingsOf, type SiteSettings } from '../sites/settings.ts'
 import { Layout, SiteNav } from './layout.tsx'
-import type { Invitation, Member } from '../moderation/records.ts'
+import type { Invitation, Member } from '../sites/members.ts'
 import { Time } from './time.tsx'
 import type { SignedInViewer } from './viewer.ts'
 

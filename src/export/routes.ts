@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { stream } from 'hono/streaming'
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
-import { errorResponses } from '../http/openapi.ts'
-import { recordAction } from '../moderation/moderate-comment.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { recordAction } from '../audit/audit-log.ts'
+import { managedSite } from '../auth/site-access.ts'
 import { ENGAWA_EXPORT_SCHEMA_PATH } from './engawa-json.ts'
 import schema from './engawa-export-v1.schema.json' with { type: 'json' }
 import { EXPORT_FORMATS, exportSite } from './export-site.ts'
@@ -40,7 +39,7 @@ const schemaRoute = createRoute({
 
 export function exportRoutes(deps: Deps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(exportRoute, async (c) => {
-    const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+    const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
     const { format } = c.req.valid('query')
     const now = deps.clock.now()
     // Every export leaves a line in the audit log: it holds the guests' addresses.

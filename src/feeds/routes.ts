@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import { SiteParam } from '../comments/schemas.ts'
-import { threadKeyOf } from '../comments/read-route.ts'
+import { SiteParam, errorResponses } from '../http/openapi.ts'
+import { threadKeyOf } from '../threads/thread-key.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
-import { errorResponses } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
 import { renderAtom, type FeedEntry } from './atom.ts'
 

@@ -9,6 +9,11 @@ export const ErrorJson = z
   })
   .openapi('Error')
 
+/** `{site}` in a path: a site's short public id. Every route that acts on one site's data names it. */
+export const SiteParam = z.object({
+  site: z.string().min(1).max(64).openapi({ param: { name: 'site', in: 'path' }, example: 'k3x9m2qarv' }),
+})
+
 /** Error responses for a route, by status, so each one is documented once. */
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(

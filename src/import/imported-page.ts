@@ -1,5 +1,5 @@
 import { AppError } from '../http/errors.ts'
-import { parseAllowedOrigin } from '../sites/origins.ts'
+import { parseAllowedOrigin } from '../http/origins.ts'
 import { normalizeThreadUrl, resolvePage, type PageRef } from '../threads/thread-key.ts'
 import { REASONS } from './summary.ts'
 

@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { PageCache } from '../comments/page-cache.ts'
-import { SiteParam } from '../comments/schemas.ts'
+import type { PageCache } from '../threads/page-cache.ts'
+import { SiteParam, errorResponses, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { ImportUploads } from './uploads.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonResponse } from '../http/openapi.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { managedSite } from '../auth/site-access.ts'
 import { getImportRun, ImportJson, importToJson, listImportRuns } from './import-json.ts'
 import { parseOriginMap } from './imported-page.ts'
 import { createImportRun, runImport, type ImportRequest } from './run-import.ts'
@@ -69,7 +68,7 @@ export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUpload
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(uploadRoute, async (c) => {
       // Who may import is settled before a byte of the body is read.
-      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
       if (!uploads) throw new AppError('imports_unavailable', 'Imports do not run here (Workers); run `npm run engawa -- import` against the same database.')
       const query = c.req.valid('query')
       const importer = uploads.importers[query.format]
@@ -111,13 +110,13 @@ export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUpload
       return c.json({ import: importToJson(row, deps.clock.now()) }, 202)
     })
     .openapi(listRoute, async (c) => {
-      const { site } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site } = await managedSite(deps, c.var.signedIn, c.var.site)
       const now = deps.clock.now()
       return c.json({ imports: (await listImportRuns(deps.db, site.id)).map((r) => importToJson(r, now)) }, 200)
     })
     .openapi(readRoute, async (c) => {
-      const { site: siteId, id } = c.req.valid('param')
-      const { site } = await managedSite(deps, c.var.signedIn, siteId)
+      const { id } = c.req.valid('param')
+      const { site } = await managedSite(deps, c.var.signedIn, c.var.site)
       return c.json({ import: importToJson(await getImportRun(deps.db, site.id, id), deps.clock.now()) }, 200)
     })
 }

@@ -1,16 +1,15 @@
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { actorOf } from '../auth/can.ts'
 import { requireSignedIn } from '../auth/authenticate.ts'
-import type { PageCache } from '../comments/page-cache.ts'
+import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { text, trimmedText } from '../http/text.ts'
 import { actOnAuthor, authorFilter, authorOfComment, authorStanding, AUTHOR_ACTIONS } from './authors.ts'
 import { AuthorKey, ModeratedComment, moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
-import { moderatedSite, sitesModeratedBy } from './moderator.ts'
+import { moderatedSite, sitesModeratedBy } from '../auth/site-access.ts'
 import { readQueue, searchComments } from './queries.ts'
 import { listBans } from './records.ts'
 
@@ -112,7 +111,7 @@ const allQueuesRoute = createRoute({
 export function authorRoutes(deps: Deps, pages: PageCache) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(actRoute, async (c) => {
-      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const refuseSelf = (author: string) => {
         if (author === `user:${user.id}` && input.action !== 'trust' && input.action !== 'untrust')
@@ -128,19 +127,19 @@ export function authorRoutes(deps: Deps, pages: PageCache) {
       return c.json(await authorStanding(deps.db, site.id, author, deps.clock.now()), 200)
     })
     .openapi(authorRoute, async (c) => {
-      const { site: siteId, author } = c.req.valid('param')
-      const { site } = await moderatedSite(deps, c.var.signedIn, siteId)
+      const { author } = c.req.valid('param')
+      const { site } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const comments = await searchComments(deps.db, site.id, { author })
       return c.json({ standing: await authorStanding(deps.db, site.id, author, deps.clock.now()), comments: comments.map(moderatedToJson) }, 200)
     })
     .openapi(bansRoute, async (c) => {
-      const { site } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const rows = await listBans(deps.db, site.id, deps.clock.now())
       const bans = rows.map((b) => ({ ...b, since: b.since.toISOString(), until: b.until?.toISOString() ?? null }))
       return c.json({ bans }, 200)
     })
     .openapi(searchRoute, async (c) => {
-      const { site } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const rows = await searchComments(deps.db, site.id, c.req.valid('query'))
       return c.json({ items: rows.map(moderatedToJson) }, 200)
     })

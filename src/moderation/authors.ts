@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 import { heldByLists, linkHosts } from './blocklist.ts'
-import { recordAction } from './moderate-comment.ts'
+import { recordAction } from '../audit/audit-log.ts'
 
 export const AUTHOR_ACTIONS = ['ban', 'unban', 'shadow-ban', 'unshadow-ban', 'trust', 'untrust'] as const
 export type AuthorAction = (typeof AUTHOR_ACTIONS)[number]

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { CommentRow, CommentStatus, Database, ModerationActionsTable, SiteRow } from '../db/schema.ts'
+import { recordAction } from '../audit/audit-log.ts'
+import type { CommentRow, CommentStatus, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
@@ -17,26 +17,6 @@ const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: C
   delete: { from: ['published', 'pending', 'hidden', 'spam'], to: 'deleted' },
   // Readers reported it; a moderator read it and keeps it: the reports are settled.
   dismiss: { from: ['published', 'hidden'], to: 'unchanged' },
-}
-
-export async function recordAction(
-  trx: Kysely<Database>,
-  entry: { siteId: string; actorUserId: string | null; byOperator?: boolean; action: string; targetKind: ModerationActionsTable['target_kind']; targetId: string; reason: string | null },
-  now: Date,
-): Promise<void> {
-  await trx
-    .insertInto('moderation_actions')
-    .values({
-      site_id: entry.siteId,
-      actor_user_id: entry.actorUserId,
-      by_operator: entry.byOperator ?? false,
-      action: entry.action,
-      target_kind: entry.targetKind,
-      target_id: entry.targetId,
-      reason: entry.reason,
-      created_at: now,
-    })
-    .execute()
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { CommentParams } from '../comments/schemas.ts'
-import type { PageCache } from '../comments/page-cache.ts'
+import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'

@@ -3,7 +3,7 @@ import type { ReportReason, SiteRow } from '../db/schema.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
 import { refuseIfBanned } from './ban-check.ts'
-import { recordAction } from './moderate-comment.ts'
+import { recordAction } from '../audit/audit-log.ts'
 import { queueCommentEvent } from '../webhooks/events.ts'
 
 /**

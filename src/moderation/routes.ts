@@ -1,18 +1,19 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { PageCache } from '../comments/page-cache.ts'
-import { threadKeyOf } from '../comments/read-route.ts'
-import { CommentJson, SiteParam } from '../comments/schemas.ts'
+import type { PageCache } from '../threads/page-cache.ts'
+import { threadKeyOf } from '../threads/thread-key.ts'
+import { CommentJson } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { commentToJson } from '../comments/to-json.ts'
 import type { Deps } from '../deps.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { keyText, text, trimmedText } from '../http/text.ts'
 import { COMMENT_ACTIONS, lockThread, moderateComment, pinComment } from './moderate-comment.ts'
 import { moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
-import { moderatedSite } from './moderator.ts'
+import { moderatedSite } from '../auth/site-access.ts'
 import { readQueue } from './queries.ts'
-import { readAuditLog } from './records.ts'
+import { readAuditLog } from '../audit/audit-log.ts'
 
 const tags = ['Moderation']
 const Reason = trimmedText(0, 500).optional().openapi({ description: 'Why: kept in the audit log.' })
@@ -108,12 +109,12 @@ const versionsRoute = createRoute({
 })
 
 export function moderationRoutes(deps: Deps, pages: PageCache) {
-  const moderated = (signedIn: SignedIn | undefined, siteId: string) => moderatedSite(deps, signedIn, siteId)
+  const moderated = (signedIn: SignedIn | undefined, site: SiteRow) => moderatedSite(deps, signedIn, site)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(commentRoute, async (c) => {
-      const { site: siteId, id } = c.req.valid('param')
-      const { site, user } = await moderated(c.var.signedIn, siteId)
+      const { id } = c.req.valid('param')
+      const { site, user } = await moderated(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const { comment, threadKey } =
         input.action === 'pin' || input.action === 'unpin'
@@ -123,7 +124,7 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
       return c.json({ comment: commentToJson(comment) }, 200)
     })
     .openapi(lockRoute, async (c) => {
-      const { site, user } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await moderated(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const key = threadKeyOf(site, input)
       const result = await lockThread(deps, site, user.id, { key, locked: input.locked, reason: input.reason })
@@ -131,13 +132,13 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
       return c.json(result, 200)
     })
     .openapi(queueRoute, async (c) => {
-      const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const { site } = await moderated(c.var.signedIn, c.var.site)
       const rows = await readQueue(deps.db, [site.id], c.req.valid('query').sort)
       return c.json({ items: rows.map(moderatedToJson) }, 200)
     })
     .openapi(versionsRoute, async (c) => {
-      const { site: siteId, id } = c.req.valid('param')
-      const { site } = await moderated(c.var.signedIn, siteId)
+      const { id } = c.req.valid('param')
+      const { site } = await moderated(c.var.signedIn, c.var.site)
       const current = await deps.db
         .selectFrom('comments')
         .select(['body_source', 'created_at', 'edited_at'])
@@ -159,7 +160,7 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
       return c.json({ versions }, 200)
     })
     .openapi(auditRoute, async (c) => {
-      const { site } = await moderated(c.var.signedIn, c.req.valid('param').site)
+      const { site } = await moderated(c.var.signedIn, c.var.site)
       const entries = (await readAuditLog(deps.db, site.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
       return c.json({ entries }, 200)
     })

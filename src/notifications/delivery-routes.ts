@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { managedSite } from '../auth/site-access.ts'
 import { queueTestMail, readDeliveryLog, type DeliveryEntry } from './delivery-log.ts'
 
 const DeliveryJson = z
@@ -48,12 +47,12 @@ export function deliveryToJson(m: DeliveryEntry): z.infer<typeof DeliveryJson> {
 export function deliveryRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(logRoute, async (c) => {
-      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
       const mails = await readDeliveryLog(deps.db, site.id, user.email)
       return c.json({ mails: mails.map(deliveryToJson) }, 200)
     })
     .openapi(testRoute, async (c) => {
-      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
       if (!user.email || !user.email_verified_at) throw new AppError('email_not_verified', 'Your account has no confirmed address to send the test mail to.')
       await queueTestMail(deps.db, site, user.email, deps.clock.now())
       return c.json({ to: user.email }, 202)

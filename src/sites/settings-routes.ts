@@ -1,11 +1,11 @@
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { recordAction } from '../moderation/moderate-comment.ts'
-import { managedSite, moderatedSite } from '../moderation/moderator.ts'
+import { recordAction } from '../audit/audit-log.ts'
+import { managedSite, moderatedSite } from '../auth/site-access.ts'
 import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
 
 
@@ -39,15 +39,15 @@ const notifyRoute = createRoute({
 })
 
 export function settingsRoutes(deps: Deps) {
-  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
+  const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(getRoute, async (c) => {
-      const { site } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site } = await manage(c.var.signedIn, c.var.site)
       return c.json(settingsOf(site), 200)
     })
     .openapi(patchRoute, async (c) => {
-      const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await manage(c.var.signedIn, c.var.site)
       const patch = c.req.valid('json')
       const now = deps.clock.now()
       const updated = await deps.db.transaction().execute(async (trx) => {
@@ -64,7 +64,7 @@ export function settingsRoutes(deps: Deps) {
       return c.json(settingsOf(updated), 200)
     })
     .openapi(notifyRoute, async (c) => {
-      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const { queue } = c.req.valid('json')
       const updated = await deps.db
         .updateTable('site_members')

@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/app-env.ts'
 import { AppError } from '../http/errors.ts'
 import { withdrawTdmReservation } from '../http/middleware/tdm-reservation.ts'
 import type { TtlCache } from '../http/ttl-cache.ts'
-import { isAllowedOrigin } from './origins.ts'
+import { isAllowedOrigin } from '../http/origins.ts'
 import { getSite } from './sites.ts'
 
 /** Resolves `{site}` once per request (cached briefly: settings change rarely). */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { parseAllowedOrigin } from './origins.ts'
+import { parseAllowedOrigin } from '../http/origins.ts'
 import { DEFAULT_SETTINGS, SiteSettings, settingsToColumns } from './settings.ts'
 
 export type NewSite = { name: string; origins: string[]; /** A chosen id (the demo's); otherwise a random one. */ id?: string } & Partial<

@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { PageCache } from '../comments/page-cache.ts'
-import { SiteParam } from '../comments/schemas.ts'
+import type { PageCache } from './page-cache.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { managedSite } from '../auth/site-access.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
-import { recordAction } from '../moderation/moderate-comment.ts'
+import { recordAction } from '../audit/audit-log.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './move.ts'
 
 const tags = ['Administration']
@@ -57,11 +57,11 @@ const mergeRoute = createRoute({
 })
 
 export function threadMoveRoutes(deps: Deps, pages: PageCache) {
-  const manage = (signedIn: SignedIn | undefined, siteId: string) => managedSite(deps, signedIn, siteId)
+  const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(moveRoute, async (c) => {
-      const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const moves = await planMove(deps.db, site, input)
       if (input.dryRun || moves.length === 0) return c.json({ applied: false, moves }, 200)
@@ -76,7 +76,7 @@ export function threadMoveRoutes(deps: Deps, pages: PageCache) {
       return c.json({ applied: true, moves }, 200)
     })
     .openapi(mergeRoute, async (c) => {
-      const { site, user } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const [from, into] = [threadKeyByName(site, input.from), threadKeyByName(site, input.into)]
       const now = deps.clock.now()

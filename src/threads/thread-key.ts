@@ -1,5 +1,6 @@
 import { AppError } from '../http/errors.ts'
-import { isAllowedOrigin } from '../sites/origins.ts'
+import { isAllowedOrigin } from '../http/origins.ts'
+import type { SiteRow } from '../db/schema.ts'
 
 /** Query parameters that say how a reader arrived, not which page they are on. */
 const TRACKING_PARAMETERS = new Set([
@@ -56,4 +57,11 @@ export function resolvePage(allowedOrigins: readonly string[], input: { key?: st
     throw new AppError('url_not_allowed', `This site does not include pages on ${new URL(url).origin}.`)
   const key = input.key?.trim()
   return { key: key || url, url }
+}
+
+/** The key of the page a request names, by its `key` or its `url` (resolved as resolvePage does). */
+export function threadKeyOf(site: Pick<SiteRow, 'allowed_origins'>, page: { key?: string | undefined; url?: string | undefined }): string {
+  if (page.key) return page.key
+  if (page.url) return resolvePage(site.allowed_origins, { url: page.url }).key
+  throw new AppError('invalid_request', 'Name the page with its key or its url.')
 }

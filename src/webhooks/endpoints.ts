@@ -2,7 +2,7 @@ import { encodeBase64 } from '@oslojs/encoding'
 import type { Kysely } from 'kysely'
 import type { Database, WebhookAttemptRow, WebhookEvent, WebhookRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { recordAction } from '../moderation/moderate-comment.ts'
+import { recordAction } from '../audit/audit-log.ts'
 
 /** Enough for any site's integrations; a cap keeps one site from fanning every event out a thousandfold. */
 export const MAX_WEBHOOKS_PER_SITE = 20

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { SiteParam } from '../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { managedSite } from '../moderation/moderator.ts'
+import { managedSite } from '../auth/site-access.ts'
 import { checkEndpointUrl } from './check-endpoint.ts'
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, readAttempts, rotateWebhookSecret, updateWebhook } from './endpoints.ts'
 import { queueTestEvent } from './events.ts'
@@ -97,55 +97,55 @@ const attemptsRoute = createRoute({
 
 export function webhookRoutes(deps: Deps) {
   const policy = { allowPrivate: deps.config.webhooksAllowPrivate }
-  const manage = async (signedIn: SignedIn | undefined, siteId: string) => {
-    const { site, user } = await managedSite(deps, signedIn, siteId)
+  const manage = async (signedIn: SignedIn | undefined, loaded: SiteRow) => {
+    const { site, user } = await managedSite(deps, signedIn, loaded)
     return { siteId: site.id, userId: user.id }
   }
 
   return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
     .openapi(listRoute, async (c) => {
-      const { siteId } = await manage(c.var.signedIn, c.req.valid('param').site)
+      const { siteId } = await manage(c.var.signedIn, c.var.site)
       return c.json({ webhooks: (await listWebhooks(deps.db, siteId)).map(webhookToJson) }, 200)
     })
     .openapi(createRoute_, async (c) => {
-      const by = await manage(c.var.signedIn, c.req.valid('param').site)
+      const by = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
       const url = await checkEndpointUrl(input.url, policy)
       const row = await createWebhook(deps.db, by, { ...input, url: url.href }, deps.clock.now())
       return c.json({ webhook: webhookToJson(row), secret: row.secret }, 201)
     })
     .openapi(getRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      const { siteId } = await manage(c.var.signedIn, site)
+      const { id } = c.req.valid('param')
+      const { siteId } = await manage(c.var.signedIn, c.var.site)
       return c.json({ webhook: webhookToJson(await getWebhook(deps.db, siteId, id)) }, 200)
     })
     .openapi(patchRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      const by = await manage(c.var.signedIn, site)
+      const { id } = c.req.valid('param')
+      const by = await manage(c.var.signedIn, c.var.site)
       const patch = c.req.valid('json')
       const url = patch.url === undefined ? undefined : (await checkEndpointUrl(patch.url, policy)).href
       const row = await updateWebhook(deps.db, by, id, { ...patch, ...(url ? { url } : {}) }, deps.clock.now())
       return c.json({ webhook: webhookToJson(row) }, 200)
     })
     .openapi(deleteRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      await deleteWebhook(deps.db, await manage(c.var.signedIn, site), id, deps.clock.now())
+      const { id } = c.req.valid('param')
+      await deleteWebhook(deps.db, await manage(c.var.signedIn, c.var.site), id, deps.clock.now())
       return c.body(null, 204)
     })
     .openapi(rotateRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      const row = await rotateWebhookSecret(deps.db, await manage(c.var.signedIn, site), id, deps.clock.now())
+      const { id } = c.req.valid('param')
+      const row = await rotateWebhookSecret(deps.db, await manage(c.var.signedIn, c.var.site), id, deps.clock.now())
       return c.json({ webhook: webhookToJson(row), secret: row.secret }, 200)
     })
     .openapi(testRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      const { siteId } = await manage(c.var.signedIn, site)
+      const { id } = c.req.valid('param')
+      const { siteId } = await manage(c.var.signedIn, c.var.site)
       const webhook = await getWebhook(deps.db, siteId, id)
       return c.json({ deliveryId: await queueTestEvent(deps.db, siteId, webhook.id, deps.clock.now()) }, 202)
     })
     .openapi(attemptsRoute, async (c) => {
-      const { site, id } = c.req.valid('param')
-      const { siteId } = await manage(c.var.signedIn, site)
+      const { id } = c.req.valid('param')
+      const { siteId } = await manage(c.var.signedIn, c.var.site)
       const webhook = await getWebhook(deps.db, siteId, id)
       return c.json({ attempts: (await readAttempts(deps.db, siteId, webhook.id)).map(attemptToJson) }, 200)
     })

@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { encodeHexLowerCase } from '@oslojs/encoding'
-import { SiteParam } from '../../comments/schemas.ts'
+import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../../http/openapi.ts'
 import type { Deps } from '../../deps.ts'
 import type { AppEnv } from '../../http/app-env.ts'
 import { rejectInvalid } from '../../http/errors.ts'
-import { errorResponses, jsonBody, jsonResponse } from '../../http/openapi.ts'
-import { recordAction } from '../../moderation/moderate-comment.ts'
-import { managedSite } from '../../moderation/moderator.ts'
+import { recordAction } from '../../audit/audit-log.ts'
+import { managedSite } from '../site-access.ts'
 import { WidgetSessionJson } from '../schemas.ts'
 import { userToJson } from '../user-json.ts'
 import { exchangeHostToken } from './exchange.ts'
@@ -40,7 +39,7 @@ export function ssoRoutes(deps: Deps) {
       return c.json({ token, expiresAt: session.expires_at.toISOString(), user: userToJson(user, 'bearer') }, 200)
     })
     .openapi(secretRoute, async (c) => {
-      const { site, user } = await managedSite(deps, c.var.signedIn, c.req.valid('param').site)
+      const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
       const secret = encodeHexLowerCase(crypto.getRandomValues(new Uint8Array(32)))
       const now = deps.clock.now()
       await deps.db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.ts'
+import { AppError } from './errors.ts'
 
 /**
  * An allowed origin as the browser sends it in `Origin`: scheme, host and a non-default port.

@@ -1,7 +1,7 @@
 import type { SiteRow } from '../db/schema.ts'
 import { NO_SNIFF } from '../http/middleware/standard-headers.ts'
 import { TDM_HEADERS } from '../http/middleware/tdm-reservation.ts'
-import { isAllowedOrigin } from '../sites/origins.ts'
+import { isAllowedOrigin } from '../http/origins.ts'
 import { EXPOSED_HEADERS } from '../sites/site-middleware.ts'
 import type { CachedPage } from './page-cache.ts'
 

@@ -1,13 +1,15 @@
-import { requireDashboardSession, requireSignedIn } from '../auth/authenticate.ts'
-import { actorOf, authorize, type Actor } from '../auth/can.ts'
+import { requireDashboardSession, requireSignedIn } from './authenticate.ts'
+import { actorOf, authorize, type Actor } from './can.ts'
+import type { SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { SignedIn } from '../http/app-env.ts'
-import { getSite } from '../sites/sites.ts'
+
+// Who may act on a site, for the routes under /moderation/sites/{site}/… and /admin/sites/{site}/…,
+// whose site the app has loaded (sites/site-middleware.ts) before they run.
 
 /** The site, once the request's account may moderate it (a widget token: only on its own site). */
-export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, siteId: string) {
+export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, site: SiteRow) {
   const s = requireSignedIn(signedIn)
-  const site = await getSite(deps.db, siteId)
   authorize(await actorOf(deps.db, s), 'site.moderate', { siteId: site.id })
   return { site, user: s.user }
 }
@@ -16,9 +18,8 @@ export async function moderatedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn |
  * The site, once the request's account may manage it: owners and instance admins, on Engawa's
  * own pages (cookie) or through an API token of that site (its scope was checked on the way in).
  */
-export async function managedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, siteId: string) {
+export async function managedSite(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined, site: SiteRow) {
   const s = signedIn?.via === 'api-token' ? signedIn : requireDashboardSession(signedIn)
-  const site = await getSite(deps.db, siteId)
   authorize(await actorOf(deps.db, s), 'site.manage', { siteId: site.id })
   return { site, user: s.user, signedIn: s }
 }
