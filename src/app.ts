@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { adminRoutes } from './auth/admin-routes.ts'
+import { adminRoutes } from './sites/member-routes.ts'
 import { apiTokenRoutes } from './auth/api-token-routes.ts'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
-import { meRoutes } from './auth/me-routes.ts'
+import { meRoutes } from './account/me-routes.ts'
 import { oauthRoutes } from './auth/oauth/routes.ts'
 import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -14,6 +14,8 @@ import { createPageCache } from './threads/page-cache.ts'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import { pageFastPath } from './threads/page-fast-path.ts'
 import { commentRoutes } from './comments/routes.ts'
+import { liveRoutes } from './live/live-route.ts'
+import { reportRoutes } from './moderation/report-route.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import type { SiteRow } from './db/schema.ts'
 import { demoRoutes } from './demo/routes.ts'
@@ -77,6 +79,8 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
   app.route('/api/v1', commentRoutes(deps, pages))
+  app.route('/api/v1', liveRoutes(deps))
+  app.route('/api/v1', reportRoutes(deps, pages))
   app.route('/api/v1', threadRoutes(deps))
   app.route('/api/v1', feedRoutes(deps))
   app.route('/api/v1', ssoRoutes(deps))

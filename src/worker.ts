@@ -9,7 +9,7 @@ import { systemClock } from './deps.ts'
 import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
-import { spamCheckFromConfig } from './moderation/spam-check.ts'
+import { spamCheckFromConfig } from './authors/spam-check.ts'
 
 interface Env {
   /** A Postgres connection string, or… */

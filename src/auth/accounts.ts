@@ -9,7 +9,8 @@ import { checkPassword } from './password-rules.ts'
 import type { PasswordHasher } from '../deps.ts'
 import { needsRehash } from './passwords.ts'
 import { createSession, revokeUserSessions, type Session } from './sessions.ts'
-import { displayNameFromEmail, ensureVerifiedUser, findUser, findUserByEmail, normalizeEmail } from './users.ts'
+import { displayNameFromEmail, ensureVerifiedUser, findUser, findUserByEmail } from './users.ts'
+import { normalizeEmail } from '../http/text.ts'
 
 type AccountDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'passwords'>
 

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
-import type { Database, SiteRole, UserRow } from '../db/schema.ts'
+import type { Database, UserRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { createEmailToken } from './email-tokens.ts'
-import { displayNameFromEmail, findUserByEmail, normalizeEmail } from './users.ts'
+import { displayNameFromEmail, findUserByEmail } from './users.ts'
+import { normalizeEmail } from '../http/text.ts'
 
 /**
  * Makes an instance admin (the first comes from the CLI): the account for the address, made
@@ -25,16 +26,4 @@ export async function createInstanceAdmin(
     const passwordToken = await createEmailToken(tx, { purpose: 'reset', email, userId: user.id }, now)
     return { user, passwordToken }
   })
-}
-
-/** Gives an account a role on a site (or changes it). */
-export async function setSiteRole(db: Kysely<Database>, siteId: string, email: string, role: SiteRole): Promise<UserRow> {
-  const user = await findUserByEmail(db, email)
-  if (!user) throw new AppError('not_found', `No account uses ${email}. Ask them to sign up first, or invite them.`)
-  await db
-    .insertInto('site_members')
-    .values({ site_id: siteId, user_id: user.id, role })
-    .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ role }))
-    .execute()
-  return user
 }

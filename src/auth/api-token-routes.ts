@@ -6,9 +6,9 @@ import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { text } from '../http/text.ts'
 import { recordAction } from '../audit/audit-log.ts'
-import { managedSite } from './site-access.ts'
+import { managedSite } from '../access/site-access.ts'
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './api-tokens.ts'
-import { requireDashboardSession } from './authenticate.ts'
+import { requireDashboardSession } from '../access/require-session.ts'
 
 const tags = ['Administration']
 const DAY_MS = 24 * 60 * 60 * 1000

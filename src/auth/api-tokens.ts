@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { ApiTokenScope, ApiTokensTable, Database } from '../db/schema.ts'
-import { newSecretToken, parseSecretToken, secretMatches } from './secret-token.ts'
+import { newSecretToken, parseSecretToken, secretMatches } from '../http/secret-token.ts'
 
 // An API token is a session for a script: it acts for the owner who made it, on one site, with a
 // scope that only narrows what that owner may do there. It stops working when revoked, when it

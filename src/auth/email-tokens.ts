@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, EmailTokenPurpose, EmailTokenRow } from '../db/schema.ts'
-import { newSecretToken, parseSecretToken, secretMatches } from './secret-token.ts'
+import { newSecretToken, parseSecretToken, secretMatches } from '../http/secret-token.ts'
 
 const HOUR = 60 * 60 * 1000
 /** A verification link lasts a day; a reset link an hour. Both work once. */

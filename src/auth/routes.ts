@@ -9,7 +9,7 @@ import { hitLimits } from '../http/rate-limit.ts'
 import { isAllowedOrigin } from '../http/origins.ts'
 import { getSite } from '../sites/sites.ts'
 import { changePassword, logIn, requestPasswordReset, resetPassword, signUp, verifyEmail } from './accounts.ts'
-import { requireDashboardSession, requireSignedIn } from './authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from '../access/require-session.ts'
 import { AUTH_LIMITS } from './limits.ts'
 import {
   AcceptedJson,
@@ -27,7 +27,7 @@ import {
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts'
 import { createSession, revokeSession, revokeUserSessions } from './sessions.ts'
 import { userToJson } from './user-json.ts'
-import { normalizeEmail } from './users.ts'
+import { normalizeEmail } from '../http/text.ts'
 
 const tags = ['Accounts']
 const CHECK_MAIL = 'Check your mail: we have sent you a link.'

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, SessionRow } from '../db/schema.ts'
-import { newSecretToken, parseSecretToken, secretMatches } from './secret-token.ts'
+import { newSecretToken, parseSecretToken, secretMatches } from '../http/secret-token.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 /** A session lives this long after its last renewal… */

@@ -1,10 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, UserRow } from '../db/schema.ts'
-
-/** Addresses are kept and compared lower-cased. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
-}
+import { normalizeEmail } from '../http/text.ts'
 
 export function findUserByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst()

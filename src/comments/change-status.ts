@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
 import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
-import { queueCommentEvent } from '../webhooks/events.ts'
+import { queueCommentEvent } from './comment-events.ts'
 import { queueNotifications } from '../notifications/queue-notifications.ts'
 
 /** A comment of the site, locked for the rest of the transaction; undefined when there is none. */

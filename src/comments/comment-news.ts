@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database } from '../db/schema.ts'
 import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
-import { queueCommentEvent } from '../webhooks/events.ts'
+import { queueCommentEvent } from './comment-events.ts'
 
 /** Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail. */
 async function listenersOf(db: Kysely<Database>, siteId: string, parentId: string | null) {

@@ -1,17 +1,17 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { can, type Actor } from '../auth/can.ts'
+import { can, type Actor } from '../access/can.ts'
 import { AppError } from '../http/errors.ts'
 import { isEditTokenValid } from './edit-token.ts'
 import { checkBodyLength } from './post-comment.ts'
-import { checkLinkCount, heldByLists, linkHosts } from '../moderation/blocklist.ts'
+import { checkLinkCount, heldByLists, linkHosts } from '../authors/blocklist.ts'
 import { changeStatus } from './change-status.ts'
 import { bumpThread, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
-import { queueCommentEvent } from '../webhooks/events.ts'
-import { refuseIfBanned } from '../moderation/ban-check.ts'
-import { authorKeyOf } from '../moderation/authors.ts'
+import { queueCommentEvent } from './comment-events.ts'
+import { refuseIfBanned } from '../authors/ban-check.ts'
+import { authorKeyOf } from '../authors/author-key.ts'
 
 /** Who asks, and a guest's proof that the comment is theirs. */
 export interface AuthorProof {

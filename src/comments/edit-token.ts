@@ -1,5 +1,5 @@
 import { encodeBase64urlNoPadding } from '@oslojs/encoding'
-import { hashSecret, secretMatches } from '../auth/secret-token.ts'
+import { hashSecret, secretMatches } from '../http/secret-token.ts'
 
 /** A guest's proof of authorship: 32 random bytes shown once; only its SHA-256 is stored. */
 export function generateEditToken(): { token: string; hash: Uint8Array } {

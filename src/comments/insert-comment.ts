@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
-import { LIVE_CHANNEL } from '../live/feed.ts'
+import { LIVE_CHANNEL } from '../threads/live-channel.ts'
 import type { IdempotencyClaim } from './idempotency.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { actorOf, can } from '../auth/can.ts'
+import { actorOf, can } from '../access/can.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'

@@ -6,8 +6,6 @@ import type { PageCache } from '../threads/page-cache.ts'
 import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
 import { voteRoutes } from './vote-route.ts'
-import { liveRoutes } from '../live/live-route.ts'
-import { reportRoutes } from '../moderation/report-route.ts'
 import { writeRoutes } from './write-routes.ts'
 
 /** Reads and writes share one page cache, so this instance's writes show at once. */
@@ -17,6 +15,4 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', writeRoutes(deps, pages))
     .route('/', mineRoutes(deps))
     .route('/', voteRoutes(deps, pages))
-    .route('/', liveRoutes(deps))
-    .route('/', reportRoutes(deps, pages))
 }

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { actorOf, authorize } from '../auth/can.ts'
-import { requireSignedIn } from '../auth/authenticate.ts'
+import { actorOf, authorize } from '../access/can.ts'
+import { requireSignedIn } from '../access/require-session.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'

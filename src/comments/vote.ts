@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { refuseIfBanned } from '../moderation/ban-check.ts'
+import { refuseIfBanned } from '../authors/ban-check.ts'
 
 export type VoteValue = -1 | 0 | 1
 

@@ -1,8 +1,8 @@
-import { actorOf, can, type Actor } from '../auth/can.ts'
+import { actorOf, can, type Actor } from '../access/can.ts'
 import type { SiteRow, UserRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { SignedIn } from '../http/app-env.ts'
-import { sitesModeratedBy } from '../auth/site-access.ts'
+import { sitesModeratedBy } from '../access/site-access.ts'
 import { findSite } from '../sites/sites.ts'
 
 export type UserActor = Extract<Actor, { kind: 'user' }>

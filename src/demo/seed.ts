@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Actor } from '../auth/can.ts'
+import type { Actor } from '../access/can.ts'
 import { deleteComment } from '../comments/edit-comment.ts'
 import { insertComment } from '../comments/insert-comment.ts'
 import { castVote } from '../comments/vote.ts'

@@ -2,7 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, ThreadRow } from '../db/schema.ts'
-import { authorKeyOf } from '../moderation/authors.ts'
+import { authorKeyOf } from '../authors/author-key.ts'
 
 /**
  * A site's data read in pages of this many rows, each one index range (keyset pagination, no

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { rejectInvalid } from '../http/errors.ts'
 import { recordAction } from '../audit/audit-log.ts'
-import { managedSite } from '../auth/site-access.ts'
+import { managedSite } from '../access/site-access.ts'
 import { ENGAWA_EXPORT_SCHEMA_PATH } from './engawa-json.ts'
 import schema from './engawa-export-v1.schema.json' with { type: 'json' }
 import { EXPORT_FORMATS, exportSite } from './export-site.ts'

@@ -9,6 +9,11 @@ export function countCharacters(text: string): number {
   return n
 }
 
+/** Addresses are kept and compared lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
 /**
  * A string from outside: well-formed Unicode (no lone surrogates, which JSON allows) and no
  * NUL, which Postgres text cannot hold and no reader means to send.

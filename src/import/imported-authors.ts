@@ -1,6 +1,5 @@
-import { cleanName } from '../http/text.ts'
+import { cleanName, normalizeEmail } from '../http/text.ts'
 import type { Kysely } from 'kysely'
-import { normalizeEmail } from '../auth/users.ts'
 import type { Database } from '../db/schema.ts'
 
 /** A guest's name is at most this many characters, as when posting. */

@@ -4,13 +4,8 @@ import type { Listen } from '../db/pg-listen.ts'
 import type { CommentRow, Database } from '../db/schema.ts'
 import type { LiveEvent, LiveFeed, LiveReader } from '../deps.ts'
 import type { Log } from '../log.ts'
+import { LIVE_CHANNEL } from '../threads/live-channel.ts'
 
-/**
- * The channel of the NOTIFY a published comment's own insert sends (insert-comment.ts), so it
- * goes out at commit or not at all. Its payload, `[siteId, key, commentId]` as JSON, says only
- * where and which (a payload is capped at 8 kB; comments are not).
- */
-export const LIVE_CHANNEL = 'engawa_comments'
 
 /** Comments read per query when a reader catches up. */
 const CATCH_UP_BATCH = 500

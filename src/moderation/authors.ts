@@ -1,28 +1,14 @@
 import type { Kysely } from 'kysely'
-import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
+import type { Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
-import { heldByLists, linkHosts } from './blocklist.ts'
+import { heldByLists, linkHosts } from '../authors/blocklist.ts'
 import { recordAction } from '../audit/audit-log.ts'
+import { authorFilter, authorKeyOf } from '../authors/author-key.ts'
 
 export const AUTHOR_ACTIONS = ['ban', 'unban', 'shadow-ban', 'unshadow-ban', 'trust', 'untrust'] as const
 export type AuthorAction = (typeof AUTHOR_ACTIONS)[number]
-
-/** An author's key: user:<account id>, or guest:<salted hash of their network>. */
-export const AUTHOR_KEY = /^(user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|guest:[0-9a-f]{64})$/
-
-/** user:<id> for an account, guest:<salted hash of their network> for a guest. */
-export function authorKeyOf(row: Pick<CommentRow, 'author_user_id' | 'author_fingerprint'>): string | undefined {
-  if (row.author_user_id) return `user:${row.author_user_id}`
-  if (row.author_fingerprint) return `guest:${row.author_fingerprint}`
-  return undefined
-}
-
-export function authorFilter(author: string) {
-  const [kind, id = ''] = author.split(':')
-  return kind === 'user' ? { column: 'author_user_id' as const, id } : { column: 'author_fingerprint' as const, id }
-}
 
 /** The author of a comment of the site, as the key bans and flags use. */
 export async function authorOfComment(db: Kysely<Database>, siteId: string, commentId: string): Promise<{ author: string; name: string }> {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { CommentJson } from '../comments/schemas.ts'
 import { commentToJson } from '../comments/to-json.ts'
-import { AUTHOR_KEY, authorKeyOf } from './authors.ts'
+import { AUTHOR_KEY, authorKeyOf } from '../authors/author-key.ts'
 import type { ModeratedRow } from './queries.ts'
 
 export const AuthorKey = z

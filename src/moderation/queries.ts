@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
-import { AUTHOR_KEY, authorFilter } from './authors.ts'
+import { AUTHOR_KEY, authorFilter } from '../authors/author-key.ts'
 
 type WithComment = Database & { c: Database['comments'] }
 

@@ -9,7 +9,7 @@ import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { hitLimit } from '../http/rate-limit.ts'
 import { trimmedText } from '../http/text.ts'
 import { reportComment } from './report.ts'
-import { guestFingerprint } from './reporter.ts'
+import { guestFingerprint } from '../authors/guest-fingerprint.ts'
 
 const REPORTS_BY_NETWORK = { name: 'report-ip', max: 30, windowMs: 60 * 60 * 1000 }
 

@@ -2,9 +2,9 @@ import type { Deps } from '../deps.ts'
 import type { ReportReason, SiteRow } from '../db/schema.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
-import { refuseIfBanned } from './ban-check.ts'
+import { refuseIfBanned } from '../authors/ban-check.ts'
 import { recordAction } from '../audit/audit-log.ts'
-import { queueCommentEvent } from '../webhooks/events.ts'
+import { queueCommentEvent } from '../comments/comment-events.ts'
 
 /**
  * A reader reports a comment, once. When as many distinct readers as the site's threshold have

@@ -11,7 +11,7 @@ import { AppError, rejectInvalid } from '../http/errors.ts'
 import { keyText, text, trimmedText } from '../http/text.ts'
 import { COMMENT_ACTIONS, lockThread, moderateComment, pinComment } from './moderate-comment.ts'
 import { moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
-import { moderatedSite } from '../auth/site-access.ts'
+import { moderatedSite } from '../access/site-access.ts'
 import { readQueue } from './queries.ts'
 import { readAuditLog } from '../audit/audit-log.ts'
 

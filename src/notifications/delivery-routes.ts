@@ -3,7 +3,7 @@ import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/opena
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { managedSite } from '../auth/site-access.ts'
+import { managedSite } from '../access/site-access.ts'
 import { queueTestMail, readDeliveryLog, type DeliveryEntry } from './delivery-log.ts'
 
 const DeliveryJson = z

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireDashboardSession, requireSignedIn } from '../auth/authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from '../access/require-session.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { SiteRow, UserRow } from '../db/schema.ts'

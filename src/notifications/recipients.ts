@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { newSecretToken, parseSecretToken, secretMatches } from '../auth/secret-token.ts'
+import { newSecretToken, parseSecretToken, secretMatches } from '../http/secret-token.ts'
 import type { Database, MailLocale } from '../db/schema.ts'
 import { enqueueMail } from '../mail/outbox.ts'
 import { confirmSubscriptionMail } from './mails.ts'

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Database, SiteRole } from '../db/schema.ts'
+import type { Database, SiteRole, UserRow } from '../db/schema.ts'
+import { AppError } from '../http/errors.ts'
+import { normalizeEmail } from '../http/text.ts'
 
 export interface Member {
   userId: string
@@ -33,4 +35,16 @@ export async function listMembers(db: Kysely<Database>, siteId: string, now: Dat
     .orderBy('created_at')
     .execute()
   return { members, invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expires_at })) }
+}
+
+/** Gives an account a role on a site (or changes it). */
+export async function setSiteRole(db: Kysely<Database>, siteId: string, email: string, role: SiteRole): Promise<UserRow> {
+  const user = await db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst()
+  if (!user) throw new AppError('not_found', `No account uses ${email}. Ask them to sign up first, or invite them.`)
+  await db
+    .insertInto('site_members')
+    .values({ site_id: siteId, user_id: user.id, role })
+    .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ role }))
+    .execute()
+  return user
 }

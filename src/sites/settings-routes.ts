@@ -5,7 +5,7 @@ import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
 import { recordAction } from '../audit/audit-log.ts'
-import { managedSite, moderatedSite } from '../auth/site-access.ts'
+import { managedSite, moderatedSite } from '../access/site-access.ts'
 import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
 
 

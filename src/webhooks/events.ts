@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
-import { commentToJson } from '../comments/to-json.ts'
-import type { CommentRow, Database, WebhookEvent } from '../db/schema.ts'
+import type { Database, WebhookEvent } from '../db/schema.ts'
 
 // Webhook events join the outbox in the caller's transaction, so an event exists exactly when
 // the write that caused it committed. One row per subscribed, enabled endpoint; a site without
@@ -11,7 +10,7 @@ import type { CommentRow, Database, WebhookEvent } from '../db/schema.ts'
 //
 //   data.siteId    the site's public id
 //   data.thread    { id, key, url, title }: the page the comment is on
-//   data.comment   the comment as the public API shows it to moderators: id, parentId, depth,
+//   data.comment   (comments/comment-events.ts) the comment as the public API shows it to moderators: id, parentId, depth,
 //                  author { name }, html, createdAt, editedAt, score, replyCount, status (and the
 //                  hiding reason when shown to readers). A comment held for approval or hidden
 //                  still fires comment.created, with its status, for moderation tooling.
@@ -19,33 +18,35 @@ import type { CommentRow, Database, WebhookEvent } from '../db/schema.ts'
 //   data.previousStatus   comment.moderated: the status it moved from
 //   data.report    report.created: { reason, text, createdAt } (never who reported)
 
-/** Queues a comment event for every endpoint of its site subscribed to `type`. */
-export async function queueCommentEvent(
+/**
+ * Queues an event about a page of a site (`data` is its payload's data: the thread is added)
+ * for every endpoint of the site subscribed to `type`.
+ */
+export async function queueThreadEvent(
   db: Kysely<Database>,
   type: WebhookEvent,
-  comment: CommentRow,
+  at: { siteId: string; threadId: string },
+  data: Record<string, unknown>,
   now: Date,
-  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const thread = await db
     .selectFrom('threads')
     .select(['id', 'key', 'url', 'title'])
-    .where('site_id', '=', comment.site_id)
-    .where('id', '=', comment.thread_id)
+    .where('site_id', '=', at.siteId)
+    .where('id', '=', at.threadId)
     .where((eb) =>
       eb.exists(
         eb
           .selectFrom('webhooks')
           .select('id')
-          .where('site_id', '=', comment.site_id)
+          .where('site_id', '=', at.siteId)
           .where('enabled', '=', true)
           .where(({ eb: e, val, fn }) => e(val(type), '=', fn.any('events'))),
       ),
     )
     .executeTakeFirst()
   if (!thread) return
-  const { replies: _replies, repliesCursor: _cursor, ...shown } = commentToJson(comment, null, 'moderator')
-  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data: { siteId: comment.site_id, thread, comment: shown, ...extra } })
+  const payload = JSON.stringify({ type, timestamp: now.toISOString(), data: { siteId: at.siteId, thread, ...data } })
   await db
     .insertInto('webhook_deliveries')
     .columns(['site_id', 'webhook_id', 'event_type', 'payload', 'created_at', 'next_attempt_at'])
@@ -53,7 +54,7 @@ export async function queueCommentEvent(
       eb
         .selectFrom('webhooks')
         .select(['site_id', 'id', eb.val(type).as('event_type'), eb.val(payload).as('payload'), eb.val(now).as('created_at'), eb.val(now).as('next_attempt_at')])
-        .where('site_id', '=', comment.site_id)
+        .where('site_id', '=', at.siteId)
         .where('enabled', '=', true)
         .where(({ eb: e, val, fn }) => e(val(type), '=', fn.any('events'))),
     )

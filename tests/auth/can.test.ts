@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { can, type Action, type Actor } from '../../src/auth/can.ts'
+import { can, type Action, type Actor } from '../../src/access/can.ts'
 
 const guest: Actor = { kind: 'guest' }
 const user = (roles: Record<string, 'owner' | 'moderator'> = {}, isInstanceAdmin = false): Actor => ({

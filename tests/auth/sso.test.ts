@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { bearer, fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { axeViolations } from '../helpers/axe.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'

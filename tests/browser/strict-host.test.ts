@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { browserAvailability, HOST_PAGE_ADDRESS, launchBrowser, listenOnLoopback, type BrowserHandle } from '../helpers/browser.ts'

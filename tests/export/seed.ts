@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { ARTICLE_URL, SITE_ORIGIN, type TestApp } from '../helpers/harness.ts'
 

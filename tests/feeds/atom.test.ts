@@ -1,6 +1,6 @@
 import { DOMParser, type Element } from '@xmldom/xmldom'
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'

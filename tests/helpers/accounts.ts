@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { parseConfig } from '../../src/config.ts'
 import type { TestApp } from './harness.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { bearer, ENGAWA_ORIGIN, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { ARTICLE_URL, startApp } from '../helpers/harness.ts'

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { SITE_ORIGIN, startApp, type TestApp } from '../helpers/harness.ts'

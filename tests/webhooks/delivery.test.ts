@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { createLog } from '../../src/log.ts'
 import { createHttpSender } from '../../src/webhooks/http-sender.ts'
 import { createWebhookWorker, RETRY_DELAYS_MS } from '../../src/webhooks/webhook-worker.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/auth/admins.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'

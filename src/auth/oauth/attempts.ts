@@ -1,7 +1,7 @@
 import { generateCodeVerifier, generateState } from 'arctic'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
-import { hashSecret, randomString } from '../secret-token.ts'
+import { hashSecret, randomString } from '../../http/secret-token.ts'
 import type { SignInAttempt } from './provider.ts'
 
 const ATTEMPT_LIFETIME_MS = 10 * 60 * 1000

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, UserRow } from '../../db/schema.ts'
-import { displayNameFromEmail, findUser, findUserByEmail, normalizeEmail } from '../users.ts'
-import { cleanName } from '../../http/text.ts'
+import { displayNameFromEmail, findUser, findUserByEmail } from '../users.ts'
+import { normalizeEmail, cleanName } from '../../http/text.ts'
 import type { ExternalIdentity } from './provider.ts'
 
 /**

@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, SiteRole, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { enqueueMail } from '../mail/outbox.ts'
-import { newSecretToken, parseSecretToken, secretMatches } from './secret-token.ts'
-import { normalizeEmail } from './users.ts'
+import { newSecretToken, parseSecretToken, secretMatches } from '../http/secret-token.ts'
+import { normalizeEmail } from '../http/text.ts'
 
 /** Like a verification link (ASVS: a day at most); the owner can send another. */
 const INVITATION_LIFETIME_MS = 24 * 60 * 60 * 1000

@@ -1,12 +1,12 @@
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import { managedSite } from './site-access.ts'
+import { managedSite } from '../access/site-access.ts'
 import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv, SignedIn } from '../http/app-env.ts'
 import { AppError, rejectInvalid } from '../http/errors.ts'
-import { listMembers } from '../sites/members.ts'
-import { requireDashboardSession } from './authenticate.ts'
+import { listMembers } from './members.ts'
+import { requireDashboardSession } from '../access/require-session.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
 
 const tags = ['Administration']

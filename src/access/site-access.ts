@@ -1,4 +1,4 @@
-import { requireDashboardSession, requireSignedIn } from './authenticate.ts'
+import { requireDashboardSession, requireSignedIn } from './require-session.ts'
 import { actorOf, authorize, type Actor } from './can.ts'
 import type { SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
