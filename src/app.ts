@@ -1,109 +1,117 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { adminRoutes } from './sites/member-routes.ts'
+import type { MiddlewareHandler } from 'hono'
+import { except } from 'hono/combine'
+import { cors } from 'hono/cors'
+import { requestId } from 'hono/request-id'
+import { meRoutes } from './account/me-routes.ts'
 import { apiTokenRoutes } from './auth/api-token-routes.ts'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
-import { meRoutes } from './account/me-routes.ts'
 import { oauthRoutes } from './auth/oauth/routes.ts'
 import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
-import { cors } from 'hono/cors'
-import { except } from 'hono/combine'
-import { requestId } from 'hono/request-id'
-import { createPageCache } from './threads/page-cache.ts'
-import { dashboardRoutes } from './dashboard/routes.tsx'
-import { pageFastPath } from './threads/page-fast-path.ts'
-import { commentRoutes } from './comments/routes.ts'
-import { liveRoutes } from './live/live-route.ts'
-import { reportRoutes } from './moderation/report-route.ts'
+import { ssoRoutes } from './auth/sso/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
+import { commentRoutes } from './comments/routes.ts'
+import { dashboardRoutes } from './dashboard/routes.tsx'
 import type { SiteRow } from './db/schema.ts'
-import { demoRoutes } from './demo/routes.ts'
-import { authorRoutes } from './moderation/author-routes.ts'
-import { moderationRoutes } from './moderation/routes.ts'
 import type { Deps } from './deps.ts'
+import { demoRoutes } from './demo/routes.ts'
+import { exportRoutes, exportSchemaRoutes } from './export/routes.ts'
+import { feedRoutes } from './feeds/routes.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { notFound, onError, rejectInvalid } from './http/errors.ts'
 import { healthRoutes } from './http/health-routes.ts'
 import { limitBody, requireUtf8Body } from './http/middleware/body-limit.ts'
 import { deadline } from './http/middleware/deadline.ts'
-import { standardHeaders } from './http/middleware/standard-headers.ts'
 import { requestLog } from './http/middleware/request-log.ts'
+import { standardHeaders } from './http/middleware/standard-headers.ts'
 import { tdmReservation } from './http/middleware/tdm-reservation.ts'
 import { openApiInfo } from './http/openapi.ts'
 import { TtlCache } from './http/ttl-cache.ts'
-import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
-import { tdmrepRoutes } from './sites/tdmrep-route.ts'
-import { ssoRoutes } from './auth/sso/routes.ts'
-import { exportRoutes, exportSchemaRoutes } from './export/routes.ts'
-import { feedRoutes } from './feeds/routes.ts'
-import { notificationRoutes } from './notifications/routes.ts'
-import { settingsRoutes } from './sites/settings-routes.ts'
-import { threadMoveRoutes } from './threads/move-routes.ts'
-import { threadRoutes } from './threads/routes.ts'
-import { webhookRoutes } from './webhooks/routes.ts'
 import { IMPORT_UPLOAD_PATH, importRoutes } from './import/routes.ts'
 import type { ImportUploads } from './import/uploads.ts'
+import { liveRoutes } from './live/live-route.ts'
+import { authorRoutes } from './moderation/author-routes.ts'
+import { reportRoutes } from './moderation/report-route.ts'
+import { moderationRoutes } from './moderation/routes.ts'
+import { notificationRoutes } from './notifications/routes.ts'
+import { adminRoutes } from './sites/member-routes.ts'
+import { settingsRoutes } from './sites/settings-routes.ts'
+import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
+import { tdmrepRoutes } from './sites/tdmrep-route.ts'
+import { threadMoveRoutes } from './threads/move-routes.ts'
+import { createPageCache } from './threads/page-cache.ts'
+import { pageFastPath } from './threads/page-fast-path.ts'
+import { threadRoutes } from './threads/routes.ts'
+import { webhookRoutes } from './webhooks/routes.ts'
+
+type Asked = { req: { method: string; path: string } }
+const isUpload = (c: Asked) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
+const isStream = (c: Asked) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
 
 /**
  * The whole service, built from its dependencies; no side effects, so tests build one per database.
  * `uploads`: the runtime's place for uploaded exports and its parsers (Node has them; Workers do not).
+ *
+ * Read it as the map of the service: which requests get which protection, then who answers them.
  */
 export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
-  const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, () => deps.clock.now().getTime())
+  const now = () => deps.clock.now().getTime()
+  const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, now)
   const pages = createPageCache(deps)
+  const site = loadSite(deps.db, sites)
+  const sameOrigin = requireSameOrigin(deps.config)
+  const sessionOrigin = requireSessionOrigin(deps.db, deps.config)
+  const accountCors = sessionCors(deps.db, deps.config, now)
 
-  // First of all: a repeated public page read is answered from memory without the stack below.
+  // First of all: a repeated public page read is answered from memory, before anything below.
   app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
-  // An export upload is streamed to disk under its own, much larger limit (src/import/routes.ts).
-  const isUpload = (c: { req: { method: string; path: string } }) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
-  const isStream = (c: { req: { method: string; path: string } }) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
-  app.use(requestId(), requestLog(deps.log), standardHeaders(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
-  // Streams and uploads take as long as they take; everything else answers within the deadline.
-  app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log, deps.config.requestDeadlineMs)))
-  app.use('/api/v1/sites/:site/*', loadSite(deps.db, sites), siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer'))
-  const accountCors = sessionCors(deps.db, deps.config, () => deps.clock.now().getTime())
-  // Account routes: the dashboard's cookie (same-origin, CSRF-checked) or a widget's bearer token.
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*']) app.use(path, accountCors)
-  app.use('/api/v1/auth/*', requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-or-cookie'))
-  // Owners' scripts reach moderation and administration with API tokens too.
-  for (const path of ['/api/v1/admin/*', '/api/v1/moderation/*']) app.use(path, requireSameOrigin(deps.config), authenticate(deps, 'bearer-cookie-or-api-token'))
-  for (const path of ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*']) app.use(path, requireSessionOrigin(deps.db, deps.config))
-  // Routes that act on one site find it loaded (or a 404) before they check who may act on it.
-  for (const path of ['/api/v1/admin/sites/:site/*', '/api/v1/moderation/sites/:site/*']) app.use(path, loadSite(deps.db, sites))
-  // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
-  for (const path of ['/admin', '/admin/*']) app.use(path, authenticate(deps, 'bearer-or-cookie'))
-  // The preview writes nothing and reveals nothing: any page may ask.
-  app.use('/api/v1/preview', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
-  app.route('/api/v1', commentRoutes(deps, pages))
-  app.route('/api/v1', liveRoutes(deps))
-  app.route('/api/v1', reportRoutes(deps, pages))
-  app.route('/api/v1', threadRoutes(deps))
-  app.route('/api/v1', feedRoutes(deps))
-  app.route('/api/v1', ssoRoutes(deps))
-  app.route('/api/v1', previewRoutes(deps))
-  app.route('/api/v1', authRoutes(deps))
-  app.route('/api/v1', oauthRoutes(deps))
+  // Every request: an id, a log line, the standard headers, a bounded body (an upload has its own,
+  // much larger limit: import/routes.ts) and an answer within the deadline (but streams and uploads).
+  app.use(requestId(), requestLog(deps.log), standardHeaders(), tdmReservation(), except(isUpload, limitBody(), requireUtf8Body()))
+  app.use(except((c) => isUpload(c) || isStream(c), deadline(deps.log, deps.config.requestDeadlineMs)))
+
+  // Who may ask what, by path, in the order the checks run.
+  const GROUPS: Array<[what: string, paths: string[], middleware: MiddlewareHandler<AppEnv>[]]> = [
+    // The widget in a site's pages: CORS for the site's origins, writes only from them, its bearer token.
+    ['a site, from its pages', ['/api/v1/sites/:site/*'], [site, siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer')]],
+    // The widget reaches the account and moderation with its bearer token, from pages of some site.
+    ['the account from a site', ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*'], [accountCors]],
+    // Engawa's own pages with the cookie (same origin, CSRF-checked), or a bearer token.
+    ['accounts', ['/api/v1/auth/*', '/api/v1/me', '/api/v1/me/*'], [sameOrigin, authenticate(deps, 'bearer-or-cookie')]],
+    // Owners' scripts reach moderation and administration with API tokens too.
+    ['moderation and administration', ['/api/v1/admin/*', '/api/v1/moderation/*'], [sameOrigin, authenticate(deps, 'bearer-cookie-or-api-token')]],
+    // A bearer token works only from Engawa itself or its own site's pages.
+    ['sessions, where used', ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*'], [sessionOrigin]],
+    // Routes on one site find it loaded (or a 404) before they check who may act on it (access/).
+    ['one site’s moderation and administration', ['/api/v1/admin/sites/:site/*', '/api/v1/moderation/sites/:site/*'], [site]],
+    // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
+    ['the dashboard', ['/admin', '/admin/*'], [authenticate(deps, 'bearer-or-cookie')]],
+    // The preview writes nothing and reveals nothing: any page may ask.
+    ['the Markdown preview', ['/api/v1/preview'], [cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] })]],
+  ]
+  for (const [, paths, middleware] of GROUPS) for (const path of paths) app.use(path, ...middleware)
+
+  // Who answers, feature by feature (each router declares its own paths).
+  const api = [
+    commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps, pages), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
+    authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps, pages), apiTokenRoutes(deps),
+    moderationRoutes(deps, pages), authorRoutes(deps, pages),
+    adminRoutes(deps), settingsRoutes(deps), threadMoveRoutes(deps, pages), webhookRoutes(deps), notificationRoutes(deps),
+    exportRoutes(deps), importRoutes(deps, pages, uploads),
+  ]
+  for (const routes of api) app.route('/api/v1', routes)
+  // Pages and files outside the API: sign-in, the demo, the dashboard, schemas, health, the TDM policy.
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
   app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
-  app.route('/api/v1', meRoutes(deps, pages))
-  app.route('/api/v1', adminRoutes(deps))
-  app.route('/api/v1', moderationRoutes(deps, pages))
-  app.route('/api/v1', authorRoutes(deps, pages))
-  app.route('/api/v1', settingsRoutes(deps))
-  app.route('/api/v1', apiTokenRoutes(deps))
-  app.route('/api/v1', threadMoveRoutes(deps, pages))
-  app.route('/api/v1', webhookRoutes(deps))
-  app.route('/api/v1', exportRoutes(deps))
   app.route('/', exportSchemaRoutes())
-  app.route('/api/v1', importRoutes(deps, pages, uploads))
-  app.route('/api/v1', notificationRoutes(deps))
   app.route('/', healthRoutes(deps.db))
   app.route('/', tdmrepRoutes(deps.db))
+
   app.use('/api/openapi.json', async (c, next) => {
     await next()
     c.header('Cache-Control', 'public, max-age=300')

@@ -1,8 +1,7 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { hitLimit } from '../http/rate-limit.ts'
 import { text } from '../http/text.ts'
@@ -11,6 +10,7 @@ import { requireDashboardSession, requireSignedIn } from '../access/require-sess
 import { UserJson } from '../auth/schemas.ts'
 import { userToJson } from '../auth/user-json.ts'
 import { deleteAccount, exportAccount } from './your-data.ts'
+import { createRouter } from '../http/router.ts'
 
 const MeJson = z
   .object({
@@ -60,7 +60,7 @@ const deleteRoute = createRoute({
 })
 
 export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(exportRoute, async (c) => {
       const { user, session } = requireDashboardSession(c.var.signedIn)
       const data = await exportAccount(deps.db, user, session.id, deps.clock.now())

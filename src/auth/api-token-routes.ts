@@ -1,14 +1,15 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { text } from '../http/text.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { managedSite } from '../access/site-access.ts'
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './api-tokens.ts'
 import { requireDashboardSession } from '../access/require-session.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Administration']
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -91,7 +92,7 @@ function tokenToJson(t: ListedToken | (ApiTokenRow & { created_by_name: string |
 export function apiTokenRoutes(deps: Deps) {
   const manage = (signedIn: AppEnv['Variables']['signedIn'], site: SiteRow) => managedSite(deps, requireDashboardSession(signedIn), site)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(createTokenRoute, async (c) => {
       const { site, user } = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')

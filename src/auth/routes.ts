@@ -1,9 +1,9 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { hitLimits } from '../http/rate-limit.ts'
 import { isAllowedOrigin } from '../http/origins.ts'
@@ -28,6 +28,7 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie.ts'
 import { createSession, revokeSession, revokeUserSessions } from './sessions.ts'
 import { userToJson } from './user-json.ts'
 import { normalizeEmail } from '../http/text.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Accounts']
 const CHECK_MAIL = 'Check your mail: we have sent you a link.'
@@ -127,7 +128,7 @@ export function authRoutes(deps: Deps) {
     setSessionCookie(c, deps.config, token)
   }
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(signupRoute, async (c) => {
       const input = c.req.valid('json')
       await limit(['signupByIp', ip(c)], ['signupByAccount', normalizeEmail(input.email)])

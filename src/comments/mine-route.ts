@@ -1,8 +1,7 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf, can } from '../access/can.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
@@ -10,6 +9,7 @@ import { readMine, readOwnSources } from './read-mine.ts'
 import { readVotes } from './vote.ts'
 import { CommentJson } from './schemas.ts'
 import { nestComments } from './to-json.ts'
+import { createRouter } from '../http/router.ts'
 
 const MAX_TOKENS = 100
 
@@ -45,7 +45,7 @@ const mineRoute = createRoute({
 })
 
 export function mineRoutes({ db }: Pick<Deps, 'db'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(mineRoute, async (c) => {
+  return createRouter().openapi(mineRoute, async (c) => {
     const site = c.var.site
     const key = threadKeyOf(site, c.req.valid('query'))
     const tokens = (c.req.valid('header')['x-edit-token'] ?? '').split(',').map((t) => t.trim()).filter(Boolean)

@@ -1,10 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
+import { createRouter } from '../http/router.ts'
 
 const previewRoute = createRoute({
   method: 'post',
@@ -20,7 +19,7 @@ const previewRoute = createRoute({
 })
 
 export function previewRoutes({ markdown }: Pick<Deps, 'markdown'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(previewRoute, (c) => {
+  return createRouter().openapi(previewRoute, (c) => {
     const { body, allowsImages = false } = c.req.valid('json')
     return c.json({ html: markdown.render(body.trim(), { allowsImages }) }, 200)
   })

@@ -1,7 +1,5 @@
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
+import { createRoute, type z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
@@ -10,6 +8,7 @@ import { pageHeaders, pageResponse } from '../threads/page-response.ts'
 import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
 import { ThreadPageJson, ThreadQuery } from './schemas.ts'
 import { nestComments, threadToJson } from './to-json.ts'
+import { createRouter } from '../http/router.ts'
 
 const readThread = createRoute({
   method: 'get',
@@ -44,7 +43,7 @@ async function loadPage(db: Deps['db'], siteId: string, key: string, query: Quer
 }
 
 export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(readThread, async (c) => {
+  return createRouter().openapi(readThread, async (c) => {
     const query = c.req.valid('query')
     const site = c.var.site
     const key = threadKeyOf(site, query)

@@ -1,13 +1,12 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf, authorize } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { PageCache } from '../threads/page-cache.ts'
 import { CommentParams } from './schemas.ts'
 import { castVote } from './vote.ts'
+import { createRouter } from '../http/router.ts'
 
 const voteRoute = createRoute({
   method: 'put',
@@ -28,7 +27,7 @@ const voteRoute = createRoute({
 })
 
 export function voteRoutes(deps: Pick<Deps, 'db' | 'clock'>, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(voteRoute, async (c) => {
+  return createRouter().openapi(voteRoute, async (c) => {
     const { user } = requireSignedIn(c.var.signedIn)
     const site = c.var.site
     const { id } = c.req.valid('param')

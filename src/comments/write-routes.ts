@@ -1,11 +1,10 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf, authorize, can } from '../access/can.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import type { Poster } from '../authors/admission.ts'
 import { guestFingerprint } from '../authors/guest-fingerprint.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
 import { deleteComment, editComment } from './edit-comment.ts'
@@ -14,6 +13,7 @@ import { parseIdempotencyKey } from './idempotency.ts'
 import { postComment } from './post-comment.ts'
 import { CommentJson, CommentParams, EditCommentBody, EditTokenHeader, IdempotencyKeyHeader, NewCommentBody, PostedCommentJson } from './schemas.ts'
 import { commentToJson } from './to-json.ts'
+import { createRouter } from '../http/router.ts'
 
 const postRoute = createRoute({
   method: 'post',
@@ -57,7 +57,7 @@ const deleteRoute = createRoute({
 })
 
 export function writeRoutes(deps: Deps, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(postRoute, async (c) => {
       const input = c.req.valid('json')
       const site = c.var.site

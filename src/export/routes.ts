@@ -1,14 +1,13 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { stream } from 'hono/streaming'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { managedSite } from '../access/site-access.ts'
 import { ENGAWA_EXPORT_SCHEMA_PATH } from './engawa-json.ts'
 import schema from './engawa-export-v1.schema.json' with { type: 'json' }
 import { EXPORT_FORMATS, exportSite } from './export-site.ts'
+import { createRouter } from '../http/router.ts'
 
 const exportRoute = createRoute({
   method: 'get',
@@ -38,7 +37,7 @@ const schemaRoute = createRoute({
 })
 
 export function exportRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(exportRoute, async (c) => {
+  return createRouter().openapi(exportRoute, async (c) => {
     const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
     const { format } = c.req.valid('query')
     const now = deps.clock.now()
@@ -65,5 +64,5 @@ export function exportRoutes(deps: Deps) {
 /** The export format's schema, where each export's `$schema` points. Anyone may read it. */
 export function exportSchemaRoutes() {
   const headers = { 'Content-Type': 'application/schema+json', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=3600' }
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(schemaRoute, (c) => c.json(schema, 200, headers))
+  return createRouter().openapi(schemaRoute, (c) => c.json(schema, 200, headers))
 }

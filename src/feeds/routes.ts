@@ -1,11 +1,10 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { keyText, text } from '../http/text.ts'
 import { renderAtom, type FeedEntry } from './atom.ts'
+import { createRouter } from '../http/router.ts'
 
 const ENTRIES = 50
 
@@ -22,7 +21,7 @@ const feedRoute = createRoute({
 })
 
 export function feedRoutes({ db, clock, config }: Pick<Deps, 'db' | 'clock' | 'config'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(feedRoute, async (c) => {
+  return createRouter().openapi(feedRoute, async (c) => {
     const site = c.var.site
     const query = c.req.valid('query')
     const key = query.key || query.url ? threadKeyOf(site, query) : undefined

@@ -1,14 +1,14 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { PageCache } from '../threads/page-cache.ts'
 import { SiteParam, errorResponses, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { ImportUploads } from './uploads.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { managedSite } from '../access/site-access.ts'
 import { getImportRun, ImportJson, importToJson, listImportRuns } from './import-json.ts'
 import { parseOriginMap } from './imported-page.ts'
 import { createImportRun, runImport, type ImportRequest } from './run-import.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Administration']
 
@@ -65,7 +65,7 @@ const readRoute = createRoute({
 
 /** `uploads`: where the runtime keeps uploaded files and which parsers it has; absent on Workers. */
 export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUploads | undefined) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(uploadRoute, async (c) => {
       // Who may import is settled before a byte of the body is read.
       const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)

@@ -1,13 +1,13 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { keyText, text } from '../http/text.ts'
 import type { Deps } from '../deps.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { createStreamQuota } from './stream-quota.ts'
+import { createRouter } from '../http/router.ts'
 
 const KEEPALIVE_MS = 25_000
 
@@ -38,7 +38,7 @@ const liveRoute = createRoute({
 
 export function liveRoutes({ live, log, config }: Pick<Deps, 'live' | 'log' | 'config'>) {
   const quota = createStreamQuota(config.liveStreamLimits)
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(liveRoute, (c) => {
+  return createRouter().openapi(liveRoute, (c) => {
     const site = c.var.site
     const query = c.req.valid('query')
     const key = threadKeyOf(site, query)

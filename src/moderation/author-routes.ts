@@ -1,11 +1,10 @@
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
 import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { text, trimmedText } from '../http/text.ts'
 import { actOnAuthor, authorOfComment, authorStanding, AUTHOR_ACTIONS } from './authors.ts'
 import { authorFilter } from '../authors/author-key.ts'
@@ -13,6 +12,7 @@ import { AuthorKey, ModeratedComment, moderatedToJson, QueueJson, QueueQuery } f
 import { moderatedSite, sitesModeratedBy } from '../access/site-access.ts'
 import { readQueue, searchComments } from './queries.ts'
 import { listBans } from './records.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Moderation']
 
@@ -110,7 +110,7 @@ const allQueuesRoute = createRoute({
 })
 
 export function authorRoutes(deps: Deps, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(actRoute, async (c) => {
       const { site, user } = await moderatedSite(deps, c.var.signedIn, c.var.site)
       const input = c.req.valid('json')

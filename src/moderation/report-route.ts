@@ -1,15 +1,14 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { CommentParams } from '../comments/schemas.ts'
 import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { hitLimit } from '../http/rate-limit.ts'
 import { trimmedText } from '../http/text.ts'
 import { reportComment } from './report.ts'
 import { guestFingerprint } from '../authors/guest-fingerprint.ts'
+import { createRouter } from '../http/router.ts'
 
 const REPORTS_BY_NETWORK = { name: 'report-ip', max: 30, windowMs: 60 * 60 * 1000 }
 
@@ -35,7 +34,7 @@ const reportRoute = createRoute({
 })
 
 export function reportRoutes(deps: Deps, pages: PageCache) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(reportRoute, async (c) => {
+  return createRouter().openapi(reportRoute, async (c) => {
     const site = c.var.site
     const network = addressBucket(clientIp(c, deps.config.trustedProxies))
     await hitLimit(deps.db, REPORTS_BY_NETWORK, `${site.id} ${network}`, deps.clock.now())

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { PageCache } from '../threads/page-cache.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { CommentJson } from '../comments/schemas.ts'
@@ -6,14 +6,15 @@ import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/opena
 import { commentToJson } from '../comments/to-json.ts'
 import type { Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { AppError } from '../http/errors.ts'
 import { keyText, text, trimmedText } from '../http/text.ts'
 import { COMMENT_ACTIONS, lockThread, moderateComment, pinComment } from './moderate-comment.ts'
 import { moderatedToJson, QueueJson, QueueQuery } from './moderated-json.ts'
 import { moderatedSite } from '../access/site-access.ts'
 import { readQueue } from './queries.ts'
 import { readAuditLog } from '../audit/audit-log.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Moderation']
 const Reason = trimmedText(0, 500).optional().openapi({ description: 'Why: kept in the audit log.' })
@@ -111,7 +112,7 @@ const versionsRoute = createRoute({
 export function moderationRoutes(deps: Deps, pages: PageCache) {
   const moderated = (signedIn: SignedIn | undefined, site: SiteRow) => moderatedSite(deps, signedIn, site)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(commentRoute, async (c) => {
       const { id } = c.req.valid('param')
       const { site, user } = await moderated(c.var.signedIn, c.var.site)

@@ -1,10 +1,10 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { managedSite } from '../access/site-access.ts'
 import { queueTestMail, readDeliveryLog, type DeliveryEntry } from './delivery-log.ts'
+import { createRouter } from '../http/router.ts'
 
 const DeliveryJson = z
   .object({
@@ -45,7 +45,7 @@ export function deliveryToJson(m: DeliveryEntry): z.infer<typeof DeliveryJson> {
 }
 
 export function deliveryRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(logRoute, async (c) => {
       const { site, user } = await managedSite(deps, c.var.signedIn, c.var.site)
       const mails = await readDeliveryLog(deps.db, site.id, user.email)

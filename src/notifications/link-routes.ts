@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
@@ -6,8 +6,8 @@ import { page } from '../auth/pages/layout.ts'
 import type { MailLocale } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
 import { confirmRecipient, findByToken, unsubscribeRecipient, type LinkPurpose } from './recipients.ts'
+import { createRouter } from '../http/router.ts'
 
 // The links in reader mails. GET only shows a page with a button: mail scanners and link
 // previews fetch links, and must not confirm or unsubscribe anyone. POST acts, without a
@@ -78,7 +78,7 @@ function notificationPage(c: Context, locale: MailLocale, title: string, body: H
 }
 
 export function notificationLinkRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  const app = createRouter()
   for (const purpose of ['confirm', 'unsubscribe'] as const) {
     const { show, act, done } = linkRoutesFor(purpose)
     /** The page for the link's recipient, in their language, or the page saying the link is dead. */

@@ -1,13 +1,14 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { requireDashboardSession, requireSignedIn } from '../access/require-session.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { SiteRow, UserRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { AppError } from '../http/errors.ts'
 import { keyText, text } from '../http/text.ts'
 import { subscribe } from './recipients.ts'
+import { createRouter } from '../http/router.ts'
 
 // What a signed-in reader asks for: mail about replies to their comments (an account setting,
 // on every site) and about whole threads they follow (per thread, from the widget).
@@ -87,7 +88,7 @@ export function readerNotificationRoutes(deps: Pick<Deps, 'db' | 'clock' | 'conf
       .where('s.thread_id', '=', threadId)
       .where('r.user_id', '=', userId)
       .executeTakeFirst()) !== undefined
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(showFollow, async (c) => {
       const { user } = requireSignedIn(c.var.signedIn)
       const site = c.var.site

@@ -1,13 +1,14 @@
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { managedSite } from '../access/site-access.ts'
 import type { SiteRow } from '../db/schema.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { AppError } from '../http/errors.ts'
 import { listMembers } from './members.ts'
 import { requireDashboardSession } from '../access/require-session.ts'
 import { acceptInvitation, inviteMember } from './invitations.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Administration']
 const Role = z.enum(['owner', 'moderator'])
@@ -59,7 +60,7 @@ const acceptRoute = createRoute({
 export function adminRoutes(deps: Deps) {
   const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(listRoute, async (c) => {
       const { site } = await manage(c.var.signedIn, c.var.site)
       const { members, invitations } = await listMembers(deps.db, site.id, deps.clock.now())

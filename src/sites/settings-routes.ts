@@ -1,12 +1,13 @@
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
+import { AppError } from '../http/errors.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { managedSite, moderatedSite } from '../access/site-access.ts'
 import { SiteSettings, SiteSettingsPatch, settingsOf, settingsToColumns } from './settings.ts'
+import { createRouter } from '../http/router.ts'
 
 
 const getRoute = createRoute({
@@ -41,7 +42,7 @@ const notifyRoute = createRoute({
 export function settingsRoutes(deps: Deps) {
   const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(getRoute, async (c) => {
       const { site } = await manage(c.var.signedIn, c.var.site)
       return c.json(settingsOf(site), 200)

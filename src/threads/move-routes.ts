@@ -1,14 +1,14 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { PageCache } from './page-cache.ts'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import { managedSite } from '../access/site-access.ts'
 import type { SiteRow } from '../db/schema.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
 import { text } from '../http/text.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './move.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Administration']
 
@@ -59,7 +59,7 @@ const mergeRoute = createRoute({
 export function threadMoveRoutes(deps: Deps, pages: PageCache) {
   const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(moveRoute, async (c) => {
       const { site, user } = await manage(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')

@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import type { AppEnv } from '../http/app-env.ts'
-import { AppError, rejectInvalid } from '../http/errors.ts'
+import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
 import { countComments } from './counts.ts'
 import { normalizeThreadUrl } from './thread-key.ts'
+import { createRouter } from '../http/router.ts'
 
 const MAX_PAGES = 100
 const repeatable = z.union([text().max(2000), z.array(text().max(2000)).max(MAX_PAGES)]).optional()
@@ -28,7 +28,7 @@ const countsRoute = createRoute({
 })
 
 export function threadRoutes({ db }: Pick<Deps, 'db'>) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid }).openapi(countsRoute, async (c) => {
+  return createRouter().openapi(countsRoute, async (c) => {
     type Asked = { key?: string; url?: string; lookup: string | undefined }
     const asked = [...new URL(c.req.url).searchParams].flatMap(([name, value]): Asked[] =>
       name === 'key' ? [{ key: value, lookup: value.trim() }] : name === 'url' ? [{ url: value, lookup: normalizeThreadUrl(value) }] : [],

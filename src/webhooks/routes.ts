@@ -1,14 +1,14 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
-import type { AppEnv, SignedIn } from '../http/app-env.ts'
-import { rejectInvalid } from '../http/errors.ts'
+import type { SignedIn } from '../http/app-env.ts'
 import { managedSite } from '../access/site-access.ts'
 import { checkEndpointUrl } from './check-endpoint.ts'
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, readAttempts, rotateWebhookSecret, updateWebhook } from './endpoints.ts'
 import { queueTestEvent } from './events.ts'
 import { attemptToJson, WebhookAttemptJson, WebhookCreate, WebhookJson, WebhookPatch, WebhookWithSecret, webhookToJson } from './webhook-json.ts'
+import { createRouter } from '../http/router.ts'
 
 const tags = ['Webhooks']
 const base = '/admin/sites/{site}/webhooks'
@@ -102,7 +102,7 @@ export function webhookRoutes(deps: Deps) {
     return { siteId: site.id, userId: user.id }
   }
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(listRoute, async (c) => {
       const { siteId } = await manage(c.var.signedIn, c.var.site)
       return c.json({ webhooks: (await listWebhooks(deps.db, siteId)).map(webhookToJson) }, 200)

@@ -1,10 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { constantTimeEqual } from '@oslojs/crypto/subtle'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Deps } from '../../deps.ts'
-import type { AppEnv } from '../../http/app-env.ts'
-import { AppError, rejectInvalid } from '../../http/errors.ts'
+import { AppError } from '../../http/errors.ts'
 import { errorResponses, jsonResponse } from '../../http/openapi.ts'
 import { safeReturnTo } from '../return-to.ts'
 import { setSessionCookie } from '../session-cookie.ts'
@@ -13,6 +12,7 @@ import { startAttempt, takeAttempt } from './attempts.ts'
 import { accountForIdentity } from './link-account.ts'
 import { OAuthError, type OAuthProvider } from './provider.ts'
 import { configuredProviders } from './providers.ts'
+import { createRouter } from '../../http/router.ts'
 
 const tags = ['Accounts']
 const ProviderParam = z.object({ provider: z.string().max(20).openapi({ param: { name: 'provider', in: 'path' }, example: 'github' }) })
@@ -69,7 +69,7 @@ export function oauthRoutes(deps: Deps) {
   const failed = (c: Context, returnTo: string, reason: string) =>
     c.redirect(`${returnTo}#signin_error=${encodeURIComponent(reason)}`, 302)
 
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(listRoute, (c) => c.json({ providers: [...providers.values()].map((p) => ({ id: p.id, label: p.label })) }, 200))
     .openapi(startRoute, async (c) => {
       const provider = providerOf(c.req.valid('param').provider)

@@ -1,14 +1,13 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import { encodeHexLowerCase } from '@oslojs/encoding'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../../http/openapi.ts'
 import type { Deps } from '../../deps.ts'
-import type { AppEnv } from '../../http/app-env.ts'
-import { rejectInvalid } from '../../http/errors.ts'
 import { recordAction } from '../../audit/audit-log.ts'
 import { managedSite } from '../../access/site-access.ts'
 import { WidgetSessionJson } from '../schemas.ts'
 import { userToJson } from '../user-json.ts'
 import { exchangeHostToken } from './exchange.ts'
+import { createRouter } from '../../http/router.ts'
 
 const exchangeRoute = createRoute({
   method: 'post',
@@ -33,7 +32,7 @@ const secretRoute = createRoute({
 })
 
 export function ssoRoutes(deps: Deps) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  return createRouter()
     .openapi(exchangeRoute, async (c) => {
       const { token, session, user } = await exchangeHostToken(deps, c.var.site, c.req.valid('json').token)
       return c.json({ token, expiresAt: session.expires_at.toISOString(), user: userToJson(user, 'bearer') }, 200)
