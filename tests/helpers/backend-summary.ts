@@ -15,7 +15,12 @@ export default class BackendSummary implements Reporter {
         tally.set(backend, t)
       }
     }
+    // A hook that failed leaves its tests unrun: they would count as skipped, so the suite is named.
+    const broken = modules.flatMap((module) =>
+      [module, ...module.children.allSuites()].filter((s) => s.state() === 'failed' && s.errors().length > 0).map((s) => ('fullName' in s ? s.fullName : s.moduleId)),
+    )
     const lines = [...tally].map(([b, t]) => `  ${b.padEnd(12)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`)
+    if (broken.length > 0) lines.push(`  suites whose hooks failed (their tests did not run): ${broken.length}`, ...broken.map((name) => `    ${name}`))
     const sum = (k: 'passed' | 'failed' | 'skipped') => [...tally.values()].reduce((n, t) => n + t[k], 0)
     process.stdout.write(
       `\nBackends that ran:\n${lines.join('\n')}\n` +

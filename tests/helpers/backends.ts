@@ -30,12 +30,18 @@ async function openPGliteCopy(): Promise<{ client: PGlite; close(): Promise<void
   return { client, close: () => client.close() }
 }
 
+/** Both, unless TEST_BACKENDS names fewer (`npm run test:fast` runs on PGlite alone). */
+export function chosenBackends(): BackendName[] {
+  const chosen = (process.env.TEST_BACKENDS ?? 'pglite,postgres').split(',').map((b) => b.trim())
+  return (['pglite', 'postgres'] as const).filter((b) => chosen.includes(b))
+}
+
 /**
  * Runs the suite once on embedded PGlite and once on the Postgres server. Without a server,
  * the Postgres half fails under CI=true and is skipped, with the reason, elsewhere.
  */
 export function forEachBackend(suite: (backend: () => TestDatabase, name: BackendName) => void) {
-  for (const name of ['pglite', 'postgres'] as const) {
+  for (const name of chosenBackends()) {
     describe(`[${name}]`, () => {
       const postgres = inject('postgres')
       if (name === 'postgres' && 'unavailable' in postgres) {

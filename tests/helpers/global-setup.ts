@@ -7,6 +7,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { migrateToLatest } from '../../src/db/migrate.ts'
+import { chosenBackends } from './backends.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +33,10 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplate', dumpFile)
 
   const adminUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL
+  if (!chosenBackends().includes('postgres')) {
+    project.provide('postgres', { unavailable: 'not chosen (TEST_BACKENDS)' })
+    return () => rmSync(dir, { recursive: true, force: true })
+  }
   const template = `engawa_template_${process.pid}`
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
   let postgres: ProvidedContext['postgres']

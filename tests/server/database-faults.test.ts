@@ -109,7 +109,15 @@ function readLive(server: RunningServer, site: string) {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Answers with this status, from any process, since `since` (Date.now()). */
+const answersSince = (log: Submission[], since: number, status: number) =>
+  log.reduce((n, s) => n + s.statuses.filter((st, i) => st === status && (s.answeredAt[i] ?? 0) >= since).length, 0)
+
+/** The load goes on until each process has had `count` more answers with this status: phases end on work done, not on time. */
+async function untilAnswered(log: Submission[], count: number, status: number) {
+  const since = Date.now()
+  await expect.poll(() => [0, 1].every((server) => answersSince(log.filter((s) => s.server === server), since, status) >= count), { timeout: 30_000, interval: 50 }).toBe(true)
+}
 
 /** How long after `readyAt` each process answered 201 again. */
 function recoveryMs(log: Submission[], readyAt: number, server: number): number {
@@ -140,7 +148,7 @@ describe('database faults', () => {
     const log: Submission[] = []
     const readers = servers.map((server) => readLive(server, site))
     const writers = servers.map((server, i) => postSteadily(server, i, site, log))
-    await sleep(1500)
+    await untilAnswered(log, 20, 201)
 
     // 1. Stopped (fast shutdown), and for a while: refused, answered 503 in bounded time, not ready.
     await cluster.stop('fast')
@@ -156,23 +164,23 @@ describe('database faults', () => {
       expect([200, 503]).toContain(answer.read)
       expect(answer.ms).toBeLessThan(2 * ANSWER_BOUND_MS)
     }
-    await sleep(1000)
+    await untilAnswered(log, 5, 503)
     const readyAfterStop = await cluster.start()
-    await sleep(2500)
+    await untilAnswered(log, 30, 201)
 
     // 2. A crash: immediate stop, no shutdown checkpoint, then a restart.
     await cluster.stop('immediate')
     const readyAfterCrash = await cluster.start()
-    await sleep(2500)
+    await untilAnswered(log, 30, 201)
 
     // 3. Read-only, as a primary being demoted is: writes refused with SQLSTATE 25006.
     await cluster.query(`alter system set default_transaction_read_only = on`)
     await cluster.query(`select pg_reload_conf()`)
-    await sleep(1000)
+    await untilAnswered(log, 5, 503)
     await cluster.query(`alter system reset default_transaction_read_only`)
     await cluster.query(`select pg_reload_conf()`)
     const writableAt = Date.now()
-    await sleep(2000)
+    await untilAnswered(log, 20, 201)
 
     for (const stop of writers) await stop()
 

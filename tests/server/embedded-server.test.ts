@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runEntry, startServer, type RunningServer } from '../helpers/processes.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'engawa-server-'))
-const env = { DATA_DIR: dataDir, DATABASE_URL: '' }
+// At debug, the server logs when a request starts: the test waits for that, not for a guessed time.
+const env = { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'debug' }
 const running: RunningServer[] = []
 afterAll(async () => {
   for (const server of running) await server.stop('SIGKILL')
@@ -45,9 +46,10 @@ describe('the Node server on an embedded database', () => {
       duplex: 'half',
     } as RequestInit)
     send('{"thread":{"url":"' + article + '"},')
-    await new Promise((r) => setTimeout(r, 200))
+    // The request has reached the app (LOG_LEVEL=debug logs its start), then the signal comes.
+    await expect.poll(() => /"message":"request started"[^\n]*"method":"POST"/.test(server.stderr())).toBe(true)
     const stopped = server.stop('SIGINT')
-    await new Promise((r) => setTimeout(r, 200))
+    await expect.poll(() => server.stderr().includes('"message":"stopping"')).toBe(true)
     send('"author":{"name":"Aki"},"body":"posted while stopping"}')
     send(null)
     const res = await inFlight

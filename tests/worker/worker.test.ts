@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/schema.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { buildWorker } from '../helpers/build-worker.ts'
 import { copyTemplateDatabase } from '../helpers/server-database.ts'
+import { until } from '../helpers/until.ts'
 
 const NODE_ONLY = [/@electric-sql\/pglite/, /@hono\/node-server/, /^src\/server\.ts$/, /^src\/cli\.ts$/, /^src\/db\/pglite\.ts$/, /^src\/db\/data-dir-lock\.ts$/]
 // What Workers provide with nodejs_compat, plus pg's optional native binding, which pg only tries inside a catch.
@@ -110,14 +111,7 @@ async function freePort(): Promise<number> {
   return address.port
 }
 
-async function waitFor(target: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      if ((await fetch(target)).ok) return
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
+/** Until the target answers 2xx: workerd takes a while to start on a loaded machine. */
+function waitFor(target: string, timeoutMs: number) {
+  return until(() => fetch(target).then((res) => res.ok, () => false), timeoutMs, `${target} answering`)
 }
