@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
 import { createSite } from '../../src/sites/sites.ts'
-import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, fromEngawa, signUpAndVerify, widgetToken, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'
 
 type Scope = 'read' | 'moderate' | 'admin'
-
-async function ownerOf(t: TestApp) {
-  const owner = await signUpAndVerify(t, undefined, 'Owner')
-  await setSiteRole(t.db, t.site.id, owner.email, 'owner')
-  return owner
-}
 
 async function makeToken(t: TestApp, cookie: string, scope: Scope, extra: Record<string, unknown> = {}) {
   const res = await fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/tokens`, { name: `${scope} script`, scope, ...extra }, cookie)
@@ -27,7 +21,7 @@ forEachBackend((database) => {
   describe('API tokens', () => {
     it('are shown once and stored only as a hash; each scope reads, moderates or administers its own site only', async () => {
       const t = await startApp(database())
-      const { cookie } = await ownerOf(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const comment = (await postGuest(t, 'A comment for the scripts')).id
       const tokens = { read: await makeToken(t, cookie, 'read'), moderate: await makeToken(t, cookie, 'moderate'), admin: await makeToken(t, cookie, 'admin') }
       for (const made of Object.values(tokens)) {
@@ -66,7 +60,7 @@ forEachBackend((database) => {
 
     it('never reach another site, the account routes, the widget routes or token management', async () => {
       const t = await startApp(database())
-      const { cookie, email } = await ownerOf(t)
+      const { cookie, email } = await staffOf(t, 'Owner', 'owner')
       const other = await createSite(t.db, { name: 'Other', origins: ['https://other.example'] })
       await setSiteRole(t.db, other.id, email, 'owner')
       const { token } = await makeToken(t, cookie, 'admin')
@@ -106,7 +100,7 @@ forEachBackend((database) => {
 
     it('are listed with their last use, and stop working when revoked, expired, or their maker loses the role', async () => {
       const t = await startApp(database())
-      const { cookie, email } = await ownerOf(t)
+      const { cookie, email } = await staffOf(t, 'Owner', 'owner')
       const admin = await makeToken(t, cookie, 'admin')
       const shortLived = await makeToken(t, cookie, 'read', { expiresInDays: 1 })
       const queue = `/api/v1/moderation/sites/${t.site.id}/queue`
@@ -136,7 +130,7 @@ forEachBackend((database) => {
 
     it('are made by owners from Engawa itself only; bad requests are refused with nothing written', async () => {
       const t = await startApp(database())
-      const owner = await ownerOf(t)
+      const owner = await staffOf(t, 'Owner', 'owner')
       const moderator = await signUpAndVerify(t, undefined, 'Mod')
       await setSiteRole(t.db, t.site.id, moderator.email, 'moderator')
       const path = `/api/v1/admin/sites/${t.site.id}/tokens`

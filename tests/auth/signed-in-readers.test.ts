@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, readerOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
-import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+import { guestComment, postGuest, readThread, postAs } from '../helpers/comments.ts'
+import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
-async function reader(t: TestApp, name = 'Hana') {
-  const account = await signUpAndVerify(t, undefined, name)
-  return { ...account, token: await widgetToken(t, account.cookie) }
-}
 
-const articleComment = (body: string, extra: Record<string, unknown> = {}) => ({ thread: { url: ARTICLE_URL, title: 'Japan and AI' }, body, ...extra })
 
-async function postAs(t: TestApp, token: string, body: string, extra: Record<string, unknown> = {}) {
-  return t.post(`/api/v1/sites/${t.site.id}/comments`, articleComment(body, extra), { headers: bearer(token) })
-}
 
 forEachBackend((database) => {
   describe('a signed-in reader', () => {
     it('comments under their account name, and may not name another author', async () => {
       const t = await startApp(database(), { site: { guestsAllowed: false } })
-      const { token, user } = await reader(t, 'Hana Sato')
+      const { token, user } = await readerOf(t, 'Hana Sato')
       const res = await postAs(t, token, 'Signed in and *commenting*.')
       expect(res.status).toBe(201)
       const body = await res.json()
@@ -37,8 +29,8 @@ forEachBackend((database) => {
 
     it('edits their own comment within the edit window and deletes it at any time; nobody else can', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
-      const ken = await reader(t, 'Ken')
+      const hana = await readerOf(t, 'Hana')
+      const ken = await readerOf(t, 'Ken')
       const id = (await (await postAs(t, hana.token, 'first draft')).json()).comment.id
       const path = `/api/v1/sites/${t.site.id}/comments/${id}`
       expect((await t.request('PATCH', path, { body: 'by Ken' }, { headers: bearer(ken.token) })).status).toBe(403)
@@ -57,7 +49,7 @@ forEachBackend((database) => {
     it("lets a site's moderator delete any comment there, and gives no power on another site", async () => {
       const a = await startApp(database())
       const b = await startApp(database())
-      const mod = await reader(a, 'Mod')
+      const mod = await readerOf(a, 'Mod')
       const guest = await postGuest(a, 'off-topic')
       const onA = `/api/v1/sites/${a.site.id}/comments/${guest.id}`
       await setSiteRole(a.db, b.site.id, mod.email, 'moderator')
@@ -71,8 +63,8 @@ forEachBackend((database) => {
   describe('votes', () => {
     it('count once per reader, change, and come back off, in the comment’s score', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
-      const ken = await reader(t, 'Ken')
+      const hana = await readerOf(t, 'Hana')
+      const ken = await readerOf(t, 'Ken')
       const { id } = await postGuest(t, 'vote on me')
       const vote = (token: string, value: number) =>
         t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${id}/vote`, { value }, { headers: bearer(token) })
@@ -89,7 +81,7 @@ forEachBackend((database) => {
 
     it('are refused to guests, to a bad value and to a missing comment, writing nothing', async () => {
       const t = await startApp(database())
-      const hana = await reader(t)
+      const hana = await readerOf(t, 'Hana')
       const { id } = await postGuest(t, 'vote on me')
       const path = `/api/v1/sites/${t.site.id}/comments/${id}/vote`
       expect((await t.request('PUT', path, { value: 1 })).status).toBe(401)
@@ -101,7 +93,7 @@ forEachBackend((database) => {
 
     it("are laid over the public page for their reader, leaving the public page the same for everyone", async () => {
       const t = await startApp(database())
-      const hana = await reader(t)
+      const hana = await readerOf(t, 'Hana')
       const { id } = await postGuest(t, 'vote on me')
       await t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${id}/vote`, { value: -1 }, { headers: bearer(hana.token) })
       const publicPath = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
@@ -115,7 +107,7 @@ forEachBackend((database) => {
 
     it('show a signed-in reader their own pending comments in the overlay', async () => {
       const t = await startApp(database())
-      const hana = await reader(t)
+      const hana = await readerOf(t, 'Hana')
       const id = (await (await postAs(t, hana.token, 'soon hidden')).json()).comment.id
       await t.db.updateTable('comments').set({ status: 'hidden' }).where('id', '=', id).execute()
       const overlay = await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers: bearer(hana.token) })

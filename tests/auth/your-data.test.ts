@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, fromEngawa, PASSWORD, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, fromEngawa, PASSWORD, readerOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { postGuest, readThread } from '../helpers/comments.ts'
+import { postGuest, readThread, postSignedIn } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
 
-async function reader(t: TestApp, name: string) {
-  const account = await signUpAndVerify(t, undefined, name)
-  return { ...account, token: await widgetToken(t, account.cookie) }
-}
 
-async function postAs(t: TestApp, token: string, body: string, parentId?: string) {
-  const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body, parentId }, { headers: bearer(token) })
-  expect(res.status).toBe(201)
-  return (await res.json()).comment.id as string
-}
 
 const vote = (t: TestApp, token: string, id: string, value: number) =>
   t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${id}/vote`, { value }, { headers: bearer(token) })
@@ -23,7 +14,7 @@ forEachBackend((database) => {
   describe('your data', () => {
     it('refuses to delete the only owner of a site, and limits password guesses', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
+      const hana = await readerOf(t, 'Hana')
       await setSiteRole(t.db, t.site.id, hana.email, 'owner')
       const sole = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, hana.cookie)
       expect(sole.status).toBe(409)
@@ -37,10 +28,10 @@ forEachBackend((database) => {
 
     it('exports everything held about the account, and nothing of anyone else', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
-      const ken = await reader(t, 'Ken')
-      const mine = await postAs(t, hana.token, 'My **own** words')
-      const theirs = await postAs(t, ken.token, 'Not hers')
+      const hana = await readerOf(t, 'Hana')
+      const ken = await readerOf(t, 'Ken')
+      const mine = (await postSignedIn(t, hana.token, 'My **own** words')).id
+      const theirs = (await postSignedIn(t, ken.token, 'Not hers')).id
       await vote(t, hana.token, theirs, 1)
       const follow = `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent(ARTICLE_URL)}`
       for (const who of [hana, ken]) expect((await t.request('PUT', follow, {}, { headers: bearer(who.token) })).status).toBe(200)
@@ -64,10 +55,10 @@ forEachBackend((database) => {
 
     it('deletes the account and keeps its comments as from a deleted user, replies in place, votes off the score', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
-      const ken = await reader(t, 'Ken')
-      const mine = await postAs(t, hana.token, 'Mine')
-      const reply = await postAs(t, ken.token, 'A reply to Hana', mine)
+      const hana = await readerOf(t, 'Hana')
+      const ken = await readerOf(t, 'Ken')
+      const mine = (await postSignedIn(t, hana.token, 'Mine')).id
+      const reply = (await postSignedIn(t, ken.token, 'A reply to Hana', { parentId: mine })).id
       await vote(t, hana.token, reply, 1)
       const refused = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: 'wrong password' }, hana.cookie)
       expect(refused.status).toBe(401)
@@ -88,11 +79,11 @@ forEachBackend((database) => {
 
     it('deletes the account with its comments: a tombstone where others replied, nothing where they did not', async () => {
       const t = await startApp(database())
-      const hana = await reader(t, 'Hana')
-      const ken = await reader(t, 'Ken')
-      const answered = await postAs(t, hana.token, 'Answered')
-      await postAs(t, hana.token, 'Alone')
-      await postAs(t, ken.token, 'Ken replies', answered)
+      const hana = await readerOf(t, 'Hana')
+      const ken = await readerOf(t, 'Ken')
+      const answered = (await postSignedIn(t, hana.token, 'Answered')).id
+      await postSignedIn(t, hana.token, 'Alone')
+      await postSignedIn(t, ken.token, 'Ken replies', { parentId: answered })
       await postGuest(t, 'A guest too')
       expect((await readThread(t)).thread.total).toBe(4)
       const gone = await fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'remove', password: PASSWORD }, hana.cookie)

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, ENGAWA_ORIGIN, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, ENGAWA_ORIGIN, fromEngawa, signUpAndVerify, widgetToken, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
@@ -10,12 +9,6 @@ const DAY_MS = 86_400_000
 /** A page as the browser asks for it: a GET without Origin, with the dashboard cookie when given. */
 const open = (t: TestApp, path: string, cookie?: string, headers: Record<string, string> = {}) =>
   t.request('GET', path, undefined, { origin: false, headers: { ...headers, ...(cookie ? { cookie } : {}) } })
-
-async function moderator(t: TestApp, name: string, role: 'moderator' | 'owner' = 'moderator', siteId = t.site.id) {
-  const a = await signUpAndVerify(t, undefined, name)
-  await setSiteRole(t.db, siteId, a.email, role)
-  return a
-}
 
 const act = (t: TestApp, cookie: string, id: string, body: Record<string, unknown>) =>
   fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, body, cookie)
@@ -41,7 +34,7 @@ forEachBackend((database) => {
 
     it('refuses a widget’s bearer token, even a moderator’s: only the dashboard cookie opens it', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t, 'Mod')
+      const mod = await staffOf(t, 'Mod')
       const token = await widgetToken(t, mod.cookie)
       const res = await open(t, '/admin', undefined, bearer(token))
       expect(res.status).toBe(403)
@@ -68,8 +61,8 @@ forEachBackend((database) => {
     it("shows a moderator their sites' queue in context, escaped where it must be, and nothing of another site", async () => {
       const t = await startApp(database(), { site: { premoderation: 'all', name: 'Blog <A>' } })
       const other = await startApp(database(), { site: { premoderation: 'all', name: 'Other blog' } })
-      const mod = await moderator(t, 'Mod')
-      const parentOwner = await moderator(t, 'Owner', 'owner')
+      const mod = await staffOf(t, 'Mod')
+      const parentOwner = await staffOf(t, 'Owner', 'owner')
       const parent = await t.post(
         `/api/v1/sites/${t.site.id}/comments`,
         { thread: { url: ARTICLE_URL, title: 'Tea & <i>cakes</i>' }, body: 'The parent says *hello*' },
@@ -124,7 +117,7 @@ forEachBackend((database) => {
     it("answers 403 on another site's pages and 404 on a site that does not exist", async () => {
       const t = await startApp(database())
       const other = await startApp(database())
-      const mod = await moderator(t, 'Mod')
+      const mod = await staffOf(t, 'Mod')
       const hisComment = await postGuest(other, 'Over there')
       const author = (await other.db.selectFrom('comments').select('author_fingerprint').where('id', '=', hisComment.id).executeTakeFirstOrThrow()).author_fingerprint
       const paths = ['', '/search', '/search?text=Over', '/bans', '/audit', '/settings', `/authors/guest:${author}`]
@@ -144,8 +137,8 @@ forEachBackend((database) => {
 
     it('gives owners the settings form and the people, and moderators the rules to read', async () => {
       const t = await startApp(database(), { site: { blockedWords: ['casino'] } })
-      const mod = await moderator(t, 'Mod')
-      const owner = await moderator(t, 'Owner', 'owner')
+      const mod = await staffOf(t, 'Mod')
+      const owner = await staffOf(t, 'Owner', 'owner')
       const path = `/admin/sites/${t.site.id}/settings`
 
       const asOwner = await (await open(t, path, owner.cookie)).text()
@@ -172,7 +165,7 @@ forEachBackend((database) => {
 
     it("charts the last 30 days: comments posted and the queue at each day's end", async () => {
       const t = await startApp(database(), { site: { premoderation: 'all' } })
-      const mod = await moderator(t, 'Mod')
+      const mod = await staffOf(t, 'Mod')
       // 1 June
       const c1 = await postGuest(t, 'One')
       const c2 = await postGuest(t, 'Two')
@@ -212,14 +205,14 @@ forEachBackend((database) => {
       expect(html).toContain('data-copy="snippet"')
       // Days follow the fake clock: a month later the history has scrolled away.
       t.clock.advance(30 * DAY_MS)
-      const later = activityRows(await (await open(t, `/admin/sites/${t.site.id}`, (await moderator(t, 'Later')).cookie)).text())
+      const later = activityRows(await (await open(t, `/admin/sites/${t.site.id}`, (await staffOf(t, 'Later')).cookie)).text())
       expect(later[0]).toEqual(['2026-07-04', 0, 1])
       expect(later.every(([, posted]) => posted === 0)).toBe(true)
     })
 
     it('searches, shows an author’s history and standing, bans and the audit log', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t, 'Mod')
+      const mod = await staffOf(t, 'Mod')
       const c = await postGuest(t, 'Findable needle text')
       await postGuest(t, 'Something else')
       const ban = await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/authors`, { commentId: c.id, action: 'ban', days: 7, reason: 'Trolling' }, mod.cookie)

@@ -70,9 +70,9 @@ export async function readerOf(t: TestApp, displayName: string) {
   return { ...a, token: await widgetToken(t, a.cookie) }
 }
 
-/** An owner or moderator of the test app's site, signed in as readerOf is. */
-export async function staffOf(t: TestApp, displayName: string, role: 'owner' | 'moderator' = 'moderator') {
+/** An owner or moderator of the test app's site (or another), signed in as readerOf is. */
+export async function staffOf(t: TestApp, displayName: string, role: 'owner' | 'moderator' = 'moderator', siteId = t.site.id) {
   const member = await readerOf(t, displayName)
-  await setSiteRole(t.db, t.site.id, member.email, role)
+  await setSiteRole(t.db, siteId, member.email, role)
   return member
 }

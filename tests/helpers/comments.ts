@@ -25,3 +25,16 @@ export async function readThread(t: TestApp, query: Record<string, string | numb
   expect(res.status).toBe(200)
   return res.json()
 }
+
+/** Posts as a signed-in reader, with the widget's bearer token. */
+export function postAs(t: TestApp, token: string, body: string, extra: Record<string, unknown> = {}) {
+  return t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL, title: 'Japan and AI training data' }, body, ...extra }, { headers: { authorization: `Bearer ${token}` } })
+}
+
+/** Posts as a signed-in reader and fails the test unless the comment is created. */
+export async function postSignedIn(t: TestApp, token: string, body: string, extra: Record<string, unknown> = {}): Promise<PostedComment> {
+  const res = await postAs(t, token, body, extra)
+  const json = await res.json()
+  expect(res.status, JSON.stringify(json)).toBe(201)
+  return { id: json.comment.id, editToken: json.editToken, status: json.comment.status }
+}

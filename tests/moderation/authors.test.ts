@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { guestComment, readThread } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
-
-async function account(t: TestApp, name: string) {
-  const a = await signUpAndVerify(t, undefined, name)
-  return { ...a, token: await widgetToken(t, a.cookie) }
-}
-
-async function moderator(t: TestApp) {
-  const mod = await account(t, 'Mod')
-  await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
-  return mod
-}
 
 const guestFrom = (t: TestApp, ip: string, body: string, extra: Record<string, unknown> = {}) =>
   t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(body, extra), { ip })
@@ -26,7 +14,7 @@ forEachBackend((database) => {
   describe('authors', () => {
     it('bans a guest by the salted hash of their /64 for some days; the raw address is never stored', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t)
+      const mod = await staffOf(t, 'Mod')
       const posted = await (await guestFrom(t, '2001:db8:aa:bb:1::1', 'Trolling')).json()
       const ban = await actOnAuthor(t, mod.cookie, { commentId: posted.comment.id, action: 'ban', days: 7, reason: 'Trolling' })
       expect(ban.status).toBe(200)
@@ -49,8 +37,8 @@ forEachBackend((database) => {
 
     it('bans an account for good until a moderator lifts it; a moderator cannot ban themselves', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t)
-      const reader = await account(t, 'Reader')
+      const mod = await staffOf(t, 'Mod')
+      const reader = await readerOf(t, 'Reader')
       const post = () => t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body: 'hi' }, { headers: bearer(reader.token) })
       const id = (await (await post()).json()).comment.id
       expect((await actOnAuthor(t, mod.cookie, { commentId: id, action: 'ban' })).status).toBe(200)
@@ -68,8 +56,8 @@ forEachBackend((database) => {
 
     it('shadow-bans: the author still sees their comments as published, nobody else does, and counts agree', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t)
-      const troll = await account(t, 'Troll')
+      const mod = await staffOf(t, 'Mod')
+      const troll = await readerOf(t, 'Troll')
       const post = async (body: string) =>
         (await (await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body }, { headers: bearer(troll.token) })).json()).comment
       const before = await post('Visible at first')
@@ -91,8 +79,8 @@ forEachBackend((database) => {
 
     it('lifting a shadow ban sends to the queue what the site would have held, and publishes the rest', async () => {
       const t = await startApp(database(), { site: { blockedWords: ['casino'] } })
-      const mod = await moderator(t)
-      const troll = await account(t, 'Troll')
+      const mod = await staffOf(t, 'Mod')
+      const troll = await readerOf(t, 'Troll')
       const post = async (body: string) =>
         (await (await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body }, { headers: bearer(troll.token) })).json()).comment
       const first = await post('Harmless')
@@ -107,7 +95,7 @@ forEachBackend((database) => {
 
     it('pins one top-level comment to the top of the first page, once, and unpins it', async () => {
       const t = await startApp(database())
-      const mod = await moderator(t)
+      const mod = await staffOf(t, 'Mod')
       const ids: string[] = []
       for (let i = 0; i < 5; i++) ids.push((await (await guestFrom(t, '192.0.2.3', `comment ${i}`)).json()).comment.id)
       const reply = (await (await guestFrom(t, '192.0.2.3', 'a reply', { parentId: ids[3] })).json()).comment.id
@@ -130,7 +118,7 @@ forEachBackend((database) => {
 
     it('searches a site by text, author name and page, in every status', async () => {
       const t = await startApp(database(), { site: { premoderation: 'all' } })
-      const mod = await moderator(t)
+      const mod = await staffOf(t, 'Mod')
       await guestFrom(t, '192.0.2.4', 'About 100% of copyright_law', { author: { name: 'Ren' } })
       await guestFrom(t, '192.0.2.5', 'Something else')
       const search = async (q: string) =>

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, ENGAWA_ORIGIN, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, ENGAWA_ORIGIN, fromEngawa, widgetToken, readerOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
-
-async function account(t: TestApp, name: string) {
-  const a = await signUpAndVerify(t, undefined, name)
-  return { ...a, token: await widgetToken(t, a.cookie) }
-}
 
 const act = (t: TestApp, cookie: string, id: string, body: Record<string, unknown>) =>
   fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, body, cookie)
@@ -23,12 +18,12 @@ forEachBackend((database) => {
     it('lets exactly the site’s moderators, owners and instance admins act, and a refusal writes nothing', async () => {
       const t = await startApp(database())
       const other = await startApp(database())
-      const author = await account(t, 'Author')
-      const reader = await account(t, 'Reader')
-      const foreignMod = await account(t, 'Foreign mod')
-      const mod = await account(t, 'Mod')
-      const owner = await account(t, 'Owner')
-      const admin = await account(t, 'Admin')
+      const author = await readerOf(t, 'Author')
+      const reader = await readerOf(t, 'Reader')
+      const foreignMod = await readerOf(t, 'Foreign mod')
+      const mod = await readerOf(t, 'Mod')
+      const owner = await readerOf(t, 'Owner')
+      const admin = await readerOf(t, 'Admin')
       await setSiteRole(t.db, other.site.id, foreignMod.email, 'moderator')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       await setSiteRole(t.db, t.site.id, owner.email, 'owner')
@@ -75,7 +70,7 @@ forEachBackend((database) => {
 
     it('hides with a reason readers may see, keeps replies in place, shows the author their text, and unhides', async () => {
       const t = await startApp(database())
-      const mod = await account(t, 'Mod')
+      const mod = await readerOf(t, 'Mod')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       const parent = await postGuest(t, 'Off topic')
       await postGuest(t, 'A reply that stays', { parentId: parent.id })
@@ -105,7 +100,7 @@ forEachBackend((database) => {
 
     it('approves and rejects pending comments from the queue, and refuses a move that makes no sense', async () => {
       const t = await startApp(database(), { site: { premoderation: 'all' } })
-      const owner = await account(t, 'Owner')
+      const owner = await readerOf(t, 'Owner')
       await setSiteRole(t.db, t.site.id, owner.email, 'owner')
       const good = await postGuest(t, 'Worth reading')
       t.clock.advance(1000)
@@ -126,7 +121,7 @@ forEachBackend((database) => {
 
     it('locks a thread against new comments and opens it again, and keeps an audit log of every action', async () => {
       const t = await startApp(database())
-      const mod = await account(t, 'Mod')
+      const mod = await readerOf(t, 'Mod')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       const c = await postGuest(t, 'Before the lock')
       const lock = (locked: boolean) =>
@@ -147,8 +142,8 @@ forEachBackend((database) => {
 
     it('keeps every version of an edited comment for moderators; readers see only that it was edited', async () => {
       const t = await startApp(database())
-      const mod = await account(t, 'Mod')
-      const reader = await account(t, 'Reader')
+      const mod = await readerOf(t, 'Mod')
+      const reader = await readerOf(t, 'Reader')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       const c = await postGuest(t, 'First words')
       const edit = (body: string) =>
@@ -172,7 +167,7 @@ forEachBackend((database) => {
 
     it('keeps tombstones right: a hidden last reply keeps its deleted parent in place, a spammed one takes it away', async () => {
       const t = await startApp(database())
-      const mod = await account(t, 'Mod')
+      const mod = await readerOf(t, 'Mod')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       const parent = await postGuest(t, 'Will be deleted')
       const reply = await postGuest(t, 'The only reply', { parentId: parent.id })

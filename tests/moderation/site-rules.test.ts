@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { fromEngawa, widgetToken, readerOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
-import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
-
-async function account(t: TestApp, name: string) {
-  const a = await signUpAndVerify(t, undefined, name)
-  return { ...a, token: await widgetToken(t, a.cookie) }
-}
-
-const postAs = (t: TestApp, token: string, body: string) =>
-  t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body }, { headers: bearer(token) })
+import { guestComment, postGuest, readThread, postAs } from '../helpers/comments.ts'
+import { startApp, type TestApp } from '../helpers/harness.ts'
 
 const guestFrom = (t: TestApp, ip: string, body: string, extra: Record<string, unknown> = {}) =>
   t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(body, extra), { ip })
@@ -24,9 +16,9 @@ forEachBackend((database) => {
   describe('site rules', () => {
     it('pre-moderates the first comment of each new author, guests by network, until one is approved', async () => {
       const t = await startApp(database(), { site: { premoderation: 'first' } })
-      const mod = await account(t, 'Mod')
+      const mod = await readerOf(t, 'Mod')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
-      const reader = await account(t, 'Reader')
+      const reader = await readerOf(t, 'Reader')
       const first = await (await postAs(t, reader.token, 'Hello, first time here')).json()
       expect(first.comment.status).toBe('pending')
       expect((await (await postAs(t, reader.token, 'Still waiting?')).json()).comment.status).toBe('pending')
@@ -41,9 +33,9 @@ forEachBackend((database) => {
 
     it('pre-moderates every comment when asked, except those of trusted authors and moderators', async () => {
       const t = await startApp(database(), { site: { premoderation: 'all' } })
-      const mod = await account(t, 'Mod')
+      const mod = await readerOf(t, 'Mod')
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
-      const reader = await account(t, 'Reader')
+      const reader = await readerOf(t, 'Reader')
       const held = await (await postAs(t, reader.token, 'Held')).json()
       expect(held.comment.status).toBe('pending')
       expect((await postGuest(t, 'Guest, held')).status).toBe('pending')
@@ -125,7 +117,7 @@ forEachBackend((database) => {
       const statuses = []
       for (const [t, n] of [[a, 1], [b, 2], [a, 3], [b, 4]] as const) statuses.push((await guestFrom(t, '2001:db8:5:6::' + n, `post ${n}`)).status)
       expect(statuses).toEqual([201, 201, 201, 429])
-      const reader = await account(a, 'Reader')
+      const reader = await readerOf(a, 'Reader')
       const tokenB = await widgetToken(b, reader.cookie)
       const byAccount = [await postAs(a, reader.token, 'x'), await postAs(b, tokenB, 'y'), await postAs(a, reader.token, 'z')]
       expect(byAccount.map((r) => r.status)).toEqual([201, 201, 429])
@@ -149,7 +141,7 @@ forEachBackend((database) => {
 
     it('lets owners change the rules, normalising lists, refusing bad values whole', async () => {
       const t = await startApp(database())
-      const owner = await account(t, 'Owner')
+      const owner = await readerOf(t, 'Owner')
       await setSiteRole(t.db, t.site.id, owner.email, 'owner')
       const path = `/api/v1/admin/sites/${t.site.id}/settings`
       const changed = await fromEngawa(t, 'PATCH', path, { premoderation: 'first', blockedWords: [' Casino ', 'casino', 'ＳＰＡＭ'], blockedLinks: ['https://www.Spam.example/path'] }, owner.cookie)

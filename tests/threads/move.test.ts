@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
+import { fromEngawa, signUpAndVerify, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { SITE_ORIGIN, startApp, type TestApp } from '../helpers/harness.ts'
 
@@ -19,17 +19,11 @@ const read = async (t: TestApp, query: string) => (await t.get(`/api/v1/sites/${
 const bodies = (page: { comments: Array<{ html: string; replies: Array<{ html: string }> }> }) =>
   page.comments.map((c) => [c.html.replace(/<\/?p>/g, ''), ...c.replies.map((r) => r.html.replace(/<\/?p>/g, ''))])
 
-async function owner(t: TestApp) {
-  const o = await signUpAndVerify(t, undefined, 'Owner')
-  await setSiteRole(t.db, t.site.id, o.email, 'owner')
-  return o
-}
-
 forEachBackend((database, backend) => {
   describe('moving and merging threads', () => {
     it('moves every thread under a URL prefix, after a dry run that lists them; keyed threads keep their key', async () => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const a = await post(t, `${SITE_ORIGIN}/blog/2024/a`, 'On a')
       await reply(t, `${SITE_ORIGIN}/blog/2024/a`, a, 'Reply on a')
       await post(t, `${SITE_ORIGIN}/blog/2024/b`, 'On b')
@@ -54,7 +48,7 @@ forEachBackend((database, backend) => {
 
     it('refuses a move onto an existing thread, moving nothing, and merges the two in date order with their trees intact', async () => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const oldUrl = `${SITE_ORIGIN}/old`
       const newUrl = `${SITE_ORIGIN}/new`
       const old = await post(t, oldUrl, 'On the old page')
@@ -83,7 +77,7 @@ forEachBackend((database, backend) => {
     if (backend === 'postgres')
       it('merges while a reply is being posted under one of its comments, without a deadlock', async () => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const [oldUrl, newUrl] = [`${SITE_ORIGIN}/old`, `${SITE_ORIGIN}/new`]
       const old = await post(t, oldUrl, 'On the old page')
       await post(t, newUrl, 'On the new page')
@@ -103,7 +97,7 @@ forEachBackend((database, backend) => {
 
     it('refuses a prefix move that would land two threads on one address, moving nothing', async () => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       // Two threads whose new addresses normalise to one:
       await post(t, `${SITE_ORIGIN}/p/a`, 'a')
       await post(t, `${SITE_ORIGIN}/p/a/b`, 'b')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
-import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { bearer, fromEngawa, signUpAndVerify, widgetToken, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'
 
@@ -9,11 +9,6 @@ import { startApp, type TestApp } from '../helpers/harness.ts'
 
 const ALL_EVENTS = ['comment.created', 'comment.edited', 'comment.moderated', 'report.created']
 
-async function owner(t: TestApp) {
-  const o = await signUpAndVerify(t, undefined, 'Owner')
-  await setSiteRole(t.db, t.site.id, o.email, 'owner')
-  return o
-}
 const hooks = (t: TestApp) => `/api/v1/admin/sites/${t.site.id}/webhooks`
 const countWebhooks = async (t: TestApp) =>
   Number((await t.db.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', t.site.id).executeTakeFirstOrThrow()).n)
@@ -22,7 +17,7 @@ forEachBackend((database) => {
   describe('webhook endpoints', () => {
     it('registers an endpoint with a secret shown once, lists, changes, rotates and deletes it, each in the audit log', async () => {
       const t = await startApp(database(), { config: { webhooksAllowPrivate: true } })
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const made = await fromEngawa(t, 'POST', hooks(t), { url: 'http://127.0.0.1:9/hook', events: ['comment.created', 'report.created'], description: 'Slack relay' }, cookie)
       expect(made.status).toBe(201)
       const { webhook, secret } = await made.json()
@@ -58,7 +53,7 @@ forEachBackend((database) => {
       await setSiteRole(t.db, t.site.id, mod.email, 'moderator')
       const stranger = await signUpAndVerify(t, undefined, 'Owner elsewhere')
       await setSiteRole(t.db, other.site.id, stranger.email, 'owner')
-      const boss = await owner(t)
+      const boss = await staffOf(t, 'Owner', 'owner')
       const input = { url: 'http://127.0.0.1:9/hook', events: ['comment.created'] }
       const cases = [
         { who: 'nobody', res: await fromEngawa(t, 'POST', hooks(t), input), status: 401 },
@@ -93,7 +88,7 @@ forEachBackend((database) => {
       { case: 'credentials in the URL', input: { url: 'https://user:pw@93.184.216.34/hook', events: ['comment.created'] }, code: 'webhook_url_not_allowed' },
     ])('refuses $case with 400 and writes nothing', async ({ input, code }) => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const res = await fromEngawa(t, 'POST', hooks(t), input, cookie)
       expect(res.status).toBe(400)
       expect((await res.json()).error.code).toBe(code)
@@ -121,7 +116,7 @@ forEachBackend((database) => {
       'https://0x7f.1/hook',
     ])('refuses %s, an internal address, unless the operator allows them', async (url) => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const res = await fromEngawa(t, 'POST', hooks(t), { url, events: ['comment.created'] }, cookie)
       expect(res.status).toBe(400)
       const { error } = await res.json()
@@ -132,7 +127,7 @@ forEachBackend((database) => {
 
     it('accepts a public address, and refuses changing it to an internal one', async () => {
       const t = await startApp(database())
-      const { cookie } = await owner(t)
+      const { cookie } = await staffOf(t, 'Owner', 'owner')
       const made = await fromEngawa(t, 'POST', hooks(t), { url: 'https://93.184.216.34/hook', events: ['comment.created'] }, cookie)
       expect(made.status).toBe(201)
       const { webhook } = await made.json()
