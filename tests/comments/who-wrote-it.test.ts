@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
+import { fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { guestComment, postGuest, readThread } from '../helpers/comments.ts'
-import { startApp, type TestApp } from '../helpers/harness.ts'
-
-const postAs = (t: TestApp, token: string, body: string) =>
-  t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: guestComment('').thread.url }, body }, { headers: bearer(token) })
+import { guestComment, postAs, postGuest, readThread } from '../helpers/comments.ts'
+import { startApp } from '../helpers/harness.ts'
 
 forEachBackend((database) => {
   describe('who wrote a comment', () => {
