@@ -12,6 +12,11 @@ import { idleReaders } from './idle-readers.ts'
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+// BENCH_ONLY=posts (a pattern of scenario names) runs just those scenarios, on the backends in
+// BENCH_BACKENDS (default both), without the browser, start-up and password figures: for comparing
+// two checkouts side by side.
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as Array<'postgres' | 'pglite'>
 const WARMUP_SECONDS = 2
 const CONNECTIONS = 50
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -31,8 +36,8 @@ interface Seeded {
 }
 
 interface Extras {
-  paint: Awaited<ReturnType<typeof firstPaint>>
-  readers: Awaited<ReturnType<typeof idleReaders>>
+  paint: Awaited<ReturnType<typeof firstPaint>> | undefined
+  readers: Awaited<ReturnType<typeof idleReaders>> | undefined
 }
 
 interface Row {
@@ -87,7 +92,8 @@ async function cannon(
   url: string,
   expectedStatus: number,
   options: Partial<autocannon.Options> = {},
-): Promise<Row> {
+): Promise<Row | undefined> {
+  if (ONLY && !ONLY.test(name)) return undefined
   const opts = { url, connections: CONNECTIONS, ...options, headers: { origin: ORIGIN, ...options.headers } }
   await runCannon({ ...opts, duration: WARMUP_SECONDS }, () => {})
   const counts = new Map<number, number>()
@@ -144,7 +150,7 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
       })
       // First, on a quiet heap: what 2,000 idle live readers cost this one process.
       const livePath = `/api/v1/sites/${seeded.siteId}/thread/live?url=${encodeURIComponent(seeded.small)}`
-      const readers = await idleReaders(seeded.port, livePath, 2000)
+      const readers = ONLY ? undefined : await idleReaders(seeded.port, livePath, 2000)
       // Posting runs last: the rows it adds set autovacuum going, which would weigh on whatever came next.
       const rows = [
         await cannon('(a) first page, normal path', backend, base + seeded.pagePath, 200),
@@ -164,9 +170,9 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
           headers: { 'content-type': 'application/json' },
           requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': crypto.randomUUID() } }) }],
         }),
-      ]
+      ].filter((row) => row !== undefined)
       // In a browser: script start to first paint of the 200-comment thread.
-      const paint = await firstPaint(`${base}/bench/article`)
+      const paint = ONLY ? undefined : await firstPaint(`${base}/bench/article`)
       return { rows, seeded, extras: { paint, readers } }
     } finally {
       await stop(server)
@@ -214,10 +220,11 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 
 const results: Row[] = []
 const notes: string[] = []
-for (const backend of ['postgres', 'pglite'] as const) {
+for (const backend of BACKENDS) {
   process.stderr.write(`bench: ${backend}: seeding and measuring (${SECONDS} s a run)…\n`)
   const { rows, seeded, extras } = await throughput(backend)
   results.push(...rows)
+  if (ONLY || !extras.readers) continue
   const s = await startups(backend)
   const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))?.rps ?? 0
   notes.push(
@@ -244,6 +251,7 @@ console.log('')
 for (const note of notes) console.log(note)
 
 // Accounts: the cost of one password hash, and whether an answer's time tells if an address is registered.
+if (ONLY) process.exit(0)
 const auth = await authTiming(ADMIN_URL)
 console.log('')
 console.log(`argon2id (m=19456 KiB, t=2, p=1), median of 15 hashes: native ${fmt(auth.hashMs.native, 1)} ms, WASM ${fmt(auth.hashMs.wasm, 1)} ms`)
