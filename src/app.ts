@@ -61,6 +61,8 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const now = () => deps.clock.now().getTime()
   const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, now)
   const pages = createPageCache(deps)
+  // Writes drop the pages they change, once committed (threads/thread-changes.ts).
+  deps = { ...deps, pages }
   const site = loadSite(deps.db, sites)
   const sameOrigin = requireSameOrigin(deps.config)
   const sessionOrigin = requireSessionOrigin(deps.db, deps.config)
@@ -97,11 +99,11 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
 
   // Who answers, feature by feature (each router declares its own paths).
   const api = [
-    commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps, pages), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
-    authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps, pages), apiTokenRoutes(deps),
-    moderationRoutes(deps, pages), authorRoutes(deps, pages),
-    adminRoutes(deps), settingsRoutes(deps), threadMoveRoutes(deps, pages), webhookRoutes(deps), notificationRoutes(deps),
-    exportRoutes(deps), importRoutes(deps, pages, uploads),
+    commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
+    authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
+    moderationRoutes(deps), authorRoutes(deps),
+    adminRoutes(deps), settingsRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
+    exportRoutes(deps), importRoutes(deps, uploads),
   ]
   for (const routes of api) app.route('/api/v1', routes)
   // Pages and files outside the API: sign-in, the demo, the dashboard, schemas, health, the TDM policy.

@@ -143,7 +143,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       const list = moves.map((m) => `  ${m.url} → ${m.newUrl}${m.conflict ? '  (a thread is already there: merge instead)' : ''}`)
       if (values['dry-run'] || moves.length === 0) return [`${moves.length} thread(s) would move:`, ...list].join('\n')
       const now = new Date()
-      await applyMove(db, site, moves, now, (trx) =>
+      await applyMove({ db }, site, moves, now, (trx) =>
         operatorAction(trx, site, { action: 'move', targetKind: 'thread', targetId: values.from ?? '', reason: `to ${values.to}: ${moves.length} thread(s)` }, now),
       )
       return [`Moved ${moves.length} thread(s):`, ...list].join('\n')
@@ -152,7 +152,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       const site = await getSite(db, arg)
       const [from, into] = [threadKeyByName(site, values.from ?? ''), threadKeyByName(site, values.into ?? '')]
       const now = new Date()
-      const { moved } = await mergeThreads(db, site, from, into, now, (trx) =>
+      const { moved } = await mergeThreads({ db }, site, from, into, now, (trx) =>
         operatorAction(trx, site, { action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
       )
       return `Merged: ${moved} comment(s) moved.`

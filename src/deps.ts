@@ -56,6 +56,11 @@ export interface LiveFeed {
   close(): Promise<void>
 }
 
+/** This process's cached thread pages (threads/page-cache.ts); a committed write drops those it changed. */
+export interface ThreadPages {
+  invalidate(siteId: string, key: string): void
+}
+
 export interface Deps {
   db: Kysely<Database>
   clock: Clock
@@ -67,6 +72,8 @@ export interface Deps {
   live?: LiveFeed
   /** Asked about new comments on sites that opt in; absent unless configured. */
   spamCheck?: SpamCheck
+  /** Set by createApp, which keeps the cache; absent for writes from elsewhere (the CLI, jobs). */
+  pages?: ThreadPages
 }
 
 export const systemClock: Clock = { now: () => new Date() }

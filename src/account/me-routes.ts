@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
@@ -59,7 +58,7 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 401, 403, 415) },
 })
 
-export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, pages: PageCache) {
+export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords' | 'pages'>) {
   return createRouter()
     .openapi(exportRoute, async (c) => {
       const { user, session } = requireDashboardSession(c.var.signedIn)
@@ -74,8 +73,7 @@ export function meRoutes(deps: Pick<Deps, 'db' | 'clock' | 'passwords'>, pages: 
       await hitLimit(deps.db, AUTH_LIMITS.passwordByAccount, user.id, deps.clock.now())
       if (user.password_hash !== null && !(await deps.passwords.verify(user.password_hash, input.password ?? '')))
         throw new AppError('invalid_credentials', 'Enter your password to delete your account.')
-      const { threads } = await deleteAccount(deps, user, input.comments)
-      for (const t of threads) pages.invalidate(t.siteId, t.key)
+      await deleteAccount(deps, user, input.comments)
       return c.body(null, 204)
     })
     .openapi(meRoute, async (c) => {

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import { deleteComment } from '../comments/edit-comment.ts'
 import { AppError } from '../http/errors.ts'
 import { getSite } from '../sites/sites.ts'
+import { changeThreads, threadChangedQuietly } from '../threads/thread-changes.ts'
 
 export const EXPORT_FORMAT = 'engawa-account-export/1'
 
@@ -89,10 +90,10 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
  * replied, so replies keep their place). Its votes come off the scores first.
  */
 export async function deleteAccount(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   user: UserRow,
   comments: 'keep' | 'remove',
-): Promise<{ threads: Array<{ siteId: string; key: string }> }> {
+): Promise<void> {
   const { db, clock } = deps
   const soleOwnerOf = await db
     .selectFrom('site_members as m')
@@ -117,7 +118,6 @@ export async function deleteAccount(
       'conflict',
       `You are the only owner of ${soleOwnerOf.map((s) => s.name).join(', ')}. Make someone else owner first, so the site is not left without one.`,
     )
-  const touched = new Map<string, { siteId: string; key: string }>()
   if (comments === 'remove') {
     const own = await db.selectFrom('comments').select(['site_id', 'id']).where('author_user_id', '=', user.id).where('status', '!=', 'deleted').execute()
     const actor = { kind: 'user' as const, userId: user.id, isInstanceAdmin: false, roles: new Map() }
@@ -125,11 +125,10 @@ export async function deleteAccount(
     for (const row of own) {
       const site = sites.get(row.site_id) ?? (await getSite(db, row.site_id))
       sites.set(site.id, site)
-      const { threadKey } = await deleteComment(deps, site, row.id, { actor, editToken: undefined })
-      touched.set(`${row.site_id}:${threadKey}`, { siteId: row.site_id, key: threadKey })
+      await deleteComment(deps, site, row.id, { actor, editToken: undefined })
     }
   }
-  await db.transaction().execute(async (trx) => {
+  await changeThreads(deps, async (trx) => {
     const unvoted = await sql<{ site_id: string; key: string }>`
       with gone as (
         update comments c set
@@ -149,9 +148,9 @@ export async function deleteAccount(
       from (select distinct site_id, thread_id from comments where author_user_id = ${user.id}) g
       where t.site_id = g.site_id and t.id = g.thread_id
       returning t.site_id, t.key`.execute(trx)
-    for (const t of [...unvoted.rows, ...renamed.rows]) touched.set(`${t.site_id}:${t.key}`, { siteId: t.site_id, key: t.key })
+    // Scores and names change quietly: pages show them when next read.
+    for (const t of [...unvoted.rows, ...renamed.rows]) threadChangedQuietly(trx, t.site_id, t.key)
     await trx.updateTable('comments').set({ author_name: '' }).where('author_user_id', '=', user.id).execute()
     await trx.deleteFrom('users').where('id', '=', user.id).execute()
   })
-  return { threads: [...touched.values()] }
 }

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
-import { attachAncestors, bumpThread, releaseAncestors } from './tree-counts.ts'
+import { attachAncestors, releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
-import { queueCommentEvent } from './comment-events.ts'
-import { queueNotifications } from '../notifications/queue-notifications.ts'
+import { commentChanged } from './comment-changes.ts'
 
 /** A comment of the site, locked for the rest of the transaction; undefined when there is none. */
 export function lockComment(trx: Kysely<Database>, siteId: string, commentId: string): Promise<CommentRow | undefined> {
@@ -12,8 +11,8 @@ export function lockComment(trx: Kysely<Database>, siteId: string, commentId: st
 
 /**
  * Moves a locked comment to another status, keeping the thread's visible total and every
- * ancestor's count of visible replies right, and marks the thread changed. Returns the row as
- * it is now and the thread key (to drop cached pages).
+ * ancestor's count of visible replies right, with what the change sets off (comment-changes.ts).
+ * Returns the row as it is now and the thread key.
  */
 export async function changeStatus(
   trx: Kysely<Database>,
@@ -33,9 +32,5 @@ export async function changeStatus(
   const isVisible = isVisibleRow(comment)
   if (wasVisible && !isVisible) await releaseAncestors(trx, row)
   if (!wasVisible && isVisible) await attachAncestors(trx, row)
-  await queueCommentEvent(trx, 'comment.moderated', comment, now, { previousStatus: row.status })
-  const delta = (status === 'published' ? 1 : 0) - (row.status === 'published' ? 1 : 0)
-  // Held comments told nobody when posted; once published, their news goes out.
-  if (row.status === 'pending' && status === 'published') await queueNotifications(trx, comment, now)
-  return { comment, threadKey: await bumpThread(trx, row, now, delta) }
+  return { comment, threadKey: await commentChanged(trx, { kind: 'moderated', before: row, after: comment, now }) }
 }

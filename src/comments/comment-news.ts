@@ -1,33 +1,38 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { CommentRow, Database } from '../db/schema.ts'
 import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
 import { queueCommentEvent } from './comment-events.ts'
 
-/** Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail. */
-async function listenersOf(db: Kysely<Database>, siteId: string, parentId: string | null) {
-  const { rows } = await sql<{ webhooks: boolean; readers: boolean }>`
-    select
+export interface Listeners {
+  webhooks: boolean
+  readers: boolean
+}
+
+/**
+ * Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail.
+ * Select-list columns, asked in the statement that admits the post (authors/admission.ts).
+ */
+export function listenerColumns(siteId: string, parentId: string | null): RawBuilder<Listeners> {
+  return sql<Listeners>`
       exists (select 1 from webhooks w where w.site_id = ${siteId} and w.enabled and 'comment.created' = any (w.events)) as webhooks,
       exists (select 1 from notify_recipients r where r.site_id = ${siteId} and r.confirmed_at is not null)
         or exists (select 1 from comments p join users u on u.id = p.author_user_id
-                   where p.site_id = ${siteId} and p.id = ${parentId}::uuid and u.notify_replies) as readers`.execute(db)
-  return rows[0] ?? { webhooks: false, readers: false }
+                   where p.site_id = ${siteId} and p.id = ${parentId}::uuid and u.notify_replies) as readers`
 }
 
 /**
  * Writes a new comment with `write` and, in the same transaction, what it sets off: its author's
  * opt-in to mail, the news for readers who follow the thread or the parent, and the
- * `comment.created` webhook event. Most posts set off nothing; one query finds that out, and the
- * comment is then written alone, outside any transaction, so a post stays the one statement
- * insert-comment.ts keeps it to. (A follower or endpoint added while a post is under way may
- * miss that one comment.)
+ * `comment.created` webhook event. Most posts set off nothing (`listeners`, asked beforehand, says
+ * so), and the comment is then written alone, outside any transaction, so a post stays the one
+ * statement insert-comment.ts keeps it to. (A follower or endpoint added while a post is under
+ * way may miss that one comment.)
  */
 export async function writeNewComment(
   db: Kysely<Database>,
   news: {
-    siteId: string
-    parentId: string | null
+    listeners: Listeners
     optIn: NotifyOptIn | undefined
     publicUrl: string
     now: Date
@@ -36,7 +41,7 @@ export async function writeNewComment(
   },
   write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
 ): Promise<{ comment: CommentRow | undefined; subscribed?: Subscribed }> {
-  const listeners = await listenersOf(db, news.siteId, news.parentId)
+  const { listeners } = news
   if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(db) }
   return db.transaction().execute(async (trx) => {
     const comment = await write(trx)

@@ -7,9 +7,10 @@ import { isEditTokenValid } from './edit-token.ts'
 import { checkBodyLength } from './post-comment.ts'
 import { checkLinkCount, heldByLists, linkHosts } from '../authors/blocklist.ts'
 import { changeStatus } from './change-status.ts'
-import { bumpThread, releaseAncestors } from './tree-counts.ts'
+import { releaseAncestors } from './tree-counts.ts'
 import { isVisibleRow } from './visibility.ts'
-import { queueCommentEvent } from './comment-events.ts'
+import { commentChanged } from './comment-changes.ts'
+import { changeThreads } from '../threads/thread-changes.ts'
 import { refuseIfBanned } from '../authors/ban-check.ts'
 import { authorKeyOf } from '../authors/author-key.ts'
 
@@ -70,20 +71,20 @@ async function refuseAuthorsEdit(trx: Kysely<Database>, siteId: string, row: Com
 }
 
 export async function editComment(
-  { db, clock, markdown }: Pick<Deps, 'db' | 'clock' | 'markdown'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'pages'>,
   site: SiteRow,
   commentId: string,
   body: string,
   proof: AuthorProof,
 ): Promise<{ comment: CommentRow; threadKey: string }> {
   checkBodyLength(site, body)
-  const html = markdown.render(body, { allowsImages: site.allows_images })
+  const html = deps.markdown.render(body, { allowsImages: site.allows_images })
   const hosts = linkHosts(html)
   checkLinkCount(site, hosts)
   // An edit cannot slip past the lists that would have held the comment: it goes back for review.
   const held = can(proof.actor, 'site.moderate', { siteId: site.id }) ? null : heldByLists(site, body, hosts)
-  const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  const now = deps.clock.now()
+  return changeThreads(deps, async (trx) => {
     let row = await lockOwnComment(trx, site, commentId, proof, now, 'edit')
     if (held && row.status === 'published') row = (await changeStatus(trx, row, 'pending', { moderation_reason: `Edited. ${held}` }, now)).comment
     // The text being replaced joins the comment's history (version 1 is what was first posted).
@@ -111,8 +112,7 @@ export async function editComment(
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow()
-    await queueCommentEvent(trx, 'comment.edited', edited, now)
-    return { comment: edited, threadKey: await bumpThread(trx, row, now, 0) }
+    return { comment: edited, threadKey: await commentChanged(trx, { kind: 'edited', before: row, after: edited, now }) }
   })
 }
 
@@ -122,15 +122,15 @@ export async function editComment(
  * for its sake: reply counts are corrected up the path in the same transaction.
  */
 export async function deleteComment(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   commentId: string,
   proof: AuthorProof,
 ): Promise<{ threadKey: string }> {
-  const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  const now = deps.clock.now()
+  return changeThreads(deps, async (trx) => {
     const row = await lockOwnComment(trx, site, commentId, proof, now, 'delete')
-    await trx
+    const deleted = await trx
       .updateTable('comments')
       .set({
         status: 'deleted', body_source: '', body_html: '', author_name: '', author_email: null,
@@ -138,10 +138,11 @@ export async function deleteComment(
       })
       .where('site_id', '=', site.id)
       .where('id', '=', row.id)
-      .execute()
+      .returningAll()
+      .executeTakeFirstOrThrow()
     // Its earlier versions go with its text.
     await trx.deleteFrom('comment_versions').where('site_id', '=', site.id).where('comment_id', '=', row.id).execute()
     if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
-    return { threadKey: await bumpThread(trx, row, now, row.status === 'published' ? -1 : 0) }
+    return { threadKey: await commentChanged(trx, { kind: 'deleted', before: row, after: deleted, now }) }
   })
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts'
-import { LIVE_CHANNEL } from '../threads/live-channel.ts'
+import { announcement } from '../threads/thread-changes.ts'
 import type { IdempotencyClaim } from './idempotency.ts'
 
 /**
@@ -96,7 +96,7 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
     )
     -- Every process's readers hear of a published comment at commit, and only then (live/feed.ts).
     select comment.*, case when comment.status = 'published'
-      then pg_notify(${LIVE_CHANNEL}, json_build_array(comment.site_id, ${c.page.key}::text, comment.id)::text)::text end as announced
+      then ${announcement(sql`comment.site_id`, c.page.key, 'new', sql`comment.id`)} end as announced
     from comment`.execute(db)
   return rows[0]
 }

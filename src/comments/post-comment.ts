@@ -4,24 +4,21 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { countCharacters } from '../http/text.ts'
 import type { PageRef } from '../threads/thread-key.ts'
+import { changedThread } from '../threads/thread-changes.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
-import { admitComment, type Poster } from '../authors/admission.ts'
-import { writeNewComment } from './comment-news.ts'
+import { admitComment } from '../authors/admission.ts'
+import type { Poster } from '../authors/poster.ts'
+import { listenerColumns, writeNewComment } from './comment-news.ts'
 import type { NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
 import { claimFor, findRememberedPost, idempotentRequest, resealPost, type IdempotentRequest } from './idempotency.ts'
-
-export type CommentAuthor =
-  | { kind: 'guest'; name: string; email?: string }
-  | { kind: 'user'; userId: string; name: string; role?: 'owner' | 'moderator' }
 
 export interface NewComment {
   site: SiteRow
   page: PageRef & { title?: string }
   parentId?: string
   body: string
-  author: CommentAuthor
   poster: Poster
   honeypot?: string
   client: { ip: string; userAgent: string }
@@ -46,11 +43,11 @@ export function checkBodyLength(site: SiteRow, body: string): void {
 
 /** Comment, thread counters and the parent's reply count change together or not at all. */
 export async function postComment(
-  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config' | 'spamCheck'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'config' | 'spamCheck' | 'pages'>,
   input: NewComment,
 ): Promise<PostedComment> {
   const { db, clock, markdown } = deps
-  const { site, author } = input
+  const { site, poster } = input
   const idempotent = input.idempotencyKey === undefined ? undefined : await idempotentRequest(site.id, input.idempotencyKey, sameness(input))
   if (idempotent) {
     // Before anything else, so a retry neither counts against rate limits nor meets a closed edit window.
@@ -59,36 +56,40 @@ export async function postComment(
   }
   checkBodyLength(site, input.body)
   const bodyHtml = markdown.render(input.body, { allowsImages: site.allows_images })
-  const admission = await admitComment(deps, site, input.poster, {
+  const parentId = input.parentId ?? null
+  const { admission, also: listeners } = await admitComment(deps, site, poster, {
     body: input.body,
     html: bodyHtml,
     honeypot: input.honeypot,
-    spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: author.name, authorEmail: author.kind === 'guest' ? (author.email ?? null) : null },
-  })
-  const token = author.kind === 'guest' ? generateEditToken() : undefined
+    spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: poster.name, authorEmail: poster.kind === 'guest' ? poster.email : null },
+  }, listenerColumns(site.id, parentId))
+  const token = poster.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
   const claim = idempotent && (await claimFor(idempotent, { editToken: token?.token }, now))
   const onSubscribed = idempotent && ((trx: Kysely<Database>, notify: Subscribed) => resealPost(trx, idempotent, { editToken: token?.token, notify }))
-  const news = { siteId: site.id, parentId: input.parentId ?? null, optIn: input.notify, publicUrl: deps.config.publicUrl, now, onSubscribed }
+  const news = { listeners, optIn: input.notify, publicUrl: deps.config.publicUrl, now, onSubscribed }
   const { comment, subscribed } = await writeNewComment(db, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },
-    parentId: input.parentId ?? null,
-    authorUserId: author.kind === 'user' ? author.userId : null,
-    authorRole: author.kind === 'user' ? author.role : null,
-    authorName: author.name,
-    authorEmail: author.kind === 'guest' ? (author.email ?? null) : null,
+    parentId,
+    authorUserId: poster.kind === 'user' ? poster.userId : null,
+    authorRole: poster.kind === 'user' ? poster.role : null,
+    authorName: poster.name,
+    authorEmail: poster.kind === 'guest' ? poster.email : null,
     editTokenHash: token?.hash ?? null,
     bodySource: input.body,
     bodyHtml,
     status: admission.status,
     heldBecause: admission.heldBecause,
-    authorFingerprint: input.poster.userId ? null : input.poster.author.slice('guest:'.length),
+    authorFingerprint: poster.kind === 'guest' ? poster.fingerprint : null,
     now,
     claim,
   }))
-  if (comment) return { comment, editToken: token?.token, subscribed }
+  if (comment) {
+    changedThread(deps, site.id, input.page.key)
+    return { comment, editToken: token?.token, subscribed }
+  }
   // Nothing written: a post with the same key got there first (this one waited for it), or a check failed.
   const first = idempotent && (await replay(db, idempotent, now))
   if (first) return first
@@ -97,8 +98,9 @@ export async function postComment(
 
 /** What makes two posts the same post: a retry sends all of it again, unchanged. */
 function sameness(input: NewComment) {
-  const { author, page, parentId, body, notify } = input
-  return { page: page.key, parentId: parentId ?? null, body, author: author.kind === 'user' ? { userId: author.userId } : author, notify: notify ?? null }
+  const { poster, page, parentId, body, notify } = input
+  const author = poster.kind === 'user' ? { userId: poster.userId } : { kind: 'guest', name: poster.name, ...(poster.email === null ? {} : { email: poster.email }) }
+  return { page: page.key, parentId: parentId ?? null, body, author, notify: notify ?? null }
 }
 
 async function replay(db: Kysely<Database>, idempotent: IdempotentRequest, now: Date): Promise<PostedComment | undefined> {

@@ -3,8 +3,8 @@ import type { Deps } from '../deps.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
-import { etagOf, type CachedPage, type PageCache } from '../threads/page-cache.ts'
-import { pageHeaders, pageResponse } from '../threads/page-response.ts'
+import { pageEtag, type CachedPage, type PageCache } from '../threads/page-cache.ts'
+import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
 import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
 import { ThreadPageJson, ThreadQuery } from './schemas.ts'
 import { nestComments, threadToJson } from './to-json.ts'
@@ -42,6 +42,10 @@ async function loadPage(db: Deps['db'], siteId: string, key: string, query: Quer
   return readThreadPage(db, { ...page, after: position })
 }
 
+function threadStamp(db: Deps['db'], siteId: string, key: string) {
+  return db.selectFrom('threads').select(['id', 'version']).where('site_id', '=', siteId).where('key', '=', key).executeTakeFirst()
+}
+
 export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
   return createRouter().openapi(readThread, async (c) => {
     const query = c.req.valid('query')
@@ -50,6 +54,14 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? ''].join('\n')
     const url = c.req.url
     const rawQuery = url.slice(url.indexOf('?') + 1)
+    const ifNoneMatch = c.req.header('if-none-match')
+    // The page's own headers; the rest (CORS, nosniff, the TDM reservation) come from the site's middleware.
+    c.header('Cache-Control', PAGE_CACHE_CONTROL)
+    if (ifNoneMatch !== undefined && !pages.fresh(site.id, key, variant)) {
+      const etag = await pageEtag(await threadStamp(db, site.id, key), variant)
+      c.header('ETag', etag)
+      if (etag === ifNoneMatch) return c.body(null, 304)
+    }
     const cached = await pages.load(site.id, key, variant, rawQuery, async (): Promise<CachedPage> => {
       const page = await loadPage(db, site.id, key, query)
       const json = JSON.stringify({
@@ -58,10 +70,11 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
         nextCursor: page.nextCursor,
       })
       const body = new TextEncoder().encode(json)
-      return { body, etag: await etagOf(body) }
+      return { body, etag: await pageEtag(page.thread ?? undefined, variant) }
     })
-    const headers = pageHeaders(site, c.req.header('origin'), c.var.requestId, cached)
-    delete headers.Vary // the CORS middleware has said it already on this path
-    return pageResponse(headers, cached, c.req.header('if-none-match'))
+    c.header('ETag', cached.etag)
+    if (ifNoneMatch === cached.etag) return c.body(null, 304)
+    c.header('Content-Type', 'application/json; charset=UTF-8')
+    return c.body(cached.body, 200)
   })
 }

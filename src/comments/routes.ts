@@ -6,11 +6,11 @@ import { voteRoutes } from './vote-route.ts'
 import { writeRoutes } from './write-routes.ts'
 import { createRouter } from '../http/router.ts'
 
-/** Reads and writes share one page cache, so this instance's writes show at once. */
+/** `pages`: the cache the reads fill; the writes drop what they change (threads/thread-changes.ts, through deps.pages). */
 export function commentRoutes(deps: Deps, pages: PageCache) {
   return createRouter()
     .route('/', readRoute(deps, pages))
-    .route('/', writeRoutes(deps, pages))
+    .route('/', writeRoutes(deps))
     .route('/', mineRoutes(deps))
-    .route('/', voteRoutes(deps, pages))
+    .route('/', voteRoutes(deps))
 }

@@ -3,7 +3,6 @@ import { actorOf, authorize } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
 import type { Deps } from '../deps.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import type { PageCache } from '../threads/page-cache.ts'
 import { CommentParams } from './schemas.ts'
 import { castVote } from './vote.ts'
 import { createRouter } from '../http/router.ts'
@@ -26,15 +25,14 @@ const voteRoute = createRoute({
   },
 })
 
-export function voteRoutes(deps: Pick<Deps, 'db' | 'clock'>, pages: PageCache) {
+export function voteRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
   return createRouter().openapi(voteRoute, async (c) => {
     const { user } = requireSignedIn(c.var.signedIn)
     const site = c.var.site
     const { id } = c.req.valid('param')
     const { value } = c.req.valid('json')
     authorize(await actorOf(deps.db, c.var.signedIn), 'comment.vote', { siteId: site.id })
-    const { threadKey, ...counts } = await castVote(deps.db, site, id, user.id, value, deps.clock.now())
-    pages.invalidate(site.id, threadKey)
+    const { threadKey, ...counts } = await castVote(deps, site, id, user.id, value, deps.clock.now())
     return c.json({ ...counts, value }, 200)
   })
 }

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { refuseIfBanned } from '../authors/ban-check.ts'
+import type { Deps } from '../deps.ts'
+import { changeThreads, touchThread } from '../threads/thread-changes.ts'
 
 export type VoteValue = -1 | 0 | 1
 
@@ -11,15 +13,15 @@ export type VoteValue = -1 | 0 | 1
  * the votes. Returns the new score and the thread key (to drop cached pages).
  */
 export async function castVote(
-  db: Kysely<Database>,
+  deps: Pick<Deps, 'db' | 'pages'>,
   site: SiteRow,
   commentId: string,
   userId: string,
   value: VoteValue,
   now: Date,
 ): Promise<{ score: number; upvotes: number; downvotes: number; threadKey: string }> {
-  await refuseIfBanned(db, site.id, [`user:${userId}`], now)
-  return db.transaction().execute(async (trx) => {
+  await refuseIfBanned(deps.db, site.id, [`user:${userId}`], now)
+  return changeThreads(deps, async (trx) => {
     const comment = await trx
       .selectFrom('comments')
       .select(['id', 'thread_id', 'status'])
@@ -55,13 +57,9 @@ export async function castVote(
       .where('id', '=', commentId)
       .returning(['score', 'upvotes', 'downvotes'])
       .executeTakeFirstOrThrow()
-    const thread = await trx
-      .updateTable('threads')
-      .set((eb) => ({ version: eb('version', '+', 1) }))
-      .where('site_id', '=', site.id)
-      .where('id', '=', comment.thread_id)
-      .returning('key')
-      .executeTakeFirstOrThrow()
+    // Scores change too often to announce each one: pages show them when next read.
+    const thread = await touchThread(trx, { siteId: site.id, thread: { id: comment.thread_id }, kind: 'quiet', now })
+    if (!thread) throw new Error(`comment ${comment.id} has no thread`)
     return { ...counted, threadKey: thread.key }
   })
 }

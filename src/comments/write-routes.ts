@@ -1,14 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { actorOf, authorize, can } from '../access/can.ts'
+import { actorOf, authorize } from '../access/can.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
-import type { Poster } from '../authors/admission.ts'
-import { guestFingerprint } from '../authors/guest-fingerprint.ts'
+import { posterOf } from '../authors/poster.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
 import { deleteComment, editComment } from './edit-comment.ts'
-import type { PageCache } from '../threads/page-cache.ts'
 import { parseIdempotencyKey } from './idempotency.ts'
 import { postComment } from './post-comment.ts'
 import { CommentJson, CommentParams, EditCommentBody, EditTokenHeader, IdempotencyKeyHeader, NewCommentBody, PostedCommentJson } from './schemas.ts'
@@ -56,7 +54,7 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 403, 404) },
 })
 
-export function writeRoutes(deps: Deps, pages: PageCache) {
+export function writeRoutes(deps: Deps) {
   return createRouter()
     .openapi(postRoute, async (c) => {
       const input = c.req.valid('json')
@@ -69,26 +67,14 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       const actor = await actorOf(deps.db, signedIn)
       if (signedIn) authorize(actor, 'comment.post', { siteId: site.id })
       const ip = clientIp(c, deps.config.trustedProxies)
-      const network = addressBucket(ip)
-      const poster: Poster = {
-        author: signedIn ? `user:${signedIn.user.id}` : `guest:${await guestFingerprint(deps.db, site, network)}`,
-        userId: signedIn?.user.id ?? null,
-        moderates: can(actor, 'site.moderate', { siteId: site.id }),
-        network,
-      }
+      const poster = await posterOf(deps.db, site, addressBucket(ip), signedIn ? { actor, userName: signedIn.user.display_name } : { guest: input.author ?? { name: '' } })
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
-      // Staff speak with a badge: the owner's role here, or a moderator's (an instance admin acting here counts as one).
-      const role = actor.kind === 'user' && actor.roles.get(site.id) === 'owner' ? ('owner' as const) : poster.moderates ? ('moderator' as const) : undefined
-      const author = signedIn
-        ? { kind: 'user' as const, userId: signedIn.user.id, name: signedIn.user.display_name, role }
-        : { kind: 'guest' as const, name: input.author?.name ?? '', email: input.author?.email?.toLowerCase() }
       const { comment, editToken, subscribed, replayed } = await postComment(deps, {
-        site, page, parentId: input.parentId, body: input.body, author, poster, honeypot: input.website,
+        site, page, parentId: input.parentId, body: input.body, poster, honeypot: input.website,
         client: { ip, userAgent: c.req.header('user-agent') ?? '' },
         notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en', key: input.notifyKey },
         idempotencyKey: parseIdempotencyKey(c.req.valid('header')['idempotency-key']),
       })
-      pages.invalidate(site.id, page.key)
       if (replayed) c.header('Idempotent-Replayed', 'true')
       return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
     })
@@ -96,16 +82,14 @@ export function writeRoutes(deps: Deps, pages: PageCache) {
       const { id } = c.req.valid('param')
       const site = c.var.site
       const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
-      const { comment, threadKey } = await editComment(deps, site, id, c.req.valid('json').body, proof)
-      pages.invalidate(site.id, threadKey)
+      const { comment } = await editComment(deps, site, id, c.req.valid('json').body, proof)
       return c.json({ comment: commentToJson(comment, null, 'author') }, 200)
     })
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')
       const site = c.var.site
       const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
-      const { threadKey } = await deleteComment(deps, site, id, proof)
-      pages.invalidate(site.id, threadKey)
+      await deleteComment(deps, site, id, proof)
       return c.body(null, 204)
     })
 }

@@ -80,8 +80,8 @@ export async function ensureDemo(db: Kysely<Database>, config: Config, markdown:
   for (const c of DISCUSSION) {
     const id = ids.get(c.ref) as string
     let voter = 0
-    for (let i = 0; i < (c.up ?? 0); i++) await castVote(db, site, id, voters[voter++]?.id as string, 1, now)
-    for (let i = 0; i < (c.down ?? 0); i++) await castVote(db, site, id, voters[voter++]?.id as string, -1, now)
+    for (let i = 0; i < (c.up ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, 1, now)
+    for (let i = 0; i < (c.down ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, -1, now)
   }
   return true
 }

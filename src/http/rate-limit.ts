@@ -26,25 +26,45 @@ export async function hitLimit(db: Kysely<Database>, limit: Limit, subject: stri
 /** Several limits counted in one statement (one round trip); refuses with the longest wait of those passed. */
 export async function hitLimits(db: Kysely<Database>, checks: ReadonlyArray<readonly [Limit, string]>, now: Date): Promise<void> {
   if (checks.length === 0) return
+  const count = countHits(checks, now)
+  const { rows } = await count.statement.execute(db)
+  count.refuseOver(rows)
+}
+
+export interface Hit {
+  key: string
+  hits: number
+  expires_at: Date | string
+}
+
+/**
+ * The upsert that counts `checks`, for a caller that runs it as part of a larger statement (a
+ * `with hits as (…)`), and the check of what it returned, which refuses with the longest wait
+ * of the limits passed.
+ */
+export function countHits(checks: ReadonlyArray<readonly [Limit, string]>, now: Date) {
   const keys = checks.map(([limit, subject]) => limitKey(limit, subject))
   const expires = checks.map(([limit]) => new Date(now.getTime() + limit.windowMs))
-  const { rows } = await sql<{ key: string; hits: number; expires_at: Date }>`
+  const statement = sql<Hit>`
     insert into rate_limits as r (key, window_start, hits, expires_at)
     select k, ${now}::timestamptz, 1, e from unnest(${keys}::text[], ${expires}::timestamptz[]) as x(k, e)
     on conflict (key) do update set
       hits = case when r.expires_at <= ${now} then 1 else r.hits + 1 end,
       window_start = case when r.expires_at <= ${now} then ${now} else r.window_start end,
       expires_at = case when r.expires_at <= ${now} then excluded.expires_at else r.expires_at end
-    returning key, hits, expires_at`.execute(db)
-  let wait = 0
-  for (const row of rows) {
-    const limit = checks[keys.indexOf(row.key)]?.[0]
-    if (limit && row.hits > limit.max) wait = Math.max(wait, new Date(row.expires_at).getTime() - now.getTime())
+    returning key, hits, expires_at`
+  const refuseOver = (rows: readonly Hit[]) => {
+    let wait = 0
+    for (const row of rows) {
+      const limit = checks[keys.indexOf(row.key)]?.[0]
+      if (limit && row.hits > limit.max) wait = Math.max(wait, new Date(row.expires_at).getTime() - now.getTime())
+    }
+    if (wait > 0) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000))
+      throw new AppError('rate_limited', `Too many attempts. Try again in ${describeWait(seconds)}.`, { retryAfter: seconds })
+    }
   }
-  if (wait > 0) {
-    const seconds = Math.max(1, Math.ceil(wait / 1000))
-    throw new AppError('rate_limited', `Too many attempts. Try again in ${describeWait(seconds)}.`, { retryAfter: seconds })
-  }
+  return { statement, refuseOver }
 }
 
 function describeWait(seconds: number): string {

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { PageCache } from '../threads/page-cache.ts'
 import { SiteParam, errorResponses, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import type { ImportUploads } from './uploads.ts'
@@ -64,7 +63,7 @@ const readRoute = createRoute({
 })
 
 /** `uploads`: where the runtime keeps uploaded files and which parsers it has; absent on Workers. */
-export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUploads | undefined) {
+export function importRoutes(deps: Deps, uploads: ImportUploads | undefined) {
   return createRouter()
     .openapi(uploadRoute, async (c) => {
       // Who may import is settled before a byte of the body is read.
@@ -92,7 +91,6 @@ export function importRoutes(deps: Deps, pages: PageCache, uploads: ImportUpload
         origins,
         actorUserId: user.id,
         linkAccounts: false,
-        onThreadWritten: (key) => pages.invalidate(site.id, key),
       }
       const id = await createImportRun(deps.db, request, deps.clock.now())
       // The run goes on after the answer; the answer waits until the file has proved readable

@@ -47,11 +47,9 @@ export interface ImportRequest {
   linkAccounts: boolean
   /** Called often; the caller decides how often to show it. */
   onProgress?: (progress: ImportProgress) => void
-  /** A thread whose page changed: drop what is cached of it. */
-  onThreadWritten?: (key: string) => void
 }
 
-export type ImportDeps = Pick<Deps, 'db' | 'clock' | 'markdown'>
+export type ImportDeps = Pick<Deps, 'db' | 'clock' | 'markdown' | 'pages'>
 
 /** A run's row, made before anything is read, so the dashboard can follow it from the start. */
 export async function createImportRun(db: Kysely<Database>, request: ImportRequest, now: Date): Promise<string> {
@@ -138,11 +136,11 @@ async function writeThreads(
   progress: ImportProgress,
   report: () => void,
 ) {
-  const { db, clock, markdown } = deps
+  const { db, clock, markdown, pages } = deps
   const { site } = request
   const staged = () => db.selectFrom('import_items').where('site_id', '=', site.id).where('import_id', '=', importId)
   const ctx: WriteContext = {
-    db, markdown, site, format: request.format, importId, origins: request.origins, now: clock.now(),
+    db, pages, markdown, site, format: request.format, importId, origins: request.origins, now: clock.now(),
     linkAccounts: request.linkAccounts ? createAccountLinker() : linkNoAccounts, summary,
   }
   const counted = await staged().select(sql<number>`count(distinct thread_source_id)::int`.as('n')).where('kind', '=', 'comment').executeTakeFirstOrThrow()
@@ -168,8 +166,7 @@ async function writeThreads(
       page.map((p) => p.thread_source_id),
       WRITERS,
       async (id) => {
-        const key = await writeThread(ctx, id)
-        if (key) request.onThreadWritten?.(key)
+        await writeThread(ctx, id)
         progress.threadsDone++
         report()
       },

@@ -10,6 +10,7 @@ import type { ImportedState } from './records.ts'
 import type { StagedThread } from './stage.ts'
 import { REASONS } from './summary.ts'
 import { lockCommentsOf, renumberByDate } from '../threads/renumber.ts'
+import { changeThreads, touchThread } from '../threads/thread-changes.ts'
 
 /** A date this far past the import is a clock gone wrong, not a comment from the future. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000
@@ -77,7 +78,7 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
     return undefined
   }
 
-  const written = await ctx.db.transaction().execute(async (trx) => {
+  const written = await changeThreads(ctx, async (trx) => {
     await lockCommentsOf(trx, ctx.site.id, { ids: mappedThreadId ? [mappedThreadId] : [], keys: page ? [page.key] : [] })
     const t = await lockThread(trx, ctx, { mappedThreadId, page, thread, firstDate: minDate(comments) ?? ctx.now })
     if (!t) return undefined
@@ -103,17 +104,14 @@ export async function writeThread(ctx: WriteContext, threadSourceId: string): Pr
       const p = placed.placements.get(n) as Placement
       await attachAncestors(trx, { site_id: ctx.site.id, thread_id: t.id, depth: p.depth, path: p.path })
     }
-    await trx
-      .updateTable('threads')
-      .set((eb) => ({
-        comment_count: eb('comment_count', '+', added.byState.published),
-        last_seq: eb('last_seq', '+', fresh.length),
-        version: eb('version', '+', 1),
-        updated_at: ctx.now,
-      }))
-      .where('site_id', '=', ctx.site.id)
-      .where('id', '=', t.id)
-      .execute()
+    await touchThread(trx, {
+      siteId: ctx.site.id,
+      thread: { id: t.id },
+      kind: 'renewed',
+      visibleDelta: added.byState.published,
+      set: { last_seq: t.last_seq + fresh.length },
+      now: ctx.now,
+    })
     // The thread had comments already (posted here, or from another file): old ones take their place by date.
     if (t.last_seq > 0) await renumberByDate(trx, ctx.site.id, t.id)
     await restorePin(trx, ctx, t.id, thread?.pinnedSourceId, (sourceId) => {

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
-import { commentToJson } from '../comments/to-json.ts'
+import { commentToJson, threadToJson } from '../comments/to-json.ts'
+import { isVisibleRow } from '../comments/visibility.ts'
 import type { Listen } from '../db/pg-listen.ts'
 import type { CommentRow, Database } from '../db/schema.ts'
 import type { LiveEvent, LiveFeed, LiveReader } from '../deps.ts'
 import type { Log } from '../log.ts'
 import { LIVE_CHANNEL } from '../threads/live-channel.ts'
+import { parseAnnouncement } from '../threads/thread-changes.ts'
 
 
 /** Comments read per query when a reader catches up. */
@@ -54,12 +56,36 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): 
     }
   }
 
+  /** One event to every subscription of the thread, whatever their positions. */
+  function tellAll(subscriptions: Iterable<Subscription>, event: LiveEvent) {
+    for (const subscription of subscriptions) subscription.reader.send(event, subscription.since)
+  }
+
   async function deliver(payload: string) {
-    const [siteId, key, commentId] = JSON.parse(payload) as [string, string, string]
-    const subscriptions = threads.get(slot(siteId, key))
-    if (!subscriptions || subscriptions.size === 0) return
-    const row = await db.selectFrom('comments').selectAll().where('site_id', '=', siteId).where('id', '=', commentId).executeTakeFirst()
-    if (row) sendAll(subscriptions, row)
+    const change = parseAnnouncement(payload)
+    const subscriptions = change && threads.get(slot(change.siteId, change.key))
+    if (!change || !subscriptions || subscriptions.size === 0) return
+    const { siteId, key, kind, commentId } = change
+    if (kind === 'new' || kind === 'comment') {
+      if (!commentId) return
+      const row = await db.selectFrom('comments').selectAll().where('site_id', '=', siteId).where('id', '=', commentId).executeTakeFirst()
+      if (!row) return
+      if (kind === 'new') return sendAll(subscriptions, row)
+      // Approved, hidden, restored, edited or deleted: as a reader sees it now, and whether they see it at all.
+      return tellAll(subscriptions, { name: 'update', data: JSON.stringify({ comment: commentToJson(row), visible: isVisibleRow(row) }) })
+    }
+    const thread = await db.selectFrom('threads').selectAll().where('site_id', '=', siteId).where('key', '=', key).executeTakeFirst()
+    if (kind === 'thread') {
+      if (thread) tellAll(subscriptions, { name: 'thread', data: JSON.stringify(threadToJson(thread)) })
+      return
+    }
+    // Renumbered or filled wholesale (an import, a merge), or moved away: readers are told to read the page again,
+    // and positions start over from where the thread stands now.
+    for (const subscription of subscriptions) {
+      subscription.since = thread?.last_seq ?? subscription.since
+      subscription.ahead.clear()
+    }
+    tellAll(subscriptions, { name: 'renewed', data: '{}' })
   }
 
   /** Sends each subscription what the thread gained after its position, and moves the position on. */

@@ -2,7 +2,6 @@ import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/opena
 import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
-import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { text, trimmedText } from '../http/text.ts'
@@ -109,7 +108,7 @@ const allQueuesRoute = createRoute({
   responses: { 200: jsonResponse(QueueJson, 'The queue.'), ...errorResponses(401) },
 })
 
-export function authorRoutes(deps: Deps, pages: PageCache) {
+export function authorRoutes(deps: Deps) {
   return createRouter()
     .openapi(actRoute, async (c) => {
       const { site, user } = await moderatedSite(deps, c.var.signedIn, c.var.site)
@@ -123,8 +122,7 @@ export function authorRoutes(deps: Deps, pages: PageCache) {
         ? await authorOfComment(deps.db, site.id, input.commentId)
         : { author: input.author!, name: await nameOf(input.author!, site.id) }
       refuseSelf(author)
-      const { threadKeys } = await actOnAuthor(deps, site, user.id, { ...input, author, name })
-      for (const key of threadKeys) pages.invalidate(site.id, key)
+      await actOnAuthor(deps, site, user.id, { ...input, author, name })
       return c.json(await authorStanding(deps.db, site.id, author, deps.clock.now()), 200)
     })
     .openapi(authorRoute, async (c) => {

@@ -3,6 +3,7 @@ import type { Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
+import { changeThreads } from '../threads/thread-changes.ts'
 import { heldByLists, linkHosts } from '../authors/blocklist.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { authorFilter, authorKeyOf } from '../authors/author-key.ts'
@@ -58,14 +59,14 @@ async function moveAuthorsComments(trx: Kysely<Database>, site: SiteRow, author:
  * keys whose pages changed.
  */
 export async function actOnAuthor(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { author: string; name: string; action: AuthorAction; days?: number; reason?: string },
 ): Promise<{ threadKeys: string[] }> {
-  const now = clock.now()
+  const now = deps.clock.now()
   const reason = input.reason?.trim() || null
-  return db.transaction().execute(async (trx) => {
+  return changeThreads(deps, async (trx) => {
     let threadKeys: string[] = []
     switch (input.action) {
       case 'ban': {

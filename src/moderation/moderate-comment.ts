@@ -3,6 +3,7 @@ import type { CommentRow, CommentStatus, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
 import { AppError } from '../http/errors.ts'
+import { changeThreads, touchThread } from '../threads/thread-changes.ts'
 
 export const COMMENT_ACTIONS = ['approve', 'reject', 'hide', 'unhide', 'spam', 'delete', 'dismiss'] as const
 export type CommentAction = (typeof COMMENT_ACTIONS)[number]
@@ -24,14 +25,14 @@ const TRANSITIONS: Record<CommentAction, { from: readonly CommentStatus[]; to: C
  * its audit entry commit together or not at all.
  */
 export async function moderateComment(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { commentId: string; action: CommentAction; reason?: string; showReason?: boolean },
 ): Promise<{ comment: CommentRow; threadKey: string }> {
-  const now = clock.now()
+  const now = deps.clock.now()
   const rule = TRANSITIONS[input.action]
-  return db.transaction().execute(async (trx) => {
+  return changeThreads(deps, async (trx) => {
     const row = await lockComment(trx, site.id, input.commentId)
     if (!row) throw new AppError('comment_not_found', 'That comment does not exist.')
     if (!rule.from.includes(row.status))
@@ -50,20 +51,14 @@ export async function moderateComment(
 
 /** Closes a thread to new comments, or opens it again; audited like every action. */
 export async function lockThread(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { key: string; locked: boolean; reason?: string },
 ): Promise<{ locked: boolean }> {
-  const now = clock.now()
-  return db.transaction().execute(async (trx) => {
-    const thread = await trx
-      .updateTable('threads')
-      .set((eb) => ({ locked_at: input.locked ? now : null, version: eb('version', '+', 1), updated_at: now }))
-      .where('site_id', '=', site.id)
-      .where('key', '=', input.key)
-      .returning('id')
-      .executeTakeFirst()
+  const now = deps.clock.now()
+  return changeThreads(deps, async (trx) => {
+    const thread = await touchThread(trx, { siteId: site.id, thread: { key: input.key }, kind: 'thread', set: { locked_at: input.locked ? now : null }, now })
     if (!thread) throw new AppError('not_found', 'There is no thread on that page yet.')
     const action = input.locked ? 'lock' : 'unlock'
     await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'thread', targetId: thread.id, reason: input.reason?.trim() || null }, now)
@@ -76,29 +71,26 @@ export async function lockThread(
  * unpins it. Returns the thread key.
  */
 export async function pinComment(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { commentId: string; pinned: boolean; reason?: string },
 ): Promise<{ comment: CommentRow; threadKey: string }> {
-  const now = clock.now()
-  return db.transaction().execute(async (trx) => {
+  const now = deps.clock.now()
+  return changeThreads(deps, async (trx) => {
     const row = await lockComment(trx, site.id, input.commentId)
     if (!row) throw new AppError('comment_not_found', 'That comment does not exist.')
     if (input.pinned && (row.parent_id !== null || row.status !== 'published'))
       throw new AppError('conflict', 'Only a published top-level comment can be pinned.')
-    const thread = await trx
-      .updateTable('threads')
-      .set((eb) => ({
-        pinned_comment_id: input.pinned ? row.id : null,
-        version: eb('version', '+', 1),
-        updated_at: now,
-      }))
-      .where('site_id', '=', site.id)
-      .where('id', '=', row.thread_id)
-      .$if(!input.pinned, (q) => q.where('pinned_comment_id', '=', row.id))
-      .returning('key')
-      .executeTakeFirst()
+    const thread = await touchThread(trx, {
+      siteId: site.id,
+      thread: { id: row.thread_id },
+      kind: 'thread',
+      commentId: row.id,
+      set: { pinned_comment_id: input.pinned ? row.id : null },
+      onlyIf: (q) => (input.pinned ? q : q.where('pinned_comment_id', '=', row.id)),
+      now,
+    })
     if (!thread) throw new AppError('conflict', 'That comment is not pinned.')
     const action = input.pinned ? 'pin' : 'unpin'
     await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'comment', targetId: row.id, reason: input.reason?.trim() || null }, now)

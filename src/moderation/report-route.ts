@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { CommentParams } from '../comments/schemas.ts'
-import type { PageCache } from '../threads/page-cache.ts'
 import type { Deps } from '../deps.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
@@ -33,15 +32,14 @@ const reportRoute = createRoute({
   },
 })
 
-export function reportRoutes(deps: Deps, pages: PageCache) {
+export function reportRoutes(deps: Deps) {
   return createRouter().openapi(reportRoute, async (c) => {
     const site = c.var.site
     const network = addressBucket(clientIp(c, deps.config.trustedProxies))
     await hitLimit(deps.db, REPORTS_BY_NETWORK, `${site.id} ${network}`, deps.clock.now())
     const user = c.var.signedIn?.user
     const reporter = user ? `user:${user.id}` : `guest:${await guestFingerprint(deps.db, site, network)}`
-    const { hidden, threadKey } = await reportComment(deps, site, { commentId: c.req.valid('param').id, reporter, ...c.req.valid('json') })
-    if (threadKey) pages.invalidate(site.id, threadKey)
+    const { hidden } = await reportComment(deps, site, { commentId: c.req.valid('param').id, reporter, ...c.req.valid('json') })
     return c.json({ hidden }, 201)
   })
 }

@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.ts'
 import { refuseIfBanned } from '../authors/ban-check.ts'
 import { recordAction } from '../audit/audit-log.ts'
 import { queueCommentEvent } from '../comments/comment-events.ts'
+import { changeThreads } from '../threads/thread-changes.ts'
 
 /**
  * A reader reports a comment, once. When as many distinct readers as the site's threshold have
@@ -12,13 +13,13 @@ import { queueCommentEvent } from '../comments/comment-events.ts'
  * Returns the thread key when the comment was hidden, so the caller can drop cached pages.
  */
 export async function reportComment(
-  { db, clock }: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   input: { commentId: string; reporter: string; reason: ReportReason; text?: string },
 ): Promise<{ hidden: boolean; threadKey?: string }> {
-  const now = clock.now()
-  await refuseIfBanned(db, site.id, [input.reporter], now)
-  return db.transaction().execute(async (trx) => {
+  const now = deps.clock.now()
+  await refuseIfBanned(deps.db, site.id, [input.reporter], now)
+  return changeThreads(deps, async (trx) => {
     const row = await lockComment(trx, site.id, input.commentId)
     if (!row || row.status !== 'published') throw new AppError('comment_not_found', 'That comment cannot be reported.')
     const inserted = await trx

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { PageCache } from '../threads/page-cache.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { CommentJson } from '../comments/schemas.ts'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
@@ -109,7 +108,7 @@ const versionsRoute = createRoute({
   },
 })
 
-export function moderationRoutes(deps: Deps, pages: PageCache) {
+export function moderationRoutes(deps: Deps) {
   const moderated = (signedIn: SignedIn | undefined, site: SiteRow) => moderatedSite(deps, signedIn, site)
 
   return createRouter()
@@ -117,11 +116,10 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
       const { id } = c.req.valid('param')
       const { site, user } = await moderated(c.var.signedIn, c.var.site)
       const input = c.req.valid('json')
-      const { comment, threadKey } =
+      const { comment } =
         input.action === 'pin' || input.action === 'unpin'
           ? await pinComment(deps, site, user.id, { commentId: id, pinned: input.action === 'pin', reason: input.reason })
           : await moderateComment(deps, site, user.id, { ...input, commentId: id, action: input.action })
-      pages.invalidate(site.id, threadKey)
       return c.json({ comment: commentToJson(comment) }, 200)
     })
     .openapi(lockRoute, async (c) => {
@@ -129,7 +127,6 @@ export function moderationRoutes(deps: Deps, pages: PageCache) {
       const input = c.req.valid('json')
       const key = threadKeyOf(site, input)
       const result = await lockThread(deps, site, user.id, { key, locked: input.locked, reason: input.reason })
-      pages.invalidate(site.id, key)
       return c.json(result, 200)
     })
     .openapi(queueRoute, async (c) => {

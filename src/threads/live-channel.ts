@@ -1,7 +1,6 @@
 /**
  * The Postgres channel on which every Engawa process hears what changed on a thread (live/feed.ts
- * listens). A published comment's own insert sends it (comments/insert-comment.ts), so it goes
- * out at commit or not at all. Its payload, `[siteId, key, commentId]` as JSON, says only where
- * and which: a payload is capped at 8 kB, and comments are not.
+ * listens). Each change is sent by the statement that makes it (threads/thread-changes.ts, and a
+ * post's own insert in comments/insert-comment.ts), so it goes out at commit or not at all.
  */
 export const LIVE_CHANNEL = 'engawa_comments'

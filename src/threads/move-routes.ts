@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { PageCache } from './page-cache.ts'
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import type { Deps } from '../deps.ts'
 import { managedSite } from '../access/site-access.ts'
@@ -56,7 +55,7 @@ const mergeRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ moved: z.number().int() }).openapi('ThreadMerge'), 'Merged.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
 })
 
-export function threadMoveRoutes(deps: Deps, pages: PageCache) {
+export function threadMoveRoutes(deps: Deps) {
   const manage = (signedIn: SignedIn | undefined, site: SiteRow) => managedSite(deps, signedIn, site)
 
   return createRouter()
@@ -66,13 +65,9 @@ export function threadMoveRoutes(deps: Deps, pages: PageCache) {
       const moves = await planMove(deps.db, site, input)
       if (input.dryRun || moves.length === 0) return c.json({ applied: false, moves }, 200)
       const now = deps.clock.now()
-      await applyMove(deps.db, site, moves, now, (trx) =>
+      await applyMove(deps, site, moves, now, (trx) =>
         recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'move', targetKind: 'thread', targetId: input.from, reason: `to ${input.to}: ${moves.length} thread(s)` }, now),
       )
-      for (const m of moves) {
-        pages.invalidate(site.id, m.key)
-        pages.invalidate(site.id, m.newKey)
-      }
       return c.json({ applied: true, moves }, 200)
     })
     .openapi(mergeRoute, async (c) => {
@@ -80,11 +75,9 @@ export function threadMoveRoutes(deps: Deps, pages: PageCache) {
       const input = c.req.valid('json')
       const [from, into] = [threadKeyByName(site, input.from), threadKeyByName(site, input.into)]
       const now = deps.clock.now()
-      const result = await mergeThreads(deps.db, site, from, into, now, (trx) =>
+      const result = await mergeThreads(deps, site, from, into, now, (trx) =>
         recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'merge', targetKind: 'thread', targetId: into, reason: `merged ${from}` }, now),
       )
-      pages.invalidate(site.id, from)
-      pages.invalidate(site.id, into)
       return c.json(result, 200)
     })
 }

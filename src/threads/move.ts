@@ -3,6 +3,8 @@ import type { Database, SiteRow } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { normalizeThreadUrl, resolvePage } from './thread-key.ts'
 import { lockCommentsOf, renumberByDate } from './renumber.ts'
+import type { Deps } from '../deps.ts'
+import { changeThreads, threadLeft, touchThread } from './thread-changes.ts'
 
 /** A thread named by its page URL or by its key. */
 export function threadKeyByName(site: SiteRow, name: string): string {
@@ -62,21 +64,18 @@ export async function planMove(db: Kysely<Database>, site: SiteRow, input: { fro
 /** Written in the same transaction as the change it records. */
 export type AuditEntry = (trx: Kysely<Database>) => Promise<void>
 
-export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: readonly ThreadMove[], now: Date, audit?: AuditEntry): Promise<void> {
+export async function applyMove(deps: Pick<Deps, 'db' | 'pages'>, site: SiteRow, moves: readonly ThreadMove[], now: Date, audit?: AuditEntry): Promise<void> {
   const conflicts = moves.filter((m) => m.conflict)
   if (conflicts.length > 0)
     throw new AppError('conflict', `A thread already exists at ${conflicts[0]?.newUrl}: merge the two threads instead.`)
-  await db.transaction().execute(async (trx) => {
+  await changeThreads(deps, async (trx) => {
     // Through temporary keys, so that moves that swap or chain addresses never collide.
     for (const m of moves)
       await trx.updateTable('threads').set({ key: `moving:${m.key}` }).where('site_id', '=', site.id).where('key', '=', m.key).execute()
-    for (const m of moves)
-      await trx
-        .updateTable('threads')
-        .set((eb) => ({ key: m.newKey, url: m.newUrl, version: eb('version', '+', 1), updated_at: now }))
-        .where('site_id', '=', site.id)
-        .where('key', '=', `moving:${m.key}`)
-        .execute()
+    for (const m of moves) {
+      await touchThread(trx, { siteId: site.id, thread: { key: `moving:${m.key}` }, kind: 'renewed', set: { key: m.newKey, url: m.newUrl }, now })
+      await threadLeft(trx, site.id, m.key)
+    }
     await audit?.(trx)
   })
 }
@@ -85,9 +84,9 @@ export async function applyMove(db: Kysely<Database>, site: SiteRow, moves: read
  * Merges one thread into another (one page that ended up with two threads): its comments join
  * the other's in date order, with their tree intact; the emptied thread is removed.
  */
-export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey: string, intoKey: string, now: Date, audit?: AuditEntry): Promise<{ moved: number }> {
+export async function mergeThreads(deps: Pick<Deps, 'db' | 'pages'>, site: SiteRow, fromKey: string, intoKey: string, now: Date, audit?: AuditEntry): Promise<{ moved: number }> {
   if (fromKey === intoKey) throw new AppError('invalid_request', 'A thread cannot be merged into itself.')
-  return db.transaction().execute(async (trx) => {
+  return changeThreads(deps, async (trx) => {
     await lockCommentsOf(trx, site.id, { keys: [fromKey, intoKey] })
     // Both rows locked in one statement, in key order, as any two merges would lock them.
     const rows = await trx.selectFrom('threads').selectAll().where('site_id', '=', site.id).where('key', 'in', [fromKey, intoKey]).orderBy('key').forUpdate().execute()
@@ -100,17 +99,9 @@ export async function mergeThreads(db: Kysely<Database>, site: SiteRow, fromKey:
       update comments set thread_id = ${target.id}, seq = seq + ${offset},
         path = (select array_agg(p + ${offset} order by i) from unnest(path) with ordinality as u(p, i))
       where site_id = ${site.id} and thread_id = ${source.id}`.execute(trx)
-    await trx
-      .updateTable('threads')
-      .set((eb) => ({
-        comment_count: eb('comment_count', '+', source.comment_count),
-        last_seq: eb('last_seq', '+', source.last_seq),
-        version: eb('version', '+', 1),
-        updated_at: now,
-      }))
-      .where('site_id', '=', site.id)
-      .where('id', '=', target.id)
-      .execute()
+    await touchThread(trx, { siteId: site.id, thread: { id: target.id }, kind: 'renewed', visibleDelta: source.comment_count, set: { last_seq: target.last_seq + source.last_seq }, now })
+    // Its readers are told, and its cached pages dropped, before it goes.
+    await touchThread(trx, { siteId: site.id, thread: { id: source.id }, kind: 'renewed', now })
     await trx.deleteFrom('threads').where('site_id', '=', site.id).where('id', '=', source.id).execute()
     await renumberByDate(trx, site.id, target.id)
     await audit?.(trx)

@@ -28,6 +28,8 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
       requests.set(`${siteId}?${rawQuery}`, entry)
       return page
     },
+    /** The page of this variant while still fresh; undefined otherwise. */
+    fresh: (siteId: string, key: string, variant: string): CachedPage | undefined => cache.getFresh(prefix(siteId, key) + variant),
     /** A page asked for exactly this way before, while still fresh; undefined otherwise. */
     findFresh: (siteId: string, rawQuery: string): CachedPage | undefined => {
       const entry = requests.get(`${siteId}?${rawQuery}`)
@@ -41,8 +43,18 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
 }
 export type PageCache = ReturnType<typeof createPageCache>
 
-export async function etagOf(body: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', body)
+/** Raise when a thread page's JSON changes shape, so no browser keeps a page of the old shape as current. */
+const PAGE_FORMAT = 1
+
+/**
+ * A page's ETag, from what it shows rather than its bytes: the thread (a thread made again at
+ * the same page is another thread), its version, which every change readers can see moves on
+ * (threads/thread-changes.ts), and the variant (order, cursor, sizes). So a revalidation is
+ * answered from the thread's row alone, without reading or rendering the page.
+ */
+export async function pageEtag(thread: { id: string; version: number } | undefined, variant: string): Promise<string> {
+  const stamp = new TextEncoder().encode(`${PAGE_FORMAT}\n${thread?.id ?? ''}\n${thread?.version ?? 0}\n${variant}`)
+  const digest = await crypto.subtle.digest('SHA-256', stamp)
   const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
   return `"${hex}"`
 }

@@ -5,16 +5,20 @@ import { isAllowedOrigin } from '../http/origins.ts'
 import { EXPOSED_HEADERS } from '../sites/site-middleware.ts'
 import type { CachedPage } from './page-cache.ts'
 
+/** s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise. */
+export const PAGE_CACHE_CONTROL = 'public, max-age=0, s-maxage=1'
+
 /**
- * The headers of a public thread page, in one plain object: the Node adapter sends those
- * without building a Headers instance, which is most of what a cached read costs otherwise.
+ * All the headers of a page answered from memory (page-fast-path.ts), which no middleware sees:
+ * what the site's middleware would add (CORS, nosniff, the TDM reservation) and the page's own.
+ * One plain object: the Node adapter sends it without building a Headers instance, which is
+ * most of what a cached read costs otherwise. A test holds the two paths' headers equal.
  */
 export function pageHeaders(site: SiteRow, origin: string | undefined, requestId: string, page: CachedPage) {
   const headers: Record<string, string> = {
     'X-Request-Id': requestId,
     ETag: page.etag,
-    // s-maxage=1 lets a CDN carry read load while staying within the one-second freshness promise.
-    'Cache-Control': 'public, max-age=0, s-maxage=1',
+    'Cache-Control': PAGE_CACHE_CONTROL,
     Vary: 'Origin',
     ...NO_SNIFF,
     ...(site.reserves_tdm ? TDM_HEADERS : {}),

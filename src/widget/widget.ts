@@ -156,7 +156,7 @@ export function mount(m: Mount) {
       requestAnimationFrame(() => performance.mark('engawa:painted'))
       if (!watching) {
         watching = true
-        watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), api, arrived, m.pollMs)
+        watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), api, { arrived, updated, thread: threadChanged, renewed }, m.pollMs)
       }
       await overlay()
       if (around) highlight(around)
@@ -189,7 +189,12 @@ export function mount(m: Mount) {
     if (!entry) return
     const replies = entry.comment.replies
     const next = { ...c, replies: [] }
-    entry.li.querySelector('article')?.replaceWith(articleFor(next))
+    const before = entry.li.querySelector(':scope > article')
+    const after = articleFor(next)
+    // A reply being written under it stays, draft and focus with it.
+    const slot = before?.querySelector(':scope > .slot')
+    if (slot?.firstChild) after.querySelector(':scope > .slot')?.replaceWith(slot)
+    before?.replaceWith(after)
     entry.comment = { ...next, replies }
   }
 
@@ -219,11 +224,64 @@ export function mount(m: Mount) {
     notice()
     announce(t.n('arrived', waiting.size))
   }
+  /** A comment changed on the server: it changes in place, or goes, without moving the rest of the page. */
+  function updated({ comment: c, visible }: { comment: Comment; visible: boolean }) {
+    const published = c.status === 'published'
+    if (waiting.has(c.id) || !shown.has(c.id)) {
+      // Not on the page yet: an approved comment is news like a new one; one taken back is no longer news.
+      if (visible && published) return waiting.has(c.id) ? void waiting.set(c.id, c) : arrived(c)
+      if (waiting.delete(c.id)) notice()
+      return
+    }
+    const entry = shown.get(c.id) as Shown
+    const wasPublished = entry.comment.status === 'published'
+    if (c.id in own && (!visible || c.author === null) && c.status !== 'deleted') {
+      // Their own comment: its author still sees their words, now marked with what became of them.
+      refresh({ ...entry.comment, status: c.status, ...(c.reason ? { reason: c.reason } : {}) })
+    } else if (visible) refresh(c)
+    else {
+      entry.li.remove()
+      for (const [id, e] of shown) if (!e.li.isConnected) shown.delete(id)
+    }
+    const delta = (visible && published ? 1 : 0) - (wasPublished ? 1 : 0)
+    if (delta !== 0) setTotal(total + delta)
+  }
+
+  function threadChanged(thread: NonNullable<ThreadPage['thread']>) {
+    if (thread.locked !== locked) {
+      locked = thread.locked
+      renderAccount()
+      announce(t.t(locked ? 'closed' : 'done'))
+    }
+    if (thread.pinnedId !== pinnedId) {
+      const before = pinnedId
+      pinnedId = thread.pinnedId
+      for (const id of [before, pinnedId]) {
+        const entry = id ? shown.get(id) : undefined
+        if (entry) refresh(entry.comment)
+      }
+    }
+  }
+
+  let stale = false
+  function renewed() {
+    stale = true
+    notice()
+    announce(t.t('renewed'))
+  }
+
   function notice() {
-    fresh.textContent = t.n('newComments', waiting.size)
-    fresh.hidden = waiting.size === 0
+    fresh.textContent = stale ? t.t('renewed') : t.n('newComments', waiting.size)
+    fresh.hidden = !stale && waiting.size === 0
   }
   fresh.addEventListener('click', () => {
+    if (stale) {
+      stale = false
+      waiting.clear()
+      fresh.hidden = true
+      void load()
+      return
+    }
     let first: Shown | undefined
     for (const c of waiting.values()) {
       if (shown.has(c.id)) continue

@@ -18,6 +18,7 @@ import { serveEngawa } from '../helpers/engawa-server.ts'
 import { createFakeClock } from '../helpers/fake-clock.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest } from '../helpers/comments.ts'
+import { fromEngawa, staffOf } from '../helpers/accounts.ts'
 import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
 forEachBackend((database) => {
@@ -68,6 +69,26 @@ forEachBackend((database) => {
       const changed = await t.get(path, { headers: { 'if-none-match': etag } })
       expect(changed.status).toBe(200)
       expect(changed.headers.get('etag')).not.toBe(etag)
+    })
+
+    it('revalidates from the thread row alone, without reading or rendering the page, and every change readers see moves the ETag', async () => {
+      const t = await startApp(database())
+      const mod = await staffOf(t, 'moderator')
+      const first = await postGuest(t, 'one')
+      const path = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
+      let etag = (await t.get(path)).headers.get('etag') ?? ''
+      database().queries.length = 0
+      expect((await t.get(path, { headers: { 'if-none-match': etag } })).status).toBe(304)
+      expect(database().queries.filter((q) => /\bcomments\b/.test(q))).toEqual([])
+      const moderate = (action: string) => fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${first.id}`, { action }, mod.cookie)
+      for (const change of [() => moderate('hide'), () => moderate('unhide'), () => moderate('pin'), () => postGuest(t, 'two')]) {
+        const res = await change()
+        if (res instanceof Response) expect(res.status).toBe(200)
+        const now = await t.get(path, { headers: { 'if-none-match': etag } })
+        expect(now.status).toBe(200)
+        expect(now.headers.get('etag')).not.toBe(etag)
+        etag = now.headers.get('etag') ?? ''
+      }
     })
   })
 
