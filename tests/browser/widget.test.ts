@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
+import { createApiToken } from '../../src/auth/api-tokens.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
@@ -315,6 +316,59 @@ forEachBackend((database) => {
       const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).orderBy('created_at').execute()
       expect(audit.map((a) => a.action)).toEqual(['hide', 'lock'])
       expect(audit[0]?.target_id).toBe(id)
+    })
+
+    it('shows what moderators and authors do elsewhere without a reload: a hidden comment becomes a tombstone, a deleted one goes, an edit changes the text, an approval is announced, a lock closes the composer', async () => {
+      const s = await setUp(database())
+      const email = `owner-${Date.now()}@mail.example`
+      await signUpOver(s.engawa.origin, database(), email, 'Owner')
+      await setSiteRole(database().db, s.site, email, 'owner')
+      const owner = await database().db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()
+      const { token } = await createApiToken(database().db, { siteId: s.site, name: 'test', scope: 'moderate', createdBy: owner.id, expiresAt: null }, new Date())
+      await database().db.updateTable('sites').set({ blocked_words: ['casino'] }).where('id', '=', s.site).execute()
+      const call = (method: string, path: string, body?: object, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+        fetch(`${s.engawa.origin}/api/v1/${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) })
+      const postAsGuest = async (body: string) => {
+        const res = await call('POST', `sites/${s.site}/comments`, { thread: { url: `${s.host.origin}/` }, author: { name: 'Guest' }, body }, {})
+        expect(res.status).toBe(201)
+        return (await res.json()) as { comment: { id: string }; editToken: string }
+      }
+      const hide = await postAsGuest('Hide me')
+      const gone = await postAsGuest('Delete me')
+      const edit = await postAsGuest('Before the edit')
+      const page = await s.open()
+      await expect.poll(() => heading(page)).toBe('3 comments')
+      // Nothing below reloads the page: this mark would be gone.
+      await page.evaluate(() => Object.assign(window, { stillHere: true }))
+      const item = (id: string) => page.locator(`#engawa li[data-id="${id}"]`)
+
+      expect((await call('POST', `moderation/sites/${s.site}/comments/${hide.comment.id}`, { action: 'hide' })).status).toBe(200)
+      await expect.poll(() => item(hide.comment.id).locator('.note').textContent()).toBe('Hidden by a moderator.')
+      expect(await item(hide.comment.id).textContent()).not.toContain('Hide me')
+      await expect.poll(() => heading(page)).toBe('2 comments')
+
+      expect((await call('DELETE', `sites/${s.site}/comments/${gone.comment.id}`, undefined, { 'x-edit-token': gone.editToken })).status).toBe(204)
+      await expect.poll(() => item(gone.comment.id).count()).toBe(0)
+      await expect.poll(() => heading(page)).toBe('1 comment')
+
+      // A reader halfway through a reply to the comment being edited keeps what they wrote.
+      await item(edit.comment.id).locator('button:text("Reply")').click()
+      await item(edit.comment.id).locator('textarea').fill('My half-written reply')
+      expect((await call('PATCH', `sites/${s.site}/comments/${edit.comment.id}`, { body: 'After the **edit**' }, { 'x-edit-token': edit.editToken })).status).toBe(200)
+      await expect.poll(() => item(edit.comment.id).locator(':scope > article > .body').textContent()).toBe('After the edit')
+      expect(await item(edit.comment.id).locator(':scope > article > .body strong').textContent()).toBe('edit')
+      expect(await item(edit.comment.id).locator('textarea').inputValue()).toBe('My half-written reply')
+
+      const held = await postAsGuest('A casino, held for review')
+      expect(await item(held.comment.id).count()).toBe(0)
+      expect((await call('POST', `moderation/sites/${s.site}/comments/${held.comment.id}`, { action: 'approve' })).status).toBe(200)
+      await expect.poll(() => page.locator('#engawa button.new').textContent()).toBe('Show 1 new comment')
+
+      expect(await page.locator('#engawa textarea').count()).toBe(2)
+      expect((await call('POST', `moderation/sites/${s.site}/threads/lock`, { url: `${s.host.origin}/`, locked: true })).status).toBe(200)
+      await expect.poll(() => page.locator('#engawa textarea').count()).toBe(1)
+      expect(await page.locator('#engawa section').textContent()).toContain('This discussion is closed to new comments.')
+      expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true)
     })
 
     it("signs the host site's own user in from data-sso, with third-party cookies blocked", async () => {

@@ -73,7 +73,7 @@ forEachBackend((database) => {
 
     it('revalidates from the thread row alone, without reading or rendering the page, and every change readers see moves the ETag', async () => {
       const t = await startApp(database())
-      const mod = await staffOf(t, 'moderator')
+      const mod = await staffOf(t, 'Mod')
       const first = await postGuest(t, 'one')
       const path = `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
       let etag = (await t.get(path)).headers.get('etag') ?? ''

@@ -5,6 +5,7 @@ import { createLiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'
+import { fromEngawa, staffOf } from '../helpers/accounts.ts'
 import { eventReader } from '../helpers/event-stream.ts'
 import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
@@ -96,6 +97,33 @@ forEachBackend((database) => {
       }).toBe(200)
       await second.cancel()
       await elsewhere.cancel()
+    })
+
+    it('tells readers of an edit, a delete, a pin and a merge, each as it is committed, on every instance', async () => {
+      const t = await startApp(database(), { live: await feed() })
+      const mod = await staffOf(t, 'Owner', 'owner')
+      const edited = await postGuest(t, 'Before')
+      const deleted = await postGuest(t, 'Soon gone')
+      const otherDb = database().connectAgain()
+      const there = await startApp(database(), { db: otherDb, live: await feed(otherDb) })
+      const events = eventReader(await there.get(livePath(t.site.id)))
+      await events.next('ready')
+      const site = `/api/v1/sites/${t.site.id}`
+      expect((await t.request('PATCH', `${site}/comments/${edited.id}`, { body: 'After' }, { headers: { 'x-edit-token': edited.editToken ?? '' } })).status).toBe(200)
+      const edit = JSON.parse(await events.next('update', 2000))
+      expect([edit.comment.id, edit.comment.html, edit.visible]).toEqual([edited.id, '<p>After</p>', true])
+      expect((await t.request('DELETE', `${site}/comments/${deleted.id}`, undefined, { headers: { 'x-edit-token': deleted.editToken ?? '' } })).status).toBe(204)
+      const gone = JSON.parse(await events.next('update', 2000))
+      expect([gone.comment.id, gone.comment.status, gone.visible]).toEqual([deleted.id, 'deleted', false])
+      const moderate = `/api/v1/moderation/sites/${t.site.id}/comments/${edited.id}`
+      expect((await fromEngawa(t, 'POST', moderate, { action: 'pin' }, mod.cookie)).status).toBe(200)
+      expect(JSON.parse(await events.next('thread', 2000)).pinnedId).toBe(edited.id)
+      // Another page's thread merged into this one: readers are told to read the page again.
+      await t.post(`${site}/comments`, { thread: { url: `${ARTICLE_URL}-copy` }, author: { name: 'Elsewhere' }, body: 'On the copy' })
+      const merge = await fromEngawa(t, 'POST', `/api/v1/admin/sites/${t.site.id}/threads/merge`, { from: `${ARTICLE_URL}-copy`, into: ARTICLE_URL }, mod.cookie)
+      expect(merge.status).toBe(200)
+      await events.next('renewed', 2000)
+      await events.cancel()
     })
 
     it('refuses a Last-Event-ID that is not a position (400)', async () => {
