@@ -77,11 +77,16 @@ export async function admitComment<Also extends object = object>(
   if (poster.kind === 'user') checks.push([{ name: 'comment-account', max: config.commentLimits.perAccount, windowMs: TEN_MINUTES }, poster.userId])
   if (!moderates) checks.push([{ name: 'comment-author', max: site.author_posts_per_hour, windowMs: HOUR }, `${site.id} ${authorKeyOfPoster(poster)}`])
   const limits = countHits(checks, now)
-  const { rows } = await sql<Standing & Also>`
+  const { rows } = await sql<Standing & Also & { relaxed: string }>`
     with hits as (${limits.statement})
-    select coalesce((select json_agg(h) from hits h), '[]'::json) as hits, ${standingColumns(site, poster, now)}
-      ${also ? sql`, ${also}` : sql``}`.execute(db)
-  const { hits, ...standing } = rows[0]!
+    -- The counting last: its row locks (every post from one network takes the same row) are then held
+    -- for the upsert and the commit only, not while the rest is read. And the commit does not wait
+    -- for the disk: a count lost to a crash lets one post too many through, while waiting would
+    -- hold those locks, and every other post from the network behind them, for a disk flush.
+    select ${standingColumns(site, poster, now)}${also ? sql`, ${also}` : sql``},
+      set_config('synchronous_commit', 'off', true) as relaxed,
+      coalesce((select json_agg(h) from hits h), '[]'::json) as hits`.execute(db)
+  const { hits, relaxed: _, ...standing } = rows[0]!
   limits.refuseOver(hits)
   return { admission: await judge({ spamCheck }, site, poster, submission, standing), also: standing as unknown as Also }
 }

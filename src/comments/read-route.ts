@@ -58,7 +58,7 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     // The page's own headers; the rest (CORS, nosniff, the TDM reservation) come from the site's middleware.
     c.header('Cache-Control', PAGE_CACHE_CONTROL)
     if (ifNoneMatch !== undefined && !pages.fresh(site.id, key, variant)) {
-      const etag = await pageEtag(await threadStamp(db, site.id, key), variant)
+      const etag = await pageEtag(await pages.stamp(site.id, key, () => threadStamp(db, site.id, key)), variant)
       c.header('ETag', etag)
       if (etag === ifNoneMatch) return c.body(null, 304)
     }

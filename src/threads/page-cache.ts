@@ -20,6 +20,8 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
   // The raw query string a page was asked with, to the entry it resolved to, so a repeated
   // request finds its page without parsing, validating or normalising anything again.
   const requests = new TtlCache<string>(config.pageCacheMs, 5_000, now)
+  // What makes a page's ETag (the thread's id and version), for revalidations of pages not held.
+  const stamps = new TtlCache<ThreadStamp | undefined>(config.pageCacheMs, 10_000, now)
   const prefix = (siteId: string, key: string) => `${siteId}\n${key}\n`
   return {
     load: async (siteId: string, key: string, variant: string, rawQuery: string, render: () => Promise<CachedPage>) => {
@@ -28,6 +30,8 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
       requests.set(`${siteId}?${rawQuery}`, entry)
       return page
     },
+    /** The thread's id and version, read (once for a burst of requests) with `load`. */
+    stamp: (siteId: string, key: string, load: () => Promise<ThreadStamp | undefined>) => stamps.getOrLoad(prefix(siteId, key), load),
     /** The page of this variant while still fresh; undefined otherwise. */
     fresh: (siteId: string, key: string, variant: string): CachedPage | undefined => cache.getFresh(prefix(siteId, key) + variant),
     /** A page asked for exactly this way before, while still fresh; undefined otherwise. */
@@ -38,6 +42,7 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
     invalidate: (siteId: string, key: string) => {
       const p = prefix(siteId, key)
       cache.deleteWhere((k) => k.startsWith(p))
+      stamps.deleteWhere((k) => k === p)
     },
   }
 }
@@ -52,7 +57,12 @@ const PAGE_FORMAT = 1
  * (threads/thread-changes.ts), and the variant (order, cursor, sizes). So a revalidation is
  * answered from the thread's row alone, without reading or rendering the page.
  */
-export async function pageEtag(thread: { id: string; version: number } | undefined, variant: string): Promise<string> {
+export interface ThreadStamp {
+  id: string
+  version: number
+}
+
+export async function pageEtag(thread: ThreadStamp | undefined, variant: string): Promise<string> {
   const stamp = new TextEncoder().encode(`${PAGE_FORMAT}\n${thread?.id ?? ''}\n${thread?.version ?? 0}\n${variant}`)
   const digest = await crypto.subtle.digest('SHA-256', stamp)
   const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')

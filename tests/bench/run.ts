@@ -157,6 +157,8 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
         await cannon('(b) first page, no app cache', backend, `${base}/nocache${seeded.pagePath}`, 200),
         await cannon('(f) (b) on 10,000 comments', backend, `${base}/nocache${largePath}`, 200),
         await cannon('(c) conditional GET, 304', backend, base + seeded.pagePath, 304, { headers: { 'if-none-match': seeded.etag } }),
+        // A browser's revalidation reaching an instance that has not cached the page.
+        await cannon('(h) (c) with no app cache', backend, `${base}/nocache${seeded.pagePath}`, 304, { headers: { 'if-none-match': seeded.etag } }),
         await cannon('(e) ceiling: same bytes, no work', backend, `${base}/bench/ceiling`, 200),
         await cannon('(d) guest posts', backend, `${base}/api/v1/sites/${seeded.siteId}/comments`, 201, {
           method: 'POST',
