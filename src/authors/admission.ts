@@ -61,7 +61,8 @@ interface Standing {
  *
  * One statement counts the post against the limits and reads the author's standing; `also`
  * (select-list columns of the caller's) rides along in it, so a post needs no round trip of
- * its own for what it must know before it is written.
+ * its own for what it must know before it is written. It commits without waiting for the disk
+ * (below), so it runs on `db` alone, never inside a transaction that writes anything else.
  */
 export async function admitComment<Also extends object = object>(
   { db, clock, config, spamCheck }: Pick<Deps, 'db' | 'clock' | 'config' | 'spamCheck'>,
