@@ -17,7 +17,11 @@ const article = 'https://blog.example/posts/restart'
 const readTotal = async (url: string, site: string) =>
   (await (await fetch(`${url}/api/v1/sites/${site}/thread?url=${encodeURIComponent(article)}`)).json()).thread?.total
 
-describe('the Node server on an embedded database', () => {
+// Each test starts a server or two on PGlite (seconds each, several times that with both cores
+// busy): bounds are generous, and every wait ends on an event, not a guessed time.
+const WAIT = { timeout: 60_000 }
+
+describe('the Node server on an embedded database', { timeout: 240_000 }, () => {
   let site = ''
 
   it('creates a site from the CLI and prints the embed code', async () => {
@@ -47,9 +51,9 @@ describe('the Node server on an embedded database', () => {
     } as RequestInit)
     send('{"thread":{"url":"' + article + '"},')
     // The request has reached the app (LOG_LEVEL=debug logs its start), then the signal comes.
-    await expect.poll(() => /"message":"request started"[^\n]*"method":"POST"/.test(server.stderr())).toBe(true)
+    await expect.poll(() => /"message":"request started"[^\n]*"method":"POST"/.test(server.stderr()), WAIT).toBe(true)
     const stopped = server.stop('SIGINT')
-    await expect.poll(() => server.stderr().includes('"message":"stopping"')).toBe(true)
+    await expect.poll(() => server.stderr().includes('"message":"stopping"'), WAIT).toBe(true)
     send('"author":{"name":"Aki"},"body":"posted while stopping"}')
     send(null)
     const res = await inFlight
