@@ -384,6 +384,7 @@ export function mount(m: Mount) {
           const { comment } = await api.edit(id, body, store.editTokens()[id])
           own[id] = body
           refresh(comment)
+          cancel()
         } }))
       } else if (act === 'delete') {
         if (!confirm(t.t('confirmDelete'))) return
