@@ -12,7 +12,7 @@ export function lockComment(trx: Kysely<Database>, siteId: string, commentId: st
 /**
  * Moves a locked comment to another status, keeping the thread's visible total and every
  * ancestor's count of visible replies right, with what the change sets off (comment-changes.ts).
- * Returns the row as it is now and the thread key.
+ * Returns the row as it is now.
  */
 export async function changeStatus(
   trx: Kysely<Database>,
@@ -20,7 +20,7 @@ export async function changeStatus(
   status: CommentStatus,
   fields: { moderation_reason?: string | null; reason_public?: boolean },
   now: Date,
-): Promise<{ comment: CommentRow; threadKey: string }> {
+): Promise<{ comment: CommentRow }> {
   const comment = await trx
     .updateTable('comments')
     .set({ status, ...fields })
@@ -32,5 +32,6 @@ export async function changeStatus(
   const isVisible = isVisibleRow(comment)
   if (wasVisible && !isVisible) await releaseAncestors(trx, row)
   if (!wasVisible && isVisible) await attachAncestors(trx, row)
-  return { comment, threadKey: await commentChanged(trx, { kind: 'moderated', before: row, after: comment, now }) }
+  await commentChanged(trx, { kind: 'moderated', before: row, after: comment, now })
+  return { comment }
 }

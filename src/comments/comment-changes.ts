@@ -9,12 +9,12 @@ import { queueCommentEvent } from './comment-events.ts'
  * version and visible total move and every process hears of it (touchThread), the webhook event
  * is queued, and a held comment that is published now sends the mail its posting did not.
  * (A new comment's own consequences are in comment-news.ts and insert-comment.ts: a post is
- * one statement.) Returns the thread's key.
+ * one statement.)
  */
 export async function commentChanged(
   trx: Kysely<Database>,
   change: { kind: 'moderated' | 'edited' | 'deleted'; before: CommentRow; after: CommentRow; now: Date },
-): Promise<string> {
+): Promise<void> {
   const { kind, before, after, now } = change
   if (kind === 'moderated') await queueCommentEvent(trx, 'comment.moderated', after, now, { previousStatus: before.status })
   if (kind === 'edited') await queueCommentEvent(trx, 'comment.edited', after, now)
@@ -23,5 +23,4 @@ export async function commentChanged(
   const visibleDelta = (after.status === 'published' ? 1 : 0) - (before.status === 'published' ? 1 : 0)
   const thread = await touchThread(trx, { siteId: before.site_id, thread: { id: before.thread_id }, kind: 'comment', commentId: before.id, visibleDelta, now })
   if (!thread) throw new Error(`comment ${before.id} has no thread`)
-  return thread.key
 }

@@ -76,7 +76,7 @@ export async function editComment(
   commentId: string,
   body: string,
   proof: AuthorProof,
-): Promise<{ comment: CommentRow; threadKey: string }> {
+): Promise<{ comment: CommentRow }> {
   checkBodyLength(site, body)
   const html = deps.markdown.render(body, { allowsImages: site.allows_images })
   const hosts = linkHosts(html)
@@ -112,7 +112,8 @@ export async function editComment(
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow()
-    return { comment: edited, threadKey: await commentChanged(trx, { kind: 'edited', before: row, after: edited, now }) }
+    await commentChanged(trx, { kind: 'edited', before: row, after: edited, now })
+    return { comment: edited }
   })
 }
 
@@ -126,7 +127,7 @@ export async function deleteComment(
   site: SiteRow,
   commentId: string,
   proof: AuthorProof,
-): Promise<{ threadKey: string }> {
+): Promise<void> {
   const now = deps.clock.now()
   return changeThreads(deps, async (trx) => {
     const row = await lockOwnComment(trx, site, commentId, proof, now, 'delete')
@@ -143,6 +144,6 @@ export async function deleteComment(
     // Its earlier versions go with its text.
     await trx.deleteFrom('comment_versions').where('site_id', '=', site.id).where('comment_id', '=', row.id).execute()
     if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
-    return { threadKey: await commentChanged(trx, { kind: 'deleted', before: row, after: deleted, now }) }
+    await commentChanged(trx, { kind: 'deleted', before: row, after: deleted, now })
   })
 }

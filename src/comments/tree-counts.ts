@@ -23,22 +23,6 @@ async function lockAncestors(trx: Kysely<Database>, row: TreePosition) {
     .execute()
 }
 
-/** Marks the thread changed and returns its key, so the caller can drop cached pages. */
-export async function bumpThread(trx: Kysely<Database>, row: CommentRow, now: Date, visibleDelta: number): Promise<string> {
-  const thread = await trx
-    .updateTable('threads')
-    .set((eb) => ({
-      version: eb('version', '+', 1),
-      comment_count: eb('comment_count', '+', visibleDelta),
-      updated_at: now,
-    }))
-    .where('site_id', '=', row.site_id)
-    .where('id', '=', row.thread_id)
-    .returning('key')
-    .executeTakeFirstOrThrow()
-  return thread.key
-}
-
 /** A comment left the tree: its parent has one visible reply fewer, and a tombstone left with none goes too. */
 export async function releaseAncestors(trx: Kysely<Database>, row: CommentRow) {
   for (const ancestor of await lockAncestors(trx, row)) {

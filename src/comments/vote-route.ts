@@ -32,7 +32,7 @@ export function voteRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
     const { id } = c.req.valid('param')
     const { value } = c.req.valid('json')
     authorize(await actorOf(deps.db, c.var.signedIn), 'comment.vote', { siteId: site.id })
-    const { threadKey, ...counts } = await castVote(deps, site, id, user.id, value, deps.clock.now())
+    const counts = await castVote(deps, site, id, user.id, value, deps.clock.now())
     return c.json({ ...counts, value }, 200)
   })
 }

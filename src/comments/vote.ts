@@ -10,7 +10,7 @@ export type VoteValue = -1 | 0 | 1
 /**
  * One vote per reader per comment, changeable; 0 takes it back. The vote and the comment's
  * counters change in one transaction under the comment's row lock, so the score always equals
- * the votes. Returns the new score and the thread key (to drop cached pages).
+ * the votes. Returns the new score.
  */
 export async function castVote(
   deps: Pick<Deps, 'db' | 'pages'>,
@@ -19,7 +19,7 @@ export async function castVote(
   userId: string,
   value: VoteValue,
   now: Date,
-): Promise<{ score: number; upvotes: number; downvotes: number; threadKey: string }> {
+): Promise<{ score: number; upvotes: number; downvotes: number }> {
   await refuseIfBanned(deps.db, site.id, [`user:${userId}`], now)
   return changeThreads(deps, async (trx) => {
     const comment = await trx
@@ -58,9 +58,8 @@ export async function castVote(
       .returning(['score', 'upvotes', 'downvotes'])
       .executeTakeFirstOrThrow()
     // Scores change too often to announce each one: pages show them when next read.
-    const thread = await touchThread(trx, { siteId: site.id, thread: { id: comment.thread_id }, kind: 'quiet', now })
-    if (!thread) throw new Error(`comment ${comment.id} has no thread`)
-    return { ...counted, threadKey: thread.key }
+    await touchThread(trx, { siteId: site.id, thread: { id: comment.thread_id }, kind: 'quiet', now })
+    return counted
   })
 }
 

@@ -29,7 +29,7 @@ const describeComment = (sourceId: string, threadSourceId: string) => `comment $
  * Phase two, one thread: everything it adds (the thread, its comments, their source ids, the
  * counters of the thread and of comments they reply to) commits together or not at all, so an
  * import that stops half-way leaves whole threads, and running it again adds only the rest.
- * Returns the thread key when something was written (its cached pages must go).
+ * Returns the thread key when something was written.
  */
 export async function writeThread(ctx: WriteContext, threadSourceId: string): Promise<string | undefined> {
   const { summary } = ctx

@@ -41,33 +41,28 @@ async function setFlag(trx: Kysely<Database>, siteId: string, author: string, fl
 async function moveAuthorsComments(trx: Kysely<Database>, site: SiteRow, author: string, from: 'published' | 'shadowed', to: 'published' | 'shadowed', now: Date) {
   const { column, id } = authorFilter(author)
   const ids = await trx.selectFrom('comments').select('id').where('site_id', '=', site.id).where(column, '=', id).where('status', '=', from).orderBy('seq').execute()
-  const keys = new Set<string>()
   for (const { id: commentId } of ids) {
     const row = await lockComment(trx, site.id, commentId)
     if (row?.status !== from) continue
     const held = to === 'published' ? (site.premoderation !== 'off' ? 'Posted while shadow-banned; the site approves comments first.' : heldByLists(site, row.body_source, linkHosts(row.body_html))) : null
-    const change = held ? changeStatus(trx, row, 'pending', { moderation_reason: held }, now) : changeStatus(trx, row, to, {}, now)
-    keys.add((await change).threadKey)
+    await (held ? changeStatus(trx, row, 'pending', { moderation_reason: held }, now) : changeStatus(trx, row, to, {}, now))
   }
-  return [...keys]
 }
 
 /**
  * Ban, shadow-ban or trust an author of the site, or undo it, with its audit entry, in one
  * transaction. A shadow ban also takes the author's published comments out of readers' sight
- * (their author still sees them as published); lifting it brings them back. Returns the thread
- * keys whose pages changed.
+ * (their author still sees them as published); lifting it brings them back.
  */
 export async function actOnAuthor(
   deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { author: string; name: string; action: AuthorAction; days?: number; reason?: string },
-): Promise<{ threadKeys: string[] }> {
+): Promise<void> {
   const now = deps.clock.now()
   const reason = input.reason?.trim() || null
   return changeThreads(deps, async (trx) => {
-    let threadKeys: string[] = []
     switch (input.action) {
       case 'ban': {
         const expires = input.days ? new Date(now.getTime() + input.days * 86_400_000) : null
@@ -99,7 +94,7 @@ export async function actOnAuthor(
       case 'unshadow-ban': {
         const on = input.action === 'shadow-ban'
         await setFlag(trx, site.id, input.author, { shadow_banned: on }, now)
-        threadKeys = await moveAuthorsComments(trx, site, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
+        await moveAuthorsComments(trx, site, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
         break
       }
       case 'trust':
@@ -113,7 +108,6 @@ export async function actOnAuthor(
       { siteId: site.id, actorUserId, action: input.action, targetKind: 'author', targetId: input.author, reason: [detail, reason].filter(Boolean).join(': ') || null },
       now,
     )
-    return { threadKeys }
   })
 }
 

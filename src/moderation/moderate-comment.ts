@@ -29,7 +29,7 @@ export async function moderateComment(
   site: SiteRow,
   actorUserId: string,
   input: { commentId: string; action: CommentAction; reason?: string; showReason?: boolean },
-): Promise<{ comment: CommentRow; threadKey: string }> {
+): Promise<{ comment: CommentRow }> {
   const now = deps.clock.now()
   const rule = TRANSITIONS[input.action]
   return changeThreads(deps, async (trx) => {
@@ -43,7 +43,7 @@ export async function moderateComment(
     // A moderator has looked: the reports that brought the comment here are settled.
     const settled = await trx.updateTable('reports').set({ resolved_at: now }).where('site_id', '=', site.id).where('comment_id', '=', row.id).where('resolved_at', 'is', null).executeTakeFirst()
     if (rule.to === 'unchanged' && Number(settled.numUpdatedRows) === 0) throw new AppError('conflict', 'Nobody has reported this comment.')
-    const changed = rule.to === 'unchanged' ? { comment: row, threadKey: '' } : await changeStatus(trx, row, rule.to, fields, now)
+    const changed = rule.to === 'unchanged' ? { comment: row } : await changeStatus(trx, row, rule.to, fields, now)
     await recordAction(trx, { siteId: site.id, actorUserId, action: input.action, targetKind: 'comment', targetId: row.id, reason }, now)
     return changed
   })
@@ -68,14 +68,14 @@ export async function lockThread(
 
 /**
  * Pins a published top-level comment to the top of its thread (replacing any earlier pin), or
- * unpins it. Returns the thread key.
+ * unpins it.
  */
 export async function pinComment(
   deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   actorUserId: string,
   input: { commentId: string; pinned: boolean; reason?: string },
-): Promise<{ comment: CommentRow; threadKey: string }> {
+): Promise<{ comment: CommentRow }> {
   const now = deps.clock.now()
   return changeThreads(deps, async (trx) => {
     const row = await lockComment(trx, site.id, input.commentId)
@@ -94,6 +94,6 @@ export async function pinComment(
     if (!thread) throw new AppError('conflict', 'That comment is not pinned.')
     const action = input.pinned ? 'pin' : 'unpin'
     await recordAction(trx, { siteId: site.id, actorUserId, action, targetKind: 'comment', targetId: row.id, reason: input.reason?.trim() || null }, now)
-    return { comment: row, threadKey: thread.key }
+    return { comment: row }
   })
 }

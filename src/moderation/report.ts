@@ -10,13 +10,12 @@ import { changeThreads } from '../threads/thread-changes.ts'
 /**
  * A reader reports a comment, once. When as many distinct readers as the site's threshold have
  * reported it, it is hidden until a moderator looks (an audit entry says the system did it).
- * Returns the thread key when the comment was hidden, so the caller can drop cached pages.
  */
 export async function reportComment(
   deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
   site: SiteRow,
   input: { commentId: string; reporter: string; reason: ReportReason; text?: string },
-): Promise<{ hidden: boolean; threadKey?: string }> {
+): Promise<{ hidden: boolean }> {
   const now = deps.clock.now()
   await refuseIfBanned(deps.db, site.id, [input.reporter], now)
   return changeThreads(deps, async (trx) => {
@@ -39,8 +38,8 @@ export async function reportComment(
       .executeTakeFirstOrThrow()
     if (Number(open.n) < site.report_threshold) return { hidden: false }
     const reason = `Reported by ${Number(open.n)} readers; hidden until a moderator reviews it.`
-    const { threadKey } = await changeStatus(trx, row, 'hidden', { moderation_reason: reason, reason_public: false }, now)
+    await changeStatus(trx, row, 'hidden', { moderation_reason: reason, reason_public: false }, now)
     await recordAction(trx, { siteId: site.id, actorUserId: null, action: 'auto-hide', targetKind: 'comment', targetId: row.id, reason }, now)
-    return { hidden: true, threadKey }
+    return { hidden: true }
   })
 }
