@@ -294,6 +294,7 @@ export function mount(m: Mount) {
   })
 
   // ---- writing ----
+  let composerShown: string | undefined
   function renderAccount() {
     account.replaceChildren()
     if (user) {
@@ -306,6 +307,11 @@ export function mount(m: Mount) {
     } else {
       account.append(h('button', { type: 'button', onclick: signIn }, t.t('signIn')), h('span', { class: 'hint' }, t.t('orGuest')))
     }
+    // The composer is made again only when who writes or whether they may has changed: a draft
+    // being typed survives the account row being redrawn (following, say, answered late).
+    const composerFor = `${user?.id ?? ''}\n${locked}`
+    if (composerFor === composerShown) return
+    composerShown = composerFor
     top.replaceChildren(
       locked
         ? h('p', { class: 'note' }, t.t('closed'))
@@ -389,13 +395,15 @@ export function mount(m: Mount) {
       } else if (act === 'delete') {
         if (!confirm(t.t('confirmDelete'))) return
         await api.remove(id, store.editTokens()[id])
+        // Its live update may have come first, and counted it already.
+        const was = shown.get(id)?.comment.status
         if (entry.comment.replyCount > 0) refresh({ ...entry.comment, status: 'deleted', html: '', author: null })
         else {
           entry.li.remove()
           shown.delete(id)
           delete own[id]
         }
-        setTotal(total - 1)
+        if (was === 'published') setTotal(total - 1)
       } else if (act === 'toggle') {
         const open = button.getAttribute('aria-expanded') !== 'true'
         button.setAttribute('aria-expanded', String(open))
@@ -427,8 +435,9 @@ export function mount(m: Mount) {
       } else {
         const reason = action === 'hide' ? prompt(t.t('hideReason')) : null
         if (action === 'hide' && reason === null) return
-        const was = entry.comment.status
         const { comment } = await api.moderate(id, action === 'remove' ? 'delete' : action, reason)
+        // Its live update may have come first, and counted it already.
+        const was = shown.get(id)?.comment.status ?? comment.status
         const stays = comment.status === 'published' || comment.status === 'hidden' || comment.replyCount > 0
         if (stays) refresh(comment)
         else {
