@@ -453,7 +453,8 @@ forEachBackend((database) => {
       const s = await setUp(database(), { live: false })
       await s.post('Already here')
       const page = await s.open({ attrs: 'data-poll-seconds="2"' })
-      const firstPoll = page.waitForRequest((request) => request.url().includes('/thread?') && request.url().includes('sort=newest'), { timeout: 15_000 })
+      // Its answer, not its request: a comment posted before the first poll is answered would be in what it learns.
+      const firstPoll = page.waitForResponse((response) => response.url().includes('/thread?') && response.url().includes('sort=newest'), { timeout: 15_000 })
       await expect.poll(() => heading(page)).toBe('1 comment')
       await firstPoll // the first poll learns what is there
       await s.post('Arrived while polling')
