@@ -11,7 +11,8 @@ import { LIVE_CHANNEL } from './live-channel.ts'
  * - `renewed`: comments were renumbered or added wholesale (an import, a merge): a reader's
  *   page is best read again.
  */
-export type ChangeKind = 'new' | 'comment' | 'thread' | 'renewed'
+const CHANGE_KINDS = ['new', 'comment', 'thread', 'renewed'] as const
+export type ChangeKind = (typeof CHANGE_KINDS)[number]
 
 export interface ThreadChange {
   siteId: string
@@ -27,7 +28,7 @@ export function announcement(siteId: RawBuilder<string> | string, key: RawBuilde
 
 export function parseAnnouncement(payload: string): ThreadChange | undefined {
   const [siteId, key, kind, commentId] = JSON.parse(payload) as unknown[]
-  if (typeof siteId !== 'string' || typeof key !== 'string' || !['new', 'comment', 'thread', 'renewed'].includes(kind as string)) return undefined
+  if (typeof siteId !== 'string' || typeof key !== 'string' || !(CHANGE_KINDS as readonly unknown[]).includes(kind)) return undefined
   return { siteId, key, kind: kind as ChangeKind, commentId: typeof commentId === 'string' ? commentId : null }
 }
 
