@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
 import { errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
-import { text } from '../http/text.ts'
+import { text, trimBlankLines } from '../http/text.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
 import { createRouter } from '../http/router.ts'
 
@@ -21,6 +21,6 @@ const previewRoute = createRoute({
 export function previewRoutes({ markdown }: Pick<Deps, 'markdown'>) {
   return createRouter().openapi(previewRoute, (c) => {
     const { body, allowsImages = false } = c.req.valid('json')
-    return c.json({ html: markdown.render(body.trim(), { allowsImages }) }, 200)
+    return c.json({ html: markdown.render(trimBlankLines(body), { allowsImages }) }, 200)
   })
 }

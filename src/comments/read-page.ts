@@ -170,6 +170,8 @@ export async function readThreadPage(db: Kysely<Database>, request: PageRequest)
   const rows = await readBranches(db, request.siteId, thread.id, branches)
   const pinned = rows.filter((r) => r.depth === 0)
   const { kept, cursors } = cutBranches(rows.filter((r) => r.depth > 0), shows)
+  // A branch shown without any of its replies is cut before its first one: it starts after its root.
+  for (const c of shown) if (c.reply_count > 0 && shows.get(c.id) === 0) cursors.set(c.id, encodeCursor({ t: 'branch', root: c.id, path: c.path }))
   return { thread, comments: [...pinned, ...shown, ...kept], nextCursor, branchCursors: cursors }
 }
 

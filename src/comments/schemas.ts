@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { keyText, nameText, text, trimmedText } from '../http/text.ts'
+import { bodyText, keyText, nameText, text, trimmedText } from '../http/text.ts'
 import { SiteParam } from '../http/openapi.ts'
 import { MAX_COMMENT_LENGTH_LIMIT } from '../sites/settings.ts'
 import { SORTS } from './cursor.ts'
@@ -18,7 +18,7 @@ export const NewCommentBody = z
   .strictObject({
     thread: PageInput,
     parentId: z.uuid().optional().openapi({ description: 'The comment this one replies to.' }),
-    body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }),
+    body: bodyText(MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown. Blank lines at both ends and trailing whitespace are dropped; leading spaces are kept (an indented code block).' }),
     author: z
       .strictObject({
         name: nameText(50),
@@ -38,7 +38,7 @@ export const NewCommentBody = z
   .openapi('NewComment')
 
 export const EditCommentBody = z
-  .strictObject({ body: trimmedText(1, MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown.' }) })
+  .strictObject({ body: bodyText(MAX_COMMENT_LENGTH_LIMIT).openapi({ description: 'Markdown. Blank lines at both ends and trailing whitespace are dropped; leading spaces are kept (an indented code block).' }) })
   .openapi('CommentEdit')
 
 export const IdempotencyKeyHeader = z.object({

@@ -36,6 +36,22 @@ export function trimmedText(min: number, max: number) {
     .refine((s) => countCharacters(s) <= max && s.length <= max * 4, { message: `must be at most ${max} characters` })
 }
 
+/**
+ * Blank lines at both ends and whitespace at the very end go; spaces that start the first line
+ * stay, since in Markdown four of them (or a tab) open a code block.
+ */
+export function trimBlankLines(s: string): string {
+  return s.replace(/^(?:[ \t\f\v]*\r?\n)+/, '').trimEnd()
+}
+
+/** A comment's Markdown: trimmed of blank lines only, then counted like trimmedText. */
+export function bodyText(max: number) {
+  return text()
+    .transform(trimBlankLines)
+    .refine((s) => s.trim() !== '', { message: 'must not be blank' })
+    .refine((s) => countCharacters(s) <= max && s.length <= max * 4, { message: `must be at most ${max} characters` })
+}
+
 /** An identifier from outside that is stored in an index: capped in code units, not characters. */
 export function keyText(max: number) {
   return text().trim().min(1, { message: 'must not be blank' }).max(max, { message: `must be at most ${max} characters` })

@@ -26,6 +26,22 @@ forEachBackend((database) => {
       expect(page.comments.map((c: { id: string }) => c.id)).toEqual([json.comment.id])
     })
 
+    it.each([
+      { case: 'four spaces', body: '\n  \n    const a = 1\n    const b = 2\n\n  \n' },
+      { case: 'a tab', body: '\n\tconst a = 1\n\tconst b = 2   ' },
+    ])('keeps a code block indented by $case on the first line, dropping only blank lines at the ends', async ({ body }) => {
+      const t = await startApp(database())
+      const res = await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(body))
+      const json = await res.json()
+      expect(json.comment.html).toBe('<pre><code>const a = 1\nconst b = 2\n</code></pre>')
+      const stored = await t.db.selectFrom('comments').select('body_source').where('site_id', '=', t.site.id).executeTakeFirstOrThrow()
+      expect(stored.body_source).toBe(body.replace(/^(\s*\n)+/, '').trimEnd())
+      const edited = await t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${json.comment.id}`, { body }, { headers: { 'x-edit-token': json.editToken } })
+      expect((await edited.json()).comment.html).toBe('<pre><code>const a = 1\nconst b = 2\n</code></pre>')
+      const preview = await t.post('/api/v1/preview', { body })
+      expect((await preview.json()).html).toBe('<pre><code>const a = 1\nconst b = 2\n</code></pre>')
+    })
+
     it('trims the name and never shows the email', async () => {
       const t = await startApp(database())
       const res = await t.post(

@@ -132,6 +132,22 @@ forEachBackend((database) => {
       expect(seen).toEqual(replies)
     })
 
+    it('gives a comment whose replies a page leaves out (replies=0) the cursor that reaches them', async () => {
+      const t = await startApp(database())
+      const root = await postGuest(t, 'root')
+      const alone = await postGuest(t, 'no replies')
+      const reply = await postGuest(t, 'r0', { parentId: root.id })
+      const deeper = await postGuest(t, 'r0.0', { parentId: reply.id })
+      const page = await readThread(t, { replies: 0 })
+      const [top, other] = page.comments as CommentNode[]
+      expect(top?.replies).toEqual([])
+      expect(other?.id).toBe(alone.id)
+      expect(other?.repliesCursor).toBeNull()
+      const rest = await readThread(t, { cursor: top?.repliesCursor ?? 'none' })
+      const [first] = rest.comments as CommentNode[]
+      expect([first?.id, first?.replies.map((r) => r.id)]).toEqual([reply.id, [deeper.id]])
+    })
+
     it('keeps a deleted comment with replies as a tombstone without text or author', async () => {
       const t = await startApp(database())
       const parent = await postGuest(t, 'secret words')
