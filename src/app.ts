@@ -37,8 +37,9 @@ import { reportRoutes } from './moderation/report-route.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { adminRoutes } from './sites/member-routes.ts'
+import { publicSiteRoutes } from './sites/public-route.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
-import { loadSite, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
+import { loadSite, readableErrors, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
 import { createPageCache } from './threads/page-cache.ts'
@@ -70,6 +71,8 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
 
   // First of all: a repeated public page read is answered from memory, before anything below.
   app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
+  // Whatever refuses a site's public request below, from the body limit on, the widget can read why.
+  app.use('/api/v1/sites/:site/*', readableErrors())
 
   // Every request: an id, a log line, the standard headers, a bounded body (an upload has its own,
   // much larger limit: import/routes.ts) and an answer within the deadline (but streams and uploads).
@@ -99,7 +102,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
 
   // Who answers, feature by feature (each router declares its own paths).
   const api = [
-    commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
+    publicSiteRoutes(), commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps),
     adminRoutes(deps), settingsRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),

@@ -21,6 +21,15 @@ export interface AuthorProof {
 }
 
 /**
+ * Seconds its author has left to edit, and to delete, a comment (by lockOwnComment's rule): 0 once
+ * closed, null where it never closes (an account deletes its own at any time).
+ */
+export function authorTimeLeft(site: Pick<SiteRow, 'edit_window_seconds'>, row: Pick<CommentRow, 'created_at' | 'author_user_id'>, now: Date) {
+  const edit = Math.max(0, Math.ceil((row.created_at.getTime() + site.edit_window_seconds * 1000 - now.getTime()) / 1000))
+  return { edit, delete: row.author_user_id === null ? edit : null }
+}
+
+/**
  * Its author may edit a comment within the site's edit window; delete it too, a guest within
  * the window (the edit token is all that ties them to it), an account at any time. The site's
  * moderators may delete it.

@@ -5,9 +5,10 @@ import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { keyText, text } from '../http/text.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
-import { readMine, readOwnSources } from './read-mine.ts'
+import { readMine, readOwnComments } from './read-mine.ts'
+import { authorTimeLeft } from './edit-comment.ts'
 import { readVotes } from './vote.ts'
-import { CommentJson } from './schemas.ts'
+import { AuthorTimeLeft, CommentJson } from './schemas.ts'
 import { nestComments } from './to-json.ts'
 import { createRouter } from '../http/router.ts'
 
@@ -36,6 +37,7 @@ const mineRoute = createRoute({
           own: z
             .record(z.uuid(), z.string())
             .openapi({ description: "The reader's own comments on the page (by session or edit token): id to Markdown, to edit from." }),
+          timeLeft: z.record(z.uuid(), AuthorTimeLeft).openapi({ description: 'For each of those: what its author may still do, as of this answer.' }),
         })
         .openapi('MyComments'),
       'Never cached.',
@@ -44,7 +46,7 @@ const mineRoute = createRoute({
   },
 })
 
-export function mineRoutes({ db }: Pick<Deps, 'db'>) {
+export function mineRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
   return createRouter().openapi(mineRoute, async (c) => {
     const site = c.var.site
     const key = threadKeyOf(site, c.req.valid('query'))
@@ -55,9 +57,15 @@ export function mineRoutes({ db }: Pick<Deps, 'db'>) {
     const [rows, votes, own] = await Promise.all([
       readMine(db, site.id, key, tokens, userId, moderates),
       userId ? readVotes(db, site.id, key, userId) : {},
-      readOwnSources(db, site.id, key, tokens, userId),
+      readOwnComments(db, site.id, key, tokens, userId),
     ])
+    const now = clock.now()
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ comments: nestComments(rows, new Map(), moderates ? 'moderator' : 'author'), votes, own }, 200)
+    return c.json({
+      comments: nestComments(rows, new Map(), moderates ? 'moderator' : 'author'),
+      votes,
+      own: Object.fromEntries(own.map((r) => [r.id, r.body_source])),
+      timeLeft: Object.fromEntries(own.map((r) => [r.id, authorTimeLeft(site, r, now)])),
+    }, 200)
   })
 }

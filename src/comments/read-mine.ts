@@ -38,21 +38,21 @@ export async function readMine(
 }
 
 /**
- * The Markdown of the reader's own comments on a page (by session or edit token), so the
+ * The reader's own comments on a page (by session or edit token), with their Markdown, so the
  * widget can offer edit and delete on them and start an edit from what they wrote.
  */
-export async function readOwnSources(
+export async function readOwnComments(
   db: Kysely<Database>,
   siteId: string,
   key: string,
   editTokens: readonly string[],
   userId: string | undefined,
-): Promise<Record<string, string>> {
-  if (editTokens.length === 0 && !userId) return {}
-  const rows = await db
+): Promise<Array<Pick<CommentRow, 'id' | 'body_source' | 'created_at' | 'author_user_id'>>> {
+  if (editTokens.length === 0 && !userId) return []
+  return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-    .select(['c.id', 'c.body_source'])
+    .select(['c.id', 'c.body_source', 'c.created_at', 'c.author_user_id'])
     .where('c.site_id', '=', siteId)
     .where('t.key', '=', key)
     .where('c.status', '!=', 'deleted')
@@ -63,5 +63,4 @@ export async function readOwnSources(
       ]),
     )
     .execute()
-  return Object.fromEntries(rows.map((r) => [r.id, r.body_source]))
 }

@@ -80,6 +80,9 @@ const CommentFields = {
           'Who wrote it: a guest (no account: anyone may type any name), a signed-in reader, or a moderator or owner of the site (as they were when they wrote it).',
       }),
       deleted: z.boolean().optional().openapi({ description: 'true when the author deleted their account (name is then empty).' }),
+      hue: z.number().int().min(0).max(359).optional().openapi({
+        description: "A colour for the author's avatar, 0–359: stable for one account or guest on the site, derived by hash so it reveals nothing.",
+      }),
     })
     .nullable()
     .openapi({ description: 'null on a tombstone.' }),
@@ -119,9 +122,17 @@ export const ThreadPageJson = z
   .object({ thread: ThreadJson.nullable(), comments: z.array(CommentJson), nextCursor: z.string().nullable() })
   .openapi('ThreadPage')
 
+export const AuthorTimeLeft = z
+  .object({
+    edit: z.number().int().openapi({ description: 'Seconds left to edit; 0 once the edit window has closed.' }),
+    delete: z.number().int().nullable().openapi({ description: 'Seconds left to delete; null when it never closes (an account’s own comment).' }),
+  })
+  .openapi('AuthorTimeLeft')
+
 export const PostedCommentJson = z
   .object({
     comment: CommentJson,
+    timeLeft: AuthorTimeLeft.openapi({ description: 'What its author may still do, as of this answer.' }),
     editToken: z.string().optional().openapi({ description: 'Guests: send as X-Edit-Token to edit or delete.' }),
     notify: z
       .object({

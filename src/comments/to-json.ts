@@ -1,4 +1,6 @@
 import type { z } from '@hono/zod-openapi'
+import { sha256 } from '@oslojs/crypto/sha2'
+import { authorKeyOf } from '../authors/author-key.ts'
 import type { CommentRow, ThreadRow } from '../db/schema.ts'
 import type { CommentJson, ThreadJson as ThreadJsonSchema } from './schemas.ts'
 import { REMOVED_STATUSES } from './visibility.ts'
@@ -35,7 +37,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     parentId: row.parent_id,
     depth: row.depth,
     // Guests always give a name; an empty one is left by an account that was deleted.
-    author: isTombstone ? null : row.author_name === '' ? { name: '', kind: 'reader', deleted: true } : { name: row.author_name, kind: authorKind(row) },
+    author: isTombstone ? null : row.author_name === '' ? { name: '', kind: 'reader', deleted: true } : { name: row.author_name, kind: authorKind(row), hue: avatarHue(row) },
     html: isTombstone ? '' : row.body_html,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
@@ -46,6 +48,17 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     repliesCursor,
     replies: [],
   }
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * The colour behind an author's initials: the same for one account or one guest on a site, most
+ * likely different for two people of one name. A hash, so it tells nothing of who they are.
+ */
+function avatarHue(row: CommentRow): number {
+  const digest = sha256(utf8.encode(`${row.site_id}\n${authorKeyOf(row) ?? 'imported'}\n${row.author_name}`))
+  return (((digest[0] ?? 0) << 8) | (digest[1] ?? 0)) % 360
 }
 
 /** A badge for staff; otherwise whether an account stands behind the name, which a guest's never does. */

@@ -24,13 +24,14 @@ export async function castVote(
   return changeThreads(deps, async (trx) => {
     const comment = await trx
       .selectFrom('comments')
-      .select(['id', 'thread_id', 'status'])
+      .select(['id', 'thread_id', 'status', 'author_user_id'])
       .where('site_id', '=', site.id)
       .where('id', '=', commentId)
       .forUpdate()
       .executeTakeFirst()
     if (!comment || comment.status !== 'published')
       throw new AppError('comment_not_found', 'That comment does not exist or cannot be voted on.')
+    if (comment.author_user_id === userId) throw new AppError('own_comment', 'You cannot vote on your own comment.')
     const previous = await trx
       .selectFrom('votes')
       .select('value')

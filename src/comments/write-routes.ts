@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { resolvePage } from '../threads/thread-key.ts'
-import { deleteComment, editComment } from './edit-comment.ts'
+import { authorTimeLeft, deleteComment, editComment } from './edit-comment.ts'
 import { parseIdempotencyKey } from './idempotency.ts'
 import { postComment } from './post-comment.ts'
 import { CommentJson, CommentParams, EditCommentBody, EditTokenHeader, IdempotencyKeyHeader, NewCommentBody, PostedCommentJson } from './schemas.ts'
@@ -76,7 +76,8 @@ export function writeRoutes(deps: Deps) {
         idempotencyKey: parseIdempotencyKey(c.req.valid('header')['idempotency-key']),
       })
       if (replayed) c.header('Idempotent-Replayed', 'true')
-      return c.json({ comment: commentToJson(comment, null, 'author'), ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
+      const timeLeft = authorTimeLeft(site, comment, deps.clock.now())
+      return c.json({ comment: commentToJson(comment, null, 'author'), timeLeft, ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {
       const { id } = c.req.valid('param')

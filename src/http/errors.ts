@@ -26,6 +26,7 @@ const STATUS = {
   invalid_edit_token: 403,
   edit_window_closed: 403,
   comment_hidden: 403,
+  own_comment: 403,
   thread_locked: 403,
   not_found: 404,
   site_not_found: 404,

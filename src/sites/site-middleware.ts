@@ -34,17 +34,38 @@ export function siteCors() {
   })
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
 /**
- * A browser page on an origin the site does not allow may not write. A request without
+ * A browser page on an origin the site does not allow gets nothing: neither its comments nor a
+ * way to write. The answer says which origin and what is allowed, so a site owner who embedded
+ * the widget on `www.` or on `http://` by mistake sees the fix in the console. A request without
  * Origin comes from a server or a script, not a page, and is allowed (and rate limited).
  */
 export function requireSiteOrigin() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header('origin')
-    if (!SAFE_METHODS.has(c.req.method) && origin !== undefined && !isAllowedOrigin(c.var.site.allowed_origins, origin))
-      throw new AppError('origin_not_allowed', `This site does not accept comments from ${origin}. Its owner can add that origin.`)
+    const allowed = c.var.site.allowed_origins
+    if (origin !== undefined && !isAllowedOrigin(allowed, origin)) {
+      const listed = allowed.slice(0, 5).join(', ') + (allowed.length > 5 ? ', …' : '')
+      throw new AppError(
+        'origin_not_allowed',
+        `Site "${c.var.site.id}" does not allow pages on ${origin}. It allows ${listed}; its owner can add ${origin} to the site's allowed origins.`,
+      )
+    }
     await next()
+  })
+}
+
+/**
+ * Error answers of a site's public routes are readable by any page: without CORS headers the
+ * browser hides them, and a wrong data-site, an origin not allowed or a body too large all look
+ * like an outage. The widget sends no cookies there, so `*` grants nothing.
+ */
+export function readableErrors() {
+  return createMiddleware(async (c, next) => {
+    await next()
+    if (c.res.status < 400 || c.req.header('origin') === undefined || c.res.headers.has('Access-Control-Allow-Origin')) return
+    c.res.headers.set('Access-Control-Allow-Origin', '*')
+    c.res.headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(','))
+    c.res.headers.append('Vary', 'Origin')
   })
 }

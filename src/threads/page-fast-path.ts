@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory'
 import type { SiteRow } from '../db/schema.ts'
 import type { TtlCache } from '../http/ttl-cache.ts'
 import type { Log } from '../log.ts'
+import { isAllowedOrigin } from '../http/origins.ts'
 import type { PageCache } from './page-cache.ts'
 import { pageHeaders, pageResponse } from './page-response.ts'
 
@@ -16,9 +17,11 @@ export function pageFastPath(sites: TtlCache<SiteRow>, pages: PageCache, log: Lo
     const query = url.indexOf('?')
     const site = query < 0 ? undefined : sites.getFresh(c.req.param('site') ?? '')
     const page = site && pages.findFresh(site.id, url.slice(query + 1))
-    if (!site || !page) return next()
+    const origin = c.req.header('origin')
+    // A page on an origin the site does not allow is refused, with reasons, the normal way.
+    if (!site || !page || (origin !== undefined && !isAllowedOrigin(site.allowed_origins, origin))) return next()
     const requestId = crypto.randomUUID()
-    const response = pageResponse(pageHeaders(site, c.req.header('origin'), requestId, page), page, c.req.header('if-none-match'))
+    const response = pageResponse(pageHeaders(site, origin, requestId, page), page, c.req.header('if-none-match'))
     log.info('request', { requestId, method: c.req.method, path: c.req.path, status: response.status, cached: true })
     return response
   })

@@ -16,7 +16,7 @@ forEachBackend((database) => {
       const res = await postAs(t, token, 'Signed in and *commenting*.')
       expect(res.status).toBe(201)
       const body = await res.json()
-      expect(body.comment.author).toEqual({ name: 'Hana Sato', kind: 'reader' })
+      expect(body.comment.author).toEqual({ name: 'Hana Sato', kind: 'reader', hue: expect.any(Number) })
       expect(body.editToken).toBeUndefined()
       const stored = await t.db.selectFrom('comments').select('author_user_id').where('id', '=', body.comment.id).executeTakeFirstOrThrow()
       expect(stored.author_user_id).toBe(user.id)
@@ -91,6 +91,17 @@ forEachBackend((database) => {
       expect(await t.count('votes')).toBe(0)
     })
 
+    it('are refused on the voter\'s own comment, leaving its score alone', async () => {
+      const t = await startApp(database())
+      const hana = await readerOf(t, 'Hana')
+      const id = (await (await postAs(t, hana.token, 'mine')).json()).comment.id
+      const res = await t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${id}/vote`, { value: 1 }, { headers: bearer(hana.token) })
+      expect(res.status).toBe(403)
+      expect((await res.json()).error.code).toBe('own_comment')
+      expect(await t.count('votes')).toBe(0)
+      expect((await readThread(t)).comments[0].score).toBe(0)
+    })
+
     it("are laid over the public page for their reader, leaving the public page the same for everyone", async () => {
       const t = await startApp(database())
       const hana = await readerOf(t, 'Hana')
@@ -102,7 +113,7 @@ forEachBackend((database) => {
       expect(signedIn).toBe(anonymous)
       const overlay = await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers: bearer(hana.token) })
       expect(overlay.headers.get('cache-control')).toBe('private, no-store')
-      expect(await overlay.json()).toEqual({ comments: [], votes: { [id]: -1 }, own: {} })
+      expect(await overlay.json()).toEqual({ comments: [], votes: { [id]: -1 }, own: {}, timeLeft: {} })
     })
 
     it('show a signed-in reader their own pending comments in the overlay', async () => {

@@ -49,7 +49,7 @@ forEachBackend((database) => {
         guestComment('hi', { author: { name: '  Ren  ', email: 'Ren@Example.com' } }),
       )
       const json = await res.json()
-      expect(json.comment.author).toEqual({ name: 'Ren', kind: 'guest' })
+      expect(json.comment.author).toEqual({ name: 'Ren', kind: 'guest', hue: expect.any(Number) })
       const page = await readThread(t)
       expect(JSON.stringify(page)).not.toContain('example.com')
       const stored = await t.db.selectFrom('comments').select('author_email').where('site_id', '=', t.site.id).executeTakeFirstOrThrow()

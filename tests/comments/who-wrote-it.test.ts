@@ -18,9 +18,9 @@ forEachBackend((database) => {
       ]
       await postGuest(t, 'From a guest')
       expect(posted.map((c) => c.author)).toEqual([
-        { name: 'Olive Owner', kind: 'owner' },
-        { name: 'Mina Moderator', kind: 'moderator' },
-        { name: 'Rei Reader', kind: 'reader' },
+        { name: 'Olive Owner', kind: 'owner', hue: expect.any(Number) },
+        { name: 'Mina Moderator', kind: 'moderator', hue: expect.any(Number) },
+        { name: 'Rei Reader', kind: 'reader', hue: expect.any(Number) },
       ])
       const page = await readThread(t)
       expect(page.comments.map((c: { author: { name: string; kind: string } }) => [c.author.name, c.author.kind])).toEqual([
@@ -52,7 +52,28 @@ forEachBackend((database) => {
       const twin = await readerOf(t, 'Mina Moderator')
       const res = await postAs(t, twin.token, 'Same name, my own account')
       expect(res.status).toBe(201)
-      expect((await res.json()).comment.author).toEqual({ name: 'Mina Moderator', kind: 'reader' })
+      expect((await res.json()).comment.author).toEqual({ name: 'Mina Moderator', kind: 'reader', hue: expect.any(Number) })
+    })
+
+    it('gives each author a colour of their own: the same for one account or guest, different for people of one name', async () => {
+      const t = await startApp(database())
+      const hue = async (res: Promise<Response>) => (await (await res).json()).comment.author.hue as number
+      const asGuest = (body: string, ip: string) => t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment(body, { author: { name: 'Ken' } }), { ip })
+      const hana = await readerOf(t, 'Hana')
+      const mine = [await hue(postAs(t, hana.token, 'one')), await hue(postAs(t, hana.token, 'two'))]
+      const twins: number[] = []
+      for (let i = 0; i < 4; i++) twins.push(await hue(postAs(t, (await readerOf(t, 'Hana')).token, `twin ${i}`)))
+      const guest = [await hue(asGuest('a', '192.0.2.1')), await hue(asGuest('b', '192.0.2.1'))]
+      const guests: number[] = []
+      for (let i = 0; i < 4; i++) guests.push(await hue(asGuest(`c ${i}`, `198.51.100.${i + 1}`)))
+      for (const h of [...mine, ...twins, ...guest, ...guests]) expect(Number.isInteger(h) && h >= 0 && h < 360).toBe(true)
+      expect(mine[1]).toBe(mine[0])
+      expect(guest[1]).toBe(guest[0])
+      // One colour per person, not per name (five people of one name alike would be chance: 1 in 360^4).
+      expect(new Set([mine[0], ...twins]).size).toBeGreaterThan(1)
+      expect(new Set([guest[0], ...guests]).size).toBeGreaterThan(1)
+      const page = await readThread(t)
+      expect(page.comments.map((c: { author: { hue: number } }) => c.author.hue)).toEqual([...mine, ...twins, ...guest, ...guests])
     })
   })
 

@@ -39,16 +39,25 @@ forEachBackend((database) => {
     })
 
     it.each(['https://evil.example', 'https://blog.example.evil.test', 'null', 'http://blog.example'])(
-      'gives %s no CORS permission',
+      'gives %s no permission, and a refusal it can read that says why',
       async (origin) => {
         const t = await startApp(database())
+        await postGuest(t, 'not for other origins')
         const preflight = await t.request('OPTIONS', `/api/v1/sites/${t.site.id}/comments`, undefined, {
           origin,
           headers: { 'access-control-request-method': 'POST' },
         })
         expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
         const read = await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`, { origin })
-        expect(read.headers.get('access-control-allow-origin')).toBeNull()
+        expect(read.status).toBe(403)
+        // Readable by the page (no cookies are ever sent there), and nothing of the thread in it.
+        expect(read.headers.get('access-control-allow-origin')).toBe('*')
+        expect(read.headers.get('access-control-allow-credentials')).toBeNull()
+        const body = await read.json()
+        expect(body.error.code).toBe('origin_not_allowed')
+        expect(body.error.message).toContain(origin)
+        expect(body.error.message).toContain(t.site.origin)
+        expect(JSON.stringify(body)).not.toContain('not for other origins')
       },
     )
   })
