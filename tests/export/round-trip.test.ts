@@ -8,7 +8,7 @@ import { HELD_WORD, LOCKED_URL, seedSite } from './seed.ts'
 interface PageComment {
   id: string
   parentId: string | null
-  author: { name: string; kind: string } | null
+  author: { name: string; kind: string; hue?: number } | null
   replies: PageComment[]
   [field: string]: unknown
 }
@@ -20,10 +20,11 @@ async function readPage(t: TestApp, url: string) {
   const res = await t.get(`/api/v1/sites/${t.site.id}/thread?${page}&limit=20&replies=20`)
   expect(res.status).toBe(200)
   const json = await res.json()
-  // Imported authors are guests whatever they were (README: links to accounts are not carried over), so their kind is left out too.
+  // Imported authors are guests whatever they were (README: links to accounts are not carried over), so their kind is left
+  // out too; and their colour, which is each site's own.
   const strip = (c: PageComment): unknown => {
     const { id: _id, parentId: _parentId, replies, author, ...rest } = c
-    const { kind: _kind, ...name } = author ?? {}
+    const { kind: _kind, hue: _hue, ...name } = author ?? {}
     return { ...rest, author: author && name, replies: replies.map(strip) }
   }
   const { id: _id, pinnedId, ...thread } = json.thread
