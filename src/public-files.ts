@@ -20,6 +20,12 @@ export function withPublicFiles(app: { fetch: (request: Request, env?: unknown) 
   root.use('/static/*', serveStatic({ root: PUBLIC_DIR, ...cache }))
   root.get('/embed.js', serveStatic({ path: `${PUBLIC_DIR}/embed.js`, ...cache }))
   root.get('/count.js', serveStatic({ path: `${PUBLIC_DIR}/count.js`, ...cache }))
+  // Modules the widget imports into other sites' pages: module scripts are fetched with CORS.
+  for (const module of ['write.js', 'moderate.js', 'report.js'])
+    root.get(`/${module}`, serveStatic({ path: `${PUBLIC_DIR}/${module}`, onFound: (path, c) => {
+      onFound(path, c)
+      c.header('Access-Control-Allow-Origin', '*')
+    } }))
   root.all('*', (c) => app.fetch(c.req.raw, c.env))
   return root
 }

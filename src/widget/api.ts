@@ -5,6 +5,8 @@ export interface Author {
   name: string
   kind: 'guest' | 'reader' | 'moderator' | 'owner'
   deleted?: boolean
+  /** The colour behind the author's initials, 0–359. */
+  hue?: number
 }
 
 export interface Comment {
@@ -30,12 +32,28 @@ export interface ThreadPage {
   nextCursor: string | null
 }
 
+/** Seconds its author has left to edit and to delete a comment: 0 once closed, null for never. */
+export interface TimeLeft {
+  edit: number
+  delete: number | null
+}
+
 export interface Overlay {
   comments: Comment[]
   votes: Record<string, number>
   /** The reader's own comments here: id to their Markdown. */
   own: Record<string, string>
+  timeLeft: Record<string, TimeLeft>
 }
+
+/** What the site lets its readers do. */
+export interface SiteRules {
+  guestsAllowed: boolean
+  maxCommentLength: number
+  editWindowSeconds: number
+}
+
+export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'other'
 
 export interface User {
   id: string
@@ -49,6 +67,7 @@ export interface Me {
 }
 
 export class ApiError extends Error {
+  override name = 'ApiError'
   constructor(
     readonly status: number,
     readonly code: string,
@@ -60,16 +79,32 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether a failure is the server's (or the network's) answer. By name, not instanceof: the
+ * widget's on-demand files (write.js, report.js) each carry their own copy of the class.
+ */
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof Error && error.name === 'ApiError'
+}
+
 /** Tries a post again through a short outage (a database restart answers 503): its Idempotency-Key makes that safe. */
 async function withRetries<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt()
     } catch (e) {
-      if (n >= tries || !(e instanceof ApiError) || (e.status !== 503 && e.code !== 'offline')) throw e
+      if (n >= tries || !isApiError(e) || (e.status !== 503 && e.code !== 'offline')) throw e
       await new Promise((resume) => setTimeout(resume, Math.min(e.retryAfter || 1, 5) * 1000))
     }
   }
+}
+
+/** An answer's JSON, or its error as an ApiError (every error answer of a site's routes is readable: CORS `*`). */
+async function answer<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T
+  const json = await res.json().catch(() => ({}))
+  if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '', Number(res.headers.get('retry-after')) || 0)
+  return json as T
 }
 
 export interface Page {
@@ -93,12 +128,14 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     } catch {
       throw new ApiError(0, 'offline', 'offline')
     }
-    if (res.status === 204) return undefined as T
-    const json = await res.json().catch(() => ({}))
-    if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '', Number(res.headers.get('retry-after')) || 0)
-    return json as T
+    return answer<T>(res)
   }
 
+  /** A public read: asked without credentials, so it is the same for everyone and stays cacheable. */
+  const read = <T>(path: string) =>
+    fetch(`${root}${path}`).then(answer<T>, () => {
+      throw new ApiError(0, 'offline', 'offline')
+    })
   const send = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) })
   const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
 
@@ -108,12 +145,9 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     feedUrl: () => `${root}/sites/${site}/feed.atom?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
       const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
-      // The public page is the same for everyone: asked without credentials it stays cacheable.
-      return fetch(`${root}/sites/${site}/thread?${pageQuery()}${extra}`).then(async (res) => {
-        if (!res.ok) throw new ApiError(res.status, 'failed', '')
-        return (await res.json()) as ThreadPage
-      })
+      return read<ThreadPage>(`/sites/${site}/thread?${pageQuery()}${extra}`)
     },
+    rules: () => read<SiteRules>(`/sites/${site}`),
     mine: (editTokens: string[]) =>
       call<Overlay>(`/sites/${site}/thread/mine?${pageQuery()}`, {}, editTokens.length ? { 'x-edit-token': editTokens.join(',') } : {}),
     /**
@@ -122,7 +156,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
      */
     post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string, idempotencyKey: string) =>
       withRetries(() =>
-        call<{ comment: Comment; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
+        call<{ comment: Comment; timeLeft: TimeLeft; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
           `/sites/${site}/comments`,
           send('POST', {
             thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),
@@ -139,6 +173,8 @@ export function createApi(base: string, site: string, page: Page, session: () =>
       call<{ comment: Comment }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {}),
     remove: (id: string, editToken?: string) =>
       call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
+    report: (id: string, reason: ReportReason, text: string) =>
+      call<{ hidden: boolean }>(`/sites/${site}/comments/${id}/reports`, send('POST', { reason, ...(text.trim() ? { text: text.trim() } : {}) })),
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
     me: () => call<Me>('/me'),

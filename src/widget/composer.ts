@@ -1,8 +1,45 @@
-import { ApiError, type Api } from './api.ts'
+// Writing a comment, built as its own file (write.js): the widget paints the comments first and
+// fetches this right after, so a page's first paint waits for nothing a reader has not asked for.
+import type { Api } from './api.ts'
 import { h } from './dom.ts'
+import { explain } from './errors.ts'
 import { setServerHtml } from './trusted-html.ts'
 import type { Translator } from './i18n.ts'
 import type { Store } from './storage.ts'
+
+const en = {
+  name: 'Your name',
+  body: 'Your comment',
+  markdownHint: 'Markdown: **bold**, *italic*, [link](https://…), `code`, > quote',
+  preview: 'Preview',
+  write: 'Write',
+  emailMe: 'Email me replies',
+  email: 'Your email (only for reply notifications; never shown)',
+  needBody: 'Write your comment first.',
+  needName: 'Enter a name to comment as a guest.',
+  needEmail: 'Enter the address for reply mail, or untick “Email me replies”.',
+  charLeft: '{n} character left',
+  charsLeft: '{n} characters left',
+  charOver: '{n} character too many',
+  charsOver: '{n} characters too many',
+}
+
+const ja: typeof en = {
+  name: 'お名前',
+  body: 'コメント',
+  markdownHint: 'Markdown: **太字**、*斜体*、[リンク](https://…)、`コード`、> 引用',
+  preview: 'プレビュー',
+  write: '編集に戻る',
+  emailMe: '返信をメールで受け取る',
+  email: 'メールアドレス（返信の通知のみに使用・非公開）',
+  needBody: 'コメントを入力してください。',
+  needName: 'ゲストとしてコメントするには名前を入力してください。',
+  needEmail: '返信通知を受け取るアドレスを入力するか、「返信をメールで受け取る」のチェックを外してください。',
+  charLeft: '残り {n} 文字',
+  charsLeft: '残り {n} 文字',
+  charOver: '{n} 文字オーバー',
+  charsOver: '{n} 文字オーバー',
+}
 
 export interface ComposerOptions {
   t: Translator
@@ -22,24 +59,20 @@ export interface ComposerOptions {
    */
   submit(body: string, guestName: string | null, honeypot: string, notify: string | null, attempt: string): Promise<void>
   cancel?: () => void
+  /** The site's length limit, once known. */
+  maxLength(): number | undefined
 }
 
-/** Words a reader understands for what went wrong; what they typed always stays. */
-export function explain(t: Translator, error: unknown): string {
-  if (!(error instanceof ApiError)) return t.t('failed')
-  const known: Record<string, Parameters<Translator['t']>[0]> = {
-    offline: 'offline',
-    comment_too_long: 'tooLong',
-    rate_limited: 'rateLimited',
-    thread_locked: 'closed',
-    guests_not_allowed: 'signInToComment',
-    banned: 'banned',
-    too_many_links: 'tooManyLinks',
-  }
-  const key = known[error.code]
-  if (key) return t.t(key)
-  return t.lang === 'en' && error.status < 500 && error.message ? error.message : t.t('failed')
+const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
+
+/** Characters as the server counts them: graphemes, after blank lines at the ends and trailing spaces go. */
+export function countCharacters(body: string): number {
+  const kept = body.replace(/^(?:[ \t\f\v]*\r?\n)+/, '').trimEnd()
+  return segmenter ? Array.from(segmenter.segment(kept)).length : Array.from(kept).length
 }
+
+/** The counter appears from this share of the limit on. */
+const COUNTER_FROM = 0.8
 
 /** 128 random bits, in hex; crypto.randomUUID() exists only on https pages. */
 function randomKey(): string {
@@ -53,31 +86,42 @@ function randomKey(): string {
  */
 export function composer(o: ComposerOptions): HTMLFormElement {
   const { t } = o
+  const words = t.lang === 'ja' ? ja : en
+  const say = (key: keyof typeof en, n = 0) => words[key].replace('{n}', String(n))
   const uid = Math.random().toString(36).slice(2, 8)
-  const text = h('textarea', { id: `b${uid}`, name: 'body', required: true, 'aria-describedby': `h${uid}` }) as HTMLTextAreaElement
+  const text = h('textarea', { id: `b${uid}`, name: 'body', required: true, 'aria-describedby': `h${uid} c${uid} be${uid}` }) as HTMLTextAreaElement
   text.value = o.store.draft(o.slot) || o.initial || ''
-  const name = h('input', { id: `n${uid}`, name: 'name', autocomplete: 'nickname', maxlength: 50, required: true }) as HTMLInputElement
+  const name = h('input', { id: `n${uid}`, name: 'name', autocomplete: 'nickname', maxlength: 50, required: true, 'aria-describedby': `ne${uid}` }) as HTMLInputElement
   name.value = o.store.guestName()
   // A field people never see or reach; form-filling robots fill it, and the server files their post as spam.
   const trap = h('input', { name: 'website', tabindex: -1, autocomplete: 'off', 'aria-hidden': 'true', class: 'hp' }) as HTMLInputElement
   const error = h('p', { class: 'err', role: 'alert', hidden: true })
+  const counter = h('p', { class: 'hint', id: `c${uid}`, hidden: true })
+  // Says what a field lacks beside it; the field is marked invalid until it is typed in.
+  const fieldError = (id: string) => h('p', { class: 'err', id, hidden: true })
+  const bodyError = fieldError(`be${uid}`)
+  const nameError = fieldError(`ne${uid}`)
+  const emailError = fieldError(`ee${uid}`)
   const preview = h('div', { class: 'pv body', hidden: true, 'aria-live': 'polite' })
   // Mail about replies: a checkbox, and for a guest the address it goes to (confirmed by mail first).
-  const email = h('input', { id: `e${uid}`, type: 'email', autocomplete: 'email', maxlength: 254 }) as HTMLInputElement
-  const emailRow = h('div', { hidden: true }, h('label', { for: `e${uid}` }, t.t('email')), email)
+  const email = h('input', { id: `e${uid}`, type: 'email', autocomplete: 'email', maxlength: 254, 'aria-describedby': `ee${uid}` }) as HTMLInputElement
+  const emailRow = h('div', { hidden: true }, h('label', { for: `e${uid}` }, say('email')), email, emailError)
   const wantsMail = h('input', { type: 'checkbox', onchange: () => (emailRow.hidden = !o.asGuest || !wantsMail.checked) }) as HTMLInputElement
   const send = h('button', { type: 'submit', class: 'p' }, o.submitLabel) as HTMLButtonElement
-  const toggle = h('button', { type: 'button', 'aria-pressed': 'false' }, t.t('preview')) as HTMLButtonElement
+  const toggle = h('button', { type: 'button', 'aria-pressed': 'false' }, say('preview')) as HTMLButtonElement
   const form = h(
     'form',
     { novalidate: true },
-    o.asGuest && h('label', { for: `n${uid}` }, t.t('name')),
+    o.asGuest && h('label', { for: `n${uid}` }, say('name')),
     o.asGuest && name,
+    o.asGuest && nameError,
     trap,
-    h('label', { for: `b${uid}` }, t.t('body')),
+    h('label', { for: `b${uid}` }, say('body')),
     text,
-    h('p', { class: 'hint', id: `h${uid}` }, t.t('markdownHint')),
-    o.offersMail && h('label', {}, wantsMail, ' ', t.t('emailMe')),
+    bodyError,
+    counter,
+    h('p', { class: 'hint', id: `h${uid}` }, say('markdownHint')),
+    o.offersMail && h('label', {}, wantsMail, ' ', say('emailMe')),
     o.offersMail && emailRow,
     preview,
     error,
@@ -90,8 +134,33 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     error.textContent = message
     error.hidden = !message
   }
-  text.addEventListener('input', () => o.store.setDraft(o.slot, text.value))
-  name.addEventListener('input', () => o.store.setGuestName(name.value))
+  const mark = (field: HTMLElement, message: HTMLElement, why: string) => {
+    message.textContent = why
+    message.hidden = !why
+    if (why) field.setAttribute('aria-invalid', 'true')
+    else field.removeAttribute('aria-invalid')
+  }
+  /** Characters left, once the text nears the site's limit; false when it is over. */
+  const count = (): boolean => {
+    const limit = o.maxLength()
+    const n = countCharacters(text.value)
+    counter.hidden = !limit || n < limit * COUNTER_FROM
+    if (!limit) return true
+    counter.textContent = n > limit ? say(n - limit === 1 ? 'charOver' : 'charsOver', n - limit) : say(limit - n === 1 ? 'charLeft' : 'charsLeft', limit - n)
+    counter.classList.toggle('err', n > limit)
+    return n <= limit
+  }
+  text.addEventListener('input', () => {
+    o.store.setDraft(o.slot, text.value)
+    mark(text, bodyError, '')
+    count()
+  })
+  text.addEventListener('focus', count)
+  name.addEventListener('input', () => {
+    o.store.setGuestName(name.value)
+    mark(name, nameError, '')
+  })
+  email.addEventListener('input', () => mark(email, emailError, ''))
   name.addEventListener('keydown', (e) => e.key === 'Enter' && e.preventDefault())
   form.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.isComposing && e.keyCode !== 229) {
@@ -102,7 +171,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
   toggle.addEventListener('click', async () => {
     const on = toggle.getAttribute('aria-pressed') !== 'true'
     toggle.setAttribute('aria-pressed', String(on))
-    toggle.textContent = t.t(on ? 'write' : 'preview')
+    toggle.textContent = say(on ? 'write' : 'preview')
     preview.hidden = !on
     if (!on) return
     try {
@@ -114,10 +183,20 @@ export function composer(o: ComposerOptions): HTMLFormElement {
   })
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
-    if (!text.value.trim()) return text.focus()
-    if (o.asGuest && !name.value.trim()) return name.focus()
     const notify = wantsMail.checked ? (o.asGuest ? email.value.trim() : '') : null
-    if (notify === '' && o.asGuest) return email.focus()
+    const missing = (
+      [
+        [o.asGuest && !name.value.trim(), name, nameError, 'needName'],
+        [!text.value.trim(), text, bodyError, 'needBody'],
+        [notify === '' && o.asGuest, email, emailError, 'needEmail'],
+      ] as const
+    ).filter(([lacks]) => lacks)
+    for (const [, field, message, why] of missing) mark(field, message, say(why))
+    if (missing[0]) return missing[0][1].focus()
+    if (!count()) {
+      showError(t.t('tooLongN', { n: o.maxLength() ?? 0 }))
+      return text.focus()
+    }
     showError('')
     send.disabled = true
     const what = JSON.stringify([text.value, name.value, notify])
@@ -128,8 +207,9 @@ export function composer(o: ComposerOptions): HTMLFormElement {
       o.store.setDraft(o.slot, '')
       text.value = ''
       preview.hidden = true
+      count()
     } catch (err) {
-      showError(explain(t, err))
+      showError(explain(t, err, o.maxLength()))
     } finally {
       send.disabled = false
     }

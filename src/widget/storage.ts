@@ -1,5 +1,5 @@
 // What the widget keeps in the page's storage, per site: the session token, guests' edit
-// tokens and the key that spares a guest a second mail confirmation (localStorage, so they
+// tokens, the comments reported, and the key that spares a guest a second mail confirmation (localStorage, so they
 // outlive the tab), drafts (sessionStorage, so a reload keeps
 // them). Storage can be missing or full (private modes): then nothing is kept, nothing breaks.
 
@@ -34,6 +34,11 @@ export function createStore(site: string) {
     setNotifyKey: (token: string) => write(localStorage, 'notify', token),
     guestName: () => readJson<string>(localStorage, 'guest-name', ''),
     setGuestName: (name: string) => write(localStorage, 'guest-name', name || null),
+    /** Comments this browser has reported (the most recent 500), so the menu says so. */
+    reported: () => readJson<string[]>(localStorage, 'reported', []),
+    addReported(id: string) {
+      write(localStorage, 'reported', [...this.reported().filter((r) => r !== id), id].slice(-500))
+    },
     draft: (slot: string) => readJson<string>(sessionStorage, `draft:${slot}`, ''),
     setDraft: (slot: string, text: string) => write(sessionStorage, `draft:${slot}`, text || null),
   }

@@ -4,9 +4,9 @@
 export const CSS = `
 :host{all:initial;display:block;contain:content}
 .e{--fg:var(--engawa-fg,#1d1d1f);--bg:var(--engawa-bg,transparent);--mu:var(--engawa-muted,#5a5f66);--ac:var(--engawa-accent,#0b57d0);
---ln:var(--engawa-line,#d0d4d9);--hl:#fff4c2;--er:#b3261e;--r:var(--engawa-radius,8px);color:var(--fg);background:var(--bg);
+--ln:var(--engawa-line,#d0d4d9);--hl:#fff4c2;--er:#b3261e;--pb:#fff;--r:var(--engawa-radius,8px);color:var(--fg);background:var(--bg);
 font:var(--engawa-font,15px/1.6 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif);max-width:100%;overflow-wrap:anywhere}
-.e.dark{--fg:var(--engawa-fg,#e8eaed);--mu:var(--engawa-muted,#aeb3ba);--ac:var(--engawa-accent,#a8c7fa);--ln:var(--engawa-line,#474c53);--hl:#4a4220;--er:#f2b8b5}
+.e.dark{--fg:var(--engawa-fg,#e8eaed);--mu:var(--engawa-muted,#aeb3ba);--ac:var(--engawa-accent,#a8c7fa);--ln:var(--engawa-line,#474c53);--hl:#4a4220;--er:#f2b8b5;--pb:#202124}
 *{box-sizing:border-box}
 h2{font-size:1.15em;margin:0}
 .bar{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:center;justify-content:space-between;margin:0 0 1em}
@@ -22,7 +22,7 @@ form{margin:0 0 1.2em}
 label{display:block;font-size:.9em;color:var(--mu);margin:.3em 0}
 input,textarea{display:block;width:100%;border:1px solid var(--ln);border-radius:var(--r);padding:.5em .6em;background:none}
 textarea{min-height:6em;resize:vertical}
-input[type=checkbox]{display:inline;width:auto;margin:0 .3em 0 0}
+input[type=checkbox],input[type=radio]{display:inline;width:auto;margin:0 .3em 0 0}
 .row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin-top:.5em}
 .hint{font-size:.8em;color:var(--mu)}
 .err{color:var(--er);font-weight:600;margin:.4em 0}
@@ -57,6 +57,16 @@ header a:focus-visible::after{content:" · " attr(title)}
 .bd{font-size:.78em;font-weight:700;color:var(--ac);border:1px solid var(--ac);border-radius:999px;padding:0 .5em}
 .hint a{color:var(--ac)}
 .acts select{font-size:.95em;color:var(--mu)}
+.av{display:inline-grid;place-items:center;width:2em;height:2em;border-radius:50%;color:#fff;font-size:.8em;font-weight:700;line-height:1;align-self:center;flex:none}
+.body.fold{max-height:19.2em;overflow:hidden}
+.acts{position:relative}
+.menu{position:absolute;z-index:2;top:100%;display:flex;flex-direction:column;min-width:10em;background:var(--pb);border:1px solid var(--ln);border-radius:var(--r);padding:.25em;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+.menu button{border:0;text-align:start}
+.menu [aria-disabled=true]{color:var(--mu);cursor:default}
+fieldset{border:1px solid var(--ln);border-radius:var(--r);margin:.5em 0;padding:.3em .8em}
+legend{font-weight:600;padding:0 .3em}
+.rp label{color:inherit}
+[aria-invalid=true]{border-color:var(--er)}
 `
 
 /**

@@ -75,7 +75,7 @@ forEachBackend((database) => {
 
     it('renders styled, inserts comment HTML through its own policy, and shows who wrote what and where a link goes', async () => {
       const { page, violations } = await setUp('engawa')
-      const comments = page.locator('#engawa section > ol > li')
+      const comments = page.locator('#engawa section > div > ol > li')
       // Styled by a constructed stylesheet: the name is bold, the badge has its border.
       expect(await comments.first().locator('.au').evaluate((el) => getComputedStyle(el).fontWeight)).toBe('700')
       expect(await comments.first().locator('.bd').textContent()).toBe('Moderator')
@@ -91,7 +91,7 @@ forEachBackend((database) => {
 
     it('still shows the comments’ text where the page allows no policy of Engawa’s', async () => {
       const { page } = await setUp('some-other-policy')
-      const body = page.locator('#engawa section > ol > li .body').first()
+      const body = page.locator('#engawa section > div > ol > li .body').first()
       await expect.poll(() => body.textContent()).toBe('From the moderator')
       expect(await body.locator('strong').count()).toBe(0)
     })

@@ -1,83 +1,17 @@
 import { createHmac } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
 import { createApiToken } from '../../src/auth/api-tokens.ts'
-import { createSite } from '../../src/sites/sites.ts'
-import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
-import { browserAvailability, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { browserAvailability } from '../helpers/browser.ts'
 import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
+import { heading, widgetTests } from '../helpers/widget-page.ts'
 
-let browser: BrowserHandle | undefined
-const closers: Array<() => Promise<void>> = []
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-interface Setup {
-  engawa: LoopbackServer
-  host: LoopbackServer
-  site: string
-  post(body: string, extra?: Record<string, unknown>): Promise<{ id: string }>
-  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string }): Promise<Page>
-}
-
-async function setUp(database: TestDatabase, options: { live?: boolean; maxCommentLength?: number } = {}): Promise<Setup> {
-  const engawa = await serveEngawa(database, { live: options.live })
-  closers.push(() => engawa.close())
-  let html = ''
-  // The host page is rebuilt per open(): a static article with the one line a site owner pastes.
-  const pageServer = await serveHostPageDynamic(() => html)
-  closers.push(() => pageServer.close())
-  const site = await createSite(database.db, {
-    name: 'Widget blog', origins: [pageServer.origin], maxCommentLength: options.maxCommentLength, authorPostsPerHour: 100_000,
-  })
-  return {
-    engawa,
-    host: pageServer,
-    site: site.id,
-    async post(body, extra = {}) {
-      const res = await fetch(`${engawa.origin}/api/v1/sites/${site.id}/comments`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ thread: { url: `${pageServer.origin}/`, title: 'An article' }, author: { name: 'Seeder' }, body, ...extra }),
-      })
-      expect(res.status).toBe(201)
-      return (await res.json()).comment
-    },
-    async open({ lang = 'en', hash = '', css = '', attrs = '', body } = {}) {
-      html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>An article</title><style>${css}</style></head>
-<body>${body ?? `<h1>An article</h1><p>Some text.</p>
-<script src="${engawa.origin}/embed.js" data-site="${site.id}" ${attrs} async></script>`}</body></html>`
-      const page = (await browser?.newPage()) as Page
-      const dialogs: string[] = []
-      page.on('dialog', (d) => {
-        dialogs.push(d.message())
-        void d.accept()
-      })
-      Object.assign(page, { dialogs })
-      await page.goto(`${pageServer.origin}/${hash}`)
-      return page
-    },
-  }
-}
-
-async function serveHostPageDynamic(html: () => string): Promise<LoopbackServer> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html()))
-  return listenOnLoopback(server, '127.0.0.2')
-}
-
-const heading = (page: Page) => page.locator('#engawa h2').textContent()
+const { setUp, closers, closeServers } = widgetTests()
 
 forEachBackend((database) => {
   // Before the backend closes its database: servers and their LISTEN go first.
-  afterAll(async () => {
-    for (const close of closers.splice(0).reverse()) await close()
-  })
+  afterAll(closeServers)
   describe.skipIf(!browserAvailability().available)('the widget in someone else’s page', () => {
     it('reads a seeded thread: nesting, tombstones, and hostile Markdown that stays inert', async () => {
       const s = await setUp(database())
@@ -167,7 +101,7 @@ forEachBackend((database) => {
       for (let i = 0; i < 12; i++) await s.post(`Reply ${i}`, { parentId: first.id })
       for (let i = 1; i < 25; i++) await s.post(`Top-level ${i}`)
       const page = await s.open()
-      const topLevel = page.locator('#engawa section > ol > li')
+      const topLevel = page.locator('#engawa section > div > ol > li')
       await expect.poll(() => topLevel.count()).toBe(20)
       await page.click('#engawa button:text("Load more comments")')
       await expect.poll(() => topLevel.count()).toBe(25)
@@ -178,7 +112,7 @@ forEachBackend((database) => {
       const fold = page.locator(`#engawa li[data-id="${first.id}"] > article button:text("Hide replies")`)
       await fold.click()
       expect(await page.locator(`#engawa li[data-id="${first.id}"] > ol`).isHidden()).toBe(true)
-      expect(await page.locator(`#engawa li[data-id="${first.id}"] > article button[aria-expanded]`).getAttribute('aria-expanded')).toBe('false')
+      expect(await page.locator(`#engawa li[data-id="${first.id}"] > article button[data-act=toggle]`).getAttribute('aria-expanded')).toBe('false')
       await page.selectOption('#engawa select', 'newest')
       await expect.poll(() => topLevel.first().locator('.body').textContent()).toContain('Top-level 24')
     })
@@ -439,13 +373,15 @@ forEachBackend((database) => {
       await expect.poll(() => heading(page)).toBe('0 comments')
       await page.fill('#engawa input[name=name]', 'Aki')
       await page.fill('#engawa textarea', 'This comment is far longer than twenty characters.')
+      // Counted as the server counts, once the site's limit is known.
+      await expect.poll(() => page.locator('#engawa form .hint:visible').first().textContent()).toBe('30 characters too many')
       await page.click('#engawa button:text("Post comment")')
-      await expect.poll(() => page.locator('#engawa .err').textContent()).toBe('Your comment is too long for this site.')
+      await expect.poll(() => page.locator('#engawa form > .err[role=alert]').textContent()).toBe('Your comment is too long: this site allows 20 characters.')
       expect(await page.locator('#engawa textarea').first().inputValue()).toBe('This comment is far longer than twenty characters.')
       await s.engawa.close()
       await page.fill('#engawa textarea', 'Short one')
       await page.click('#engawa button:text("Post comment")')
-      await expect.poll(() => page.locator('#engawa .err').textContent()).toMatch(/^Could not reach the comments server/)
+      await expect.poll(() => page.locator('#engawa form > .err[role=alert]').textContent()).toMatch(/^Could not reach the comments server/)
       expect(await page.locator('#engawa textarea').first().inputValue()).toBe('Short one')
     })
 

@@ -11,12 +11,14 @@ const BUDGET_GZIP_BYTES = 15_000
 describe('the built widget', () => {
   let embed: Buffer
   let count: Buffer
+  const onDemand: Record<string, Buffer> = {}
   beforeAll(async () => {
     // Built afresh into a folder of its own: browser tests may be reading public/ meanwhile.
     const outdir = mkdtempSync(join(tmpdir(), 'engawa-widget-'))
     await buildWidget(outdir)
     embed = readFileSync(join(outdir, 'embed.js'))
     count = readFileSync(join(outdir, 'count.js'))
+    for (const name of ['write', 'moderate', 'report']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
     rmSync(outdir, { recursive: true, force: true })
   })
 
@@ -31,6 +33,17 @@ describe('the built widget', () => {
     const gzipped = gzipSync(count, { level: 9 }).length
     console.log(`count.js: ${count.length} bytes, ${gzipped} gzipped`)
     expect(gzipped).toBeLessThanOrEqual(1500)
+  })
+
+  it.each(['write', 'moderate', 'report'])('loads %s.js only when needed: a module of at most 4,000 bytes gzipped, left out of embed.js', (name) => {
+    const module = onDemand[name] as Buffer
+    const gzipped = gzipSync(module, { level: 9 }).length
+    console.log(`${name}.js: ${module.length} bytes, ${gzipped} gzipped`)
+    expect(gzipped).toBeLessThanOrEqual(4000)
+    // Each carries words of its own that the first file does not.
+    const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?' }[name] as string
+    expect(module.toString()).toContain(own)
+    expect(embed.toString()).not.toContain(own)
   })
 
   it('carries no Markdown library: previews come from the server', () => {
