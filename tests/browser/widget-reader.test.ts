@@ -13,7 +13,7 @@ const { setUp, closeServers } = widgetTests()
 const comment = (page: Page, id: string) => page.locator(`#engawa li[data-id="${id}"] > article`)
 const serious = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')
 
-forEachBackend((database) => {
+forEachBackend((database, backend) => {
   afterAll(closeServers)
 
   describe.skipIf(!browserAvailability().available)('the widget for readers', () => {
@@ -54,6 +54,16 @@ forEachBackend((database) => {
       await other.locator('#engawa button:text("Send report")').click()
       await expect.poll(() => comment(other, id).locator('[role=status]').textContent()).toBe('You have already reported this comment.')
       expect(await database().db.selectFrom('reports').select('reason').where('site_id', '=', s.site).execute()).toHaveLength(1)
+
+      // Signed in, a reader reports as their account.
+      const signedIn = await s.open({ session: await s.readerToken('Hana') })
+      await expect.poll(() => signedIn.locator('#engawa section').textContent()).toContain('Signed in as Hana')
+      await comment(signedIn, id).locator('button[data-act=menu]').click()
+      await signedIn.locator('#engawa [role=menuitem]').click()
+      await signedIn.locator('#engawa button:text("Send report")').click()
+      await expect.poll(() => comment(signedIn, id).locator('[role=status]').textContent()).toBe('Thank you. The moderators will take a look.')
+      const reporters = await database().db.selectFrom('reports').select('reporter').where('site_id', '=', s.site).orderBy('created_at').execute()
+      expect(reporters.map((r) => r.reporter.split(':')[0])).toEqual(['guest', 'user'])
     })
 
     it('shows Edit and Delete only while the edit window is open, with the time left; votes never on one’s own comment', async () => {
@@ -249,6 +259,12 @@ forEachBackend((database) => {
           await expect.poll(() => comment(page, id).locator('legend').textContent()).toBe(lang === 'ja' ? 'このコメントを報告する理由' : 'Why report this comment?')
           if (lang === 'ja') expect(await page.locator('#engawa button[data-act=fold]').textContent()).toBe('もっと見る')
           expect(await serious(page)).toEqual([])
+          // The README's picture of it: a reader's own comment with its time to edit, and a report being written.
+          if (backend === 'pglite' && lang === 'en' && session) {
+            await page.setViewportSize({ width: 760, height: 900 })
+            await comment(page, id).scrollIntoViewIfNeeded()
+            await page.screenshot({ path: new URL('./screenshots/widget-reader.png', import.meta.url).pathname })
+          }
           await page.close()
         }
       }

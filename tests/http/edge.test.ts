@@ -217,10 +217,15 @@ forEachBackend((database) => {
 })
 
 describe('the headers Workers give the browser files (public/_headers)', () => {
-  it('are those Node gives them: nosniff and the TDM reservation', () => {
-    const rules = readFileSync('public/_headers', 'utf8').split('\n').filter((line) => /^\s+\S+: /.test(line))
-    const headers = Object.fromEntries(rules.map((line) => line.trim().split(/: (.*)/).slice(0, 2)))
-    expect(headers).toEqual({ ...NO_SNIFF, ...TDM_HEADERS })
+  it('are those Node gives them: nosniff and the TDM reservation; CORS for the modules the widget imports', () => {
+    const sections: Record<string, Record<string, string>> = {}
+    let path = ''
+    for (const line of readFileSync('public/_headers', 'utf8').split('\n')) {
+      if (/^\/\S*$/.test(line)) path = line
+      else if (/^\s+\S+: /.test(line)) Object.assign((sections[path] ??= {}), Object.fromEntries([line.trim().split(/: (.*)/).slice(0, 2)]))
+    }
+    const cors = { 'Access-Control-Allow-Origin': '*' }
+    expect(sections).toEqual({ '/*': { ...NO_SNIFF, ...TDM_HEADERS }, '/moderate.js': cors, '/report.js': cors, '/write.js': cors })
   })
 })
 
