@@ -131,20 +131,27 @@ export function createThreadView(o: ThreadViewOptions) {
     setTimeout(() => entry.li.classList.remove('hl'), 4000)
   }
 
-  // Long comments (past about twelve lines) are folded behind "Show more", measured once laid out.
+  // Long comments (past about twelve lines) are held to that height by the stylesheet; once the
+  // frame is painted, those cut short get "Show more". Measured all at once, after the first
+  // paint, so measuring never delays it.
   let measuring = false
   function foldLongBodies() {
     if (measuring) return
     measuring = true
-    requestAnimationFrame(() => {
-      measuring = false
-      for (const el of (list.getRootNode() as ShadowRoot).querySelectorAll<HTMLElement>('.body.fold:not([data-m])')) {
-        if (el.clientHeight === 0) continue
-        el.dataset.m = ''
-        if (el.scrollHeight <= el.clientHeight + 4) el.classList.remove('fold')
-        else el.after(h('button', { type: 'button', class: 'l', 'data-act': 'fold', 'aria-expanded': 'false' }, t.t('showMore')))
-      }
-    })
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        measuring = false
+        const bodies = [...(list.getRootNode() as ShadowRoot).querySelectorAll<HTMLElement>('.body.fold:not([data-m])')]
+        // Folded replies have no height yet: they are measured when shown.
+        const heights = bodies.map((el) => [el.clientHeight, el.scrollHeight] as const)
+        bodies.forEach((el, i) => {
+          const [shown = 0, full = 0] = heights[i] ?? []
+          if (shown === 0) return
+          el.dataset.m = ''
+          if (full > shown + 4) el.after(h('button', { type: 'button', class: 'l', 'data-act': 'fold', 'aria-expanded': 'false' }, t.t('showMore')))
+        })
+      }),
+    )
   }
 
   return { shown, place, refresh, remove, insertNew, settleLater, clear, highlight }
