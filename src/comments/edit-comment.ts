@@ -21,12 +21,17 @@ export interface AuthorProof {
 }
 
 /**
- * Seconds its author has left to edit, and to delete, a comment (by lockOwnComment's rule): 0 once
- * closed, null where it never closes (an account deletes its own at any time).
+ * Seconds its author has left to edit, and to delete, a comment (by lockOwnComment's and
+ * refuseAuthorsEdit's rules): 0 once closed, or for the edit of a comment a moderator hid or
+ * marked as spam; null where it never closes (an account deletes its own at any time).
  */
-export function authorTimeLeft(site: Pick<SiteRow, 'edit_window_seconds'>, row: Pick<CommentRow, 'created_at' | 'author_user_id'>, now: Date) {
-  const edit = Math.max(0, Math.ceil((row.created_at.getTime() + site.edit_window_seconds * 1000 - now.getTime()) / 1000))
-  return { edit, delete: row.author_user_id === null ? edit : null }
+export function authorTimeLeft(
+  site: Pick<SiteRow, 'edit_window_seconds'>,
+  row: Pick<CommentRow, 'created_at' | 'author_user_id' | 'status'>,
+  now: Date,
+) {
+  const open = Math.max(0, Math.ceil((row.created_at.getTime() + site.edit_window_seconds * 1000 - now.getTime()) / 1000))
+  return { edit: row.status === 'hidden' || row.status === 'spam' ? 0 : open, delete: row.author_user_id === null ? open : null }
 }
 
 /**

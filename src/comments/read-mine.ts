@@ -47,12 +47,12 @@ export async function readOwnComments(
   key: string,
   editTokens: readonly string[],
   userId: string | undefined,
-): Promise<Array<Pick<CommentRow, 'id' | 'body_source' | 'created_at' | 'author_user_id'>>> {
+): Promise<Array<Pick<CommentRow, 'id' | 'body_source' | 'created_at' | 'author_user_id' | 'status'>>> {
   if (editTokens.length === 0 && !userId) return []
   return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-    .select(['c.id', 'c.body_source', 'c.created_at', 'c.author_user_id'])
+    .select(['c.id', 'c.body_source', 'c.created_at', 'c.author_user_id', 'c.status'])
     .where('c.site_id', '=', siteId)
     .where('t.key', '=', key)
     .where('c.status', '!=', 'deleted')

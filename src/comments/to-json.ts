@@ -1,6 +1,5 @@
 import type { z } from '@hono/zod-openapi'
 import { sha256 } from '@oslojs/crypto/sha2'
-import { authorKeyOf } from '../authors/author-key.ts'
 import type { CommentRow, ThreadRow } from '../db/schema.ts'
 import type { CommentJson, ThreadJson as ThreadJsonSchema } from './schemas.ts'
 import { REMOVED_STATUSES } from './visibility.ts'
@@ -54,10 +53,13 @@ const utf8 = new TextEncoder()
 
 /**
  * The colour behind an author's initials: the same for one account or one guest on a site, most
- * likely different for two people of one name. A hash, so it tells nothing of who they are.
+ * likely different for two people of one name. A hash, so it tells nothing of who they are. A
+ * guest is known only by their network's fingerprint, of which just one hex digit counts: a
+ * colour can then tell sixteen networks apart, too few to test whether a name posted from one.
  */
 function avatarHue(row: CommentRow): number {
-  const digest = sha256(utf8.encode(`${row.site_id}\n${authorKeyOf(row) ?? 'imported'}\n${row.author_name}`))
+  const who = row.author_user_id ? `user:${row.author_user_id}` : `guest:${row.author_fingerprint?.slice(0, 1) ?? ''}`
+  const digest = sha256(utf8.encode(`${row.site_id}\n${who}\n${row.author_name}`))
   return (((digest[0] ?? 0) << 8) | (digest[1] ?? 0)) % 360
 }
 

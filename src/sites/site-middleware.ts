@@ -34,21 +34,32 @@ export function siteCors() {
   })
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Public reads that serve any reader, not the widget: feeds (readers, extensions) and counts. */
+const OPEN_READS = /\/(feed\.atom|counts)$/
+
+/** The host without `www.`: how a site owner's near miss (www, http) is recognised. */
+const bareHost = (origin: string) => URL.parse(origin)?.hostname.replace(/^www\./, '') ?? origin
+
 /**
- * A browser page on an origin the site does not allow gets nothing: neither its comments nor a
- * way to write. The answer says which origin and what is allowed, so a site owner who embedded
- * the widget on `www.` or on `http://` by mistake sees the fix in the console. A request without
- * Origin comes from a server or a script, not a page, and is allowed (and rate limited).
+ * A browser page on an origin the site does not allow gets neither the widget's reads nor a way
+ * to write. The answer names the origin and, when the site allows one that differs only by
+ * `www.` or the scheme, that one, so a site owner who embedded the widget on the wrong one sees
+ * the fix in the console; the rest of the list stays private. A request without Origin comes
+ * from a server or a script, not a page, and is allowed (and rate limited).
  */
 export function requireSiteOrigin() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header('origin')
-    const allowed = c.var.site.allowed_origins
-    if (origin !== undefined && !isAllowedOrigin(allowed, origin)) {
-      const listed = allowed.slice(0, 5).join(', ') + (allowed.length > 5 ? ', …' : '')
+    const site = c.var.site
+    const open = SAFE_METHODS.has(c.req.method) && OPEN_READS.test(c.req.path)
+    if (origin !== undefined && !open && !isAllowedOrigin(site.allowed_origins, origin)) {
+      const near = site.allowed_origins.filter((allowed) => bareHost(allowed) === bareHost(origin))
       throw new AppError(
         'origin_not_allowed',
-        `Site "${c.var.site.id}" does not allow pages on ${origin}. It allows ${listed}; its owner can add ${origin} to the site's allowed origins.`,
+        `Site "${site.id}" does not allow pages on ${origin}${near.length ? ` (it allows ${near.join(' and ')})` : ''}. ` +
+          `Its owner can add ${origin} to the site's allowed origins.`,
       )
     }
     await next()

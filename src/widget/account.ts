@@ -2,6 +2,7 @@ import { isApiError } from './api.ts'
 import { rightsOf } from './countdown.ts'
 import type { Context } from './context.ts'
 import { h } from './dom.ts'
+import { setServerHtml } from './trusted-html.ts'
 import { openSignIn } from './sign-in.ts'
 
 export interface AccountOptions {
@@ -38,16 +39,20 @@ export function createAccount(ctx: Context, o: AccountOptions) {
     // being typed survives the account row being redrawn (following, say, answered late).
     const guestsRefused = !state.user && state.rules?.guestsAllowed === false
     const composerFor = `${state.user?.id ?? ''}\n${state.locked}\n${guestsRefused}`
-    if (composerFor === composerShown || !writing) return
+    if (composerFor === composerShown) return
+    if (state.locked || guestsRefused) {
+      composerShown = composerFor
+      return o.top.replaceChildren(h('p', { class: 'note' }, t.t(state.locked ? 'closed' : 'signInToComment')))
+    }
+    // Until the composer's file comes, its room is kept, so that nothing below it moves then.
+    if (!writing) return o.top.replaceChildren(h('div', { class: store.session() ? 'ph in' : 'ph' }))
     composerShown = composerFor
     o.top.replaceChildren(
-      state.locked || guestsRefused
-        ? h('p', { class: 'note' }, t.t(state.locked ? 'closed' : 'signInToComment'))
-        : writing.composer({
-            t, api, store, slot: 'new', asGuest: !state.user, offersMail: true, submitLabel: t.t('post'),
-            maxLength: () => state.rules?.maxCommentLength,
-            submit: (body, name, trap, notify, attempt) => ctx.post(body, name, null, trap, notify, attempt),
-          }),
+      writing.composer({
+        t, api, store, slot: 'new', asGuest: !state.user, offersMail: true, submitLabel: t.t('post'),
+        maxLength: () => state.rules?.maxCommentLength, setServerHtml,
+        submit: (body, name, trap, notify, attempt) => ctx.post(body, name, null, trap, notify, attempt),
+      }),
     )
   }
 
@@ -133,7 +138,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
       const mine = await api.mine(tokens)
       state.votes = mine.votes
       state.own = mine.own
-      for (const [id, left] of Object.entries(mine.timeLeft ?? {})) state.rights[id] = rightsOf(left)
+      state.rights = Object.fromEntries(Object.entries(mine.timeLeft).map(([id, left]) => [id, rightsOf(left)]))
       for (const c of mine.comments) {
         if (ctx.view.shown.has(c.id)) ctx.view.refresh(c)
         else ctx.view.place(c, c.parentId ? ctx.view.shown.get(c.parentId) : undefined)

@@ -1,5 +1,6 @@
 import type { Context } from './context.ts'
 import { h } from './dom.ts'
+import { setServerHtml } from './trusted-html.ts'
 import { explain } from './errors.ts'
 import type { Shown } from './thread-view.ts'
 
@@ -22,7 +23,7 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
       t, api, store, slot, initial, submitLabel, cancel,
       asGuest: !state.user && initial === undefined,
       offersMail: initial === undefined,
-      maxLength: () => state.rules?.maxCommentLength,
+      maxLength: () => state.rules?.maxCommentLength, setServerHtml,
       submit: async (...args) => {
         await submit(...args)
         cancel()
@@ -60,11 +61,10 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
       await api.remove(id, store.editTokens()[id])
       // Its live update may have come first, and counted it already.
       const was = view.shown.get(id)?.comment.status
+      delete state.own[id]
+      delete state.rights[id]
       if (entry.comment.replyCount > 0) view.refresh({ ...entry.comment, status: 'deleted', html: '', author: null })
-      else {
-        view.remove(id)
-        delete state.own[id]
-      }
+      else view.remove(id)
       if (was === 'published') ctx.setTotal(state.total - 1)
     },
     toggle(entry, button) {
@@ -73,11 +73,8 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
       button.textContent = t.t(open ? 'collapse' : 'expand')
       for (const child of entry.li.querySelectorAll(':scope > ol, :scope > .more')) (child as HTMLElement).hidden = !open
     },
-    fold(_entry, button) {
-      const open = button.getAttribute('aria-expanded') !== 'true'
-      button.setAttribute('aria-expanded', String(open))
-      button.textContent = t.t(open ? 'showLess' : 'showMore')
-      button.previousElementSibling?.classList.toggle('fold', !open)
+    fold(entry, button) {
+      view.toggleFold(entry.comment.id, button)
     },
     async menu(entry, button) {
       const id = entry.comment.id

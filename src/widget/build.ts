@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { build, type Metafile } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
@@ -7,11 +10,29 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 /** Builds the widget's scripts; the metafile says which sources went into them. */
 export async function buildWidget(outdir = 'public'): Promise<Metafile> {
   const common = { absWorkingDir: root, outdir, bundle: true, minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning', metafile: true } as const
-  const [scripts, modules] = await Promise.all([
-    build({ ...common, entryPoints: { embed: 'src/widget/embed.ts', count: 'src/widget/count.ts' }, format: 'iife' }),
-    // Modules the widget imports when needed: the composer after the first paint, reporting and moderators' menus on demand.
-    build({ ...common, entryPoints: { write: 'src/widget/composer.ts', moderate: 'src/widget/moderation.ts', report: 'src/widget/report.ts' }, format: 'esm' }),
-  ])
+  // Modules the widget imports when needed: the composer after the first paint, reporting and
+  // moderators' menus on demand. Built first: embed.js asks for them by their build's hash, so a
+  // page that loaded embed.js before a deploy never mixes it with modules made after.
+  const modules = await build({
+    ...common,
+    write: false,
+    entryPoints: { write: 'src/widget/composer.ts', moderate: 'src/widget/moderation.ts', report: 'src/widget/report.ts' },
+    format: 'esm',
+  })
+  const hash = createHash('sha256')
+  for (const file of modules.outputFiles) hash.update(file.contents)
+  await Promise.all(
+    modules.outputFiles.map(async (file) => {
+      await mkdir(dirname(file.path), { recursive: true })
+      await writeFile(file.path, file.contents)
+    }),
+  )
+  const scripts = await build({
+    ...common,
+    entryPoints: { embed: 'src/widget/embed.ts', count: 'src/widget/count.ts' },
+    format: 'iife',
+    define: { BUILD: JSON.stringify(hash.digest('hex').slice(0, 12)) },
+  })
   return { inputs: { ...scripts.metafile.inputs, ...modules.metafile.inputs }, outputs: { ...scripts.metafile.outputs, ...modules.metafile.outputs } }
 }
 

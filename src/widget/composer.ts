@@ -3,7 +3,6 @@
 import type { Api } from './api.ts'
 import { h } from './dom.ts'
 import { explain } from './errors.ts'
-import { setServerHtml } from './trusted-html.ts'
 import type { Translator } from './i18n.ts'
 import type { Store } from './storage.ts'
 
@@ -61,6 +60,11 @@ export interface ComposerOptions {
   cancel?: () => void
   /** The site's length limit, once known. */
   maxLength(): number | undefined
+  /**
+   * Puts server-sanitised HTML into an element: the first file's own, whose Trusted Types policy
+   * (`engawa`) may exist only once on a page; a second copy here would be refused.
+   */
+  setServerHtml(element: HTMLElement, html: string): void
 }
 
 const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
@@ -176,7 +180,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     if (!on) return
     try {
       // The server's own renderer: the preview is exactly what would be stored.
-      setServerHtml(preview, (await o.api.preview(text.value || ' ')).html)
+      o.setServerHtml(preview, (await o.api.preview(text.value || ' ')).html)
     } catch (e) {
       preview.textContent = explain(t, e)
     }

@@ -7,13 +7,18 @@ export interface MenuItem {
   choose(): void
 }
 
+/** The menu open now, if any: one at a time. */
+let closeOpen: ((refocus: boolean) => void) | undefined
+
 /**
  * A small menu under its button (WAI-ARIA menu button): opens with focus on the first item;
- * arrows move, Escape closes and returns focus to the button, Tab or a click elsewhere closes.
+ * arrows move, Escape closes and returns focus to the button, Tab or a click elsewhere closes,
+ * and its button pressed again closes it.
  */
 export function openMenu(button: HTMLElement, items: MenuItem[]): void {
-  const root = button.getRootNode() as ShadowRoot
-  root.querySelector('.menu')?.remove()
+  const wasOpen = button.getAttribute('aria-expanded') === 'true'
+  closeOpen?.(false)
+  if (wasOpen) return
   const entries = items.map((item) =>
     h('button', { type: 'button', role: 'menuitem', tabindex: -1, 'aria-disabled': item.disabled ? 'true' : undefined }, item.label),
   )
@@ -22,10 +27,12 @@ export function openMenu(button: HTMLElement, items: MenuItem[]): void {
     menu.remove()
     button.setAttribute('aria-expanded', 'false')
     removeEventListener('click', outside, true)
+    closeOpen = undefined
     if (refocus) button.focus()
   }
   const outside = (event: Event) => {
-    if (!event.composedPath().includes(menu) && !event.composedPath().includes(button)) close(false)
+    const path = event.composedPath()
+    if (!path.includes(menu) && !path.includes(button)) close(false)
   }
   entries.forEach((entry, i) =>
     entry.addEventListener('click', () => {
@@ -50,5 +57,6 @@ export function openMenu(button: HTMLElement, items: MenuItem[]): void {
   menu.style.insetInlineStart = `${button.offsetLeft}px`
   button.setAttribute('aria-expanded', 'true')
   addEventListener('click', outside, true)
+  closeOpen = close
   entries[0]?.focus()
 }

@@ -33,6 +33,10 @@ export function threadNews(ctx: Context, fresh: HTMLButtonElement, accountChange
       if (waiting.delete(c.id)) notice()
       return
     }
+    if (c.status === 'deleted') {
+      delete state.own[c.id]
+      delete state.rights[c.id]
+    }
     const entry = view.shown.get(c.id) as Shown
     const wasPublished = entry.comment.status === 'published'
     if (c.id in state.own && (!visible || c.author === null) && c.status !== 'deleted') {

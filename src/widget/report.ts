@@ -54,11 +54,11 @@ export interface ReportOptions {
 /** A comment's menu for a reader who did not write it: "Report…", or "Reported" once done. */
 export function openReportMenu(button: HTMLElement, o: ReportOptions): void {
   const words = o.lang === 'ja' ? ja : en
-  openMenu(button, [{ label: words[o.reported ? 'reportedMark' : 'report'], disabled: o.reported, choose: () => o.show(reportForm(o, words)) }])
+  openMenu(button, [{ label: words[o.reported ? 'reportedMark' : 'report'], disabled: o.reported, choose: () => o.show(reportForm(o, words, button)) }])
 }
 
 /** Why a reader reports a comment (one reason, an optional note), then thanks, or "already reported". */
-function reportForm(o: ReportOptions, words: typeof en): HTMLFormElement {
+function reportForm(o: ReportOptions, words: typeof en, menuButton: HTMLElement): HTMLFormElement {
   const uid = Math.random().toString(36).slice(2, 8)
   const note = h('textarea', { id: `r${uid}`, maxlength: 500, rows: 2 }) as HTMLTextAreaElement
   const status = h('p', { role: 'status' })
@@ -75,11 +75,18 @@ function reportForm(o: ReportOptions, words: typeof en): HTMLFormElement {
     h('label', { for: `r${uid}` }, words.reportNote),
     note,
     status,
-    h('div', { class: 'row' }, send, h('button', { type: 'button', onclick: () => o.show(null) }, words.cancel)),
+    h('div', { class: 'row' }, send, h('button', { type: 'button', onclick: cancel }, words.cancel)),
   ) as HTMLFormElement
+  // Focus never falls to the page: back to the menu's button, or onto the thanks.
+  function cancel() {
+    o.show(null)
+    menuButton.focus()
+  }
   const done = (message: string) => {
     o.onReported()
-    form.replaceWith(h('p', { class: 'hint', role: 'status' }, message))
+    const thanks = h('p', { class: 'hint', role: 'status', tabindex: -1 }, message)
+    form.replaceWith(thanks)
+    thanks.focus()
   }
   form.addEventListener('submit', async (event) => {
     event.preventDefault()

@@ -67,6 +67,8 @@ fieldset{border:1px solid var(--ln);border-radius:var(--r);margin:.5em 0;padding
 legend{font-weight:600;padding:0 .3em}
 .rp label{color:inherit}
 [aria-invalid=true]{border-color:var(--er)}
+.ph{min-height:19.6em}
+.ph.in{min-height:14.8em}
 `
 
 /**

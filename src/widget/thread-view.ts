@@ -34,7 +34,9 @@ export function createThreadView(o: ThreadViewOptions) {
   }
 
   function place(c: Comment, parent: Shown | undefined, target = parent?.replies ?? list): Shown {
-    const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, articleFor(c)) as HTMLLIElement
+    const article = articleFor(c)
+    const li = h('li', { id: `engawa-comment-${c.id}`, 'data-id': c.id }, article) as HTMLLIElement
+    foldLongBody(article, c.id)
     const childList = h('ol') as HTMLOListElement
     if (c.depth < DISPLAY_DEPTH) li.append(childList)
     const previous = shown.get(c.id)
@@ -48,7 +50,6 @@ export function createThreadView(o: ThreadViewOptions) {
     shown.set(c.id, entry)
     for (const reply of c.replies) place(reply, entry)
     if (c.repliesCursor) li.append(moreReplies(entry, c.repliesCursor))
-    foldLongBodies()
     noteLater()
     return entry
   }
@@ -80,9 +81,11 @@ export function createThreadView(o: ThreadViewOptions) {
     const after = articleFor(next)
     const slot = before?.querySelector(':scope > .slot')
     if (slot?.firstChild) after.querySelector(':scope > .slot')?.replaceWith(slot)
+    const body = before?.querySelector(':scope > .body')
+    if (body) sizes.unobserve(body)
     before?.replaceWith(after)
+    foldLongBody(after, c.id)
     entry.comment = { ...next, replies }
-    foldLongBodies()
   }
 
   function remove(id: string) {
@@ -116,6 +119,7 @@ export function createThreadView(o: ThreadViewOptions) {
   }
 
   function clear() {
+    sizes.disconnect()
     list.replaceChildren()
     later.replaceChildren()
     shown.clear()
@@ -131,30 +135,38 @@ export function createThreadView(o: ThreadViewOptions) {
     setTimeout(() => entry.li.classList.remove('hl'), 4000)
   }
 
-  // Long comments (past about twelve lines) are held to that height by the stylesheet; once the
-  // frame is painted, those cut short get "Show more". Measured all at once, after the first
-  // paint, so measuring never delays it.
-  let measuring = false
-  function foldLongBodies() {
-    if (measuring) return
-    measuring = true
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        measuring = false
-        const bodies = [...(list.getRootNode() as ShadowRoot).querySelectorAll<HTMLElement>('.body.fold:not([data-m])')]
-        // Folded replies have no height yet: they are measured when shown.
-        const heights = bodies.map((el) => [el.clientHeight, el.scrollHeight] as const)
-        bodies.forEach((el, i) => {
-          const [shown = 0, full = 0] = heights[i] ?? []
-          if (shown === 0) return
-          el.dataset.m = ''
-          if (full > shown + 4) el.after(h('button', { type: 'button', class: 'l', 'data-act': 'fold', 'aria-expanded': 'false' }, t.t('showMore')))
-        })
-      }),
-    )
+  // Long comments (past about twelve lines) are held to that height by the stylesheet and get
+  // "Show more", measured when each body first has a size: a widget opened hidden, or replies
+  // folded away, are measured when they appear. A comment opened stays open when redrawn.
+  const expanded = new Set<string>()
+  const foldButton = (open: boolean) =>
+    h('button', { type: 'button', class: 'l', 'data-act': 'fold', 'aria-expanded': String(open) }, t.t(open ? 'showLess' : 'showMore'))
+  const sizes = new ResizeObserver((entries) => {
+    // All measured first, then all changed: one layout, not one per comment.
+    const measured = entries.map(({ target }) => [target as HTMLElement, target.clientHeight, target.scrollHeight] as const)
+    for (const [body, shown, full] of measured) {
+      if (shown === 0) continue
+      sizes.unobserve(body)
+      if (full > shown + 4) body.after(foldButton(false))
+      else body.classList.remove('fold')
+    }
+  })
+  function foldLongBody(article: Element, id: string) {
+    const body = article.querySelector<HTMLElement>(':scope > .body.fold')
+    if (!body) return
+    if (!expanded.has(id)) return sizes.observe(body)
+    body.classList.remove('fold')
+    body.after(foldButton(true))
+  }
+  function toggleFold(id: string, button: HTMLElement) {
+    const open = !expanded.delete(id)
+    if (open) expanded.add(id)
+    button.setAttribute('aria-expanded', String(open))
+    button.textContent = t.t(open ? 'showLess' : 'showMore')
+    button.previousElementSibling?.classList.toggle('fold', !open)
   }
 
-  return { shown, place, refresh, remove, insertNew, settleLater, clear, highlight }
+  return { shown, place, refresh, remove, insertNew, settleLater, clear, highlight, toggleFold }
 }
 
 export type ThreadView = ReturnType<typeof createThreadView>

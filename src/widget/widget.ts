@@ -28,6 +28,8 @@ export interface Mount {
 }
 
 const PERMALINK = /^#engawa-comment-([0-9a-f-]{36})$/
+/** The build's id (build.ts): a page never imports modules of another build than its embed.js. */
+declare const BUILD: string
 
 /** The comments of one page, in a shadow root inside `m.host`: the widget's parts, wired together. */
 export function mount(m: Mount) {
@@ -104,7 +106,12 @@ export function mount(m: Mount) {
     t, api, store, state, view, list, moderation: undefined,
     announce, fail, setTotal, load, post,
     signIn: () => account.signIn(),
-    chunk: <T,>(name: string) => (chunks[name] ??= import(/* @vite-ignore */ `${m.base}/${name}.js`)) as Promise<T>,
+    chunk: <T,>(name: string) =>
+      (chunks[name] ??= import(/* @vite-ignore */ `${m.base}/${name}.js?v=${BUILD}`).catch((e: unknown) => {
+        // A network blip is not for ever: the next use tries again.
+        delete chunks[name]
+        throw e
+      })) as Promise<T>,
   }
   const chunks: Record<string, Promise<unknown>> = {}
   const account = createAccount(ctx, { base: m.base, site: m.site, row: accountRow, top, moderating })
@@ -166,7 +173,7 @@ export function mount(m: Mount) {
 
   /** The reader's recent comments (still theirs to edit) that are on pages not loaded: a link to each. */
   function pointToOwn() {
-    const away = Object.keys(state.rights).filter((id) => !view.shown.has(id) && (state.rights[id]?.edit ?? 0) > Date.now())
+    const away = Object.keys(state.own).filter((id) => !view.shown.has(id) && (state.rights[id]?.edit ?? 0) > Date.now())
     elsewhere.replaceChildren(
       ...away.slice(-3).map((id) => h('p', { class: 'note' }, t.t('yoursElsewhere'), ' ', h('a', { href: `#engawa-comment-${id}` }, t.t('showIt')))),
     )

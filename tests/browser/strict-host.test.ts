@@ -86,6 +86,14 @@ forEachBackend((database) => {
       expect(await guest.locator('bdi.au').textContent()).toBe('Akievil')
       expect(await guest.locator('.body').textContent()).toBe('Log in at https://127.0.0.2/safe (127.0.0.1:1)')
       expect(await guest.locator('.body a').getAttribute('href')).toBe('http://127.0.0.1:1/evil')
+      // The composer, a module of its own, previews through the same one policy (a second one
+      // named engawa would be refused), and comments drawn after it still get theirs.
+      await page.fill('#engawa input[name=name]', 'Ren')
+      await page.fill('#engawa textarea', 'A **previewed** reply')
+      await page.click('#engawa button:text("Preview")')
+      await expect.poll(() => page.locator('#engawa .pv strong').textContent()).toBe('previewed')
+      await page.click('#engawa button:text("Post comment")')
+      await expect.poll(() => comments.nth(2).locator('.body strong').textContent()).toBe('previewed')
       expect(violations).toEqual([])
     })
 

@@ -214,12 +214,14 @@ forEachBackend((database, backend) => {
       await expect.poll(() => consoleErrors(page).join('\n')).toContain('There is no site with id "no-such-site"')
     })
 
-    it('names the origin that is not allowed, and the ones that are', async () => {
+    it('names the origin that is not allowed, and the allowed one it nearly is (https for http)', async () => {
       const s = await setUp(database())
-      await database().db.updateTable('sites').set({ allowed_origins: ['https://blog.example'] }).where('id', '=', s.site).execute()
+      const https = s.host.origin.replace('http:', 'https:')
+      await database().db.updateTable('sites').set({ allowed_origins: ['https://blog.example', https] }).where('id', '=', s.site).execute()
       const page = await s.open()
       await expect.poll(() => page.locator('#engawa [role=alert]').textContent()).toMatch(/^Comments cannot be shown on this page/)
-      await expect.poll(() => consoleErrors(page).join('\n')).toContain(`does not allow pages on ${s.host.origin}. It allows https://blog.example`)
+      await expect.poll(() => consoleErrors(page).join('\n')).toContain(`does not allow pages on ${s.host.origin} (it allows ${https}). Its owner can add ${s.host.origin}`)
+      expect(consoleErrors(page).join('\n')).not.toContain('blog.example')
     })
 
     it('says a comment is too large to send (413), keeping the text', async () => {

@@ -346,6 +346,7 @@ forEachBackend((database) => {
       for (let i = 0; i < 8; i++) await s.post(`Earlier comment ${i}, long enough to make the page scroll.\n\n${'Words. '.repeat(40)}`)
       const page = await s.open()
       await expect.poll(() => heading(page)).toBe('8 comments')
+      await page.locator('#engawa textarea').first().waitFor()
       await page.evaluate(() => window.scrollTo(0, 600))
       const other = await serveEngawa(database())
       closers.push(() => other.close())

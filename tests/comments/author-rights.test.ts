@@ -36,6 +36,16 @@ forEachBackend((database) => {
       const mine = await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers: bearer(hana.token) })
       expect((await mine.json()).timeLeft).toEqual({ [posted.comment.id]: { edit: 0, delete: null } })
     })
+
+    it('offers no edit of a comment a moderator hid, though its window is open (the server would refuse it)', async () => {
+      const t = await startApp(database(), { site: { editWindowSeconds: 600 } })
+      const posted = await (await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('mine'))).json()
+      await t.db.updateTable('comments').set({ status: 'hidden' }).where('id', '=', posted.comment.id).execute()
+      const mine = await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers: { 'x-edit-token': posted.editToken } })
+      expect((await mine.json()).timeLeft[posted.comment.id]).toEqual({ edit: 0, delete: 600 })
+      const edit = await t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${posted.comment.id}`, { body: 'changed' }, { headers: { 'x-edit-token': posted.editToken } })
+      expect((await edit.json()).error.code).toBe('comment_hidden')
+    })
   })
 
   describe("a site's rules for its readers", () => {

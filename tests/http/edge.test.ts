@@ -56,10 +56,23 @@ forEachBackend((database) => {
         const body = await read.json()
         expect(body.error.code).toBe('origin_not_allowed')
         expect(body.error.message).toContain(origin)
-        expect(body.error.message).toContain(t.site.origin)
+        // Only a near miss (http for https, www) is told which origin is allowed; the list stays private.
+        if (origin === 'http://blog.example') expect(body.error.message).toContain(`(it allows ${t.site.origin})`)
+        else expect(body.error.message).not.toContain('it allows')
         expect(JSON.stringify(body)).not.toContain('not for other origins')
       },
     )
+
+    it('leaves the Atom feed and the counts to readers anywhere (feed readers, extensions)', async () => {
+      const t = await startApp(database())
+      await postGuest(t, 'counted')
+      const origin = 'chrome-extension://abcdefghijklmnop'
+      const feed = await t.get(`/api/v1/sites/${t.site.id}/feed.atom?url=${encodeURIComponent(ARTICLE_URL)}`, { origin })
+      expect(feed.status).toBe(200)
+      const counts = await t.get(`/api/v1/sites/${t.site.id}/counts?url=${encodeURIComponent(ARTICLE_URL)}`, { origin })
+      expect(await counts.json()).toEqual({ counts: [{ url: ARTICLE_URL, count: 1 }] })
+      expect(counts.headers.get('access-control-allow-origin')).toBeNull()
+    })
   })
 
   describe('caching a page', () => {
