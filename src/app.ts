@@ -37,6 +37,7 @@ import { reportRoutes } from './moderation/report-route.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { adminRoutes } from './sites/member-routes.ts'
+import { originRoutes } from './sites/origin-routes.ts'
 import { publicSiteRoutes } from './sites/public-route.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
 import { loadSite, readableErrors, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
@@ -105,7 +106,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     publicSiteRoutes(), commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps),
-    adminRoutes(deps), settingsRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
+    adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]
   for (const routes of api) app.route('/api/v1', routes)

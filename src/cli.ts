@@ -17,7 +17,8 @@ import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
-import { PREMODERATION_MODES } from './sites/settings.ts'
+import { PREMODERATION_MODES, SiteSettings } from './sites/settings.ts'
+import { changeOrigins } from './sites/site-origins.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
@@ -32,6 +33,9 @@ const USAGE = `Usage: npm run engawa -- <command>
 
   site create --name NAME --origin URL [--origin URL …]
               [--guests yes|no] [--premoderation off|all|first] [--edit-window SECONDS] [--max-length CHARS]
+  site update ID [--name NAME] [--origin URL …] [--confirm]
+              --origin (repeated) sets the allowed origins; removing one whose pages have threads needs --confirm
+              (their comments stay, shown again if the origin comes back)
   site list
   site show ID
   site member ID --email EMAIL --role owner|moderator
@@ -96,6 +100,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       site: { type: 'string' },
       'map-origin': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
+      confirm: { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -123,6 +128,21 @@ async function run(argv: string[]): Promise<string | undefined> {
         maxCommentLength: parseIntOption(values['max-length'], 'max-length'),
       })
       return `Created.\n${describeSite(site, config.publicUrl)}`
+    }
+    if (group === 'site' && command === 'update' && arg) {
+      let site = await getSite(db, arg)
+      if (values.origin) site = await changeOrigins({ db, clock: systemClock }, site, { userId: null, byOperator: true }, { origins: values.origin, confirm: values.confirm })
+      if (values.name !== undefined && values.name !== site.name) {
+        const name = SiteSettings.shape.name.safeParse(values.name)
+        if (!name.success) throw new AppError('invalid_request', `--name ${name.error.issues[0]?.message ?? 'is not a name'}.`)
+        const now = systemClock.now()
+        site = await db.transaction().execute(async (trx) => {
+          const row = await trx.updateTable('sites').set({ name: name.data, updated_at: now }).where('id', '=', site.id).returningAll().executeTakeFirstOrThrow()
+          await operatorAction(trx, site, { action: 'settings', targetKind: 'site', targetId: site.id, reason: 'Changed name' }, now)
+          return row
+        })
+      }
+      return `Updated.\n${describeSite(site, config.publicUrl)}`
     }
     if (group === 'site' && command === 'list') {
       const sites = await listSites(db)

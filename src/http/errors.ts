@@ -35,6 +35,7 @@ const STATUS = {
   method_not_allowed: 405,
   request_timeout: 408,
   conflict: 409,
+  confirmation_required: 409,
   idempotency_key_reused: 422,
   payload_too_large: 413,
   request_aborted: 400,

@@ -50,16 +50,20 @@ export function settingsRoutes(deps: Deps) {
     .openapi(patchRoute, async (c) => {
       const { site, user } = await manage(c.var.signedIn, c.var.site)
       const patch = c.req.valid('json')
+      // Only what differs from the site as it is: saving the form unchanged writes nothing.
+      const changed = (Object.keys(patch) as Array<keyof typeof patch>).filter((field) =>
+        Object.entries(settingsToColumns({ [field]: patch[field] })).some(([column, value]) => JSON.stringify(site[column as keyof SiteRow]) !== JSON.stringify(value)),
+      )
+      if (changed.length === 0) return c.json(settingsOf(site), 200)
       const now = deps.clock.now()
       const updated = await deps.db.transaction().execute(async (trx) => {
         const row = await trx
           .updateTable('sites')
-          .set({ ...settingsToColumns(patch), updated_at: now })
+          .set({ ...settingsToColumns(Object.fromEntries(changed.map((field) => [field, patch[field]]))), updated_at: now })
           .where('id', '=', site.id)
           .returningAll()
           .executeTakeFirstOrThrow()
-        const changed = Object.keys(patch).join(', ') || 'nothing'
-        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'settings', targetKind: 'site', targetId: site.id, reason: `Changed ${changed}` }, now)
+        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: 'settings', targetKind: 'site', targetId: site.id, reason: `Changed ${changed.join(', ')}` }, now)
         return row
       })
       return c.json(settingsOf(updated), 200)

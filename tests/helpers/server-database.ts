@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { expect, it, type ProvidedContext } from 'vitest'
 
 /**
  * A database of its own on the Postgres server, copied from the migrated template: each test
@@ -36,4 +37,15 @@ export async function dropWhenIdle(admin: pg.Client, name: string): Promise<void
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
+}
+
+/**
+ * Inside a describe: whether the Postgres server is there. When it is not, registers the reason,
+ * a failure under CI=true (never a quiet skip there) and a skip elsewhere.
+ */
+export function hasPostgres(postgres: ProvidedContext['postgres']): postgres is { adminUrl: string; template: string } {
+  if (!('unavailable' in postgres)) return true
+  if (process.env.CI === 'true') it('needs the Postgres server', () => expect.fail(`Postgres is required under CI=true: ${postgres.unavailable}`))
+  else it.skip(`skipped: no Postgres server (${postgres.unavailable})`, () => {})
+  return false
 }

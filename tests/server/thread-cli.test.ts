@@ -7,7 +7,7 @@ import { setSiteRole } from '../../src/sites/members.ts'
 import { fromEngawa, signUpAndVerify } from '../helpers/accounts.ts'
 import { SITE_ORIGIN, startApp } from '../helpers/harness.ts'
 import { runEntry } from '../helpers/processes.ts'
-import { copyTemplateDatabase } from '../helpers/server-database.ts'
+import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
 
 // The CLI's thread commands, run as an owner would, against a Postgres server (a second process
 // cannot open the embedded database while another holds it, and Postgres starts in no time).
@@ -18,11 +18,7 @@ afterAll(async () => {
 })
 
 describe('the CLI moves, merges and exports threads', () => {
-  if ('unavailable' in postgres) {
-    if (process.env.CI === 'true') it('needs the Postgres server', () => expect.fail(`Postgres is required under CI=true: ${postgres.unavailable}`))
-    else it.skip(`skipped: no Postgres server (${postgres.unavailable})`, () => {})
-    return
-  }
+  if (!hasPostgres(postgres)) return
 
   it('lists a prefix move on a dry run, moves it, merges two threads, explains a bad call, and leaves the operator in the audit log', { timeout: 120_000 }, async () => {
     const copy = await copyTemplateDatabase(postgres, 'threadcli')

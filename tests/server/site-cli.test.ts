@@ -1,0 +1,53 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import type { Database } from '../../src/db/schema.ts'
+import type { TestDatabase } from '../helpers/backends.ts'
+import { postGuest } from '../helpers/comments.ts'
+import { startApp } from '../helpers/harness.ts'
+import { runEntry } from '../helpers/processes.ts'
+import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
+
+// `site update` as an operator runs it, against a Postgres server (a second process cannot open
+// the embedded database while another holds it).
+const postgres = inject('postgres')
+const closers: Array<() => Promise<void>> = []
+afterAll(async () => {
+  for (const close of closers.reverse()) await close()
+})
+
+describe('the CLI changes a site', () => {
+  if (!hasPostgres(postgres)) return
+
+  it('renames it and sets its origins, asking --confirm before removing one with threads, and audits the operator', { timeout: 120_000 }, async () => {
+    const copy = await copyTemplateDatabase(postgres, 'sitecli')
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
+    closers.push(copy.drop, () => db.destroy())
+    const t = await startApp({ name: 'postgres', db } as TestDatabase, { db })
+    await postGuest(t, 'on the blog')
+    const env = { DATABASE_URL: copy.url }
+    const update = (...args: string[]) => runEntry('src/cli.ts', ['site', 'update', t.site.id, ...args], env)
+
+    const added = await update('--name', 'The Blog', '--origin', 'https://blog.example', '--origin', 'https://www.blog.example')
+    expect(added.code, added.stderr).toBe(0)
+    expect(added.stdout).toContain('allowed origins: https://blog.example, https://www.blog.example')
+    expect(added.stdout).toContain(`Site ${t.site.id}: The Blog`)
+
+    const refused = await update('--origin', 'https://www.blog.example')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('https://blog.example has 1 thread')
+    expect(refused.stderr).not.toContain('    at ')
+
+    const removed = await update('--origin', 'https://www.blog.example', '--confirm')
+    expect(removed.code, removed.stderr).toBe(0)
+    const site = await db.selectFrom('sites').select(['name', 'allowed_origins']).where('id', '=', t.site.id).executeTakeFirstOrThrow()
+    expect(site).toEqual({ name: 'The Blog', allowed_origins: ['https://www.blog.example'] })
+    expect(await t.count('comments')).toBe(1)
+    const audit = await db.selectFrom('moderation_actions').select(['action', 'by_operator', 'reason']).where('site_id', '=', t.site.id).orderBy('reason').execute()
+    expect(audit).toEqual([
+      { action: 'origins', by_operator: true, reason: 'Allowed origins: added https://www.blog.example' },
+      { action: 'origins', by_operator: true, reason: 'Allowed origins: removed https://blog.example' },
+      { action: 'settings', by_operator: true, reason: 'Changed name' },
+    ])
+  })
+})
