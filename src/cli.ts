@@ -17,7 +17,7 @@ import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
-import { PREMODERATION_MODES, SiteSettings } from './sites/settings.ts'
+import { MAX_COMMENT_LENGTH_LIMIT, PREMODERATION_MODES, SiteSettings } from './sites/settings.ts'
 import { changeOrigins } from './sites/site-origins.ts'
 import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
@@ -67,10 +67,11 @@ function describeSite(site: SiteRow, publicUrl: string): string {
   ].join('\n')
 }
 
-function parseIntOption(value: string | undefined, name: string): number | undefined {
+function parseIntOption(value: string | undefined, name: string, range: { min: number; max: number; unit: string }): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n)) throw new AppError('invalid_request', `--${name} must be a whole number.`)
+  if (!Number.isInteger(n) || n < range.min || n > range.max)
+    throw new AppError('invalid_request', `--${name} must be a whole number of ${range.unit} from ${range.min} to ${range.max}.`)
   return n
 }
 
@@ -116,6 +117,8 @@ async function run(argv: string[]): Promise<string | undefined> {
     if (group === 'migrate') return 'The database is migrated.'
     if (group === 'site' && command === 'create') {
       const { guests, premoderation } = values
+      if (!values.name?.trim()) throw new AppError('invalid_request', '--name is required: the site’s name, as its owners and readers see it.')
+      if (!values.origin?.length) throw new AppError('invalid_request', '--origin is required, once per origin the site’s pages are on, such as --origin https://blog.example.')
       if (guests !== undefined && guests !== 'yes' && guests !== 'no') throw new AppError('invalid_request', '--guests must be yes or no.')
       if (premoderation !== undefined && !(PREMODERATION_MODES as readonly string[]).includes(premoderation))
         throw new AppError('invalid_request', `--premoderation must be one of ${PREMODERATION_MODES.join(', ')}.`)
@@ -124,8 +127,8 @@ async function run(argv: string[]): Promise<string | undefined> {
         origins: values.origin ?? [],
         guestsAllowed: guests === undefined ? undefined : guests === 'yes',
         premoderation: premoderation as (typeof PREMODERATION_MODES)[number] | undefined,
-        editWindowSeconds: parseIntOption(values['edit-window'], 'edit-window'),
-        maxCommentLength: parseIntOption(values['max-length'], 'max-length'),
+        editWindowSeconds: parseIntOption(values['edit-window'], 'edit-window', { min: 0, max: 31_536_000, unit: 'seconds' }),
+        maxCommentLength: parseIntOption(values['max-length'], 'max-length', { min: 1, max: MAX_COMMENT_LENGTH_LIMIT, unit: 'characters' }),
       })
       return `Created.\n${describeSite(site, config.publicUrl)}`
     }
@@ -191,6 +194,8 @@ async function run(argv: string[]): Promise<string | undefined> {
       console.error(`${summary}.`)
       return undefined
     }
+    if (group === 'import' && !(command && arg))
+      throw new AppError('invalid_request', `import needs a format and a file: npm run engawa -- import FORMAT FILE --site ID, where FORMAT is one of ${Object.keys(IMPORTERS).join(', ')}.`)
     if (group === 'import' && command && arg) return await importFile(db, { format: command, path: arg, siteId: values.site, origins: values['map-origin'] ?? [] })
     if (group === 'jobs' && command === 'run') {
       const log = createLog(config.logLevel)

@@ -19,6 +19,23 @@ afterAll(async () => {
 describe('the CLI changes a site', () => {
   if (!hasPostgres(postgres)) return
 
+  it.each([
+    { case: 'site create without --name', args: ['site', 'create', '--origin', 'https://blog.example'], says: '--name is required' },
+    { case: 'site create without --origin', args: ['site', 'create', '--name', 'Blog'], says: '--origin is required' },
+    { case: 'a negative --edit-window', args: ['site', 'create', '--name', 'Blog', '--origin', 'https://blog.example', '--edit-window=-5'], says: '--edit-window must be a whole number of seconds from 0 to 31536000.' },
+    { case: 'import without a format', args: ['import'], says: 'where FORMAT is one of disqus, wordpress, remark42, commento, isso, waline, artalk, engawa.' },
+  ])('says plainly what is wrong with $case, creating nothing', { timeout: 60_000 }, async ({ args, says }) => {
+    const copy = await copyTemplateDatabase(postgres, 'sitecli')
+    closers.push(copy.drop)
+    const run = await runEntry('src/cli.ts', args, { DATABASE_URL: copy.url })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(says)
+    expect(run.stderr).not.toContain('    at ')
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 1 }) }) })
+    expect(await db.selectFrom('sites').select('id').execute()).toEqual([])
+    await db.destroy()
+  })
+
   it('renames it and sets its origins, asking --confirm before removing one with threads, and audits the operator', { timeout: 120_000 }, async () => {
     const copy = await copyTemplateDatabase(postgres, 'sitecli')
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
