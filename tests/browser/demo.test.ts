@@ -69,6 +69,26 @@ forEachBackend((database, backend) => {
       expect(await seriousViolations(page)).toEqual([])
     })
 
+    it("follows the reader's system dark mode, live, until the page's own switch is pressed", async () => {
+      const engawa = await serveEngawa(database(), { demo: true })
+      servers.push(engawa)
+      const page = (await browser?.newPage()) as Page
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.goto(`${engawa.origin}/demo`)
+      const widget = page.locator('#engawa section')
+      await expect.poll(() => widget.getAttribute('class')).toBe('e dark')
+      expect(await page.locator('#theme').textContent()).toBe('Light page')
+      await page.emulateMedia({ colorScheme: 'light' })
+      await expect.poll(() => widget.getAttribute('class')).toBe('e')
+      await page.click('#theme')
+      await expect.poll(() => widget.getAttribute('class')).toBe('e dark')
+      // The reader chose: the system no longer decides.
+      await page.emulateMedia({ colorScheme: 'light' })
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.emulateMedia({ colorScheme: 'light' })
+      expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true)
+    })
+
     it('paints the first page after one script request and one API request', async () => {
       const engawa = await serveEngawa(database(), { demo: true })
       servers.push(engawa)
