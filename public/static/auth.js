@@ -158,9 +158,14 @@
     const hash = new URLSearchParams(location.hash.slice(1))
     // The token leaves the address bar (and history) once read.
     history.replaceState(null, '', location.pathname)
-    const signedIn = () => {
+    const signedIn = async () => {
       channel?.postMessage({ type: 'signed-in' })
       show('done')
+      // An admin's setup link or a member's: the way on is the dashboard, not a page of comments.
+      const me = await fetch('/api/v1/me', { credentials: 'same-origin' }).then((res) => (res.ok ? res.json() : undefined), () => undefined)
+      const runsComments = me && (me.user.isInstanceAdmin || me.memberships.length > 0)
+      const link = document.getElementById('to-dashboard')
+      if (link && runsComments) link.hidden = false
     }
     const verify = hash.get('verify')
     const reset = hash.get('reset')
@@ -170,7 +175,7 @@
       onSubmit('verify-form', async (f) => {
         try {
           await api('/auth/verify', { token: verify, password: f.password || undefined })
-          signedIn()
+          await signedIn()
         } catch (error) {
           if (error.code !== 'password_required') throw error
           const label = document.getElementById('verify-password')
@@ -182,7 +187,7 @@
       show('new-password')
       onSubmit('new-password-form', async (f) => {
         await api('/auth/reset/confirm', { token: reset, password: f.password })
-        signedIn()
+        await signedIn()
       })
     } else if (invite) {
       show('invite')

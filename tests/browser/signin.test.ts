@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createInstanceAdmin } from '../../src/auth/admins.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
 import { browserAvailability, launchBrowser, serveHostPage, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
@@ -70,6 +71,24 @@ async function lastMailLink(database: TestDatabase, to: string): Promise<string>
 }
 
 forEachBackend((database) => {
+  describe.skipIf(!browserAvailability().available)("an admin's setup link", () => {
+    it('sets the password, then leads to the dashboard, which opens', async () => {
+      const engawa = await serveEngawa(database())
+      const { passwordToken } = await createInstanceAdmin(database().db, { email: `admin-${Date.now()}@mail.example`, name: 'Ada' }, new Date())
+      const page = (await browser?.newPage()) as Page
+      await page.goto(`${engawa.origin}/auth/confirm#reset=${passwordToken}`)
+      await page.fill('[data-view=new-password] input[name=password]', 'a long and unusual passphrase')
+      await page.click('button:text("Save and sign in")')
+      const link = page.locator('#to-dashboard a')
+      await link.waitFor()
+      expect(await link.getAttribute('href')).toBe('/admin')
+      await link.click()
+      await page.waitForURL(`${engawa.origin}/admin`)
+      expect(await page.locator('h1').first().textContent()).toBeTruthy()
+      await engawa.close()
+    })
+  })
+
   describe.skipIf(!browserAvailability().available)('signing in from an embedding page, third-party cookies blocked', () => {
     it('signs up in the popup, confirms by the emailed link in another tab, comments, reloads, signs out', async () => {
       const { engawa, page } = await setUp(database())

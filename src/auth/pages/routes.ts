@@ -162,6 +162,7 @@ export function authPages(deps: Deps) {
 
   <section data-view="done" hidden>
     <p role="status">You are signed in. Go back to the page where you were commenting; you can close this tab.</p>
+    <p class="links" id="to-dashboard" hidden>You run comments here: <a href="/admin">open the dashboard</a>.</p>
   </section>
 
   <section data-view="invite" hidden>
@@ -174,6 +175,7 @@ export function authPages(deps: Deps) {
 
   <section data-view="accepted" hidden>
     <p role="status">Done: you can now moderate this site's comments.</p>
+    <p class="links"><a href="/admin">Open the dashboard</a></p>
   </section>
 
   <section data-view="missing" hidden>
