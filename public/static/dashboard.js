@@ -127,10 +127,14 @@
   }
 
   /** How long and why, or null. */
-  function askBan(name) {
+  /** `author`: user:… or guest:…, as the page's data-author gives it. */
+  function askBan(name, author) {
     return ask(banDialog, () => {
       $('#ban-title').textContent = `Ban ${name}`
-      $('#ban-who').textContent = `${name} will not be able to comment on this site. Their comments stay as they are.`
+      // A guest has no account: what tells guests apart is their network, so that is what a ban covers.
+      $('#ban-who').textContent = String(author).startsWith('guest:')
+        ? `${name} is a guest, and guests are told apart by their network (an IPv4 address, or an IPv6 /64), not their name: every guest commenting from that network is banned, whatever name they give. Signed-in readers are not. Their comments stay as they are.`
+        : `${name} will not be able to comment on this site. Their comments stay as they are.`
     }).then((data) => {
       if (!data) return null
       const days = Number(data.get('days'))
@@ -205,7 +209,7 @@
   }
 
   async function banFromComment(item) {
-    const answer = await askBan(nameOf(item))
+    const answer = await askBan(nameOf(item), item.dataset.author)
     if (!answer) return
     await send('POST', `/moderation/sites/${item.dataset.site}/authors`, { commentId: item.dataset.id, action: 'ban', ...answer })
     showProblem('')
@@ -417,7 +421,7 @@
       const action = button.dataset.authorAct
       let extra = {}
       if (action === 'ban') {
-        const answer = await askBan(name)
+        const answer = await askBan(name, author)
         if (!answer) return
         extra = answer
       }

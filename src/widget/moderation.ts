@@ -19,6 +19,7 @@ const en = {
   ban: 'Ban author for good',
   'shadow-ban': 'Shadow-ban author',
   trust: 'Trust author (skip approval)',
+  guestNetwork: 'A guest is known by their network, not their name: every guest commenting from it is included.',
 }
 
 const ja: typeof en = {
@@ -36,9 +37,10 @@ const ja: typeof en = {
   ban: '投稿者を無期限ブロック',
   'shadow-ban': '投稿者をシャドウバン',
   trust: '投稿者を信頼（承認不要）',
+  guestNetwork: 'ゲストは名前ではなくネットワークで区別されます。同じネットワークからコメントするすべてのゲストが対象になります。',
 }
 
-type Action = Exclude<keyof typeof en, 'moderate' | 'hideReason'>
+type Action = Exclude<keyof typeof en, 'moderate' | 'hideReason' | 'guestNetwork'>
 
 /** What a moderator can do to a comment in its present state. */
 const MENU: Record<string, Action[]> = {
@@ -68,7 +70,8 @@ export function installModeration(ctx: Context, comments: HTMLElement): Moderati
 
   async function act(c: Comment, action: Action) {
     if (action === 'ban' || action === 'ban7' || action === 'shadow-ban' || action === 'trust') {
-      if (action !== 'trust' && !confirm(words[action])) return
+      const question = c.author?.kind === 'guest' ? `${words[action]}?\n${words.guestNetwork}` : `${words[action]}?`
+      if (action !== 'trust' && !confirm(question)) return
       await api.moderateAuthor(c.id, action === 'ban7' ? 'ban' : action, action === 'ban7' ? 7 : undefined)
       if (action === 'shadow-ban') await ctx.load()
       return

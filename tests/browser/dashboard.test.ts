@@ -185,6 +185,8 @@ forEachBackend((database, backend) => {
       const page = await signedInPage(s)
       await page.goto(`${s.engawa.origin}/admin`)
       await page.click(`.item[data-id="${two}"] button:text("Ban author…")`)
+      // A guest: the dialog says a ban covers their network, every guest on it.
+      expect(await page.locator('#ban-who').textContent()).toContain('every guest commenting from that network is banned')
       await page.click('#ban-dialog label:has-text("30 days")')
       await page.fill('#ban-reason', 'Link spam')
       await page.click('#ban-dialog button:text("Ban")')

@@ -250,6 +250,12 @@ forEachBackend((database) => {
       const audit = await database().db.selectFrom('moderation_actions').select(['action', 'target_id']).where('site_id', '=', s.site).orderBy('created_at').execute()
       expect(audit.map((a) => a.action)).toEqual(['hide', 'lock'])
       expect(audit[0]?.target_id).toBe(id)
+      // Banning a guest asks first, and says a guest is known by their network.
+      const keep = page.locator('#engawa li:has-text("Keep me") select[data-mod]')
+      await keep.selectOption('ban7')
+      const dialogs = (page as unknown as { dialogs: string[] }).dialogs
+      await expect.poll(() => dialogs.at(-1)).toBe('Ban author for 7 days?\nA guest is known by their network, not their name: every guest commenting from it is included.')
+      await expect.poll(async () => (await database().db.selectFrom('bans').select('author').where('site_id', '=', s.site).execute()).length).toBe(1)
     })
 
     it('shows what moderators and authors do elsewhere without a reload: a hidden comment becomes a tombstone, a deleted one goes, an edit changes the text, an approval is announced, a lock closes the composer', async () => {
