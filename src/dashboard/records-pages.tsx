@@ -82,7 +82,18 @@ function actorName(entry: AuditEntry): string {
 
 function Target(props: { siteId: string; entry: AuditEntry }) {
   const { entry } = props
-  if (entry.targetKind === 'author') return <a href={authorHref(props.siteId, entry.targetId)}>{entry.targetId.startsWith('user:') ? 'an account' : 'a guest'}</a>
+  const { name, excerpt, page } = entry.target
+  const kind = entry.targetId.startsWith('user:') ? 'an account' : 'a guest'
+  if (entry.targetKind === 'author')
+    return <a href={authorHref(props.siteId, entry.targetId)}>{name ? <><bdi>{name}</bdi> ({kind === 'a guest' ? 'guest' : 'account'})</> : kind}</a>
+  if (entry.targetKind === 'comment' && name !== undefined)
+    return (
+      <>
+        a comment by <bdi>{name}</bdi>
+        {excerpt && <> (“<bdi>{excerpt}</bdi>”)</>}
+        {page && <> on <a href={page.url}>{page.title || page.url}</a></>}
+      </>
+    )
   if (entry.targetKind === 'comment') return <>a comment</>
   if (entry.targetKind === 'thread') return <>a thread</>
   return <>the site</>

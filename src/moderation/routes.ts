@@ -82,7 +82,15 @@ const auditRoute = createRoute({
               action: z.string(),
               actor: z.string().nullable().openapi({ description: 'The acting account’s name; null for Engawa itself, the operator, or an account since removed.' }),
               byOperator: z.boolean().openapi({ description: 'Done by the operator from the command line.' }),
-              targetKind: z.string(), targetId: z.string(), reason: z.string().nullable(), at: z.string() }),
+              targetKind: z.string(), targetId: z.string(),
+              target: z
+                .object({
+                  name: z.string().optional(),
+                  excerpt: z.string().optional(),
+                  page: z.object({ title: z.string(), url: z.string() }).optional(),
+                })
+                .openapi({ description: "What was acted on, in words: a comment's author, the start of its text and its page; an author's name. Empty when it is gone." }),
+              reason: z.string().nullable(), at: z.string() }),
           ),
         })
         .openapi('AuditLog'),

@@ -241,7 +241,26 @@ forEachBackend((database) => {
 
       const audit = await (await open(t, `/admin/sites/${t.site.id}/audit`, mod.cookie)).text()
       expect(audit).toContain('<strong><bdi>Mod</bdi></strong> banned')
+      // What was acted on, named: the author, not an id.
+      expect(audit).toContain('<bdi>Aki</bdi> (guest)</a>')
       expect(audit).toContain('for 7 days: Trolling')
+    })
+
+    it('names what each audit entry acted on: a comment by its author, its first words and its page', async () => {
+      const t = await startApp(database())
+      const mod = await staffOf(t, 'Mod')
+      const c = await postGuest(t, `A comment whose first words are shown, ${'and then a great deal more. '.repeat(10)}`)
+      const hide = await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${c.id}`, { action: 'hide' }, mod.cookie)
+      expect(hide.status).toBe(200)
+      const html = await (await open(t, `/admin/sites/${t.site.id}/audit`, mod.cookie)).text()
+      expect(html).toContain('a comment by <bdi>Aki</bdi> (“<bdi>A comment whose first words are shown, and then a great deal more. and then a g…</bdi>”)')
+      expect(html).toContain(`on <a href="${ARTICLE_URL}">Japan and AI training data</a>`)
+      const api = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/audit`, undefined, mod.cookie)).json()
+      expect(api.entries[0].target).toEqual({
+        name: 'Aki',
+        excerpt: 'A comment whose first words are shown, and then a great deal more. and then a g…',
+        page: { title: 'Japan and AI training data', url: ARTICLE_URL },
+      })
     })
   })
 })
