@@ -1,10 +1,9 @@
 import type { Author } from './api.ts'
 import { h } from './dom.ts'
+import { graphemes } from './graphemes.ts'
 
-const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
-const characters = (word: string) => (segmenter ? Array.from(segmenter.segment(word), (s) => s.segment) : Array.from(word))
 /** A word's first letter or digit: "(illustrator)" gives I. */
-const firstLetter = (word: string) => characters(word).find((c) => /[\p{L}\p{N}]/u.test(c)) ?? ''
+const firstLetter = (word: string) => graphemes(word).find((c) => /[\p{L}\p{N}]/u.test(c)) ?? ''
 
 /** "Aki Tanaka" → AT, "田中" → 田: the first letter of the first word, and of the last when there are several. */
 export function initials(name: string): string {

@@ -10,7 +10,6 @@ export const DISPLAY_DEPTH = 4
 
 /** What this reader sees of a comment and may do with it. */
 export interface CommentView {
-  signedIn: boolean
   myVote: number
   /** The reader wrote it: their rights over it, which the server gave with its time left. */
   mine: Rights | undefined

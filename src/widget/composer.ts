@@ -3,6 +3,7 @@
 import type { Api } from './api.ts'
 import { h } from './dom.ts'
 import { explain } from './errors.ts'
+import { graphemes } from './graphemes.ts'
 import type { Translator } from './i18n.ts'
 import type { Store } from './storage.ts'
 
@@ -67,12 +68,10 @@ export interface ComposerOptions {
   setServerHtml(element: HTMLElement, html: string): void
 }
 
-const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined
-
 /** Characters as the server counts them: graphemes, after blank lines at the ends and trailing spaces go. */
 export function countCharacters(body: string): number {
   const kept = body.replace(/^(?:[ \t\f\v]*\r?\n)+/, '').trimEnd()
-  return segmenter ? Array.from(segmenter.segment(kept)).length : Array.from(kept).length
+  return graphemes(kept).length
 }
 
 /** The counter appears from this share of the limit on. */

@@ -36,7 +36,6 @@ export interface Context {
   store: Store
   state: State
   view: ThreadView
-  list: HTMLOListElement
   moderation: Moderation | undefined
   announce(text: string): void
   /** Words for a failure, said to screen readers too; a setup problem also to the console. */

@@ -91,7 +91,6 @@ export function mount(m: Mount) {
       const mine = c.id in state.own ? (state.rights[c.id] ?? { edit: 0, delete: state.user ? null : 0 }) : undefined
       if (mine && mine.edit > Date.now()) watchCountdowns()
       return commentArticle(c, t, {
-        signedIn: state.user !== null,
         myVote: state.votes[c.id] ?? 0,
         mine,
         nests: c.depth < DISPLAY_DEPTH,
@@ -103,7 +102,7 @@ export function mount(m: Mount) {
   })
 
   const ctx: Context = {
-    t, api, store, state, view, list, moderation: undefined,
+    t, api, store, state, view, moderation: undefined,
     announce, fail, setTotal, load, post,
     signIn: () => account.signIn(),
     chunk: <T,>(name: string) =>
