@@ -20,6 +20,9 @@ import * as createIdempotencyKeys from './20261203_1400_create_idempotency_keys.
 import * as commentAuthorRole from './20261203_1600_comment_author_role.ts'
 import * as indexResetLinksByAddress from './20261203_1700_index_reset_links_by_address.ts'
 import * as indexSitesByOrigin from './20261203_1800_index_sites_by_origin.ts'
+import * as createSetupSecrets from './20261204_0100_create_setup_secrets.ts'
+import * as createWidgetLoads from './20261204_0110_create_widget_loads.ts'
+import * as createSiteDeletions from './20261204_0120_create_site_deletions.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -44,4 +47,7 @@ export const migrations: Record<string, Migration> = {
   '20261203_1600_comment_author_role': commentAuthorRole,
   '20261203_1700_index_reset_links_by_address': indexResetLinksByAddress,
   '20261203_1800_index_sites_by_origin': indexSitesByOrigin,
+  '20261204_0100_create_setup_secrets': createSetupSecrets,
+  '20261204_0110_create_widget_loads': createWidgetLoads,
+  '20261204_0120_create_site_deletions': createSiteDeletions,
 }

@@ -40,6 +40,7 @@ import { adminRoutes } from './sites/member-routes.ts'
 import { originRoutes } from './sites/origin-routes.ts'
 import { publicSiteRoutes } from './sites/public-route.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
+import { setupPages, setupRoutes } from './setup/routes.ts'
 import { loadSite, readableErrors, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
@@ -86,6 +87,8 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     ['a site, from its pages', ['/api/v1/sites/:site/*'], [site, siteCors(), requireSiteOrigin(), authenticate(deps, 'site-bearer')]],
     // The widget reaches the account and moderation with its bearer token, from pages of some site.
     ['the account from a site', ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/logout', '/api/v1/moderation/*'], [accountCors]],
+    // The first admin, from the setup link, on Engawa's own page only.
+    ['setup', ['/api/v1/setup'], [sameOrigin]],
     // Engawa's own pages with the cookie (same origin, CSRF-checked), or a bearer token.
     ['accounts', ['/api/v1/auth/*', '/api/v1/me', '/api/v1/me/*'], [sameOrigin, authenticate(deps, 'bearer-or-cookie')]],
     // Owners' scripts reach moderation and administration with API tokens too.
@@ -104,13 +107,14 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   // Who answers, feature by feature (each router declares its own paths).
   const api = [
     publicSiteRoutes(), commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
-    authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
+    setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps),
     adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]
   for (const routes of api) app.route('/api/v1', routes)
-  // Pages and files outside the API: sign-in, the demo, the dashboard, schemas, health, the TDM policy.
+  // Pages and files outside the API: the home and setup pages, sign-in, the demo, the dashboard, schemas, health, the TDM policy.
+  app.route('/', setupPages(deps))
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
   app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
@@ -123,7 +127,6 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     c.header('Cache-Control', 'public, max-age=300')
   })
   app.doc31('/api/openapi.json', openApiInfo)
-  app.get('/', (c) => c.text('Engawa is running. The API is described at /api/openapi.json.\n'))
 
   app.notFound(notFound)
   app.onError(onError(deps.log))

@@ -70,6 +70,8 @@ export interface Config {
   host: string
   /** Engawa's own public origin: mail links, OAuth redirects, the embed snippet. Never taken from Host. */
   publicUrl: string
+  /** False when PUBLIC_URL is unset and publicUrl was guessed from HOST and PORT: the server then uses the address it listens on. */
+  publicUrlGiven: boolean
   databaseUrl: string | undefined
   databasePoolSize: number
   dataDir: string
@@ -145,6 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: new URL(e.PUBLIC_URL ?? `http://${browsableHost(e.HOST)}:${e.PORT}`).origin,
+    publicUrlGiven: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,

@@ -17,24 +17,27 @@ import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './authors/spam-check.ts'
+import { openSetup } from './setup/setup-secrets.ts'
 import { withPublicFiles } from './public-files.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 
 // Node entry: config → port → database → migrate → app → serve, and a clean stop on SIGINT/SIGTERM.
 // Whatever stops the start is said in one line on stderr, with a non-zero exit.
-async function start(config: Config, log: Log) {
+async function start(given: Config, log: Log) {
   const started = performance.now()
-  const listener = await listenFirst(config.port, config.host, log)
+  const listener = await listenFirst(given.port, given.host, log)
+  // Without PUBLIC_URL, links and the embed snippet name the address actually listened on (PORT=0 picks one).
+  const config = given.publicUrlGiven ? given : { ...given, publicUrl: listener.url }
   const database = await createDatabase(config, {
     // A restart or failover ends every pooled connection; the pool makes new ones on demand.
     onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
   })
   const markdown = createMarkdownRenderer()
-  const seeded = await withStartupLock(database.db, async (db) => {
+  const { seeded, setupSecret } = await withStartupLock(database.db, async (db) => {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) log.info('migrated', { applied })
-    return ensureDemo(db, config, markdown, new Date())
+    return { seeded: await ensureDemo(db, config, markdown, new Date()), setupSecret: await openSetup(db, new Date()) }
   })
   if (seeded) log.info('made the demo site', { url: `${config.publicUrl}/demo` })
 
@@ -63,6 +66,8 @@ async function start(config: Config, log: Log) {
     database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres',
     startupMs: Math.round(performance.now() - started),
   })
+  // Said last, so it is the line a new owner sees: the way in without a terminal.
+  if (setupSecret) log.info('setup is waiting: open this link to make the first admin', { url: `${config.publicUrl}/setup#${setupSecret}` })
 
   let stopping = false
   async function stop(signal: string) {

@@ -386,6 +386,37 @@ export interface NotifyKeysTable {
   used_at: Date
 }
 
+/** A setup link's secret, kept while no instance admin exists (setup/). */
+export interface SetupSecretsTable {
+  /** SHA-256 of the secret in the link's fragment. */
+  secret_hash: Uint8Array
+  created_at: Date
+}
+
+/** The install check: the widget's thread loads per day, page origin and page; counts only. */
+export interface WidgetLoadsTable {
+  site_id: string
+  day: ColumnType<string, string, string>
+  origin: string
+  page: string
+  /** Whether the site allowed the origin (a refused load is one the widget could not show). */
+  allowed: boolean
+  loads: number
+  last_at: Date
+}
+
+/** A deleted site, recorded outside it: its own audit log went with it. */
+export interface SiteDeletionsTable {
+  site_id: string
+  name: string
+  origins: string[]
+  actor_user_id: string | null
+  by_operator: boolean
+  threads: number
+  comments: number
+  deleted_at: Date
+}
+
 /** A post made with an Idempotency-Key, remembered for a day so that sending it again returns the same comment. */
 export interface IdempotencyKeysTable {
   site_id: string
@@ -450,6 +481,9 @@ export interface Database {
   notify_tokens: NotifyTokensTable
   notify_keys: NotifyKeysTable
   idempotency_keys: IdempotencyKeysTable
+  setup_secrets: SetupSecretsTable
+  widget_loads: WidgetLoadsTable
+  site_deletions: SiteDeletionsTable
 }
 
 export type SiteRow = Selectable<SitesTable>

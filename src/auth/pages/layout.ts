@@ -25,15 +25,15 @@ function setPageHeaders(c: Context) {
   c.header('X-Content-Type-Options', 'nosniff')
 }
 
-/** A small page; `script: false` for pages that work without auth.js (the notification links). */
+/** A small page with auth.js, another of Engawa's scripts (`/static/….js`), or none (`script: false`, the notification links). */
 export function page(
   c: Context,
   title: string,
   body: HtmlEscapedString | Promise<HtmlEscapedString>,
-  options: { lang?: string; status?: 200 | 404; script?: boolean } = {},
+  options: { lang?: string; status?: 200 | 404; script?: string | false } = {},
 ) {
   setPageHeaders(c)
-  const script = options.script === false ? '' : html`<script src="/static/auth.js" defer></script>`
+  const script = options.script === false ? '' : html`<script src="${options.script ?? '/static/auth.js'}" defer></script>`
   return c.html(
     html`<!doctype html>
 <html lang="${options.lang ?? 'en'}">

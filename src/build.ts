@@ -1,0 +1,27 @@
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+import { buildPgliteTemplate } from './db/pglite-template.ts'
+import { buildWidget } from './widget/build.ts'
+
+// npm run build (before start, test and bench): the widget and the scripts of Engawa's own pages
+// into public/, and the migrated embedded database a new data folder starts from
+// (dist/pglite-template/). Build outputs, not committed.
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The scripts of Engawa's own pages, each beside the feature that serves its page. */
+const PAGE_SCRIPTS = { setup: 'src/setup/setup-form.ts' }
+
+await buildWidget()
+await build({
+  absWorkingDir: root,
+  outdir: 'public/static',
+  entryPoints: PAGE_SCRIPTS,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+})
+const template = await buildPgliteTemplate()
+if (template.built) console.error(`Made the embedded database's template in ${template.dir}.`)

@@ -1,0 +1,48 @@
+import { PGlite } from '@electric-sql/pglite'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Kysely } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import { migrateToLatest } from './migrate.ts'
+
+// Creating and migrating an embedded database takes seconds; copying one made at build time, a
+// fraction of one. The template is named by the migrations it holds, so a checkout with other
+// migrations never starts from a stale one (it then migrates as before).
+const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
+const TEMPLATES = fileURLToPath(new URL('../../dist/pglite-template/', import.meta.url))
+
+function templateDir(): string {
+  const hash = createHash('sha256')
+  for (const file of readdirSync(MIGRATIONS).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS, file)))
+  return join(TEMPLATES, hash.digest('hex').slice(0, 16))
+}
+
+/** Makes the migrated template for today's migrations, unless it exists. */
+export async function buildPgliteTemplate(): Promise<{ dir: string; built: boolean }> {
+  const dir = templateDir()
+  if (existsSync(dir)) return { dir, built: false }
+  const work = join(tmpdir(), `engawa-template-${process.pid}`)
+  rmSync(work, { recursive: true, force: true })
+  const lite = await PGlite.create(work)
+  await migrateToLatest(new Kysely({ dialect: new PGliteDialect(lite) }))
+  await lite.close()
+  // Older templates go: one checkout needs one. The copy then the rename, so no half-written one is ever found.
+  rmSync(TEMPLATES, { recursive: true, force: true })
+  mkdirSync(TEMPLATES, { recursive: true })
+  cpSync(work, `${dir}.partial`, { recursive: true })
+  renameSync(`${dir}.partial`, dir)
+  rmSync(work, { recursive: true, force: true })
+  return { dir, built: true }
+}
+
+/** A new data folder starts as a copy of the template, when there is one for these migrations. */
+export function seedFromTemplate(dataDir: string): boolean {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return false
+  const dir = templateDir()
+  if (!existsSync(dir)) return false
+  cpSync(dir, dataDir, { recursive: true })
+  return true
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../helpers/processes.ts'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'engawa-first-run-'))
+const env = { DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' }
+const running: RunningServer[] = []
+afterAll(async () => {
+  for (const server of running) await server.stop('SIGKILL')
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+const setupLinks = (log: string) => [...log.matchAll(/"message":"setup is waiting[^"]*","url":"([^"]+)"/g)].map((m) => m[1] as string)
+
+describe('the first start on an empty data folder', { timeout: 180_000 }, () => {
+  it('starts from the migrated template, logs one setup link, and the link makes the first admin', async () => {
+    const server = await startServer(env)
+    running.push(server)
+    const log = server.stderr()
+    // The folder was a copy of the build's template: nothing was left to migrate.
+    expect(log).not.toContain('"message":"migrated"')
+    const links = setupLinks(log)
+    expect(links).toHaveLength(1)
+    const link = new URL(links[0] as string)
+    expect(link.origin).toBe(server.url)
+    expect(link.pathname).toBe('/setup')
+    expect(await (await fetch(`${server.url}/`)).text()).toContain('setup is waiting')
+    expect((await fetch(`${server.url}/setup`)).status).toBe(200)
+    const res = await fetch(`${server.url}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ secret: link.hash.slice(1), email: 'owner@blog.example', name: 'Olive', password: 'correct horse battery staple' }),
+    })
+    expect(res.status).toBe(201)
+    expect((await fetch(`${server.url}/setup`)).status).toBe(404)
+    expect(await server.stop('SIGINT')).toBe(0)
+
+    const again = await startServer(env)
+    running.push(again)
+    expect(setupLinks(again.stderr())).toEqual([])
+    expect(await (await fetch(`${again.url}/`)).text()).toContain('href="/admin"')
+  })
+})
