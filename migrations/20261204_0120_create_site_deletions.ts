@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('site_deletions')
-    .addColumn('site_id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('site_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('origins', sql`text[]`, (c) => c.notNull())
     .addColumn('actor_user_id', 'uuid', (c) => c.references('users.id').onDelete('set null'))

@@ -40,9 +40,11 @@ import { adminRoutes } from './sites/member-routes.ts'
 import { originRoutes } from './sites/origin-routes.ts'
 import { publicSiteRoutes } from './sites/public-route.ts'
 import { settingsRoutes } from './sites/settings-routes.ts'
+import { siteRoutes } from './sites/site-routes.ts'
 import { setupPages, setupRoutes } from './setup/routes.ts'
 import { loadSite, readableErrors, requireSiteOrigin, siteCors } from './sites/site-middleware.ts'
 import { tdmrepRoutes } from './sites/tdmrep-route.ts'
+import { countWidgetLoads } from './sites/install-check.ts'
 import { threadMoveRoutes } from './threads/move-routes.ts'
 import { createPageCache } from './threads/page-cache.ts'
 import { pageFastPath } from './threads/page-fast-path.ts'
@@ -71,8 +73,9 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const sessionOrigin = requireSessionOrigin(deps.db, deps.config)
   const accountCors = sessionCors(deps.db, deps.config, now)
 
-  // First of all: a repeated public page read is answered from memory, before anything below.
-  app.get('/api/v1/sites/:site/thread', pageFastPath(sites, pages, deps.log))
+  // First of all: the install check counts the widget's loads, and a repeated public page read is
+  // answered from memory, before anything below.
+  app.get('/api/v1/sites/:site/thread', countWidgetLoads(deps.loads), pageFastPath(sites, pages, deps.log))
   // Whatever refuses a site's public request below, from the body limit on, the widget can read why.
   app.use('/api/v1/sites/:site/*', readableErrors())
 
@@ -96,7 +99,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     // A bearer token works only from Engawa itself or its own site's pages.
     ['sessions, where used', ['/api/v1/me', '/api/v1/me/*', '/api/v1/auth/*', '/api/v1/moderation/*'], [sessionOrigin]],
     // Routes on one site find it loaded (or a 404) before they check who may act on it (access/).
-    ['one site’s moderation and administration', ['/api/v1/admin/sites/:site/*', '/api/v1/moderation/sites/:site/*'], [site]],
+    ['one site’s moderation and administration', ['/api/v1/admin/sites/:site', '/api/v1/admin/sites/:site/*', '/api/v1/moderation/sites/:site/*'], [site]],
     // The dashboard's pages: the cookie session (the pages themselves refuse a bearer token).
     ['the dashboard', ['/admin', '/admin/*'], [authenticate(deps, 'bearer-or-cookie')]],
     // The preview writes nothing and reveals nothing: any page may ask.
@@ -109,7 +112,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     publicSiteRoutes(), commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps),
-    adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
+    siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]
   for (const routes of api) app.route('/api/v1', routes)

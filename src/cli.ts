@@ -19,7 +19,8 @@ import { createMailWorker } from './mail/mail-worker.ts'
 import { createSender } from './mail/senders.ts'
 import { MAX_COMMENT_LENGTH_LIMIT, PREMODERATION_MODES, SiteSettings } from './sites/settings.ts'
 import { changeOrigins } from './sites/site-origins.ts'
-import { createSite, embedSnippet, getSite, listSites } from './sites/sites.ts'
+import { embedSnippet, getSite, listSites } from './sites/sites.ts'
+import { deleteSite, openSite } from './sites/site-lifecycle.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
 import { applyMove, mergeThreads, planMove, threadKeyByName } from './threads/move.ts'
@@ -36,6 +37,8 @@ const USAGE = `Usage: npm run engawa -- <command>
   site update ID [--name NAME] [--origin URL …] [--confirm]
               --origin (repeated) sets the allowed origins; removing one whose pages have threads needs --confirm
               (their comments stay, shown again if the origin comes back)
+  site delete ID --name NAME
+              deletes the site and all its comments, once NAME repeats its name; export it first
   site list
   site show ID
   site member ID --email EMAIL --role owner|moderator
@@ -122,7 +125,7 @@ async function run(argv: string[]): Promise<string | undefined> {
       if (guests !== undefined && guests !== 'yes' && guests !== 'no') throw new AppError('invalid_request', '--guests must be yes or no.')
       if (premoderation !== undefined && !(PREMODERATION_MODES as readonly string[]).includes(premoderation))
         throw new AppError('invalid_request', `--premoderation must be one of ${PREMODERATION_MODES.join(', ')}.`)
-      const site = await createSite(db, {
+      const site = await openSite({ db, clock: systemClock }, { userId: null, byOperator: true }, {
         name: values.name ?? '',
         origins: values.origin ?? [],
         guestsAllowed: guests === undefined ? undefined : guests === 'yes',
@@ -146,6 +149,11 @@ async function run(argv: string[]): Promise<string | undefined> {
         })
       }
       return `Updated.\n${describeSite(site, config.publicUrl)}`
+    }
+    if (group === 'site' && command === 'delete' && arg) {
+      const site = await getSite(db, arg)
+      const { threads, comments } = await deleteSite({ db, clock: systemClock }, site, { userId: null, byOperator: true }, values.name)
+      return `Deleted ${site.name} (${site.id}): ${threads} thread(s), ${comments} comment(s).`
     }
     if (group === 'site' && command === 'list') {
       const sites = await listSites(db)

@@ -45,6 +45,10 @@ const EnvSchema = z.object({
   AKISMET_URL: urlOf('http:', 'https:').default('https://rest.akismet.com'),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
+  SITE_CREATORS: z
+    .string()
+    .default('admins')
+    .refine((v) => v === 'admins' || v === 'accounts' || v.split(',').every((a) => /^[^\s@,]*@[^\s@,]+$/.test(a.trim()))),
 })
 
 export interface OAuthClientConfig {
@@ -102,6 +106,11 @@ export interface Config {
   webhooksAllowPrivate: boolean
   /** The largest export the admin API accepts as an upload; the CLI reads files of any size. */
   importMaxBytes: number
+  /**
+   * Who may create sites besides instance admins: nobody ('admins'), any account with a verified
+   * address ('accounts'), or the listed addresses and `@domain`s.
+   */
+  siteCreators: 'admins' | 'accounts' | { addresses: ReadonlySet<string>; domains: ReadonlySet<string> }
 }
 
 /** What each variable must be, as the one line an operator reads when it is not. */
@@ -123,6 +132,7 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   LIVE_STREAMS_PER_IP: 'a whole number from 1',
   LIVE_STREAMS_PER_PROCESS: 'a whole number from 1',
   IMPORT_MAX_BYTES: 'a number of bytes from 1',
+  SITE_CREATORS: 'admins, accounts, or a comma-separated list of addresses and @domains, such as ana@blog.example,@newsroom.example',
 }
 
 /** A setting that cannot work; its message is the one line to print. */
@@ -163,6 +173,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     akismet: e.AKISMET_API_KEY ? { apiKey: e.AKISMET_API_KEY, endpoint: e.AKISMET_URL } : undefined,
     webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    siteCreators: parseSiteCreators(e.SITE_CREATORS),
   }
 }
 
@@ -180,4 +191,13 @@ function oauthConfig(e: z.infer<typeof EnvSchema>): OAuthConfig {
 function browsableHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost'
   return host.includes(':') ? `[${host}]` : host
+}
+
+function parseSiteCreators(value: string): Config['siteCreators'] {
+  if (value === 'admins' || value === 'accounts') return value
+  const entries = value.split(',').map((a) => a.trim().toLowerCase())
+  return {
+    addresses: new Set(entries.filter((a) => !a.startsWith('@'))),
+    domains: new Set(entries.filter((a) => a.startsWith('@')).map((a) => a.slice(1))),
+  }
 }

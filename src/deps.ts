@@ -61,6 +61,13 @@ export interface ThreadPages {
   invalidate(siteId: string, key: string): void
 }
 
+/** The install check's counter of widget loads (sites/install-check.ts): counted in memory, written when flushed. */
+export interface WidgetLoads {
+  count(siteId: string, origin: string, page: string, allowed: boolean): void
+  /** Writes what was counted since the last flush; never throws (the counts are a hint, not data). */
+  flush(): Promise<void>
+}
+
 export interface Deps {
   db: Kysely<Database>
   clock: Clock
@@ -74,6 +81,8 @@ export interface Deps {
   spamCheck?: SpamCheck
   /** Set by createApp, which keeps the cache; absent for writes from elsewhere (the CLI, jobs). */
   pages?: ThreadPages
+  /** Counts where the widget loads, for the install check; absent where nothing counts (the CLI). */
+  loads?: WidgetLoads
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -18,6 +18,7 @@ import { createSender } from './mail/senders.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './authors/spam-check.ts'
 import { openSetup } from './setup/setup-secrets.ts'
+import { createWidgetLoads } from './sites/install-check.ts'
 import { withPublicFiles } from './public-files.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
@@ -47,7 +48,10 @@ async function start(given: Config, log: Log) {
     (removed) => removed > 0 && log.info('removed uploads left by a stopped process', { removed }),
     (error: unknown) => log.warn('could not sweep the temporary folder', { error: String(error) }),
   )
-  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log) }, { uploads: createTempUploads() })
+  // The install check's counts, written every 15 s: an owner sees a new embed work within a minute.
+  const loads = createWidgetLoads({ db: database.db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
+  const loadsTimer = setInterval(() => void loads.flush(), 15_000)
+  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)
   if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
@@ -82,7 +86,8 @@ async function start(given: Config, log: Log) {
     const forced = setTimeout(() => server.closeAllConnections(), 10_000)
     await closed
     clearTimeout(forced)
-    await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop()])
+    clearInterval(loadsTimer)
+    await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop(), loads.flush()])
     sender.close()
     await database.close()
     log.info('stopped')

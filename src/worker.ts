@@ -10,6 +10,7 @@ import { runMaintenance } from './jobs/maintenance.ts'
 import { createLog } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './authors/spam-check.ts'
+import { createWidgetLoads } from './sites/install-check.ts'
 
 interface Env {
   /** A Postgres connection string, or… */
@@ -40,11 +41,13 @@ export default {
     if (!db) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
     const log = createLog(config.logLevel)
-    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords: wasmPasswordHasher, spamCheck: spamCheckFromConfig(config, log) })
+    const loads = createWidgetLoads({ db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
+    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords: wasmPasswordHasher, spamCheck: spamCheckFromConfig(config, log), loads })
     try {
       return await app.fetch(request, env, ctx)
     } finally {
-      ctx.waitUntil(db.destroy())
+      // This request's load, if it was one, is written after the answer.
+      ctx.waitUntil(loads.flush().finally(() => db.destroy()))
     }
   },
 

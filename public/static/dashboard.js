@@ -42,7 +42,7 @@
     const json = await res.json().catch(() => ({}))
     if (!res.ok) {
       if (res.status === 401) throw new Error('Your session has ended. Sign in again, then retry.')
-      throw new Error(json.error?.message ?? `Something went wrong (${res.status}). Try again.`)
+      throw Object.assign(new Error(json.error?.message ?? `Something went wrong (${res.status}). Try again.`), { code: json.error?.code })
     }
     return json
   }
@@ -601,6 +601,84 @@
       )
     })
   }
+
+  // ---- Sites: a new one, its origins, its deletion.
+  const lineList = (value) =>
+    value
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  /** Sends, and when the server asks to confirm (409), asks the owner with its words, then sends again confirmed. */
+  async function sendConfirming(method, path, body, action) {
+    try {
+      return await send(method, path, body)
+    } catch (error) {
+      if (error.code !== 'confirmation_required') throw error
+      const yes = await ask($('#confirm-dialog'), () => {
+        $('#confirm-text').textContent = error.message
+        $('#confirm-go').textContent = action
+      })
+      return yes ? send(method, path, { ...body, confirm: true }) : undefined
+    }
+  }
+  function onSubmit(form, handler) {
+    form?.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const button = $('button[type=submit]', form)
+      for (const input of $$('input, textarea', form))
+        if (!input.checkValidity()) {
+          input.focus()
+          return showProblem(`${input.closest('label')?.firstChild?.textContent.trim() ?? input.name}: ${input.validationMessage}`)
+        }
+      button.disabled = true
+      guard(
+        handler(form)
+          .then(() => showProblem(''))
+          .finally(() => (button.disabled = false)),
+      )
+    })
+  }
+  onSubmit($('#new-site-form'), async (form) => {
+    const site = await send('POST', '/admin/sites', { name: form.elements.name.value.trim(), origins: lineList(form.elements.origins.value) })
+    location.assign(`/admin/sites/${site.id}?new`)
+  })
+  onSubmit($('#origins-form'), async (form) => {
+    const saved = await sendConfirming('PUT', `/admin/sites/${form.dataset.site}/origins`, { origins: lineList(form.elements.origins.value) }, 'Remove it')
+    if (!saved) return
+    form.elements.origins.value = saved.origins.join('\n')
+    announce('Origins saved.')
+  })
+  const deleteForm = $('#delete-site-form')
+  if (deleteForm) {
+    const button = $('button[type=submit]', deleteForm)
+    const typed = () => deleteForm.elements.name.value.trim() === deleteForm.dataset.name
+    deleteForm.addEventListener('input', () => (button.disabled = !typed()))
+    onSubmit(deleteForm, async (form) => {
+      if (!typed()) throw new Error(`Type the site’s name, ${form.dataset.name}, to delete it.`)
+      await send('DELETE', `/admin/sites/${form.dataset.site}`, { name: form.elements.name.value.trim() })
+      location.assign('/admin')
+    })
+  }
+
+  // ---- The install check: allow a refused origin with one click.
+  const installCheck = $('#install-check')
+  installCheck?.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-allow-origin]')
+    if (!button) return
+    button.disabled = true
+    const origins = [...JSON.parse(installCheck.dataset.origins), button.dataset.allowOrigin]
+    guard(
+      send('PUT', `/admin/sites/${installCheck.dataset.site}/origins`, { origins })
+        .then((saved) => {
+          installCheck.dataset.origins = JSON.stringify(saved.origins)
+          const row = button.closest('.refused')
+          row.replaceChildren(Object.assign(document.createElement('p'), { textContent: `${button.dataset.allowOrigin} is allowed now: its pages show the comments from their next load.` }))
+          row.classList.replace('refused', 'allowed-now')
+          announce(`${button.dataset.allowOrigin} is allowed.`)
+        })
+        .finally(() => (button.disabled = false)),
+    )
+  })
 
   // ---- Owners and moderators: invite, remove; the list is read again after each change.
   const members = $('#members')

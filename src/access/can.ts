@@ -71,6 +71,7 @@ const SCOPE_RANK: Record<ApiTokenScope, number> = { read: 0, moderate: 1, admin:
  */
 const TOKEN_ADMIN_ROUTES: ReadonlyArray<[method: string, rest: RegExp, scope: ApiTokenScope]> = [
   ['GET', /^\/settings$/, 'read'],
+  ['GET', /^\/install-check$/, 'read'],
   ['GET', /^\/imports(\/[^/]+)?$/, 'read'],
   ['GET', /^\/export$/, 'admin'],
   ['PATCH', /^\/settings$/, 'admin'],

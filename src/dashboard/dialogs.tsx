@@ -63,6 +63,26 @@ export function BanDialog() {
   )
 }
 
+/** A yes-or-no question the server raised (409 `confirmation_required`): its message, then Cancel or the action. */
+export function ConfirmDialog() {
+  return (
+    <dialog id="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">
+      <form method="dialog">
+        <h2 id="confirm-title">Are you sure?</h2>
+        <p id="confirm-text" class="what"></p>
+        <div class="dialog-actions">
+          <button type="submit" value="cancel" formnovalidate>
+            Cancel
+          </button>
+          <button type="submit" value="confirm" class="danger" id="confirm-go">
+            Go ahead
+          </button>
+        </div>
+      </form>
+    </dialog>
+  )
+}
+
 export const SHORTCUTS = [
   ['j', 'Next comment'],
   ['k', 'Previous comment'],

@@ -69,6 +69,13 @@ export function Layout(props: { title: string; viewer: Viewer; current?: string;
                     <a href="/admin#sites">All {sites.length} sites</a>
                   </li>
                 )}
+                {account.mayCreateSites && (
+                  <li>
+                    <a href="/admin/sites/new" aria-current={here('/admin/sites/new')}>
+                      New site
+                    </a>
+                  </li>
+                )}
               </ul>
             </nav>
           )}

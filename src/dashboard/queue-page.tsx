@@ -95,6 +95,13 @@ export function NoSitesPage(props: { viewer: SignedInViewer }) {
       <p>
         You are signed in as <strong>{props.viewer.user.display_name}</strong>, but this account does not moderate any site.
       </p>
+      {props.viewer.mayCreateSites && (
+        <p>
+          <a class="button primary" href="/admin/sites/new">
+            Create your first site
+          </a>
+        </p>
+      )}
       <p>When a site’s owner invites you, open the link in their mail while signed in here, and its queue will appear on this page.</p>
       <p>
         <a href="/auth/account">Your account</a>

@@ -8,10 +8,12 @@ import { authorStanding } from '../moderation/authors.ts'
 import { AuthorKey, moderatedToJson } from '../moderation/moderated-json.ts'
 import { readQueue, searchComments, type QueueSort } from '../moderation/queries.ts'
 import { embedSnippet } from '../sites/sites.ts'
+import { readInstallCheck } from '../sites/install-check.ts'
 import { readActivity } from './activity.ts'
 import { AuthorPage } from './author-page.tsx'
 import { Notice, sendPage } from './layout.tsx'
 import { OverviewPage } from './overview-page.tsx'
+import { NewSitePage } from './new-site-page.tsx'
 import { NoSitesPage, QueuePage } from './queue-page.tsx'
 import { AuditPage, BansPage } from './records-pages.tsx'
 import { SEARCH_STATUSES, SearchPage } from './search-page.tsx'
@@ -92,10 +94,19 @@ export function dashboardRoutes(deps: Deps, importFormats: readonly string[]) {
       }),
     )
     .get(
+      '/admin/sites/new',
+      signedIn((c, viewer) => {
+        if (!viewer.mayCreateSites) return refuse(c, viewer, 'You cannot create sites here', 'Instance admins create sites, and the accounts the operator allows (SITE_CREATORS).')
+        return sendPage(c, <NewSitePage viewer={viewer} />)
+      }),
+    )
+    .get(
       '/admin/sites/:site',
-      onSite(async (c, viewer, site) => {
-        const days = await readActivity(deps.db, site.id, deps.clock.now())
-        return sendPage(c, <OverviewPage viewer={viewer} site={site} days={days} snippet={embedSnippet(deps.config.publicUrl, site.id)} />)
+      onSite(async (c, viewer, site, canManage) => {
+        const now = deps.clock.now()
+        const [days, check] = await Promise.all([readActivity(deps.db, site.id, now), readInstallCheck(deps.db, site.id, now)])
+        const snippet = embedSnippet(deps.config.publicUrl, site.id)
+        return sendPage(c, <OverviewPage viewer={viewer} site={site} days={days} snippet={snippet} check={check} canManage={canManage} isNew={c.req.query('new') !== undefined} />)
       }),
     )
     .get(

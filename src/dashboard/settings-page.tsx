@@ -3,6 +3,7 @@ import { settingsOf, type SiteSettings } from '../sites/settings.ts'
 import { Layout, SiteNav } from './layout.tsx'
 import type { Invitation, Member } from '../sites/members.ts'
 import { Time } from './time.tsx'
+import { ConfirmDialog } from './dialogs.tsx'
 import type { SignedInViewer } from './viewer.ts'
 
 const PREMODERATION = [
@@ -149,6 +150,51 @@ function Members(props: { siteId: string; viewerId: string; members: Member[]; i
   )
 }
 
+/** The origins whose pages may show the comments; removing one with threads asks first (dashboard.js). */
+function Origins(props: { site: SiteRow }) {
+  return (
+    <section aria-labelledby="origins-title">
+      <h2 id="origins-title">Allowed origins</h2>
+      <form id="origins-form" class="settings" data-site={props.site.id} novalidate>
+        <label>
+          Pages on these origins may show the comments: one a line
+          <textarea name="origins" rows={Math.max(2, props.site.allowed_origins.length + 1)} required>
+            {props.site.allowed_origins.join('\n')}
+          </textarea>
+        </label>
+        <p class="hint">Adding one works at once. Removing one hides its pages’ comments there but deletes none: add it back and they return.</p>
+        <button type="submit" class="primary">
+          Save the origins
+        </button>
+      </form>
+    </section>
+  )
+}
+
+/** Deleting the site: the export first, then the name typed, then one DELETE (dashboard.js). */
+function DeleteSite(props: { site: SiteRow }) {
+  return (
+    <section aria-labelledby="delete-title" class="danger-zone">
+      <h2 id="delete-title">Delete the site</h2>
+      <p>
+        This deletes every thread, comment, vote, report and setting of <strong>{props.site.name}</strong>, at once and for good. Download the{' '}
+        <a href={`/api/v1/admin/sites/${props.site.id}/export?format=engawa`} download>
+          export
+        </a>{' '}
+        first if you may want them back.
+      </p>
+      <form id="delete-site-form" data-site={props.site.id} data-name={props.site.name} novalidate>
+        <label>
+          Type the site’s name, <strong>{props.site.name}</strong>, to confirm <input name="name" autocomplete="off" required />
+        </label>
+        <button type="submit" class="danger" disabled>
+          Delete {props.site.name}
+        </button>
+      </form>
+    </section>
+  )
+}
+
 /** Plain links: the browser downloads the attachment with the dashboard cookie; no script needed. */
 function Export(props: { siteId: string }) {
   const href = (format: string) => `/api/v1/admin/sites/${props.siteId}/export?format=${format}`
@@ -206,6 +252,7 @@ export function SettingsPage(props: {
           </>
         )}
       </section>
+      {canManage && <Origins site={site} />}
       {canManage && props.people && <Members siteId={site.id} viewerId={props.viewer.user.id} {...props.people} />}
       {canManage && <Export siteId={site.id} />}
       {canManage && (
@@ -230,6 +277,8 @@ export function SettingsPage(props: {
           </ul>
         </section>
       )}
+      {canManage && <DeleteSite site={site} />}
+      {canManage && <ConfirmDialog />}
     </Layout>
   )
 }

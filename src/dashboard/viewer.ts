@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { SignedIn } from '../http/app-env.ts'
 import { sitesModeratedBy } from '../access/site-access.ts'
 import { findSite } from '../sites/sites.ts'
+import { mayCreateSites } from '../sites/site-creators.ts'
 
 export type UserActor = Extract<Actor, { kind: 'user' }>
 
@@ -12,7 +13,7 @@ export type Viewer =
   | { kind: 'anonymous' }
   /** A widget's bearer token: any script on a site's page could hold one, so it opens nothing here. */
   | { kind: 'widget' }
-  | { kind: 'account'; user: UserRow; actor: UserActor; sites: Array<{ id: string; name: string }> }
+  | { kind: 'account'; user: UserRow; actor: UserActor; sites: Array<{ id: string; name: string }>; mayCreateSites: boolean }
 
 export type SignedInViewer = Extract<Viewer, { kind: 'account' }>
 
@@ -21,12 +22,12 @@ export type SignedInViewer = Extract<Viewer, { kind: 'account' }>
  * `requireDashboardSession` does for the account API), and answers with pages rather than
  * JSON errors, so it asks instead of throwing.
  */
-export async function viewerOf(deps: Pick<Deps, 'db'>, signedIn: SignedIn | undefined): Promise<Viewer> {
+export async function viewerOf(deps: Pick<Deps, 'db' | 'config'>, signedIn: SignedIn | undefined): Promise<Viewer> {
   if (!signedIn) return { kind: 'anonymous' }
   if (signedIn.via !== 'cookie') return { kind: 'widget' }
   const actor = await actorOf(deps.db, signedIn)
   if (actor.kind !== 'user') return { kind: 'anonymous' }
-  return { kind: 'account', user: signedIn.user, actor, sites: await sitesModeratedBy(deps, actor) }
+  return { kind: 'account', user: signedIn.user, actor, sites: await sitesModeratedBy(deps, actor), mayCreateSites: mayCreateSites(deps.config, signedIn.user) }
 }
 
 export type SiteAccess =

@@ -407,6 +407,7 @@ export interface WidgetLoadsTable {
 
 /** A deleted site, recorded outside it: its own audit log went with it. */
 export interface SiteDeletionsTable {
+  id: Generated<string>
   site_id: string
   name: string
   origins: string[]

@@ -1,3 +1,4 @@
+import { deleteOldWidgetLoads } from '../sites/install-check.ts'
 import type { Kysely } from 'kysely'
 import { deleteExpiredEmailTokens } from '../auth/email-tokens.ts'
 import { deleteExpiredAttempts } from '../auth/oauth/attempts.ts'
@@ -15,7 +16,7 @@ import { deleteExpiredIdempotencyKeys } from '../comments/idempotency.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
- * unconfirmed notification addresses, imports whose process died, posts' idempotency keys), tells moderators what
+ * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the install check's old counts), tells moderators what
  * entered their queues and readers what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
@@ -30,6 +31,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     notificationRecipients: await deleteStaleRecipients(db, now),
     abandonedImports: await endAbandonedRuns(db, now),
     idempotencyKeys: await deleteExpiredIdempotencyKeys(db, now),
+    widgetLoads: await deleteOldWidgetLoads(db, now),
   }
 }
 

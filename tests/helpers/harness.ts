@@ -1,3 +1,4 @@
+import { createWidgetLoads } from '../../src/sites/install-check.ts'
 import type { Kysely } from 'kysely'
 import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
@@ -34,6 +35,8 @@ export interface TestApp {
   /** The address this app's requests come from (random, so rate limits do not carry over between tests). */
   ip: string
   logs: string[]
+  /** Writes the widget loads counted so far (the server does so every 15 s). */
+  flushLoads(): Promise<void>
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Response>
   get(path: string, options?: RequestOptions): Promise<Response>
   post(path: string, body: unknown, options?: RequestOptions): Promise<Response>
@@ -62,7 +65,8 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
   const logs: string[] = []
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000', COMMENTS_PER_ACCOUNT: '100000' }), ...options.config }
   const passwords = options.passwords ?? nodePasswordHasher
-  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live, spamCheck: options.spamCheck }, { uploads: options.imports })
+  const loads = createWidgetLoads({ db, clock, onError: (error) => logs.push(String(error)) })
+  const app = createApp({ db, clock, config, log: createLog('info', (l) => logs.push(l)), markdown: createMarkdownRenderer(), passwords, live: options.live, spamCheck: options.spamCheck, loads }, { uploads: options.imports })
   const ip = `10.${randomByte()}.${randomByte()}.${randomByte()}`
   const site = await createSite(database.db, { name: 'Test blog', origins: [SITE_ORIGIN], authorPostsPerHour: 100_000, ...options.site })
   const request = async (method: string, path: string, body?: unknown, opts: RequestOptions = {}) => {
@@ -83,6 +87,7 @@ export async function startApp(database: TestDatabase, options: StartOptions = {
     site: { ...site, origin: SITE_ORIGIN },
     ip,
     logs,
+    flushLoads: () => loads.flush(),
     request,
     get: (path, opts) => request('GET', path, undefined, opts),
     post: (path, body, opts) => request('POST', path, body, opts),

@@ -67,4 +67,24 @@ describe('the CLI changes a site', () => {
       { action: 'settings', by_operator: true, reason: 'Changed name' },
     ])
   })
+
+  it('deletes it once --name repeats its name, recording the operator', { timeout: 120_000 }, async () => {
+    const copy = await copyTemplateDatabase(postgres, 'sitecli')
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
+    closers.push(copy.drop, () => db.destroy())
+    const t = await startApp({ name: 'postgres', db } as TestDatabase, { db })
+    await postGuest(t, 'on the blog')
+    const env = { DATABASE_URL: copy.url }
+    const refused = await runEntry('src/cli.ts', ['site', 'delete', t.site.id, '--name', 'Another name'], env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`give its name exactly: "${t.site.name}"`)
+    expect(await t.count('comments')).toBe(1)
+    const deleted = await runEntry('src/cli.ts', ['site', 'delete', t.site.id, '--name', t.site.name], env)
+    expect(deleted.code, deleted.stderr).toBe(0)
+    expect(deleted.stdout).toContain('1 thread(s), 1 comment(s)')
+    expect(await db.selectFrom('sites').select('id').where('id', '=', t.site.id).execute()).toEqual([])
+    expect(await db.selectFrom('site_deletions').select(['by_operator', 'actor_user_id', 'comments']).where('site_id', '=', t.site.id).execute()).toEqual([
+      { by_operator: true, actor_user_id: null, comments: 1 },
+    ])
+  })
 })
