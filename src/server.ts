@@ -48,9 +48,9 @@ async function start(given: Config, log: Log) {
     (removed) => removed > 0 && log.info('removed uploads left by a stopped process', { removed }),
     (error: unknown) => log.warn('could not sweep the temporary folder', { error: String(error) }),
   )
-  // The install check's counts, written every 15 s: an owner sees a new embed work within a minute.
+  // The install check's counts, written every 5 s: an owner sees a new embed work at once.
   const loads = createWidgetLoads({ db: database.db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
-  const loadsTimer = setInterval(() => void loads.flush(), 15_000)
+  const loadsTimer = setInterval(() => void loads.flush(), 5_000)
   const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)

@@ -17,11 +17,10 @@ export function InstallCheckSection(props: { site: SiteRow; check: InstallCheck[
       {refused.map((r) => (
         <div class="refused" data-origin={r.origin}>
           <p>
-            <code>{r.origin}</code> tried to load comments {times(r.loads)}, last <Time at={r.lastAt} />, but is not allowed
+            <code>{r.origin}</code> tried to load comments {times(r.loads)}, but is not allowed. Last: <Time at={r.lastAt} />
             {r.pages[0] && (
               <>
-                {' '}
-                (on <bdi>{r.pages[0].page}</bdi>)
+                , on <bdi>{r.pages[0].page}</bdi>
               </>
             )}
             .

@@ -29,7 +29,8 @@ form?.addEventListener('submit', async (event) => {
     if (res.ok) {
       // The link is spent: keep it out of the history.
       history.replaceState(null, '', '/setup')
-      location.assign('/admin')
+      // The next step of the first hour: the first site.
+      location.assign('/admin/sites/new')
       return
     }
     const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } }

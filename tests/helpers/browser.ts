@@ -164,11 +164,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Serves a test's "embedding site" on 127.0.0.2: `files` maps paths (`/index.html`, `embed.js`)
- * to their text, and `/` serves `/index.html`. Anything dynamic goes in the query string.
+ * to their text, and `/` serves `/index.html`; `files` is read at each request.
  */
 export async function serveHostPage(files: Record<string, string>): Promise<LoopbackServer> {
-  const byPath = new Map(Object.entries(files).map(([path, body]) => [path.startsWith('/') ? path : `/${path}`, body]))
   const server = createServer((req, res) => {
+    // Read per request: a test may fill in a page once it knows what goes in it (an origin, a snippet).
+    const byPath = new Map(Object.entries(files).map(([path, body]) => [path.startsWith('/') ? path : `/${path}`, body]))
     const requested = new URL(req.url ?? '/', 'http://host.invalid').pathname
     const path = requested === '/' ? '/index.html' : requested
     const body = byPath.get(path)

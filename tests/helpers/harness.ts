@@ -35,7 +35,7 @@ export interface TestApp {
   /** The address this app's requests come from (random, so rate limits do not carry over between tests). */
   ip: string
   logs: string[]
-  /** Writes the widget loads counted so far (the server does so every 15 s). */
+  /** Writes the widget loads counted so far (the server does so every 5 s). */
   flushLoads(): Promise<void>
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Response>
   get(path: string, options?: RequestOptions): Promise<Response>

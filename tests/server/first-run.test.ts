@@ -18,6 +18,8 @@ describe('the first start on an empty data folder', { timeout: 180_000 }, () => 
   it('starts from the migrated template, logs one setup link, and the link makes the first admin', async () => {
     const server = await startServer(env)
     running.push(server)
+    // Said right after "listening", the last line of the start.
+    await expect.poll(() => setupLinks(server.stderr()).length, { timeout: 30_000 }).toBe(1)
     const log = server.stderr()
     // The folder was a copy of the build's template: nothing was left to migrate.
     expect(log).not.toContain('"message":"migrated"')
