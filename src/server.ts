@@ -19,6 +19,8 @@ import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './authors/spam-check.ts'
 import { openSetup } from './setup/setup-secrets.ts'
 import { createWidgetLoads } from './sites/install-check.ts'
+import { serveLocalCommands } from './cli/local-channel.ts'
+import { explainCommandError } from './cli/explain-error.ts'
 import { withPublicFiles } from './public-files.ts'
 import { createHttpSender } from './webhooks/http-sender.ts'
 import { createWebhookWorker } from './webhooks/webhook-worker.ts'
@@ -62,6 +64,23 @@ async function start(given: Config, log: Log) {
   webhooks.start(2_000)
   const maintenance = startMaintenance(database.db, systemClock, log, config.publicUrl, 60_000)
 
+  // On the embedded database, the CLI hands its commands to this process, which holds the folder.
+  const closeCommands =
+    database.kind === 'pglite'
+      ? await serveLocalCommands(config.dataDir, async (argv, io) => {
+          log.info('command from the CLI', { command: argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ') })
+          try {
+            const { runCommand } = await import('./cli/commands.ts')
+            await runCommand(argv, { db: database.db, config, io })
+            return 0
+          } catch (error) {
+            const line = explainCommandError(error, undefined)
+            if (!line) log.error('command failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+            io.err(`${line ?? 'The command failed; the server log says why.'}\n`)
+            return 1
+          }
+        })
+      : undefined
   const root = withPublicFiles(app)
   listener.serve((request, env) => root.fetch(request, env))
   log.info('listening', {
@@ -87,7 +106,7 @@ async function start(given: Config, log: Log) {
     await closed
     clearTimeout(forced)
     clearInterval(loadsTimer)
-    await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop(), loads.flush()])
+    await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop(), loads.flush(), closeCommands?.()])
     sender.close()
     await database.close()
     log.info('stopped')

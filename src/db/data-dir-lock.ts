@@ -27,7 +27,7 @@ export function lockDataDir(dataDir: string): () => void {
       if (isAlive(owner)) {
         throw new DataDirError(
           `The data folder ${dataDir} is in use by another Engawa process (pid ${owner}). ` +
-            'Stop that process first (the CLI cannot run beside the server on an embedded database), ' +
+            'Stop that process first (the CLI hands its commands to a running server by itself; if this is the CLI, the server is still starting: try again), ' +
             'or set DATABASE_URL to use a Postgres server that many processes can share.',
         )
       }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -67,20 +67,39 @@ describe('the Node server on an embedded database', { timeout: 240_000 }, () => 
     expect(await readTotal(again.url, site)).toBe(1)
   })
 
-  it('refuses a second process on the same data folder, with a clear message, touching nothing', async () => {
+  it('hands the CLI’s commands to the running server, and refuses a second server on the same folder', async () => {
     const server = running.at(-1)
     if (!server) throw new Error('the server of the previous test is not running')
+    // The CLI's command runs inside the server, which holds the folder; the embed code names the server's address.
     const cli = await runEntry('src/cli.ts', ['site', 'create', '--name', 'Second', '--origin', 'https://x.example'], env)
-    expect(cli.code).toBe(1)
-    expect(cli.stderr).toContain('is in use by another Engawa process')
-    expect(cli.stderr).toContain('DATABASE_URL')
-    const second = await startServer(env).catch((error: Error) => error)
-    expect(second).toBeInstanceOf(Error)
-    expect(String(second)).toContain('is in use by another Engawa process')
+    expect(cli.code, cli.stderr).toBe(0)
+    const second = /Site (\w+):/.exec(cli.stdout)?.[1] ?? ''
+    expect(cli.stdout).toContain(`src="${server.url}/embed.js" data-site="${second}"`)
+    expect(server.stderr()).toContain('"message":"command from the CLI","command":"site create"')
+    // Only the data folder's owner may hand it commands.
+    expect(statSync(join(dataDir, 'engawa.sock')).mode & 0o777).toBe(0o600)
+    // Refusals come back as the CLI would say them, with its exit code.
+    const refused = await runEntry('src/cli.ts', ['site', 'delete', second, '--name', 'not its name'], env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('give its name exactly: "Second"')
+    // An export to a file lands where the CLI was asked, relative to its folder.
+    const exported = await runEntry('src/cli.ts', ['export', site, '--out', join(dataDir, 'export.json')], env)
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(JSON.parse(readFileSync(join(dataDir, 'export.json'), 'utf8')).threads).toHaveLength(1)
+    const toStdout = await runEntry('src/cli.ts', ['export', site], env)
+    expect(JSON.parse(toStdout.stdout).threads).toHaveLength(1)
+    expect(toStdout.stderr).toContain('Exported 1 thread(s) and 1 comment(s)')
+
+    const other = await startServer(env).catch((error: Error) => error)
+    expect(other).toBeInstanceOf(Error)
+    expect(String(other)).toContain('is in use by another Engawa process')
     expect(await readTotal(server.url, site)).toBe(1)
     expect(await server.stop('SIGTERM')).toBe(0)
+    // Stopped, the CLI opens the folder itself, and finds both sites.
     const list = await runEntry('src/cli.ts', ['site', 'list'], env)
+    expect(list.code, list.stderr).toBe(0)
     expect(list.stdout).toContain('Restart blog')
-    expect(list.stdout).not.toContain('Second')
+    expect(list.stdout).toContain('Second')
+    expect(existsSync(join(dataDir, 'engawa.sock'))).toBe(false)
   })
 })
