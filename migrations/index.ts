@@ -23,6 +23,7 @@ import * as indexSitesByOrigin from './20261203_1800_index_sites_by_origin.ts'
 import * as createSetupSecrets from './20261204_0100_create_setup_secrets.ts'
 import * as createWidgetLoads from './20261204_0110_create_widget_loads.ts'
 import * as createSiteDeletions from './20261204_0120_create_site_deletions.ts'
+import * as bindSignupToBrowser from './20261204_0130_bind_signup_to_browser.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0100_create_setup_secrets': createSetupSecrets,
   '20261204_0110_create_widget_loads': createWidgetLoads,
   '20261204_0120_create_site_deletions': createSiteDeletions,
+  '20261204_0130_bind_signup_to_browser': bindSignupToBrowser,
 }

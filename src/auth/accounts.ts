@@ -8,6 +8,7 @@ import { createEmailToken, findEmailToken, markEmailTokenUsed } from './email-to
 import { checkPassword } from './password-rules.ts'
 import type { PasswordHasher } from '../deps.ts'
 import { needsRehash } from './passwords.ts'
+import { secretMatches } from '../http/secret-token.ts'
 import { createSession, revokeUserSessions, type Session } from './sessions.ts'
 import { displayNameFromEmail, ensureVerifiedUser, findUser, findUserByEmail } from './users.ts'
 import { normalizeEmail } from '../http/text.ts'
@@ -26,7 +27,12 @@ const INVALID_LINK = 'This link has expired or was used already. Ask for a new o
  * Answers the same whoever the address belongs to: a mail goes out either way (a link that
  * makes the account, or one that signs its owner in), and either way one hash is computed.
  */
-export async function signUp(d: AccountDeps, input: { email: string; password: string; displayName?: string }): Promise<void> {
+export async function signUp(
+  d: AccountDeps,
+  input: { email: string; password: string; displayName?: string },
+  /** The hash of a secret the signing-up browser keeps in a cookie (signup-cookie.ts). */
+  browserHash?: Uint8Array,
+): Promise<void> {
   checkPassword(input.password)
   const email = normalizeEmail(input.email)
   const passwordHash = await d.passwords.hash(input.password)
@@ -36,13 +42,13 @@ export async function signUp(d: AccountDeps, input: { email: string; password: s
     if (existing) {
       const token = await createEmailToken(
         tx,
-        { purpose: 'verify', email, userId: existing.id, passwordHash: existing.password_hash ? null : passwordHash },
+        { purpose: 'verify', email, userId: existing.id, passwordHash: existing.password_hash ? null : passwordHash, browserHash },
         now,
       )
       await enqueueMail(tx, alreadyRegisteredMail(d.config.publicUrl, email, token), now)
     } else {
       const displayName = input.displayName ?? displayNameFromEmail(email)
-      const token = await createEmailToken(tx, { purpose: 'verify', email, passwordHash, displayName }, now)
+      const token = await createEmailToken(tx, { purpose: 'verify', email, passwordHash, displayName, browserHash }, now)
       await enqueueMail(tx, confirmAddressMail(d.config.publicUrl, email, token), now)
     }
   })
@@ -50,15 +56,17 @@ export async function signUp(d: AccountDeps, input: { email: string; password: s
 
 /**
  * Follows a verification link: makes or confirms the account and returns it, to be signed in.
- * A link that makes a new account also needs the password chosen at sign-up: otherwise a
- * stranger could sign up with someone's address and wait for its owner to click the mail,
- * then sign in with a password of the stranger's choosing.
+ * A link that makes a new account also needs proof that whoever follows it chose the password:
+ * otherwise a stranger could sign up with someone's address and wait for its owner to click the
+ * mail, then sign in with a password of the stranger's choosing. The signing-up browser's cookie
+ * is that proof; elsewhere (the mail opened on a phone), the password typed again is.
  */
-export async function verifyEmail(d: AccountDeps, input: { token: string; password?: string }): Promise<UserRow> {
+export async function verifyEmail(d: AccountDeps, input: { token: string; password?: string }, browserSecret?: string): Promise<UserRow> {
   const now = d.clock.now()
   const row = await findEmailToken(d.db, input.token, 'verify', now)
   if (!row) throw new AppError('invalid_link', INVALID_LINK)
-  if (row.password_hash !== null) {
+  const sameBrowser = browserSecret !== undefined && row.browser_hash !== null && secretMatches(browserSecret, row.browser_hash)
+  if (row.password_hash !== null && !sameBrowser) {
     if (input.password === undefined)
       throw new AppError('password_required', 'Enter the password you chose when you signed up.')
     if (!(await d.passwords.verify(row.password_hash, input.password)))

@@ -12,6 +12,8 @@ export interface EmailTokenFor {
   userId?: string | null
   passwordHash?: string | null
   displayName?: string | null
+  /** The hash of the signing-up browser's cookie secret. */
+  browserHash?: Uint8Array | null
 }
 
 export async function createEmailToken(db: Kysely<Database>, t: EmailTokenFor, now: Date): Promise<string> {
@@ -26,6 +28,7 @@ export async function createEmailToken(db: Kysely<Database>, t: EmailTokenFor, n
       user_id: t.userId ?? null,
       password_hash: t.passwordHash ?? null,
       display_name: t.displayName ?? null,
+      browser_hash: t.browserHash ?? null,
       created_at: now,
       expires_at: new Date(now.getTime() + EMAIL_TOKEN_LIFETIME_MS[t.purpose]),
     })

@@ -24,7 +24,9 @@ import {
   WidgetSessionBody,
   WidgetSessionJson,
 } from './schemas.ts'
-import { clearSessionCookie, setSessionCookie } from './session-cookie.ts'
+import { clearSessionCookie, readSignupCookie, setSessionCookie, setSignupCookie } from './session-cookie.ts'
+import { EMAIL_TOKEN_LIFETIME_MS } from './email-tokens.ts'
+import { hashSecret, randomString } from '../http/secret-token.ts'
 import { createSession, revokeSession, revokeUserSessions } from './sessions.ts'
 import { userToJson } from './user-json.ts'
 import { normalizeEmail } from '../http/text.ts'
@@ -132,12 +134,14 @@ export function authRoutes(deps: Deps) {
     .openapi(signupRoute, async (c) => {
       const input = c.req.valid('json')
       await limit(['signupByIp', ip(c)], ['signupByAccount', normalizeEmail(input.email)])
-      await signUp(deps, input)
+      const browserSecret = randomString(32)
+      await signUp(deps, input, hashSecret(browserSecret))
+      setSignupCookie(c, deps.config, browserSecret, EMAIL_TOKEN_LIFETIME_MS.verify / 1000)
       return c.json({ message: CHECK_MAIL }, 202)
     })
     .openapi(verifyRoute, async (c) => {
       await limit(['linkByIp', ip(c)])
-      const user = await verifyEmail(deps, c.req.valid('json'))
+      const user = await verifyEmail(deps, c.req.valid('json'), readSignupCookie(c, deps.config))
       await signInHere(c, user.id)
       return c.json({ user: userToJson(user, 'cookie') }, 200)
     })

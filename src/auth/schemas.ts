@@ -14,7 +14,9 @@ export const LoginBody = z.strictObject({ email: Email, password: Password }).op
 export const VerifyBody = z
   .strictObject({
     token: LinkToken,
-    password: Password.optional().openapi({ description: 'The password chosen at sign-up, when the link makes a new account.' }),
+    password: Password.optional().openapi({
+      description: 'The password chosen at sign-up, when the link makes a new account and is followed from another browser than the one that signed up (which holds a cookie proving it).',
+    }),
   })
   .openapi('Verify')
 export const PasswordChangeBody = z

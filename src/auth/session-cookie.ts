@@ -33,3 +33,20 @@ export function clearSessionCookie(c: Context, config: Config): void {
 export function readSessionCookie(c: Context, config: Config): string | undefined {
   return getCookie(c, sessionCookieName(config))
 }
+
+/**
+ * The browser that signed up: a secret in a cookie for the sign-up link's lifetime, sent only to
+ * the verification route. Following the link from this browser needs no password again.
+ */
+export function signupCookieName(config: Config): string {
+  return isSecure(config) ? '__Host-engawa_signup' : 'engawa_signup'
+}
+
+export function setSignupCookie(c: Context, config: Config, secret: string, maxAgeSeconds: number): void {
+  // __Host- requires Path=/; the secret proves only this one sign-up, and expires with its link.
+  setCookie(c, signupCookieName(config), secret, { httpOnly: true, secure: isSecure(config), sameSite: 'Lax', path: '/', maxAge: maxAgeSeconds })
+}
+
+export function readSignupCookie(c: Context, config: Config): string | undefined {
+  return getCookie(c, signupCookieName(config))
+}

@@ -39,6 +39,8 @@ export interface EmailTokensTable {
   email: string
   password_hash: string | null
   display_name: string | null
+  /** SHA-256 of the secret in the signing-up browser's cookie: that browser may follow the link without the password again. */
+  browser_hash: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>
   created_at: Date
   expires_at: Date
   used_at: Date | null

@@ -62,6 +62,34 @@ forEachBackend((database) => {
       expect((await again.json()).error.code).toBe('invalid_link')
     })
 
+    it('lets the browser that signed up follow the link without the password again, and nobody else', async () => {
+      const t = await startApp(database())
+      const signUpFrom = async (email: string) => {
+        const res = await fromEngawa(t, 'POST', '/api/v1/auth/signup', { email, password: PASSWORD })
+        expect(res.status).toBe(202)
+        const cookie = /(engawa_signup=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] as string
+        expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i)
+        return { cookie, token: linkToken((await lastMailTo(t, email)).body_text, 'verify') }
+      }
+      const own = await signUpFrom(uniqueEmail())
+      const verified = await fromEngawa(t, 'POST', '/api/v1/auth/verify', { token: own.token }, own.cookie)
+      expect(verified.status).toBe(200)
+
+      // A stranger signs up with someone else's address: the owner's browser, following the
+      // link, has no cookie for it (or the cookie of another sign-up) and is asked the password,
+      // which only the stranger knows; so the account is not made with the stranger's password.
+      const victim = uniqueEmail('victim')
+      const stranger = await signUpFrom(victim)
+      const other = await signUpFrom(uniqueEmail())
+      for (const cookie of [undefined, other.cookie, 'engawa_signup=abcdefghijkmnpqrstuvwxyz23456789']) {
+        const res = await fromEngawa(t, 'POST', '/api/v1/auth/verify', { token: stranger.token }, cookie)
+        expect((await res.json()).error.code).toBe('password_required')
+      }
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', victim).executeTakeFirst()).toBeUndefined()
+      // The cookie only vouches for the browser that made that sign-up.
+      expect((await fromEngawa(t, 'POST', '/api/v1/auth/verify', { token: stranger.token }, stranger.cookie)).status).toBe(200)
+    })
+
     it('answers the same words, after the same hashing, whether or not the address is registered', async () => {
       const hasher = countingHasher()
       const t = await startApp(database(), { passwords: hasher })
