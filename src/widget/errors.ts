@@ -19,6 +19,9 @@ const READER_WORDS: Record<string, Parameters<Translator['t']>[0]> = {
   origin_not_allowed: 'notHere',
 }
 
+/** The page cannot show this site's comments at all (a wrong data-site, an origin not allowed). */
+export const isRefusedHere = (error: unknown) => isApiError(error) && READER_WORDS[error.code] === 'notHere'
+
 /**
  * Words a reader understands for what went wrong; what they typed always stays. A setup
  * problem also goes to the console, in the server's own words (which site id, which origin,

@@ -5,7 +5,7 @@ import { commentArticle, DISPLAY_DEPTH } from './comment-view.ts'
 import type { Context, Sort, State } from './context.ts'
 import { countdowns, rightsOf } from './countdown.ts'
 import { h } from './dom.ts'
-import { explain } from './errors.ts'
+import { explain, isRefusedHere } from './errors.ts'
 import { translator, type Lang } from './i18n.ts'
 import { watchThread } from './live.ts'
 import { threadNews } from './news.ts'
@@ -166,7 +166,9 @@ export function mount(m: Mount) {
       pointToOwn()
       if (around) view.highlight(around)
     } catch (e) {
-      list.replaceChildren(h('li', { class: 'err', role: 'alert' }, explain(t, e)))
+      // Nothing here can work: no composer, sign-in or sort to offer, only why.
+      if (isRefusedHere(e)) root.replaceChildren(heading, h('p', { class: 'err', role: 'alert' }, explain(t, e)))
+      else list.replaceChildren(h('li', { class: 'err', role: 'alert' }, explain(t, e)))
     }
   }
 

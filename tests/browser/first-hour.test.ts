@@ -52,8 +52,11 @@ describe.skipIf(!browserAvailability().available)('a site owner’s first hour, 
     await expect.poll(setupLine, { timeout: 30_000 }).toBeTruthy()
     const link = setupLine()
 
-    // 1. The setup link: the first admin, signed in, on the dashboard.
+    // 1. The setup link: the first admin, signed in, on the dashboard. The home page says setup waits.
     const page = await watchedPage(server.url)
+    await page.goto(`${server.url}/`)
+    expect(await page.locator('h1').textContent()).toBe('Engawa is running; setup is waiting')
+    expect(await violations(page)).toEqual([])
     await page.goto(link as string)
     await page.setViewportSize({ width: 900, height: 640 })
     expect(await violations(page)).toEqual([])
@@ -98,6 +101,8 @@ describe.skipIf(!browserAvailability().available)('a site owner’s first hour, 
     const refusedReader = await browser?.newPage() as Page
     await refusedReader.goto(`${wwwBlog.origin}/`)
     await refusedReader.locator('#engawa :text("Comments cannot be shown on this page")').waitFor()
+    // Only why: no sign-in, composer or sort offered where nothing can work.
+    expect(await refusedReader.locator('#engawa button, #engawa select, #engawa textarea').count()).toBe(0)
     await expect
       .poll(async () => {
         await page.goto(`${server.url}/admin/sites/${siteId}`)
@@ -136,7 +141,26 @@ describe.skipIf(!browserAvailability().available)('a site owner’s first hour, 
     expect(site.name).toBe('My blog')
     await page.reload()
     expect((await origins.inputValue()).split('\n')).toEqual([blog.origin, wwwBlog.origin, 'https://blog.example'])
-    // The one refusal: the 409 that asked to confirm removing an origin with threads.
-    expect(page.problems).toEqual([`409 ${server.url}/api/v1/admin/sites/${siteId}/origins`])
+
+    // 7. Deleting the site: the button waits for the name typed; then everything goes, and the
+    // dashboard opens on what is left.
+    const remove = page.getByRole('button', { name: 'Delete My blog' })
+    expect(await remove.isDisabled()).toBe(true)
+    await page.getByLabel(/Type the site’s name/).fill('My blo')
+    expect(await remove.isDisabled()).toBe(true)
+    await page.getByLabel(/Type the site’s name/).fill('My blog')
+    await remove.click()
+    await page.waitForURL(`${server.url}/admin`)
+    expect((await page.goto(`${server.url}/admin/sites/${siteId}`))?.status()).toBe(404)
+    // (Pages and sites are cached for up to a second.)
+    await expect
+      .poll(async () => {
+        await reader.reload()
+        await reader.locator('#engawa h2').waitFor()
+        return reader.locator('#engawa :text("Comments cannot be shown on this page")').count()
+      }, { timeout: 30_000, interval: 1000 })
+      .toBe(1)
+    // The refusals: the 409 that asked to confirm removing an origin with threads, and the deleted site's page.
+    expect(page.problems).toEqual([`409 ${server.url}/api/v1/admin/sites/${siteId}/origins`, `404 ${server.url}/admin/sites/${siteId}`])
   })
 })
