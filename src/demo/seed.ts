@@ -25,6 +25,28 @@ export function demoPublishedAt(createdAt: Date): Date {
 export async function ensureDemo(db: Kysely<Database>, config: Config, markdown: MarkdownRenderer, now: Date): Promise<boolean> {
   const any = await db.selectFrom('sites').select('id').limit(1).executeTakeFirst()
   if (any) return false
+  // The site and its comments in one transaction (one commit, not one per row): a start stopped
+  // half-way leaves no site, so the next start seeds the demo again rather than finding it half made.
+  const { site, ids } = await db.transaction().execute((trx) => seedDiscussion(trx, config, markdown, now))
+  // Deletions and votes go through the features' own transactions.
+  const clock = { now: () => now }
+  for (const c of DISCUSSION.filter((d) => d.removed))
+    await deleteComment({ db, clock }, site, ids.get(c.ref) as string, { actor: SEEDER, editToken: undefined })
+  const voters = await db
+    .insertInto('users')
+    .values(Array.from({ length: 8 }, (_, i) => ({ display_name: `Demo reader ${i + 1}` })))
+    .returning('id')
+    .execute()
+  for (const c of DISCUSSION) {
+    const id = ids.get(c.ref) as string
+    let voter = 0
+    for (let i = 0; i < (c.up ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, 1, now)
+    for (let i = 0; i < (c.down ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, -1, now)
+  }
+  return true
+}
+
+async function seedDiscussion(db: Kysely<Database>, config: Config, markdown: MarkdownRenderer, now: Date) {
   const origins = [config.publicUrl, `http://127.0.0.1:${config.port}`, `http://localhost:${config.port}`]
   const site = await createSite(db, { id: DEMO_SITE_ID, name: 'Engawa demo', origins })
   const published = demoPublishedAt(now)
@@ -69,19 +91,5 @@ export async function ensureDemo(db: Kysely<Database>, config: Config, markdown:
         .where('id', '=', id)
         .execute()
   }
-  const clock = { now: () => now }
-  for (const c of DISCUSSION.filter((d) => d.removed))
-    await deleteComment({ db, clock }, site, ids.get(c.ref) as string, { actor: SEEDER, editToken: undefined })
-  const voters = await db
-    .insertInto('users')
-    .values(Array.from({ length: 8 }, (_, i) => ({ display_name: `Demo reader ${i + 1}` })))
-    .returning('id')
-    .execute()
-  for (const c of DISCUSSION) {
-    const id = ids.get(c.ref) as string
-    let voter = 0
-    for (let i = 0; i < (c.up ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, 1, now)
-    for (let i = 0; i < (c.down ?? 0); i++) await castVote({ db }, site, id, voters[voter++]?.id as string, -1, now)
-  }
-  return true
+  return { site, ids }
 }

@@ -8,6 +8,7 @@ import pg from 'pg'
 import { authTiming } from './auth-timing.ts'
 import { firstPaint } from './browser-paint.ts'
 import { idleReaders } from './idle-readers.ts'
+import { templateStart } from './template-start.ts'
 
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
@@ -220,6 +221,20 @@ async function startups(backend: 'postgres' | 'pglite') {
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
+/** The embedded database's first start with and without the build's template, beside an existing folder. */
+async function printTemplateStart() {
+  const s = await templateStart()
+  console.log(
+    `embedded database, server start to first answer (median of 3): empty folder from the template ${fmt(s.template)} ms, ` +
+      `empty folder migrated from scratch ${fmt(s.noTemplate)} ms (${fmt(s.template / s.noTemplate, 2)}×), existing folder ${fmt(s.existing)} ms (template/existing ${fmt(s.template / s.existing, 2)})`,
+  )
+}
+// BENCH_ONLY=startup: just that.
+if (ONLY?.test('startup')) {
+  await printTemplateStart()
+  process.exit(0)
+}
+
 const results: Row[] = []
 const notes: string[] = []
 for (const backend of BACKENDS) {
@@ -254,6 +269,7 @@ for (const note of notes) console.log(note)
 
 // Accounts: the cost of one password hash, and whether an answer's time tells if an address is registered.
 if (ONLY) process.exit(0)
+await printTemplateStart()
 const auth = await authTiming(ADMIN_URL)
 console.log('')
 console.log(`argon2id (m=19456 KiB, t=2, p=1), median of 15 hashes: native ${fmt(auth.hashMs.native, 1)} ms, WASM ${fmt(auth.hashMs.wasm, 1)} ms`)
