@@ -9,7 +9,7 @@ import { buildWidget } from './widget/build.ts'
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The scripts of Engawa's own pages, each beside the feature that serves its page. */
-const PAGE_SCRIPTS = { setup: 'src/setup/setup-form.ts' }
+const PAGE_SCRIPTS = { setup: 'src/setup/setup-form.ts', auth: 'src/auth/pages/auth-script.ts', dashboard: 'src/dashboard/script/dashboard.ts' }
 
 await buildWidget()
 await build({

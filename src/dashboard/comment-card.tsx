@@ -1,16 +1,8 @@
 import type { moderatedToJson } from '../moderation/moderated-json.ts'
 import { Time } from './time.tsx'
+import { BUTTONS_BY_STATUS, STATUS_LABELS } from './comment-states.ts'
 
 export type ModeratedItem = ReturnType<typeof moderatedToJson>
-
-const STATUS_LABELS: Record<string, string> = {
-  published: 'Published',
-  pending: 'Awaiting approval',
-  hidden: 'Hidden',
-  deleted: 'Deleted',
-  spam: 'Spam',
-  shadowed: 'Shadow-banned',
-}
 
 export function authorLabel(item: ModeratedItem): string {
   const name = item.comment.author?.name
@@ -52,19 +44,6 @@ function Why(props: { item: ModeratedItem }) {
       )}
     </div>
   )
-}
-
-/**
- * What may be done to a comment in each status (src/moderation/moderate-comment.ts allows the
- * moves; dashboard.js holds the same table to show the right buttons after one).
- */
-const BUTTONS_BY_STATUS: Record<string, readonly string[]> = {
-  pending: ['approve', 'reject', 'spam', 'ban'],
-  published: ['hide', 'spam', 'ban'],
-  hidden: ['unhide', 'spam', 'ban'],
-  spam: ['delete', 'ban'],
-  deleted: ['ban'],
-  shadowed: ['ban'],
 }
 
 const BUTTONS = [

@@ -47,7 +47,7 @@ const SearchQuery = z.object({
 
 /**
  * The moderation dashboard: server-rendered pages over the same feature functions as the JSON
- * API; public/static/dashboard.js acts through that API. Pages read the dashboard's cookie
+ * API; script/ (built to /static/dashboard.js) acts through that API. Pages read the dashboard's cookie
  * session only (the app authenticates /admin and /admin/* before these run).
  */
 /** `importFormats`: the formats this runtime can import (none on Workers). */

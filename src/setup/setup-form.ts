@@ -41,3 +41,6 @@ form?.addEventListener('submit', async (event) => {
     if (button) button.disabled = false
   }
 })
+
+// A module of its own (esbuild bundles it into a script): nothing here is global.
+export {}

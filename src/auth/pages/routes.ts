@@ -14,7 +14,7 @@ import { page } from './layout.ts'
  * GET /auth/popup?site=&origin=  the sign-in window the widget opens (first-party, so its
  *                                 cookie works where the widget's would be blocked);
  * GET /auth/confirm#verify=… | #reset=…  where emailed links land.
- * The behaviour is in public/static/auth.js; these render the views it switches between.
+ * The behaviour is in auth-script.ts (built to /static/auth.js); these render the views it switches between.
  */
 export function authPages(deps: Deps) {
   const providers = [...configuredProviders(deps.config.oauth).values()]
