@@ -4,8 +4,8 @@ import { buildPgliteTemplate } from './db/pglite-template.ts'
 import { buildWidget } from './widget/build.ts'
 
 // npm run build (before start, test and bench): the widget and the scripts of Engawa's own pages
-// into public/, and the migrated embedded database a new data folder starts from
-// (dist/pglite-template/). Build outputs, not committed.
+// into public/, the Node server as one file (dist/server.js), and the migrated embedded database
+// a new data folder starts from (dist/pglite-template/). Build outputs, not committed.
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The scripts of Engawa's own pages, each beside the feature that serves its page. */
@@ -21,6 +21,20 @@ await build({
   format: 'iife',
   target: 'es2022',
   legalComments: 'none',
+  logLevel: 'warning',
+})
+// The Node server as one file: node starts it in a fraction of the time tsx takes to compile
+// src/ at each start. Packages stay in node_modules; the source map points errors back to src/.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/server.ts'],
+  outfile: 'dist/server.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
   logLevel: 'warning',
 })
 const template = await buildPgliteTemplate()

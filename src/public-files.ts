@@ -1,10 +1,11 @@
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { NO_SNIFF } from './http/middleware/standard-headers.ts'
 import { TDM_HEADERS } from './http/middleware/tdm-reservation.ts'
+import { packageRoot } from './package-root.ts'
 
-const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url))
+const PUBLIC_DIR = join(packageRoot(), 'public')
 
 /**
  * The app with public/ (the browser's files) beside it, for Node. Workers serve public/ as

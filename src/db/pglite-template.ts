@@ -3,16 +3,16 @@ import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { migrateToLatest } from './migrate.ts'
+import { packageRoot } from '../package-root.ts'
 
 // Creating and migrating an embedded database takes seconds; copying one made at build time, a
 // fraction of one. The template is named by the migrations it holds, so a checkout with other
 // migrations never starts from a stale one (it then migrates as before).
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
-const TEMPLATES = fileURLToPath(new URL('../../dist/pglite-template/', import.meta.url))
+const MIGRATIONS = join(packageRoot(), 'migrations')
+const TEMPLATES = join(packageRoot(), 'dist', 'pglite-template')
 
 function templateDir(): string {
   const hash = createHash('sha256')

@@ -28,9 +28,12 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-/** Starts src/server.ts on a free loopback port and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...TSX, 'src/server.ts'], {
+/**
+ * Starts src/server.ts on a free loopback port and waits until it listens; `bundle`: the build's
+ * dist/server.js instead, as npm start runs it.
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = 60_000, { bundle = false } = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, bundle ? ['--enable-source-maps', 'dist/server.js'] : [...TSX, 'src/server.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: 'pipe',
   })

@@ -15,8 +15,8 @@ afterAll(async () => {
 const setupLinks = (log: string) => [...log.matchAll(/"message":"setup is waiting[^"]*","url":"([^"]+)"/g)].map((m) => m[1] as string)
 
 describe('the first start on an empty data folder', { timeout: 180_000 }, () => {
-  it('starts from the migrated template, logs one setup link, and the link makes the first admin', async () => {
-    const server = await startServer(env)
+  it('starts (as npm start does, from the build) from the migrated template, logs one setup link, and the link makes the first admin', async () => {
+    const server = await startServer(env, 60_000, { bundle: true })
     running.push(server)
     // Said right after "listening", the last line of the start.
     await expect.poll(() => setupLinks(server.stderr()).length, { timeout: 30_000 }).toBe(1)
