@@ -37,12 +37,11 @@ async function start(given: Config, log: Log) {
     onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
   })
   const markdown = createMarkdownRenderer()
-  const { seeded, setupSecret } = await withStartupLock(database.db, async (db) => {
+  const setupSecret = await withStartupLock(database.db, async (db) => {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) log.info('migrated', { applied })
-    return { seeded: await ensureDemo(db, config, markdown, new Date()), setupSecret: await openSetup(db, new Date()) }
+    return openSetup(db, new Date())
   })
-  if (seeded) log.info('made the demo site', { url: `${config.publicUrl}/demo` })
 
   const live = createLiveFeed(database.db, database.listen, log)
   await live.start()
@@ -89,8 +88,15 @@ async function start(given: Config, log: Log) {
     database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres',
     startupMs: Math.round(performance.now() - started),
   })
-  // Said last, so it is the line a new owner sees: the way in without a terminal.
+  // Said right after, so it is the line a new owner sees: the way in without a terminal.
   if (setupSecret) log.info('setup is waiting: open this link to make the first admin', { url: `${config.publicUrl}/setup#${setupSecret}` })
+  // The demo comes after the first answer, not before it (it takes most of a first start): on an
+  // empty database /demo is there within a second or so. Under the startup lock, so of several
+  // instances started at once one makes it.
+  const demo = withStartupLock(database.db, (db) => ensureDemo(db, config, markdown, new Date())).then(
+    (seeded) => seeded && log.info('made the demo site', { url: `${config.publicUrl}/demo` }),
+    (error: unknown) => log.warn('could not make the demo site', { error: String(error) }),
+  )
 
   let stopping = false
   async function stop(signal: string) {
@@ -106,6 +112,7 @@ async function start(given: Config, log: Log) {
     await closed
     clearTimeout(forced)
     clearInterval(loadsTimer)
+    await demo
     await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop(), loads.flush(), closeCommands?.()])
     sender.close()
     await database.close()

@@ -8,7 +8,7 @@ export function demoRoutes({ db }: Pick<Deps, 'db'>) {
   return new Hono().get('/demo', async (c) => {
     const site = await db.selectFrom('sites').select('created_at').where('id', '=', DEMO_SITE_ID).executeTakeFirst()
     if (!site)
-      return c.text('The demo is made on a first start with an empty database; this one already had sites.\n', 404)
+      return c.text('No demo here: it is made in the first seconds of a first start on an empty database, and this one already had sites.\n', 404)
     return c.html(demoPage(demoPublishedAt(site.created_at)))
   })
 }

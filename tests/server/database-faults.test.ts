@@ -133,6 +133,8 @@ describe('database faults', () => {
   it('two processes started at once on an empty database both come up, and the demo is made once', async () => {
     const env = { DATABASE_URL: cluster.url('engawa'), COMMENTS_PER_IP: '1000000', LOG_LEVEL: 'warn' }
     servers.push(...(await Promise.all([startServer({ ...env, LOG_LEVEL: 'info' }), startServer({ ...env, LOG_LEVEL: 'info' })])))
+    // The demo is made right after the first answer, by one of them.
+    await expect.poll(() => servers.filter((s) => s.stderr().includes('"message":"made the demo site"')).length, { timeout: 60_000 }).toBe(1)
     const sites = await cluster.query('select id from sites', 'engawa')
     expect(sites.rows).toEqual([{ id: DEMO_SITE_ID }])
     const threads = await cluster.query('select count(*)::int as n from threads', 'engawa')

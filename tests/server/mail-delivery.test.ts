@@ -35,6 +35,8 @@ describe('a first start on an empty folder', () => {
   })
 
   it('made the demo on its empty database: /demo, with the widget script beside it', async () => {
+    // Made right after the first answer.
+    await expect.poll(() => server?.stderr().includes('"message":"made the demo site"'), { timeout: 30_000 }).toBe(true)
     const demo = await fetch(`${server?.url}/demo`)
     expect(demo.status).toBe(200)
     expect(await demo.text()).toContain('<script src="/embed.js" data-site="demo"')
