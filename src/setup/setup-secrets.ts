@@ -45,7 +45,13 @@ export async function completeSetup(
   return deps.db.transaction().execute(async (tx) => {
     const secrets = await tx.deleteFrom('setup_secrets').returning('secret_hash').execute()
     if (!secrets.some((s) => secretMatches(input.secret, s.secret_hash))) {
-      if (secrets.length === 0 || (await hasInstanceAdmin(tx))) throw new AppError('not_found', 'Setup is done: sign in at /admin.')
+      if (await hasInstanceAdmin(tx)) throw new AppError('not_found', 'Setup is done: sign in at /admin.')
+      // No link was ever made: a runtime without a start log (Workers) or a database set up by hand.
+      if (secrets.length === 0)
+        throw new AppError(
+          'invalid_link',
+          'No setup link exists yet: start the server with npm start, whose log prints one, or make the admin with: npm run engawa -- admin create --email EMAIL',
+        )
       throw new AppError('invalid_link', 'This setup link is not the one in the server’s log: copy the whole link from the latest start.')
     }
     if (await hasInstanceAdmin(tx)) throw new AppError('not_found', 'Setup is done: sign in at /admin.')

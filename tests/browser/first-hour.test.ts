@@ -68,6 +68,11 @@ describe.skipIf(!browserAvailability().available)('a site owner’s first hour, 
     // The next step opens by itself: the first site.
     await page.waitForURL(`${server.url}/admin/sites/new`)
     expect((await fetch(link as string)).status).toBe(404)
+    // The home page now points the way in.
+    await page.goto(`${server.url}/`)
+    expect(await page.getByRole('link', { name: 'The dashboard' }).getAttribute('href')).toBe('/admin')
+    expect(await violations(page)).toEqual([])
+    await page.goto(`${server.url}/admin/sites/new`)
 
     // 2. A new site, on the origin of the owner's blog; its overview opens on the embed code.
     const blogFiles = { '/index.html': '' }

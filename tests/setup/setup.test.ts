@@ -89,6 +89,16 @@ forEachBackend((database) => {
       expect(await admins(t)).toHaveLength(1)
     })
 
+    it('says how to get a link where none was ever made (a runtime without a start log), making nothing', async () => {
+      const t = await freshInstance()
+      const res = await setUp(t, { secret: 'abcdefghijkmnpqrstuvwxyz23456789', email: uniqueEmail('owner'), name: 'Olive', password: PASSWORD })
+      expect(res.status).toBe(400)
+      const error = (await res.json()).error
+      expect(error.code).toBe('invalid_link')
+      expect(error.message).toContain('admin create')
+      expect(await admins(t)).toEqual([])
+    })
+
     it('is described in the API document', async () => {
       const t = await freshInstance()
       const doc = await (await t.get('/api/openapi.json', { origin: false })).json()
