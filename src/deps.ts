@@ -83,6 +83,8 @@ export interface Deps {
   pages?: ThreadPages
   /** Counts where the widget loads, for the install check; absent where nothing counts (the CLI). */
   loads?: WidgetLoads
+  /** The demo this process makes on an empty database (server.ts); /demo waits until it is made. Absent where none is made. */
+  demo?: { ready(): Promise<void> }
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -1,4 +1,5 @@
 import { createApp } from './app.ts'
+import { mapBundleStackTraces } from './bundle-stack-traces.ts'
 import { nodePasswordHasher } from './auth/argon2-node.ts'
 import { ConfigError, parseConfig, type Config } from './config.ts'
 import { createDatabase } from './db/database.ts'
@@ -7,6 +8,7 @@ import { migrateToLatest } from './db/migrate.ts'
 import { withStartupLock } from './db/startup-lock.ts'
 import { explainDatabaseError } from './db/startup-errors.ts'
 import { systemClock } from './deps.ts'
+import { demoWhenAsked } from './demo/demo-when-asked.ts'
 import { ensureDemo } from './demo/seed.ts'
 import { listenFirst, PortError } from './http/node-listener.ts'
 import { createTempUploads, sweepOrphanedUploads } from './import/temp-uploads.ts'
@@ -52,7 +54,16 @@ async function start(given: Config, log: Log) {
   // The install check's counts, written every 5 s: an owner sees a new embed work at once.
   const loads = createWidgetLoads({ db: database.db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
   const loadsTimer = setInterval(() => void loads.flush(), 5_000)
-  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads }, { uploads: createTempUploads() })
+  // On an empty database, the demo (under the startup lock, so of several instances started at
+  // once one makes it). Begun by the first answer or 2 s after listening, so the owner's first
+  // page never waits behind it; /demo waits for it.
+  const demo = demoWhenAsked(() =>
+    withStartupLock(database.db, (db) => ensureDemo(db, config, markdown, new Date())).then(
+      (seeded) => void (seeded && log.info('made the demo site', { url: `${config.publicUrl}/demo` })),
+      (error: unknown) => log.warn('could not make the demo site', { error: String(error) }),
+    ),
+  )
+  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads, demo }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)
   if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
@@ -81,7 +92,14 @@ async function start(given: Config, log: Log) {
         })
       : undefined
   const root = withPublicFiles(app)
-  listener.serve((request, env) => root.fetch(request, env))
+  listener.serve(async (request, env) => {
+    try {
+      return await root.fetch(request, env)
+    } finally {
+      void demo.ready()
+    }
+  })
+  const demoTimer = setTimeout(() => void demo.ready(), 2_000)
   log.info('listening', {
     url: listener.url,
     publicUrl: config.publicUrl,
@@ -90,14 +108,6 @@ async function start(given: Config, log: Log) {
   })
   // Said right after, so it is the line a new owner sees: the way in without a terminal.
   if (setupSecret) log.info('setup is waiting: open this link to make the first admin', { url: `${config.publicUrl}/setup#${setupSecret}` })
-  // The demo comes after the first answer, not before it (it takes most of a first start): on an
-  // empty database /demo is there within a second or so. Under the startup lock, so of several
-  // instances started at once one makes it.
-  const demo = withStartupLock(database.db, (db) => ensureDemo(db, config, markdown, new Date())).then(
-    (seeded) => seeded && log.info('made the demo site', { url: `${config.publicUrl}/demo` }),
-    (error: unknown) => log.warn('could not make the demo site', { error: String(error) }),
-  )
-
   let stopping = false
   async function stop(signal: string) {
     if (stopping) return
@@ -112,7 +122,8 @@ async function start(given: Config, log: Log) {
     await closed
     clearTimeout(forced)
     clearInterval(loadsTimer)
-    await demo
+    clearTimeout(demoTimer)
+    await demo.begun()
     await Promise.all([mail.stop(), webhooks.stop(), maintenance.stop(), loads.flush(), closeCommands?.()])
     sender.close()
     await database.close()
@@ -132,6 +143,8 @@ function explain(error: unknown, config: Config | undefined): string | undefined
 // Every line on stderr is one JSON object: the log's, the libraries' (through console), and the
 // process's own last words.
 const writeLine = (line: string) => void process.stderr.write(`${line}\n`)
+// Run as the bundle (npm start), traces name src/ files, read from the map beside it when needed.
+if (import.meta.url.endsWith('/dist/server.js')) mapBundleStackTraces(import.meta.url)
 let log = createLog('info', writeLine)
 let config: Config | undefined
 try {

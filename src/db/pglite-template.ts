@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { migrateToLatest } from './migrate.ts'
@@ -29,6 +30,11 @@ export async function buildPgliteTemplate(): Promise<{ dir: string; built: boole
   const lite = await PGlite.create(work)
   await migrateToLatest(new Kysely({ dialect: new PGliteDialect(lite) }))
   await lite.close()
+  // Opened once more and checkpointed: a start from it then finds the catalog caches' files
+  // written and no log to replay, and opens in about half the time.
+  const again = await PGlite.create(work)
+  await again.query('checkpoint')
+  await again.close()
   // Older templates go: one checkout needs one. The copy then the rename, so no half-written one is ever found.
   rmSync(TEMPLATES, { recursive: true, force: true })
   mkdirSync(TEMPLATES, { recursive: true })
@@ -43,6 +49,15 @@ export function seedFromTemplate(dataDir: string): boolean {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return false
   const dir = templateDir()
   if (!existsSync(dir)) return false
-  cpSync(dir, dataDir, { recursive: true })
+  copyFolder(dir, dataDir)
   return true
+}
+
+// The template is 1,175 small files: cp copies them in about half the time of fs.cpSync, which
+// checks and stats each in JavaScript. Where there is no cp (Windows), cpSync.
+function copyFolder(from: string, to: string) {
+  mkdirSync(to, { recursive: true })
+  // `from/.`: the template's files into the folder, which already holds the lock.
+  if (process.platform !== 'win32' && spawnSync('cp', ['-R', `${from}/.`, to], { stdio: 'ignore' }).status === 0) return
+  cpSync(from, to, { recursive: true })
 }

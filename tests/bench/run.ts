@@ -225,7 +225,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 async function printTemplateStart() {
   const s = await templateStart()
   console.log(
-    `embedded database, server start to first answer (median of 3): empty folder from the template ${fmt(s.template)} ms, ` +
+    `embedded database, server start to first answer (median of 5): empty folder from the template ${fmt(s.template)} ms, ` +
       `empty folder migrated from scratch ${fmt(s.noTemplate)} ms (${fmt(s.template / s.noTemplate, 2)}×), existing folder ${fmt(s.existing)} ms (template/existing ${fmt(s.template / s.existing, 2)}); ` +
       `existing folder through tsx instead of the bundle ${fmt(s.existingTsx)} ms (bundle/tsx ${fmt(s.existing / s.existingTsx, 2)})`,
   )

@@ -41,3 +41,33 @@ describe('the site rules migration', () => {
     }
   })
 })
+
+describe('migrating at start', () => {
+  async function freshDatabase() {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { Kysely } = await import('kysely')
+    const { PGliteDialect } = await import('kysely-pglite-dialect')
+    return new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create()) })
+  }
+
+  it('runs what is missing, says nothing is when all is applied, and refuses a database that ran migrations this code does not know', async () => {
+    const { Migrator } = await import('kysely/migration')
+    const { isMigrated, migrateToLatest } = await import('../../src/db/migrate.ts')
+    const db = await freshDatabase()
+    try {
+      const names = Object.keys(migrations)
+      expect(await isMigrated(db)).toBe(false)
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+      expect((await migrator.migrateTo(names[names.length - 3] as string)).error).toBeUndefined()
+      expect(await isMigrated(db)).toBe(false)
+      expect(await migrateToLatest(db)).toEqual(names.slice(-2))
+      expect(await isMigrated(db)).toBe(true)
+      expect(await migrateToLatest(db)).toEqual([])
+      // A newer release's migration, then this code started again (a rollback): said, not skipped.
+      await db.insertInto('kysely_migration').values({ name: '29991231_2359_from_the_future', timestamp: new Date().toISOString() }).execute()
+      await expect(migrateToLatest(db)).rejects.toThrow('Migration failed')
+    } finally {
+      await db.destroy()
+    }
+  })
+})

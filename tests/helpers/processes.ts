@@ -33,7 +33,7 @@ export interface RunningServer {
  * dist/server.js instead, as npm start runs it.
  */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000, { bundle = false } = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, bundle ? ['--enable-source-maps', 'dist/server.js'] : [...TSX, 'src/server.ts'], {
+  const child = spawn(process.execPath, bundle ? ['dist/server.js'] : [...TSX, 'src/server.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: 'pipe',
   })

@@ -28,6 +28,11 @@ describe('the first start on an empty data folder', { timeout: 180_000 }, () => 
     const link = new URL(links[0] as string)
     expect(link.origin).toBe(server.url)
     expect(link.pathname).toBe('/setup')
+    // The demo is made after the first answer, not before it; asked for first, /demo waits for it.
+    const demo = await fetch(`${server.url}/demo`)
+    expect(demo.status).toBe(200)
+    expect(await demo.text()).toContain('/embed.js')
+    expect(server.stderr()).toContain('"message":"made the demo site"')
     expect(await (await fetch(`${server.url}/`)).text()).toContain('setup is waiting')
     expect((await fetch(`${server.url}/setup`)).status).toBe(200)
     const res = await fetch(`${server.url}/api/v1/setup`, {
