@@ -2,6 +2,7 @@ import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 import { buildPgliteTemplate } from './db/pglite-template.ts'
 import { buildWidget } from './widget/build.ts'
+import { writeOutputs } from './write-outputs.ts'
 
 // npm run build (before start, test and bench): the widget and the scripts of Engawa's own pages
 // into public/, the Node server as one file (dist/server.js), and the migrated embedded database
@@ -12,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const PAGE_SCRIPTS = { setup: 'src/setup/setup-form.ts', auth: 'src/auth/pages/auth-script.ts', dashboard: 'src/dashboard/script/dashboard.ts' }
 
 await buildWidget()
-await build({
+const pages = await build({
   absWorkingDir: root,
   outdir: 'public/static',
   entryPoints: PAGE_SCRIPTS,
@@ -22,7 +23,11 @@ await build({
   target: 'es2022',
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 })
+await writeOutputs(pages.outputFiles)
+// `npm run build:assets` (wrangler's build step): what Workers serve as static assets, no more.
+if (process.argv.includes('--assets')) process.exit(0)
 // The Node server as one file, its packages in it: node starts it in a fraction of the time tsx
 // takes to compile src/ at each start, and without resolving hundreds of package files. What
 // loads files beside its own code (WebAssembly, native addons) stays in node_modules. The

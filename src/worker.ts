@@ -2,12 +2,14 @@ import type { ExecutionContext } from 'hono'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { createApp } from './app.ts'
+import argon2idSimd from 'argon2id/dist/simd.wasm'
+import argon2idNoSimd from 'argon2id/dist/no-simd.wasm'
 import { wasmPasswordHasher } from './auth/argon2-wasm.ts'
 import { parseConfig } from './config.ts'
 import type { Database } from './db/schema.ts'
 import { systemClock } from './deps.ts'
 import { runMaintenance } from './jobs/maintenance.ts'
-import { createLog } from './log.ts'
+import { createLog, type LogLevel } from './log.ts'
 import { createMarkdownRenderer } from './markdown/render.ts'
 import { spamCheckFromConfig } from './authors/spam-check.ts'
 import { createWidgetLoads } from './sites/install-check.ts'
@@ -23,6 +25,9 @@ interface Env {
 // Pure and costly to build, so made once per isolate; everything with I/O is made per request,
 // because Workers cannot share a connection between requests.
 const markdown = createMarkdownRenderer()
+// Workers' logs keep console's level: errors show as errors, the rest as lines.
+const byLevel = (line: string, level: LogLevel) => (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(line)
+const passwords = wasmPasswordHasher({ simd: argon2idSimd, noSimd: argon2idNoSimd })
 
 function stringVars(env: Env): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'))
@@ -40,9 +45,9 @@ export default {
     const db = openDatabase(env, config.databaseUrl)
     if (!db) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
-    const log = createLog(config.logLevel)
+    const log = createLog(config.logLevel, byLevel)
     const loads = createWidgetLoads({ db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
-    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords: wasmPasswordHasher, spamCheck: spamCheckFromConfig(config, log), loads })
+    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords, spamCheck: spamCheckFromConfig(config, log), loads })
     try {
       return await app.fetch(request, env, ctx)
     } finally {
@@ -56,7 +61,7 @@ export default {
     const config = parseConfig(stringVars(env))
     const db = openDatabase(env, config.databaseUrl)
     if (!db) return
-    const log = createLog(config.logLevel)
+    const log = createLog(config.logLevel, byLevel)
     try {
       log.info('maintenance', await runMaintenance(db, systemClock.now(), config.publicUrl))
     } finally {

@@ -1,6 +1,6 @@
 // Passwords are hashed with Argon2id at OWASP's (ASVS 5.0 level 2) minimum: 19 MiB, 2 passes,
 // 1 lane. The PHC string records the parameters, so raising them later only needs a rehash at
-// the next sign-in. Node uses the native @node-rs/argon2, Workers the WASM hash-wasm; each
+// the next sign-in. Node uses the native @node-rs/argon2, Workers openpgpjs' WebAssembly argon2id; each
 // verifies the other's hashes (a test checks), so one database serves both.
 export const ARGON2ID = { memoryKiB: 19_456, passes: 2, lanes: 1, hashBytes: 32 } as const
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { build, type Metafile } from 'esbuild'
 import { fileURLToPath } from 'node:url'
+import { writeOutputs } from '../write-outputs.ts'
 
 // npm run build: the browser's scripts, from src/widget/ into public/ (build outputs, not committed).
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -21,18 +20,15 @@ export async function buildWidget(outdir = 'public'): Promise<Metafile> {
   })
   const hash = createHash('sha256')
   for (const file of modules.outputFiles) hash.update(file.contents)
-  await Promise.all(
-    modules.outputFiles.map(async (file) => {
-      await mkdir(dirname(file.path), { recursive: true })
-      await writeFile(file.path, file.contents)
-    }),
-  )
+  await writeOutputs(modules.outputFiles)
   const scripts = await build({
     ...common,
+    write: false,
     entryPoints: { embed: 'src/widget/embed.ts', count: 'src/widget/count.ts' },
     format: 'iife',
     define: { BUILD: JSON.stringify(hash.digest('hex').slice(0, 12)) },
   })
+  await writeOutputs(scripts.outputFiles)
   return { inputs: { ...scripts.metafile.inputs, ...modules.metafile.inputs }, outputs: { ...scripts.metafile.outputs, ...modules.metafile.outputs } }
 }
 

@@ -1,4 +1,4 @@
-import { argon2id } from 'hash-wasm'
+import { hash as nativeArgon2 } from '@node-rs/argon2'
 import { describe, expect, it } from 'vitest'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { PasswordHasher } from '../../src/deps.ts'
@@ -181,9 +181,8 @@ forEachBackend((database) => {
     it('rehashes a password stored with weaker parameters at the next sign-in', async () => {
       const t = await startApp(database())
       const email = uniqueEmail('old')
-      const weak = await argon2id({
-        password: PASSWORD, salt: new Uint8Array(16).fill(7), iterations: 1, parallelism: 1, memorySize: 4096, hashLength: 32, outputType: 'encoded',
-      })
+      // algorithm 2: Argon2id
+      const weak = await nativeArgon2(PASSWORD, { timeCost: 1, parallelism: 1, memoryCost: 4096, outputLen: 32, algorithm: 2 })
       await t.db.insertInto('users').values({ email, email_verified_at: t.clock.now(), display_name: 'Old', password_hash: weak }).execute()
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(200)
       const stored = await t.db.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow()

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { wasmPasswordHasher } from '../../src/auth/argon2-wasm.ts'
+import { argon2idModules } from '../helpers/argon2id-modules.ts'
 import type { PasswordHasher } from '../../src/deps.ts'
 import { parseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/schema.ts'
@@ -62,7 +63,7 @@ export async function authTiming(adminUrl: string) {
       }
     }
     return {
-      hashMs: { native: await timeHash(nodePasswordHasher), wasm: await timeHash(wasmPasswordHasher) },
+      hashMs: { native: await timeHash(nodePasswordHasher), wasm: await timeHash(wasmPasswordHasher(argon2idModules)) },
       pairs: Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, { known: median(v.known), unknown: median(v.unknown) }])),
     }
   } finally {

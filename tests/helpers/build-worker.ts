@@ -10,7 +10,8 @@ export async function buildWorker(outfile: string): Promise<Metafile> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    external: ['node:*', 'cloudflare:*', 'fs', 'path', 'url', 'os', 'crypto', 'stream', 'events', 'util', 'net', 'tls', 'dns', 'string_decoder', 'buffer'],
+    // .wasm: modules Workers compile at deploy, imported as such.
+    external: ['*.wasm', 'node:*', 'cloudflare:*', 'fs', 'path', 'url', 'os', 'crypto', 'stream', 'events', 'util', 'net', 'tls', 'dns', 'string_decoder', 'buffer'],
     outfile,
     metafile: true,
     // pg is CommonJS and requires Node built-ins; in an ES module those requires need a real require.

@@ -1,18 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { createSite } from '../../src/sites/sites.ts'
+import { PASSWORD, uniqueEmail } from '../helpers/accounts.ts'
 import { buildWorker } from '../helpers/build-worker.ts'
-import { copyTemplateDatabase } from '../helpers/server-database.ts'
-import { until } from '../helpers/until.ts'
+import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.ts'
+import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
+import { freePort, startWranglerDev, type WranglerDev } from '../helpers/wrangler-dev.ts'
 
-const NODE_ONLY = [/@electric-sql\/pglite/, /@hono\/node-server/, /^src\/server\.ts$/, /^src\/cli\.ts$/, /^src\/db\/pglite\.ts$/, /^src\/db\/data-dir-lock\.ts$/]
+const NODE_ONLY = [/@electric-sql\/pglite/, /@hono\/node-server/, /@node-rs\/argon2/, /^src\/server\.ts$/, /^src\/cli\.ts$/, /^src\/db\/pglite\.ts$/, /^src\/db\/data-dir-lock\.ts$/]
 // What Workers provide with nodejs_compat, plus pg's optional native binding, which pg only tries inside a catch.
 const RUNTIME_IMPORTS = new Set([
   'node:module', 'cloudflare:sockets', 'pg-native', 'util', 'util/types', 'crypto', 'fs', 'dns', 'events', 'net', 'tls',
@@ -20,98 +21,131 @@ const RUNTIME_IMPORTS = new Set([
 ])
 
 const dir = mkdtempSync(join(tmpdir(), 'engawa-worker-'))
-const bundle = join(dir, 'worker.js')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the Workers entry', () => {
-  let inputs: string[] = []
-  let imports: string[] = []
-  beforeAll(async () => {
-    const meta = await buildWorker(bundle)
-    inputs = Object.keys(meta.inputs)
-    imports = Object.values(meta.outputs).flatMap((o) => o.imports.map((i) => i.path))
-  })
-
-  it('bundles without any Node-only module of ours or the embedded database', () => {
+  it('bundles without any Node-only module of ours or the embedded database; its WebAssembly comes compiled at deploy', async () => {
+    const meta = await buildWorker(join(dir, 'worker.js'))
+    const inputs = Object.keys(meta.inputs)
+    const imports = Object.values(meta.outputs).flatMap((o) => o.imports.map((i) => i.path))
     expect(inputs).toContain('src/app.ts')
     for (const pattern of NODE_ONLY) expect(inputs.filter((i) => pattern.test(i))).toEqual([])
-    expect([...new Set(imports)].filter((i) => !RUNTIME_IMPORTS.has(i))).toEqual([])
-  })
-
-  describe('in workerd, on the Postgres server', () => {
-    const postgres = inject('postgres')
-    let workerd: ChildProcess | undefined
-    let url = ''
-    let siteId = ''
-    let dropDatabase = async () => {}
-    beforeAll(async () => {
-      if (!('template' in postgres)) return
-      const copy = await copyTemplateDatabase(postgres, 'worker')
-      dropDatabase = copy.drop
-      const dbUrl = new URL(copy.url)
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: dbUrl.href }) }) })
-      siteId = (await createSite(db, { name: 'Workers blog', origins: ['https://blog.example'] })).id
-      await db.destroy()
-      const port = await freePort()
-      url = `http://127.0.0.1:${port}`
-      writeFileSync(join(dir, 'config.capnp'), workerdConfig(port, dbUrl.href))
-      workerd = spawn(join(process.cwd(), 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { stdio: 'pipe' })
-      await waitFor(`${url}/healthz`, 20_000)
-    })
-    afterAll(async () => {
-      workerd?.kill('SIGKILL')
-      await dropDatabase()
-    })
-
-    it('answers /healthz and /readyz, and posts and reads a thread', async () => {
-      if (!('template' in postgres)) {
-        if (process.env.CI === 'true') throw new Error(`Postgres is required under CI=true: ${postgres.unavailable}`)
-        return
-      }
-      expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' })
-      const page = 'https://blog.example/on-workers'
-      const posted = await fetch(`${url}/api/v1/sites/${siteId}/comments`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: 'https://blog.example' },
-        body: JSON.stringify({ thread: { url: page }, author: { name: 'Aki' }, body: 'from **workerd**' }),
-      })
-      expect(posted.status).toBe(201)
-      const read = await (await fetch(`${url}/api/v1/sites/${siteId}/thread?url=${encodeURIComponent(page)}`)).json()
-      expect(read.thread.total).toBe(1)
-      expect(read.comments[0].html).toBe('<p>from <strong>workerd</strong></p>')
-    })
+    const wasm = imports.filter((i) => i.endsWith('.wasm'))
+    expect(wasm.sort()).toEqual(['argon2id/dist/no-simd.wasm', 'argon2id/dist/simd.wasm'])
+    expect([...new Set(imports)].filter((i) => !RUNTIME_IMPORTS.has(i) && !i.endsWith('.wasm'))).toEqual([])
   })
 })
 
-function workerdConfig(port: number, databaseUrl: string): string {
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .engawa),
-    (name = "loopback", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const engawa :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
-  compatibilityDate = "2026-06-01",
-  compatibilityFlags = ["nodejs_compat"],
-  bindings = [(name = "DATABASE_URL", text = ${JSON.stringify(databaseUrl)}), (name = "LOG_LEVEL", text = "warn")],
-  globalOutbound = "loopback",
-);
-`
-}
+// The worker as it deploys (wrangler dev with the project's wrangler.toml: its build step,
+// static assets, Hyperdrive binding and cron), on a database of its own on the Postgres server.
+describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000 }, () => {
+  const postgres = inject('postgres')
+  if (!hasPostgres(postgres)) return
+  let worker: WranglerDev | undefined
+  let provider: TestOidcProvider | undefined
+  let db: Kysely<Database> | undefined
+  let siteId = ''
+  let dropDatabase = async () => {}
+  beforeAll(async () => {
+    const copy = await copyTemplateDatabase(postgres, 'worker')
+    dropDatabase = copy.drop
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: copy.url, max: 2 }) }) })
+    siteId = (await createSite(db, { name: 'Workers blog', origins: ['https://blog.example'] })).id
+    const port = await freePort()
+    provider = await startOidcProvider({
+      redirectUris: [`http://127.0.0.1:${port}/api/v1/auth/oauth/oidc/callback`],
+      accounts: [{ id: 'kei', email: 'kei@sso.example', emailVerified: true, name: 'Kei' }],
+    })
+    worker = await startWranglerDev(copy.url, {
+      port,
+      vars: { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_NAME: 'Test ID', OIDC_ALLOW_PRIVATE: 'true' },
+    })
+  }, 180_000)
+  afterAll(async () => {
+    await worker?.stop()
+    await provider?.close()
+    await db?.destroy()
+    await dropDatabase()
+  })
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (!address || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
+  const api = (path: string, body?: unknown, cookie?: string) =>
+    fetch(`${worker?.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', origin: worker?.url ?? '', ...(cookie ? { cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    })
+  const cookieOf = (res: Response) => /(engawa_session=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? ''
+  const mailLink = async (to: string, kind: 'verify' | 'reset') => {
+    const mails = await db?.selectFrom('outbox_mails').select('body_text').where('to_address', '=', to).orderBy('created_at', 'desc').execute()
+    return new RegExp(`#${kind}=([a-z0-9.]+)`).exec(mails?.[0]?.body_text ?? '')?.[1] ?? ''
+  }
 
-/** Until the target answers 2xx: workerd takes a while to start on a loaded machine. */
-function waitFor(target: string, timeoutMs: number) {
-  return until(() => fetch(target).then((res) => res.ok, () => false), timeoutMs, `${target} answering`)
-}
+  it('serves the widget and the pages’ scripts from the build step’s assets, and posts and reads a thread', async () => {
+    for (const file of ['/embed.js', '/count.js', '/static/auth.js', '/static/dashboard.js']) {
+      const res = await fetch(`${worker?.url}${file}`)
+      expect(res.status, file).toBe(200)
+      expect(res.headers.get('content-type'), file).toMatch(/javascript/)
+    }
+    expect(await (await fetch(`${worker?.url}/readyz`)).json()).toEqual({ status: 'ready' })
+    const page = 'https://blog.example/on-workers'
+    const posted = await fetch(`${worker?.url}/api/v1/sites/${siteId}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://blog.example' },
+      body: JSON.stringify({ thread: { url: page }, author: { name: 'Aki' }, body: 'from **workerd**' }),
+    })
+    expect(posted.status).toBe(201)
+    const read = await (await fetch(`${worker?.url}/api/v1/sites/${siteId}/thread?url=${encodeURIComponent(page)}`)).json()
+    expect(read.thread.total).toBe(1)
+    expect(read.comments[0].html).toBe('<p>from <strong>workerd</strong></p>')
+  })
+
+  it('signs up, verifies, signs in, changes and resets a password, with hashes Node verifies too', async () => {
+    const email = uniqueEmail('workers')
+    expect((await api('/api/v1/auth/signup', { email, password: PASSWORD, displayName: 'Wren' })).status).toBe(202)
+    const verified = await api('/api/v1/auth/verify', { token: await mailLink(email, 'verify'), password: PASSWORD })
+    expect(verified.status, await verified.clone().text()).toBe(200)
+    const cookie = cookieOf(verified)
+    expect((await (await api('/api/v1/me', undefined, cookie)).json()).user.displayName).toBe('Wren')
+    const stored = async () => (await db?.selectFrom('users').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow())?.password_hash ?? ''
+    // Made in workerd, verified by Node's native Argon2id: one database serves both.
+    expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    expect(await nodePasswordHasher.verify(await stored(), PASSWORD)).toBe(true)
+
+    expect((await api('/api/v1/auth/login', { email, password: 'not the password' })).status).toBe(401)
+    expect((await api('/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(200)
+    expect((await api('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'a password for workers' }, cookie)).status).toBe(200)
+    expect((await api('/api/v1/auth/login', { email, password: 'a password for workers' })).status).toBe(200)
+
+    expect((await api('/api/v1/auth/reset', { email })).status).toBe(202)
+    const reset = await api('/api/v1/auth/reset/confirm', { token: await mailLink(email, 'reset'), password: 'reset on the edge' })
+    expect(reset.status, await reset.clone().text()).toBe(200)
+    expect((await api('/api/v1/auth/login', { email, password: 'reset on the edge' })).status).toBe(200)
+
+    // A hash made by Node's native Argon2id signs in on Workers.
+    const fromNode = uniqueEmail('node')
+    await db?.insertInto('users').values({ email: fromNode, email_verified_at: new Date(), display_name: 'Nell', password_hash: await nodePasswordHasher.hash(PASSWORD) }).execute()
+    expect((await api('/api/v1/auth/login', { email: fromNode, password: PASSWORD })).status).toBe(200)
+  })
+
+  it('signs in through an OpenID Connect provider', async () => {
+    const start = await api(`/api/v1/auth/oauth/oidc?returnTo=${encodeURIComponent('/auth/popup?site=abc')}`)
+    expect(start.status, await start.clone().text()).toBe(302)
+    const state = /(engawa_oauth_state=[^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1] ?? ''
+    const back = await (provider as TestOidcProvider).signIn(start.headers.get('location') ?? '', 'kei')
+    const done = await api(`${back.pathname}${back.search}`, undefined, state)
+    expect(done.status, await done.clone().text()).toBe(302)
+    expect(done.headers.get('location')).toBe('/auth/popup?site=abc')
+    expect((await (await api('/api/v1/me', undefined, cookieOf(done))).json()).user.displayName).toBe('Kei')
+  })
+
+  it('runs maintenance from its cron trigger', async () => {
+    const user = await db?.insertInto('users').values({ display_name: 'Expired' }).returning('id').executeTakeFirstOrThrow()
+    const past = new Date(Date.now() - 60_000)
+    await db?.insertInto('sessions').values({ id: `expired-${Date.now()}`, secret_hash: new Uint8Array(32), user_id: user?.id ?? '', site_id: null, created_at: past, expires_at: past }).execute()
+    const count = async () => Number((await db?.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', new Date()).executeTakeFirstOrThrow())?.n)
+    expect(await count()).toBeGreaterThan(0)
+    expect((await fetch(`${worker?.url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`)).status).toBe(200)
+    await expect.poll(count, { timeout: 30_000 }).toBe(0)
+  })
+})
