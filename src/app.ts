@@ -65,8 +65,19 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const now = () => deps.clock.now().getTime()
   const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, now)
-  const pages = createPageCache(deps)
-  // Writes drop the pages they change, once committed (threads/thread-changes.ts).
+  const cache = createPageCache(deps)
+  const { relay } = deps
+  // Writes drop the pages they change, once committed (threads/thread-changes.ts); on Workers
+  // the thread's live object hears of it too.
+  const pages: typeof cache = !relay
+    ? cache
+    : {
+        ...cache,
+        changed(siteId, key, told) {
+          cache.changed(siteId, key, told)
+          if (told) relay.announce(siteId, key, told)
+        },
+      }
   deps = { ...deps, pages }
   const site = loadSite(deps.db, sites)
   const sameOrigin = requireSameOrigin(deps.config)

@@ -56,9 +56,23 @@ export interface LiveFeed {
   close(): Promise<void>
 }
 
-/** This process's cached thread pages (threads/page-cache.ts); a committed write drops those it changed. */
+/**
+ * Told of each committed change to a thread (threads/thread-changes.ts): this process's cached
+ * pages of it go (threads/page-cache.ts), and on Workers its live readers are told.
+ * `announcement` is what NOTIFY carries; null when no reader is to be told (a vote's new score).
+ */
 export interface ThreadPages {
-  invalidate(siteId: string, key: string): void
+  changed(siteId: string, key: string, announcement: string | null): void
+}
+
+/**
+ * Live updates on Workers, which hold no streams of their own: each thread's Durable Object
+ * holds its readers' streams (`connect` hands it the reader's request) and hears of each
+ * committed change (`announce`).
+ */
+export interface LiveRelay {
+  announce(siteId: string, key: string, announcement: string): void
+  connect(siteId: string, key: string, request: Request): Promise<Response>
 }
 
 /** The install check's counter of widget loads (sites/install-check.ts): counted in memory, written when flushed. */
@@ -79,6 +93,8 @@ export interface Deps {
   live?: LiveFeed
   /** Asked about new comments on sites that opt in; absent unless configured. */
   spamCheck?: SpamCheck
+  /** Workers' live updates through Durable Objects; absent on Node (live) and where none is bound. */
+  relay?: LiveRelay
   /** Set by createApp, which keeps the cache; absent for writes from elsewhere (the CLI, jobs). */
   pages?: ThreadPages
   /** Counts where the widget loads, for the install check; absent where nothing counts (the CLI). */

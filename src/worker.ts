@@ -1,53 +1,26 @@
 import type { ExecutionContext } from 'hono'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { createApp } from './app.ts'
-import argon2idSimd from 'argon2id/dist/simd.wasm'
-import argon2idNoSimd from 'argon2id/dist/no-simd.wasm'
-import { wasmPasswordHasher } from './auth/argon2-wasm.ts'
-import { parseConfig } from './config.ts'
-import type { Database } from './db/schema.ts'
 import { systemClock } from './deps.ts'
 import { runMaintenance } from './jobs/maintenance.ts'
-import { createLog, type LogLevel } from './log.ts'
-import { createMarkdownRenderer } from './markdown/render.ts'
-import { spamCheckFromConfig } from './authors/spam-check.ts'
 import { createWidgetLoads } from './sites/install-check.ts'
+import { durableObjectRelay } from './workers/live-relay.ts'
+import { openWorkerDatabase, workerConfig, workerDeps, type WorkerEnv } from './workers/worker-env.ts'
 
-interface Env {
-  /** A Postgres connection string, or… */
-  DATABASE_URL?: string
-  /** …a Hyperdrive binding in front of the database. */
-  HYPERDRIVE?: { connectionString: string }
-  [name: string]: unknown
-}
-
-// Pure and costly to build, so made once per isolate; everything with I/O is made per request,
-// because Workers cannot share a connection between requests.
-const markdown = createMarkdownRenderer()
-// Workers' logs keep console's level: errors show as errors, the rest as lines.
-const byLevel = (line: string, level: LogLevel) => (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(line)
-const passwords = wasmPasswordHasher({ simd: argon2idSimd, noSimd: argon2idNoSimd })
-
-function stringVars(env: Env): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'))
-}
-
-function openDatabase(env: Env, databaseUrl: string | undefined): Kysely<Database> | undefined {
-  const connectionString = env.HYPERDRIVE?.connectionString ?? databaseUrl
-  if (!connectionString) return undefined
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 1 }) }) })
-}
+// Workers entry (wrangler.toml): the same app as on Node, made per request, because Workers
+// cannot share a connection between requests; live streams are held by each thread's Durable Object.
+export { ThreadLive } from './workers/thread-live.ts'
 
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const config = parseConfig(stringVars(env))
-    const db = openDatabase(env, config.databaseUrl)
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const config = workerConfig(env)
+    const db = openWorkerDatabase(env, config)
     if (!db) return new Response('Engawa on Workers needs DATABASE_URL or a HYPERDRIVE binding.', { status: 500 })
     // Migrations run from the CLI (`npm run engawa -- migrate` with DATABASE_URL), not per request.
-    const log = createLog(config.logLevel, byLevel)
+    const deps = workerDeps(config, db)
+    const { log } = deps
     const loads = createWidgetLoads({ db, clock: systemClock, onError: (error) => log.warn('could not write the widget load counts', { error: String(error) }) })
-    const app = createApp({ db, clock: systemClock, config, log, markdown, passwords, spamCheck: spamCheckFromConfig(config, log), loads })
+    const relay = env.THREAD_LIVE && durableObjectRelay(env.THREAD_LIVE, (work) => ctx.waitUntil(work), (error) => log.warn('a live update was not relayed', { error: String(error) }))
+    const app = createApp({ ...deps, loads, relay })
     try {
       return await app.fetch(request, env, ctx)
     } finally {
@@ -57,11 +30,11 @@ export default {
   },
 
   /** The Cron Trigger in wrangler.toml: clear what has expired. (Mail goes out from a Node instance or `engawa jobs run`.) */
-  async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
-    const config = parseConfig(stringVars(env))
-    const db = openDatabase(env, config.databaseUrl)
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const config = workerConfig(env)
+    const db = openWorkerDatabase(env, config)
     if (!db) return
-    const log = createLog(config.logLevel, byLevel)
+    const { log } = workerDeps(config, db)
     try {
       log.info('maintenance', await runMaintenance(db, systemClock.now(), config.publicUrl))
     } finally {

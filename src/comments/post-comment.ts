@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { countCharacters } from '../http/text.ts'
 import type { PageRef } from '../threads/thread-key.ts'
-import { changedThread } from '../threads/thread-changes.ts'
+import { announcementText, changedThread } from '../threads/thread-changes.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
 import { admitComment } from '../authors/admission.ts'
@@ -87,7 +87,8 @@ export async function postComment(
     claim,
   }))
   if (comment) {
-    changedThread(deps, site.id, input.page.key)
+    const told = comment.status === 'published' ? announcementText(site.id, input.page.key, 'new', comment.id) : null
+    changedThread(deps, site.id, input.page.key, told)
     return { comment, editToken: token?.token, subscribed }
   }
   // Nothing written: a post with the same key got there first (this one waited for it), or a check failed.

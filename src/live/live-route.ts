@@ -36,12 +36,14 @@ const liveRoute = createRoute({
   },
 })
 
-export function liveRoutes({ live, log, config }: Pick<Deps, 'live' | 'log' | 'config'>) {
+export function liveRoutes({ live, relay, log, config }: Pick<Deps, 'live' | 'relay' | 'log' | 'config'>) {
   const quota = createStreamQuota(config.liveStreamLimits)
   return createRouter().openapi(liveRoute, (c) => {
     const site = c.var.site
     const query = c.req.valid('query')
     const key = threadKeyOf(site, query)
+    // On Workers the thread's Durable Object holds the stream: it answers this same request.
+    if (!live && relay) return relay.connect(site.id, key, c.req.raw)
     if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; poll the thread instead.')
     const release = quota.take(addressBucket(clientIp(c, config.trustedProxies)))
     if (!release)

@@ -39,7 +39,8 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
       const entry = requests.get(`${siteId}?${rawQuery}`)
       return entry === undefined ? undefined : cache.getFresh(entry)
     },
-    invalidate: (siteId: string, key: string) => {
+    /** A committed change to the thread: its pages go. */
+    changed: (siteId: string, key: string, _announcement: string | null) => {
       const p = prefix(siteId, key)
       cache.deleteWhere((k) => k.startsWith(p))
       stamps.deleteWhere((k) => k === p)

@@ -26,14 +26,24 @@ export function announcement(siteId: RawBuilder<string> | string, key: RawBuilde
   return sql<string>`pg_notify(${LIVE_CHANNEL}, json_build_array(${siteId}::text, ${key}::text, ${kind}::text, ${commentId}::text)::text)::text`
 }
 
+/** The same payload made here, for those told after commit rather than by NOTIFY (Workers' live objects). */
+export function announcementText(siteId: string, key: string, kind: ChangeKind, commentId: string | null): string {
+  return JSON.stringify([siteId, key, kind, commentId])
+}
+
 export function parseAnnouncement(payload: string): ThreadChange | undefined {
   const [siteId, key, kind, commentId] = JSON.parse(payload) as unknown[]
   if (typeof siteId !== 'string' || typeof key !== 'string' || !(CHANGE_KINDS as readonly unknown[]).includes(kind)) return undefined
   return { siteId, key, kind: kind as ChangeKind, commentId: typeof commentId === 'string' ? commentId : null }
 }
 
-/** The threads each open transaction changed, to act on in this process once it commits. */
-const announced = new WeakMap<Kysely<Database>, Array<{ siteId: string; key: string }>>()
+/** The threads each open transaction changed, and what readers are to be told, to act on in this process once it commits. */
+interface Committed {
+  siteId: string
+  key: string
+  announcement: string | null
+}
+const announced = new WeakMap<Kysely<Database>, Committed[]>()
 
 /**
  * Every change of what readers see on a thread goes through here, in the transaction that makes
@@ -71,19 +81,20 @@ export async function touchThread(
     .returning(['id', 'key', 'version', (change.kind === 'quiet' ? sql<string>`null` : announcement(sql.ref('site_id'), sql.ref('key'), change.kind, change.commentId ?? null)).as('announced')])
     .executeTakeFirst()
   if (!row) return undefined
-  announced.get(trx)?.push({ siteId: change.siteId, key: row.key })
+  const told = change.kind === 'quiet' ? null : announcementText(change.siteId, row.key, change.kind, change.commentId ?? null)
+  announced.get(trx)?.push({ siteId: change.siteId, key: row.key, announcement: told })
   return { id: row.id, key: row.key, version: row.version }
 }
 
 /** A thread moved away from `key`: its readers there are told, and its pages at that key dropped. */
 export async function threadLeft(trx: Kysely<Database>, siteId: string, key: string): Promise<void> {
   await trx.selectNoFrom(announcement(siteId, key, 'renewed', null).as('announced')).execute()
-  announced.get(trx)?.push({ siteId, key })
+  announced.get(trx)?.push({ siteId, key, announcement: announcementText(siteId, key, 'renewed', null) })
 }
 
 /** A change made in bulk by the caller's own statement (the version moved there): no one is told, its pages are dropped. */
 export function threadChangedQuietly(trx: Kysely<Database>, siteId: string, key: string): void {
-  announced.get(trx)?.push({ siteId, key })
+  announced.get(trx)?.push({ siteId, key, announcement: null })
 }
 
 /**
@@ -92,17 +103,17 @@ export function threadChangedQuietly(trx: Kysely<Database>, siteId: string, key:
  * that changes what readers see runs this way.
  */
 export async function changeThreads<T>({ db, pages }: Pick<Deps, 'db' | 'pages'>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  let changes: Array<{ siteId: string; key: string }> = []
+  let changes: Committed[] = []
   const result = await db.transaction().execute((trx) => {
     changes = []
     announced.set(trx, changes)
     return work(trx)
   })
-  for (const change of changes) pages?.invalidate(change.siteId, change.key)
+  for (const change of changes) pages?.changed(change.siteId, change.key, change.announcement)
   return result
 }
 
 /** A change made outside any transaction of ours (a post is one statement): its pages go at once. */
-export function changedThread({ pages }: Pick<Deps, 'pages'>, siteId: string, key: string): void {
-  pages?.invalidate(siteId, key)
+export function changedThread({ pages }: Pick<Deps, 'pages'>, siteId: string, key: string, announcement: string | null): void {
+  pages?.changed(siteId, key, announcement)
 }

@@ -6,9 +6,11 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { Database } from '../../src/db/schema.ts'
+import { setSiteRole } from '../../src/sites/members.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { PASSWORD, uniqueEmail } from '../helpers/accounts.ts'
 import { buildWorker } from '../helpers/build-worker.ts'
+import { eventReader } from '../helpers/event-stream.ts'
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.ts'
 import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
 import { freePort, startWranglerDev, type WranglerDev } from '../helpers/wrangler-dev.ts'
@@ -137,6 +139,53 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
     expect(done.status, await done.clone().text()).toBe(302)
     expect(done.headers.get('location')).toBe('/auth/popup?site=abc')
     expect((await (await api('/api/v1/me', undefined, cookieOf(done))).json()).user.displayName).toBe('Kei')
+  })
+
+  it('tells readers of a new comment, a reply, a hide and an approval through the thread’s Durable Object, missing nothing since their page', async () => {
+    const page = 'https://blog.example/live-on-workers'
+    const fromBlog = { 'content-type': 'application/json', origin: 'https://blog.example' }
+    const post = async (body: string, parentId?: string) => {
+      const res = await fetch(`${worker?.url}/api/v1/sites/${siteId}/comments`, { method: 'POST', headers: fromBlog, body: JSON.stringify({ thread: { url: page }, author: { name: 'Aki' }, body, parentId }) })
+      expect(res.status).toBe(201)
+      return (await res.json()).comment as { id: string; status: string }
+    }
+    const first = await post('before anyone listens')
+    const read = await (await fetch(`${worker?.url}/api/v1/sites/${siteId}/thread?url=${encodeURIComponent(page)}`)).json()
+    const since = read.thread.lastSeq as number
+    // Posted after the page was read, before its stream opened: sent first once it does.
+    const between = await post('between the read and the stream')
+    const live = eventReader(await fetch(`${worker?.url}/api/v1/sites/${siteId}/thread/live?url=${encodeURIComponent(page)}&since=${since}`, { headers: { origin: 'https://blog.example' } }))
+    try {
+      expect(JSON.parse(await live.next('comment', 20_000)).id).toBe(between.id)
+      const delays: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const posted = await post(`live ${i}`, i % 2 ? first.id : undefined)
+        const answered = performance.now()
+        const event = JSON.parse(await live.next('comment', 10_000))
+        delays.push(performance.now() - answered)
+        expect(event.id).toBe(posted.id)
+        expect(event.parentId ?? null).toBe(i % 2 ? first.id : null)
+      }
+      console.log(`live delay on Workers (wrangler dev), post answered to event read, ms: ${delays.map(Math.round).join(', ')}`)
+      expect(Math.max(...delays)).toBeLessThan(2_000)
+
+      const moderator = uniqueEmail('moderator')
+      expect((await api('/api/v1/auth/signup', { email: moderator, password: PASSWORD, displayName: 'Mo' })).status).toBe(202)
+      const cookie = cookieOf(await api('/api/v1/auth/verify', { token: await mailLink(moderator, 'verify'), password: PASSWORD }))
+      await setSiteRole(db as Kysely<Database>, siteId, moderator, 'moderator')
+      const act = (id: string, action: string) => api(`/api/v1/moderation/sites/${siteId}/comments/${id}`, { action }, cookie)
+      expect((await act(first.id, 'hide')).status).toBe(200)
+      // Hidden, it stays in its place as a hidden comment.
+      expect(JSON.parse(await live.next('update', 10_000))).toMatchObject({ comment: { id: first.id, status: 'hidden' }, visible: true })
+      await db?.updateTable('sites').set({ premoderation: 'all' }).where('id', '=', siteId).execute()
+      const held = await post('held for a moderator')
+      expect(held.status).toBe('pending')
+      expect((await act(held.id, 'approve')).status).toBe(200)
+      expect(JSON.parse(await live.next('update', 10_000))).toMatchObject({ comment: { id: held.id, status: 'published' }, visible: true })
+    } finally {
+      await live.cancel()
+      await db?.updateTable('sites').set({ premoderation: 'off' }).where('id', '=', siteId).execute()
+    }
   })
 
   it('runs maintenance from its cron trigger', async () => {
