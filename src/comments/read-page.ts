@@ -175,6 +175,31 @@ export async function readThreadPage(db: Kysely<Database>, request: PageRequest)
   return { thread, comments: [...pinned, ...shown, ...kept], nextCursor, branchCursors: cursors }
 }
 
+/**
+ * The comments published after `since` (a page's lastSeq), oldest first, at most `limit`; the
+ * thread as it stood, its lastSeq where this answer stops. Every comment up to the thread's
+ * last_seq was committed with it (seq is taken under the thread's row), so reading the thread
+ * first and only up to its last_seq misses none and says where to go on from.
+ */
+export async function readSince(db: Kysely<Database>, request: { siteId: string; key: string; since: number; limit: number }): Promise<ThreadPage> {
+  const thread = await db.selectFrom('threads').selectAll().where('site_id', '=', request.siteId).where('key', '=', request.key).executeTakeFirst()
+  if (!thread) return { thread: null, comments: [], nextCursor: null, branchCursors: new Map() }
+  const comments = await db
+    .selectFrom('comments')
+    .selectAll()
+    .where('site_id', '=', request.siteId)
+    .where('thread_id', '=', thread.id)
+    .where('seq', '>', request.since)
+    .where('seq', '<=', thread.last_seq)
+    .where('status', '=', 'published')
+    .orderBy('seq')
+    .limit(request.limit + 1)
+    .execute()
+  const shown = comments.slice(0, request.limit)
+  const cut = comments.length > request.limit ? shown[shown.length - 1] : undefined
+  return { thread: cut ? { ...thread, last_seq: cut.seq } : thread, comments: shown, nextCursor: null, branchCursors: new Map() }
+}
+
 export interface BranchRequest {
   siteId: string
   key: string

@@ -5,9 +5,9 @@ import { threadKeyOf } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
 import { pageEtag, type CachedPage, type PageCache } from '../threads/page-cache.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
-import { locateComment, positionBefore, readBranchPage, readThreadPage, type ThreadPage } from './read-page.ts'
+import { locateComment, positionBefore, readBranchPage, readSince, readThreadPage, type ThreadPage } from './read-page.ts'
 import { ThreadPageJson, ThreadQuery } from './schemas.ts'
-import { nestComments, threadToJson } from './to-json.ts'
+import { commentToJson, nestComments, threadToJson } from './to-json.ts'
 import { createRouter } from '../http/router.ts'
 
 const readThread = createRoute({
@@ -31,6 +31,7 @@ type Query = z.infer<typeof ThreadQuery>
 
 
 async function loadPage(db: Deps['db'], siteId: string, key: string, query: Query): Promise<ThreadPage> {
+  if (query.since !== undefined) return readSince(db, { siteId, key, since: query.since, limit: query.limit })
   const page = { siteId, key, sort: query.sort, limit: query.limit, repliesPerBranch: query.replies }
   if (query.around) {
     const around = await locateComment(db, siteId, key, query.around)
@@ -51,7 +52,7 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const query = c.req.valid('query')
     const site = c.var.site
     const key = threadKeyOf(site, query)
-    const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? ''].join('\n')
+    const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? '', query.since ?? ''].join('\n')
     const url = c.req.url
     const rawQuery = url.slice(url.indexOf('?') + 1)
     const ifNoneMatch = c.req.header('if-none-match')
@@ -66,7 +67,8 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
       const page = await loadPage(db, site.id, key, query)
       const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),
-        comments: nestComments(page.comments, page.branchCursors),
+        // News since a position comes flat: each is placed by its parentId.
+        comments: query.since === undefined ? nestComments(page.comments, page.branchCursors) : page.comments.map((row) => commentToJson(row, null)),
         nextCursor: page.nextCursor,
       })
       const body = new TextEncoder().encode(json)

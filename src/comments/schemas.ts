@@ -63,6 +63,12 @@ export const ThreadQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   replies: z.coerce.number().int().min(0).max(50).default(10).openapi({ description: 'Replies shown per top-level comment.' }),
   around: z.uuid().optional().openapi({ description: 'A comment id: the page that holds it (a permalink).' }),
+  since: z.coerce.number().int().min(0).optional().openapi({
+    description:
+      "The thread's lastSeq on a page you show: only the comments published after it, replies included, oldest first and " +
+      'not nested, at most `limit`; the answer\'s lastSeq is where it stops, to pass as `since` next time. What a reader ' +
+      'without a live stream polls for news. Leaves out sort, cursor, replies and around.',
+  }),
 }).refine((q) => q.limit * (q.replies + 1) <= MAX_PAGE_COMMENTS, {
   message: `limit × (replies + 1) must be at most ${MAX_PAGE_COMMENTS}`,
   path: ['limit'],

@@ -13,10 +13,11 @@ export interface ThreadNews {
 
 /**
  * Hears what happens on the thread: Server-Sent Events where the server holds streams,
- * otherwise (Workers answer 501) a poll of the first page, which the browser revalidates with
- * its ETag, so an unchanged thread costs a 304. (Polling hears of new comments only.)
+ * otherwise (501: Workers without live objects) a poll for what was published after the
+ * position of the page shown (`since`), replies included, which the browser revalidates with its
+ * ETag, so a quiet thread costs a 304. (Polling hears of new comments only.)
  */
-export function watchThread(liveUrl: string, api: Api, news: ThreadNews, pollMs: number): void {
+export function watchThread(liveUrl: string, since: number, api: Api, news: ThreadNews, pollMs: number): void {
   const { arrived } = news
   if (typeof EventSource === 'undefined') return poll()
   const source = new EventSource(liveUrl)
@@ -32,13 +33,12 @@ export function watchThread(liveUrl: string, api: Api, news: ThreadNews, pollMs:
   })
 
   function poll() {
-    // The first round only learns what is there already; later rounds report what is new.
-    let known: Set<string> | undefined
+    let position = since
     setInterval(async () => {
       try {
-        const page = await api.read({ sort: 'newest', replies: 0 })
-        if (known) for (const c of page.comments) if (!known.has(c.id)) arrived(c)
-        known = new Set([...(known ?? []), ...page.comments.map((c) => c.id)])
+        const page = await api.read({ since: position, limit: 50 })
+        for (const c of page.comments) arrived(c)
+        position = page.thread?.lastSeq ?? position
       } catch {
         // Offline for now; the next round tries again.
       }

@@ -81,7 +81,8 @@ export function threadNews(ctx: Context, fresh: HTMLButtonElement, accountChange
     let first: Shown | undefined
     for (const c of waiting.values()) {
       if (view.shown.has(c.id)) continue
-      first ??= view.insertNew(c, { sort: state.sort, hasMore: state.nextCursor !== null, own: false })
+      const entry = view.insertNew(c, { sort: state.sort, hasMore: state.nextCursor !== null, own: false })
+      first ??= entry
     }
     ctx.setTotal(state.total + waiting.size)
     waiting.clear()

@@ -160,7 +160,7 @@ export function mount(m: Mount) {
             account.render()
           }, fail)
         })
-        watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), api, news, m.pollMs)
+        watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), page.thread?.lastSeq ?? 0, api, news, m.pollMs)
       }
       await account.overlay()
       pointToOwn()

@@ -392,19 +392,21 @@ forEachBackend((database) => {
       expect(await page.locator('#engawa textarea').first().inputValue()).toBe('Short one')
     })
 
-    it('polls for new comments where the server holds no event streams (Workers)', async () => {
+    it('polls for what came after its page where the server holds no event streams: replies too, and what came before the first poll', async () => {
       const s = await setUp(database(), { live: false })
-      await s.post('Already here')
+      const first = await s.post('Already here')
       const page = await s.open({ attrs: 'data-poll-seconds="2"' })
-      // Its answer, not its request: a comment posted before the first poll is answered would be in what it learns.
-      const firstPoll = page.waitForResponse((response) => response.url().includes('/thread?') && response.url().includes('sort=newest'), { timeout: 15_000 })
       await expect.poll(() => heading(page)).toBe('1 comment')
-      await firstPoll // the first poll learns what is there
-      await s.post('Arrived while polling')
+      // Posted before any poll: news starts from the page's position, not from the first poll.
+      await s.post('Arrived before the first poll')
+      await s.post('A reply while polling', { parentId: first.id })
       const notice = page.locator('#engawa button.new')
-      await expect.poll(() => notice.textContent(), { timeout: 6000 }).toBe('Show 1 new comment')
+      await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toBe('Show 2 new comments')
+      // Both shown, each in its place (all of them, not only the first).
       await notice.click()
-      await expect.poll(() => heading(page)).toBe('2 comments')
+      await expect.poll(() => heading(page)).toBe('3 comments')
+      await expect.poll(() => page.locator('#engawa li li .body').allTextContents()).toEqual(['A reply while polling'])
+      expect(await page.locator('#engawa li .body').allTextContents()).toContain('Arrived before the first poll')
     })
 
     it('shows the exact time of a comment on hover and on keyboard focus', async () => {

@@ -239,5 +239,37 @@ forEachBackend((database) => {
       expect(res.status).toBe(404)
       expect((await res.json()).error.code).toBe('comment_not_found')
     })
+
+    describe('since a position (what a reader without a live stream polls)', () => {
+      it('answers what was published after a page, replies included, oldest first and flat, leaving out what is held', async () => {
+        const t = await startApp(database())
+        const first = await postGuest(t, 'on the page')
+        const position = (await readThread(t)).thread.lastSeq as number
+        const next = await postGuest(t, 'after the page')
+        const reply = await postGuest(t, 'a reply after the page', { parentId: first.id })
+        await t.db.updateTable('sites').set({ premoderation: 'all' }).where('id', '=', t.site.id).execute()
+        await postGuest(t, 'held')
+        const news = await readThread(t, { since: position })
+        expect(news.comments.map((c: CommentNode) => c.id)).toEqual([next.id, reply.id])
+        expect(news.comments.map((c: CommentNode) => c.replies)).toEqual([[], []])
+        expect(news.thread.lastSeq).toBe(position + 3)
+        expect((await readThread(t, { since: news.thread.lastSeq })).comments).toEqual([])
+      })
+
+      it('stops at limit and says where it stopped, so the next poll goes on from there', async () => {
+        const t = await startApp(database())
+        const ids = await postMany(t, 5)
+        const page = await readThread(t, { since: 0, limit: 3 })
+        expect(page.comments.map((c: CommentNode) => c.id)).toEqual(ids.slice(0, 3))
+        const rest = await readThread(t, { since: page.thread.lastSeq, limit: 3 })
+        expect(rest.comments.map((c: CommentNode) => c.id)).toEqual(ids.slice(3))
+        expect(rest.thread.lastSeq).toBe(5)
+      })
+
+      it('refuses a position that is not a whole number', async () => {
+        const t = await startApp(database())
+        expect((await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent('https://blog.example/a')}&since=-1`)).status).toBe(400)
+      })
+    })
   })
 })
