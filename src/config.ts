@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   SMTP_URL: urlOf('smtp:', 'smtps:').optional(),
   MAIL_FROM: z.string().min(3).default('Engawa <engawa@localhost>'),
+  MAIL_API_KEY: z.string().min(1).optional(),
+  MAIL_API_URL: urlOf('http:', 'https:').default('https://api.resend.com/emails'),
   TRUSTED_PROXIES: z.string().default(''),
   OAUTH_GITHUB_CLIENT_ID: z.string().min(1).optional(),
   OAUTH_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -90,6 +92,8 @@ export interface Config {
   /** smtp(s)://user:pass@host:port; without it, mails are written to the log. */
   smtpUrl: string | undefined
   mailFrom: string
+  /** An HTTP mail API (Resend's, or one that speaks it): how Workers send mail, where SMTP cannot run. */
+  mailApi: { url: string; key: string } | undefined
   /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
   trustedProxies: ReadonlySet<string>
   oauth: OAuthConfig
@@ -124,6 +128,7 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   REQUEST_DEADLINE_MS: 'milliseconds from 1000 to 600000',
   SMTP_URL: 'a mail server URL, such as smtps://user:password@smtp.example:465 or smtp://smtp.example:587',
   OIDC_ISSUER: "the provider's issuer URL, such as https://accounts.example",
+  MAIL_API_URL: "the mail API's sending URL, such as https://api.resend.com/emails",
   AKISMET_URL: 'an http(s) URL',
   WEBHOOKS_ALLOW_PRIVATE: 'true or false',
   OIDC_ALLOW_PRIVATE: 'true or false',
@@ -166,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    mailApi: e.MAIL_API_KEY ? { url: e.MAIL_API_URL, key: e.MAIL_API_KEY } : undefined,
     trustedProxies: new Set(e.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean)),
     oauth: oauthConfig(e),
     commentLimits: { perNetwork: e.COMMENTS_PER_IP, perAccount: e.COMMENTS_PER_ACCOUNT },

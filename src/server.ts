@@ -66,8 +66,8 @@ async function start(given: Config, log: Log) {
   const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads, demo }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)
-  if (!config.smtpUrl && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
-    log.warn('SMTP_URL is not set: mails, with their one-time links, go to this log instead of to people')
+  if (!config.smtpUrl && !config.mailApi && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
+    log.warn('Neither SMTP_URL nor MAIL_API_KEY is set: mails, with their one-time links, go to this log instead of to people')
   const mail = createMailWorker({ db: database.db, clock: systemClock, log, sender })
   mail.start(5_000)
   const webhooks = createWebhookWorker({ db: database.db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }) })

@@ -1,8 +1,8 @@
 import type { ExecutionContext } from 'hono'
 import { createApp } from './app.ts'
 import { systemClock } from './deps.ts'
-import { runMaintenance } from './jobs/maintenance.ts'
 import { createWidgetLoads } from './sites/install-check.ts'
+import { runScheduledWork } from './workers/background.ts'
 import { durableObjectRelay } from './workers/live-relay.ts'
 import { openWorkerDatabase, workerConfig, workerDeps, type WorkerEnv } from './workers/worker-env.ts'
 
@@ -29,14 +29,14 @@ export default {
     }
   },
 
-  /** The Cron Trigger in wrangler.toml: clear what has expired. (Mail goes out from a Node instance or `engawa jobs run`.) */
+  /** The Cron Trigger in wrangler.toml: maintenance, webhooks, and mail through an HTTP mail API. */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const config = workerConfig(env)
     const db = openWorkerDatabase(env, config)
     if (!db) return
-    const { log } = workerDeps(config, db)
+    const deps = workerDeps(config, db)
     try {
-      log.info('maintenance', await runMaintenance(db, systemClock.now(), config.publicUrl))
+      deps.log.info('background round', await runScheduledWork(deps))
     } finally {
       ctx.waitUntil(db.destroy())
     }

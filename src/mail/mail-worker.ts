@@ -3,7 +3,7 @@ import type { Database, OutboxMailRow } from '../db/schema.ts'
 import type { Clock } from '../deps.ts'
 import { roundLoop } from '../jobs/round-loop.ts'
 import type { Log } from '../log.ts'
-import type { MailSender } from './senders.ts'
+import type { MailSender } from './mail-sender.ts'
 
 // Sends the outbox. Every Node instance runs one of these over the same table: a round claims a
 // few due rows in one statement (FOR UPDATE SKIP LOCKED, so two instances never claim the same

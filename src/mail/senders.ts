@@ -1,18 +1,12 @@
 import { createTransport } from 'nodemailer'
 import type { Config } from '../config.ts'
 import type { Log } from '../log.ts'
-import type { OutgoingMail } from './outbox.ts'
+import type { MailSender } from './mail-sender.ts'
+import { httpApiSender } from './http-api-sender.ts'
+
+export type { MailSender }
 
 // Node only (nodemailer opens TCP sockets): built by server.ts and handed to the mail worker.
-
-export interface MailSender {
-  /**
-   * Resolves once the mail is handed over. Rejects when it was not; with `permanent: true` on
-   * the error when retrying the same mail cannot succeed (the server refused the recipient or
-   * the message), so the outbox gives up at once instead of knocking for three days.
-   */
-  send(mail: OutgoingMail): Promise<void>
-}
 
 // nodemailer waits 2 minutes to connect and 10 minutes on a silent socket by default; a hung
 // server would hold one worker round (and its claimed mails) that long. These bound each step,
@@ -67,8 +61,9 @@ export function logSender(log: Log): MailSender {
   }
 }
 
-export function createSender(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, log: Log): MailSender & { close(): void } {
+export function createSender(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailApi'>, log: Log): MailSender & { close(): void } {
   if (config.smtpUrl) return smtpSender(config.smtpUrl, config.mailFrom)
+  if (config.mailApi) return { ...httpApiSender(config.mailApi, config.mailFrom), close: () => {} }
   return { ...logSender(log), close: () => {} }
 }
 

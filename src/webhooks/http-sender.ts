@@ -1,9 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { isIP, type LookupFunction } from 'node:net'
-import { hostOf, isAddressAllowed, type AddressPolicy } from '../http/address-policy.ts'
-import { problemWithUrl, refusedAddressMessage } from './endpoint-rules.ts'
+import type { LookupFunction } from 'node:net'
+import { isAddressAllowed, type AddressPolicy } from '../http/address-policy.ts'
+import { refusedAddressMessage } from './endpoint-rules.ts'
+import { describeAnswer, endpointOf, EXCERPT_BYTES, type WebhookResponse, type WebhookSender } from './webhook-sender.ts'
 
 // Node only (server.ts and the CLI make it): sends one signed delivery over node:http(s).
 // The address is checked where the connection is made: node:net asks our `lookup` for the
@@ -12,29 +13,6 @@ import { problemWithUrl, refusedAddressMessage } from './endpoint-rules.ts'
 // (DNS rebinding) is refused. An IP literal is never looked up, so it is checked before.
 // Redirects are never followed (node:http does not): a 3xx is a failed attempt, so an endpoint
 // cannot bounce a delivery to an internal address.
-
-export interface WebhookRequest {
-  url: string
-  headers: Record<string, string>
-  body: string
-}
-
-export interface WebhookResponse {
-  /** The HTTP status, when an answer came. */
-  statusCode: number | null
-  /** Why it failed, when it did (a status other than 2xx included). */
-  error: string | null
-  /** The start of the answer's body, on one line. */
-  excerpt: string
-  durationMs: number
-}
-
-export interface WebhookSender {
-  send(request: WebhookRequest): Promise<WebhookResponse>
-}
-
-const EXCERPT_CHARS = 300
-const EXCERPT_BYTES = 4096
 
 class AddressRefused extends Error {
   readonly code = 'EADDRREFUSED'
@@ -65,16 +43,8 @@ export function createHttpSender(options: AddressPolicy & { timeoutMs?: number }
       const started = performance.now()
       const elapsed = () => Math.round(performance.now() - started)
       const failed = (error: string): WebhookResponse => ({ statusCode: null, error, excerpt: '', durationMs: elapsed() })
-      let url: URL
-      try {
-        url = new URL(req.url)
-      } catch {
-        return Promise.resolve(failed('The endpoint URL is not valid.'))
-      }
-      const problem = problemWithUrl(url, policy)
-      if (problem) return Promise.resolve(failed(problem))
-      const host = hostOf(url)
-      if (isIP(host) && !isAddressAllowed(host, policy)) return Promise.resolve(failed(refusedAddressMessage(host, host)))
+      const url = endpointOf(req.url, policy)
+      if (typeof url === 'string') return Promise.resolve(failed(url))
 
       return new Promise<WebhookResponse>((resolve) => {
         let settled = false
@@ -104,15 +74,7 @@ export function createHttpSender(options: AddressPolicy & { timeoutMs?: number }
           const chunks: Buffer[] = []
           let size = 0
           const done = () => {
-            const statusCode = res.statusCode ?? 0
-            const excerpt = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, EXCERPT_CHARS)
-            const isOk = statusCode >= 200 && statusCode < 300
-            const error = isOk
-              ? null
-              : statusCode >= 300 && statusCode < 400
-                ? `Redirect (${statusCode}) to ${res.headers.location ?? 'nowhere'} not followed: give the final URL.`.slice(0, 300)
-                : `The endpoint answered ${statusCode}.`
-            finish({ statusCode, error, excerpt, durationMs: elapsed() })
+            finish({ ...describeAnswer(res.statusCode ?? 0, res.headers.location, Buffer.concat(chunks).toString('utf8')), durationMs: elapsed() })
             res.destroy()
           }
           res.on('data', (chunk: Buffer) => {

@@ -5,7 +5,7 @@ import type { Clock } from '../deps.ts'
 import { roundLoop, type RoundLoop } from '../jobs/round-loop.ts'
 import type { Log } from '../log.ts'
 import { ATTEMPTS_KEPT } from './endpoints.ts'
-import type { WebhookResponse, WebhookSender } from './http-sender.ts'
+import type { WebhookResponse, WebhookSender } from './webhook-sender.ts'
 
 // Sends the webhook outbox, as mail-worker.ts sends mail: every Node instance (and `engawa jobs
 // run`) claims a few due deliveries in one statement (FOR UPDATE SKIP LOCKED, with a lease),

@@ -8,9 +8,11 @@ import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { setSiteRole } from '../../src/sites/members.ts'
 import { createSite } from '../../src/sites/sites.ts'
+import { createWebhook } from '../../src/webhooks/endpoints.ts'
 import { PASSWORD, uniqueEmail } from '../helpers/accounts.ts'
 import { buildWorker } from '../helpers/build-worker.ts'
 import { eventReader } from '../helpers/event-stream.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.ts'
 import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
 import { freePort, startWranglerDev, type WranglerDev } from '../helpers/wrangler-dev.ts'
@@ -45,6 +47,8 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
   if (!hasPostgres(postgres)) return
   let worker: WranglerDev | undefined
   let provider: TestOidcProvider | undefined
+  let hooks: WebhookReceiver | undefined
+  let mailApi: WebhookReceiver | undefined
   let db: Kysely<Database> | undefined
   let siteId = ''
   let dropDatabase = async () => {}
@@ -58,14 +62,18 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
       redirectUris: [`http://127.0.0.1:${port}/api/v1/auth/oauth/oidc/callback`],
       accounts: [{ id: 'kei', email: 'kei@sso.example', emailVerified: true, name: 'Kei' }],
     })
+    hooks = await startWebhookReceiver()
+    mailApi = await startWebhookReceiver((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"sent"}'))
     worker = await startWranglerDev(copy.url, {
       port,
-      vars: { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_NAME: 'Test ID', OIDC_ALLOW_PRIVATE: 'true' },
+      vars: { WEBHOOKS_ALLOW_PRIVATE: 'true', MAIL_API_KEY: 'test-key', MAIL_API_URL: mailApi.url('/emails'), OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_NAME: 'Test ID', OIDC_ALLOW_PRIVATE: 'true' },
     })
   }, 180_000)
   afterAll(async () => {
     await worker?.stop()
     await provider?.close()
+    await hooks?.close()
+    await mailApi?.close()
     await db?.destroy()
     await dropDatabase()
   })
@@ -188,13 +196,29 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
     }
   })
 
-  it('runs maintenance from its cron trigger', async () => {
+  it('runs maintenance, delivers webhooks and sends mail through the mail API from its cron trigger', async () => {
     const user = await db?.insertInto('users').values({ display_name: 'Expired' }).returning('id').executeTakeFirstOrThrow()
     const past = new Date(Date.now() - 60_000)
     await db?.insertInto('sessions').values({ id: `expired-${Date.now()}`, secret_hash: new Uint8Array(32), user_id: user?.id ?? '', site_id: null, created_at: past, expires_at: past }).execute()
-    const count = async () => Number((await db?.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', new Date()).executeTakeFirstOrThrow())?.n)
-    expect(await count()).toBeGreaterThan(0)
+    const expired = async () => Number((await db?.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', new Date()).executeTakeFirstOrThrow())?.n)
+    expect(await expired()).toBeGreaterThan(0)
+    await createWebhook(db as Kysely<Database>, { siteId, userId: user?.id ?? '' }, { url: hooks?.url('/engawa') ?? '', events: ['comment.created'] }, new Date())
+    const posted = await fetch(`${worker?.url}/api/v1/sites/${siteId}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://blog.example' },
+      body: JSON.stringify({ thread: { url: 'https://blog.example/hooked' }, author: { name: 'Aki' }, body: 'tell the hook' }),
+    })
+    expect(posted.status).toBe(201)
+    const unsent = async () => (await db?.selectFrom('outbox_mails').select('id').where('sent_at', 'is', null).execute())?.length ?? 0
+    expect(await unsent()).toBeGreaterThan(0) // the sign-up and reset mails of the tests above
+
     expect((await fetch(`${worker?.url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`)).status).toBe(200)
-    await expect.poll(count, { timeout: 30_000 }).toBe(0)
+    await expect.poll(expired, { timeout: 30_000 }).toBe(0)
+    await expect.poll(() => hooks?.events().map((e) => e.type), { timeout: 30_000 }).toEqual(['comment.created'])
+    expect(hooks?.received[0]?.headers['webhook-signature']).toMatch(/^v1,/)
+    await expect.poll(unsent, { timeout: 30_000 }).toBe(0)
+    const mailed = mailApi?.received.map((r) => JSON.parse(r.body) as { to: string[]; subject: string }) ?? []
+    expect(mailApi?.received[0]?.headers.authorization).toBe('Bearer test-key')
+    expect(mailed.length).toBeGreaterThanOrEqual(3)
   })
 })
