@@ -9,6 +9,7 @@ import { authTiming } from './auth-timing.ts'
 import { firstPaint } from './browser-paint.ts'
 import { idleReaders } from './idle-readers.ts'
 import { templateStart } from './template-start.ts'
+import { workersVersusNode } from './workers-vs-node.ts'
 
 // npm run bench: HTTP benchmarks on loopback, bounded in time, on the Postgres server and on
 // PGlite, printed as one table. BENCH_SECONDS sets each run's length (default 8).
@@ -229,6 +230,19 @@ async function printTemplateStart() {
       `empty folder migrated from scratch ${fmt(s.noTemplate)} ms (${fmt(s.template / s.noTemplate, 2)}×), existing folder ${fmt(s.existing)} ms (template/existing ${fmt(s.template / s.existing, 2)}); ` +
       `existing folder through tsx instead of the bundle ${fmt(s.existingTsx)} ms (bundle/tsx ${fmt(s.existing / s.existingTsx, 2)})`,
   )
+}
+/** The worker in workerd beside the Node server, on one database. */
+async function printWorkersVersusNode() {
+  const { node, workerd } = await workersVersusNode()
+  const line = (name: string, f: typeof node) =>
+    `${name}: thread read ${fmt(f.readRps)} req/s (p50 ${fmt(f.readP50)} ms), post ${fmt(f.postRps)} req/s (p50 ${fmt(f.postP50)} ms), sign-in ${fmt(f.signInMs, 1)} ms, /healthz ${fmt(f.healthMs, 1)} ms (medians of 9)`
+  console.log(`Workers (wrangler dev, local workerd) beside Node (dist/server.js), same Postgres, 10 connections:\n  ${line('node', node)}\n  ${line('workerd', workerd)}`)
+  console.log(`  workerd/node: reads ${fmt(workerd.readRps / node.readRps, 2)}, posts ${fmt(workerd.postRps / node.postRps, 2)}; one Argon2id verification ≈ sign-in − /healthz: node ${fmt(node.signInMs - node.healthMs, 1)} ms, workerd ${fmt(workerd.signInMs - workerd.healthMs, 1)} ms`)
+}
+// BENCH_ONLY=workers: just that.
+if (ONLY?.test('workers')) {
+  await printWorkersVersusNode()
+  process.exit(0)
 }
 // BENCH_ONLY=startup: just that.
 if (ONLY?.test('startup')) {
