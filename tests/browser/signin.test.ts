@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createInstanceAdmin } from '../../src/auth/admins.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { forEachBackend, type TestDatabase } from '../helpers/backends.ts'
-import { browserAvailability, launchBrowser, serveHostPage, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { browserAvailability, launchBrowser, serveHostPage, signUpInPopup, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
 import { serveEngawa, signUpOver } from '../helpers/engawa-server.ts'
 
 // The embedding page's side of sign-in, as the widget does it: open Engawa's popup, take the
@@ -94,12 +94,7 @@ forEachBackend((database) => {
       const { engawa, page } = await setUp(database())
       const email = `popup-${Date.now()}@mail.example`
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#signin')])
-      await popup.click('text=Create an account')
-      await popup.fill('input[name=displayName]', 'Hana Popup')
-      await popup.fill('[data-view=signup] input[name=email]', email)
-      await popup.fill('[data-view=signup] input[name=password]', 'correct horse battery staple')
-      await popup.click('text=Create account')
-      await popup.waitForSelector('text=Check your mail')
+      await signUpInPopup(popup, 'Hana Popup', email)
 
       // The link opens in another tab of the same browser, as a mail client would open it.
       const link = await lastMailLink(database(), email)

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Database } from '../../src/db/schema.ts'
 import { createSite } from '../../src/sites/sites.ts'
-import { browserAvailability, HOST_PAGE_ADDRESS, launchBrowser, listenOnLoopback, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
+import { browserAvailability, HOST_PAGE_ADDRESS, launchBrowser, listenOnLoopback, signUpInPopup, type BrowserHandle, type LoopbackServer } from '../helpers/browser.ts'
 import { copyTemplateDatabase, hasPostgres } from '../helpers/server-database.ts'
 import { heading } from '../helpers/widget-page.ts'
 import { startWranglerDev, type WranglerDev } from '../helpers/wrangler-dev.ts'
@@ -58,12 +58,7 @@ describe.skipIf(!browserAvailability().available)('the widget on Workers', { tim
 
     const email = `edge-${Date.now()}@mail.example`
     const [popup] = await Promise.all([first.waitForEvent('popup'), first.click('#engawa button:text("Sign in")')])
-    await popup.click('text=Create an account')
-    await popup.fill('input[name=displayName]', 'Hana Edge')
-    await popup.fill('[data-view=signup] input[name=email]', email)
-    await popup.fill('[data-view=signup] input[name=password]', 'correct horse battery staple')
-    await popup.click('text=Create account')
-    await popup.waitForSelector('text=Check your mail')
+    await signUpInPopup(popup, 'Hana Edge', email)
     const mail = await db?.selectFrom('outbox_mails').select('body_text').where('to_address', '=', email).executeTakeFirstOrThrow()
     const link = /(http\S+#verify=[a-z0-9.]+)/.exec(mail?.body_text ?? '')?.[1] ?? ''
     expect(link.startsWith(`${worker?.url}/auth/confirm#verify=`)).toBe(true)

@@ -182,3 +182,13 @@ export async function serveHostPage(files: Record<string, string>): Promise<Loop
   })
   return listenOnLoopback(server, HOST_PAGE_ADDRESS)
 }
+
+/** In Engawa's sign-in popup: creates an account, up to "Check your mail". */
+export async function signUpInPopup(popup: Page, displayName: string, email: string, password = 'correct horse battery staple') {
+  await popup.click('text=Create an account')
+  await popup.fill('input[name=displayName]', displayName)
+  await popup.fill('[data-view=signup] input[name=email]', email)
+  await popup.fill('[data-view=signup] input[name=password]', password)
+  await popup.click('text=Create account')
+  await popup.waitForSelector('text=Check your mail')
+}
