@@ -23,7 +23,8 @@ export async function startWranglerDev(databaseUrl: string, { vars = {}, port: g
   // Hyperdrive's local stand-in insists on a password; the test server trusts any.
   const hyperdrive = new URL(databaseUrl)
   if (!hyperdrive.password) hyperdrive.password = 'unused'
-  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--persist-to', join(state, 'state'), '--test-scheduled']
+  // Its own devtools port too: two workers of the suite may start at once.
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--inspector-ip', '127.0.0.1', '--show-interactive-dev-session=false', '--persist-to', join(state, 'state'), '--test-scheduled']
   for (const [name, value] of Object.entries({ PUBLIC_URL: url, LOG_LEVEL: 'warn', ...vars })) args.push('--var', `${name}:${value}`)
   const child: ChildProcess = spawn(join(process.cwd(), 'node_modules/.bin/wrangler'), args, {
     env: {
