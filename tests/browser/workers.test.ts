@@ -48,7 +48,7 @@ describe.skipIf(!browserAvailability().available)('the widget on Workers', { tim
     return page
   }
 
-  it('loads the widget from the deployed assets; a guest posts, a reader signs up in the popup, and another page sees their comment and reply live', async () => {
+  it('loads the widget from the deployed assets; a guest posts, a reader signs up in the popup, another page sees their comment and reply live, and they sign in there', async () => {
     const first = await open()
     await expect.poll(() => heading(first)).toBe('0 comments')
     await first.fill('#engawa input[name=name]', 'Aki')
@@ -84,5 +84,12 @@ describe.skipIf(!browserAvailability().available)('the widget on Workers', { tim
     await notice.click()
     await expect.poll(() => heading(second)).toBe('3 comments')
     expect(await second.locator('#engawa li li .body').allTextContents()).toEqual(['A reply, live'])
+
+    // The same reader signs in on the other page with the password: verified in workerd.
+    const [login] = await Promise.all([second.waitForEvent('popup'), second.click('#engawa button:text("Sign in")')])
+    await login.fill('[data-view=login] input[name=email]', email)
+    await login.fill('[data-view=login] input[name=password]', 'correct horse battery staple')
+    await login.click('button:text("Sign in")')
+    await expect.poll(() => second.locator('#engawa section').textContent()).toContain('Signed in as Hana Edge')
   })
 })
