@@ -24,6 +24,7 @@ import * as createSetupSecrets from './20261204_0100_create_setup_secrets.ts'
 import * as createWidgetLoads from './20261204_0110_create_widget_loads.ts'
 import * as createSiteDeletions from './20261204_0120_create_site_deletions.ts'
 import * as bindSignupToBrowser from './20261204_0130_bind_signup_to_browser.ts'
+import * as indexCommunity from './20261204_1000_index_community.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0110_create_widget_loads': createWidgetLoads,
   '20261204_0120_create_site_deletions': createSiteDeletions,
   '20261204_0130_bind_signup_to_browser': bindSignupToBrowser,
+  '20261204_1000_index_community': indexCommunity,
 }

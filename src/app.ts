@@ -13,6 +13,8 @@ import { authRoutes } from './auth/routes.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import { commentRoutes } from './comments/routes.ts'
+import { createCommunityCache } from './community/community-cache.ts'
+import { communityRoutes } from './community/community-route.ts'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import type { SiteRow } from './db/schema.ts'
 import type { Deps } from './deps.ts'
@@ -66,18 +68,18 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const now = () => deps.clock.now().getTime()
   const sites = new TtlCache<SiteRow>(deps.config.pageCacheMs, 10_000, now)
   const cache = createPageCache(deps)
+  const community = createCommunityCache(deps)
   const { relay } = deps
-  // Writes drop the pages they change, once committed (threads/thread-changes.ts); on Workers
-  // the thread's live object hears of it too.
-  const pages: typeof cache = !relay
-    ? cache
-    : {
-        ...cache,
-        changed(siteId, key, told) {
-          cache.changed(siteId, key, told)
-          if (told) relay.announce(siteId, key, told)
-        },
-      }
+  // Writes drop the pages they change, once committed (threads/thread-changes.ts), and the
+  // site's community pages; on Workers the thread's live object hears of it too.
+  const pages: typeof cache = {
+    ...cache,
+    changed(siteId, key, told) {
+      cache.changed(siteId, key, told)
+      community.changed(siteId)
+      if (told) relay?.announce(siteId, key, told)
+    },
+  }
   deps = { ...deps, pages }
   const site = loadSite(deps.db, sites)
   const sameOrigin = requireSameOrigin(deps.config)
@@ -120,7 +122,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
 
   // Who answers, feature by feature (each router declares its own paths).
   const api = [
-    publicSiteRoutes(), commentRoutes(deps, pages), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
+    publicSiteRoutes(), commentRoutes(deps, pages), communityRoutes(deps, community), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps),
     siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),

@@ -21,21 +21,29 @@ export type PagePosition = Extract<Position, { t: 'page' }>
 export type BranchPosition = Extract<Position, { t: 'branch' }>
 
 export function encodeCursor(position: Position): string {
-  return encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(position)))
+  return encodeJsonCursor(position)
 }
 
 export function decodeCursor(cursor: string): Position {
-  let value: unknown
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64urlIgnorePadding(cursor)))
-  } catch {
-    throw invalidCursor()
-  }
-  const parsed = PositionSchema.safeParse(value)
+  const parsed = PositionSchema.safeParse(decodeJsonCursor(cursor))
   if (!parsed.success) throw invalidCursor()
   return parsed.data
 }
 
 export function invalidCursor() {
   return new AppError('invalid_cursor', 'This cursor is not one Engawa gave out; start again from the first page.')
+}
+
+/** Any position as an opaque cursor: base64url of its JSON. */
+export function encodeJsonCursor(position: unknown): string {
+  return encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(position)))
+}
+
+/** The JSON inside a cursor, still to be validated; invalid_cursor when it holds none. */
+export function decodeJsonCursor(cursor: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64urlIgnorePadding(cursor)))
+  } catch {
+    throw invalidCursor()
+  }
 }

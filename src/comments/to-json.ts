@@ -35,8 +35,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     id: row.id,
     parentId: row.parent_id,
     depth: row.depth,
-    // Guests always give a name; an empty one is left by an account that was deleted.
-    author: isTombstone ? null : row.author_name === '' ? { name: '', kind: 'reader', deleted: true } : { name: row.author_name, kind: authorKind(row), hue: avatarHue(row) },
+    author: isTombstone ? null : authorToJson(row),
     html: isTombstone ? '' : row.body_html,
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
@@ -49,6 +48,15 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
   }
 }
 
+type AuthorFields = Pick<CommentRow, 'site_id' | 'author_user_id' | 'author_fingerprint' | 'author_name' | 'author_role'>
+
+/** Who wrote a comment, as readers may see it. */
+export function authorToJson(row: AuthorFields): NonNullable<CommentJson['author']> {
+  // Guests always give a name; an empty one is left by an account that was deleted.
+  if (row.author_name === '') return { name: '', kind: 'reader', deleted: true }
+  return { name: row.author_name, kind: authorKind(row), hue: avatarHue(row) }
+}
+
 const utf8 = new TextEncoder()
 
 /**
@@ -57,14 +65,14 @@ const utf8 = new TextEncoder()
  * guest is known only by their network's fingerprint, of which just one hex digit counts: a
  * colour can then tell sixteen networks apart, too few to test whether a name posted from one.
  */
-function avatarHue(row: CommentRow): number {
+function avatarHue(row: AuthorFields): number {
   const who = row.author_user_id ? `user:${row.author_user_id}` : `guest:${row.author_fingerprint?.slice(0, 1) ?? ''}`
   const digest = sha256(utf8.encode(`${row.site_id}\n${who}\n${row.author_name}`))
   return (((digest[0] ?? 0) << 8) | (digest[1] ?? 0)) % 360
 }
 
 /** A badge for staff; otherwise whether an account stands behind the name, which a guest's never does. */
-function authorKind(row: CommentRow): 'guest' | 'reader' | 'moderator' | 'owner' {
+function authorKind(row: AuthorFields): 'guest' | 'reader' | 'moderator' | 'owner' {
   return row.author_role ?? (row.author_user_id === null ? 'guest' : 'reader')
 }
 
