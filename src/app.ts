@@ -14,6 +14,7 @@ import { ssoRoutes } from './auth/sso/routes.ts'
 import { previewRoutes } from './comments/preview-route.ts'
 import { commentRoutes } from './comments/routes.ts'
 import { createCommunityCache } from './community/community-cache.ts'
+import { communityPages } from './community/community-pages.ts'
 import { communityRoutes } from './community/community-route.ts'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import type { SiteRow } from './db/schema.ts'
@@ -133,6 +134,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   app.route('/', setupPages(deps))
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
+  app.route('/', communityPages(deps))
   app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
   app.route('/', exportSchemaRoutes())
   app.route('/', healthRoutes(deps.db))

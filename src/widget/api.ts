@@ -100,7 +100,7 @@ async function withRetries<T>(attempt: () => Promise<T>, tries = 3): Promise<T> 
 }
 
 /** An answer's JSON, or its error as an ApiError (every error answer of a site's routes is readable: CORS `*`). */
-async function answer<T>(res: Response): Promise<T> {
+export async function answer<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T
   const json = await res.json().catch(() => ({}))
   if (!res.ok) throw new ApiError(res.status, json.error?.code ?? 'failed', json.error?.message ?? '', Number(res.headers.get('retry-after')) || 0)

@@ -9,6 +9,9 @@ import { mount } from './widget.ts'
 // in there: see the README). The comments go into <div id="engawa"> if the page has one,
 // otherwise right after the script tag. Pages that sign users in and out without a reload call
 // `window.Engawa.signInBySso(token)` and `window.Engawa.signOut()` (both return promises).
+// data-view="community" shows the site's discussions instead of a thread (data-tab: latest,
+// active or threads; data-period: day, week or month), from a module fetched for it alone.
+declare const BUILD: string
 const script = document.currentScript as HTMLScriptElement | null
 const data = script?.dataset
 if (script && data?.site) {
@@ -18,18 +21,27 @@ if (script && data?.site) {
     host.id = 'engawa'
     script.after(host)
   }
-  ;(window as unknown as { Engawa: unknown }).Engawa = mount({
-    base: new URL(script.src).origin,
-    site: data.site,
-    page: {
-      url: data.url ?? location.origin + location.pathname + location.search,
-      title: data.title ?? document.title,
-      ...(data.key ? { key: data.key } : {}),
-    },
-    host,
-    lang: pickLang(data.lang ?? document.documentElement.lang),
-    theme: data.theme,
-    pollMs: Math.max(2, Number(data.pollSeconds) || 15) * 1000,
-    sso: data.sso,
-  })
+  const base = new URL(script.src).origin
+  const lang = pickLang(data.lang ?? document.documentElement.lang)
+  if (data.view === 'community') {
+    const at = host
+    import(/* @vite-ignore */ `${base}/community.js?v=${BUILD}`).then(
+      (module: typeof import('./community.ts')) => module.mountCommunity({ base, site: data.site ?? '', host: at, lang, theme: data.theme, tab: data.tab, period: data.period }),
+      (e: unknown) => console.error('Engawa: the community view could not be loaded.', e),
+    )
+  } else
+    (window as unknown as { Engawa: unknown }).Engawa = mount({
+      base,
+      site: data.site,
+      page: {
+        url: data.url ?? location.origin + location.pathname + location.search,
+        title: data.title ?? document.title,
+        ...(data.key ? { key: data.key } : {}),
+      },
+      host,
+      lang,
+      theme: data.theme,
+      pollMs: Math.max(2, Number(data.pollSeconds) || 15) * 1000,
+      sso: data.sso,
+    })
 } else console.error('Engawa: the embed script needs data-site="…" (your site id).')

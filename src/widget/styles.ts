@@ -76,14 +76,14 @@ legend{font-weight:600;padding:0 .3em}
  * has no style-src 'unsafe-inline' blocks a <style> element, but not a sheet made in script.
  * Browsers without constructable stylesheets (before 2023) get the <style> element.
  */
-export function styleShadow(shadow: ShadowRoot): void {
+export function styleShadow(shadow: ShadowRoot, more = ''): void {
   if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
     const sheet = new CSSStyleSheet()
-    sheet.replaceSync(CSS)
+    sheet.replaceSync(CSS + more)
     shadow.adoptedStyleSheets = [sheet]
   } else {
     const style = document.createElement('style')
-    style.textContent = CSS
+    style.textContent = CSS + more
     shadow.append(style)
   }
 }

@@ -18,7 +18,7 @@ describe('the built widget', () => {
     await buildWidget(outdir)
     embed = readFileSync(join(outdir, 'embed.js'))
     count = readFileSync(join(outdir, 'count.js'))
-    for (const name of ['write', 'moderate', 'report']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
+    for (const name of ['write', 'moderate', 'report', 'community']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
     rmSync(outdir, { recursive: true, force: true })
   })
 
@@ -44,6 +44,15 @@ describe('the built widget', () => {
     const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?' }[name] as string
     expect(module.toString()).toContain(own)
     expect(embed.toString()).not.toContain(own)
+  })
+
+  it('shows the community view from a module of its own, at most 9,000 bytes gzipped (it carries both languages of the thread words it reuses)', () => {
+    const module = onDemand.community as Buffer
+    const gzipped = gzipSync(module, { level: 9 }).length
+    console.log(`community.js: ${module.length} bytes, ${gzipped} gzipped`)
+    expect(gzipped).toBeLessThanOrEqual(9000)
+    expect(module.toString()).toContain('Most active')
+    expect(embed.toString()).not.toContain('Most active')
   })
 
   it('carries no Markdown library: previews come from the server', () => {

@@ -1,0 +1,96 @@
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { axeViolations } from '../helpers/axe.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { browserAvailability } from '../helpers/browser.ts'
+import { consoleErrors, widgetTests } from '../helpers/widget-page.ts'
+
+// The community view: embedded in a site's page (127.0.0.2) with data-view="community", and as
+// Engawa's own page /s/{site} (127.0.0.1); English and Japanese, by keyboard, axe-clean.
+
+const { setUp, closeServers } = widgetTests()
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname
+
+const inView = (page: Page, selector: string) => page.locator(`#engawa ${selector}`)
+const titles = (page: Page) => inView(page, '.cm > li').evaluateAll((items) => items.map((li) => li.textContent ?? ''))
+const problems = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')
+
+forEachBackend((database, backend) => {
+  afterAll(closeServers)
+
+  describe.skipIf(!browserAvailability().available)('the community view', () => {
+    it('shows the newest comments across articles, the most active and all discussions, by keyboard, in English and Japanese', async () => {
+      const s = await setUp(database())
+      const on = (path: string, title: string) => ({ thread: { url: `${s.host.origin}${path}`, title } })
+      await s.post('First thoughts on the copyright exception.', on('/posts/ai-copyright', 'AI and copyright'))
+      await s.post('Reciprocity matters: **both ways**.', on('/posts/ai-copyright', 'AI and copyright'))
+      const newest = await s.post('Illustrators deserve a say.', on('/posts/illustrators', 'Illustrators speak'))
+      const hidden = await s.post('Spam that a moderator hid.', on('/posts/illustrators', 'Illustrators speak'))
+      // Hidden as a moderator would, with the thread's visible count (tests/community covers the moderation routes).
+      await database().db.updateTable('comments').set({ status: 'hidden' }).where('site_id', '=', s.site).where('id', '=', hidden.id).execute()
+      await database().db.updateTable('threads').set((eb) => ({ comment_count: eb('comment_count', '-', 1) })).where('site_id', '=', s.site).where('url', '=', `${s.host.origin}/posts/illustrators`).execute()
+
+      const page = await s.open({ attrs: 'data-view="community"' })
+      await expect.poll(() => inView(page, 'h2').textContent()).toBe('Discussions on Widget blog')
+      await expect.poll(() => inView(page, '.cm > li').count()).toBe(3)
+      const latest = await titles(page)
+      expect(latest[0]).toContain('Illustrators deserve a say.')
+      expect(latest.join('\n')).not.toContain('Spam that a moderator hid')
+      expect(await inView(page, '.cm > li').first().locator('header a').getAttribute('href')).toBe(`${s.host.origin}/posts/illustrators#engawa-comment-${newest.id}`)
+      expect(await inView(page, '.cm > li').first().locator('a.ti').getAttribute('href')).toBe(`${s.host.origin}/posts/illustrators`)
+      expect(await inView(page, '[role=tab][aria-selected=true]').textContent()).toBe('Latest comments')
+      expect(await inView(page, '#period').isVisible()).toBe(false)
+      expect(await problems(page)).toEqual([])
+
+      // The tabs follow the ARIA pattern: arrows move between them, and the panel follows.
+      await inView(page, '[role=tab][aria-selected=true]').focus()
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => inView(page, '[role=tab][aria-selected=true]').textContent()).toBe('Most active')
+      await expect.poll(() => titles(page)).toEqual([
+        expect.stringMatching(/^AI and copyright2 comments in this period · latest /),
+        expect.stringMatching(/^Illustrators speak1 comment in this period · latest /),
+      ])
+      expect(await inView(page, '#period').isVisible()).toBe(true)
+      await page.keyboard.press('End')
+      await expect.poll(() => inView(page, '[role=tab][aria-selected=true]').textContent()).toBe('All discussions')
+      await expect.poll(() => titles(page)).toEqual([expect.stringMatching(/^Illustrators speak1 comment · started /), expect.stringMatching(/^AI and copyright2 comments · started /)])
+      expect(await problems(page)).toEqual([])
+      expect(consoleErrors(page)).toEqual([])
+      await page.close()
+
+      // Engawa's own page of the same, in Japanese.
+      const own = (await page.context().browser()?.newPage()) as Page
+      await own.goto(`${s.engawa.origin}/s/${s.site}?lang=ja&tab=active&period=day`)
+      expect(await own.locator('h1').textContent()).toBe('Widget blog')
+      await expect.poll(() => inView(own, 'h2').textContent()).toBe('Widget blog のディスカッション')
+      await expect.poll(() => inView(own, '[role=tab][aria-selected=true]').textContent()).toBe('盛り上がっている話題')
+      expect(await inView(own, '#period').inputValue()).toBe('day')
+      await expect.poll(() => inView(own, '.cm > li').count()).toBe(2)
+      expect(await inView(own, '.cm > li').first().textContent()).toContain('この期間のコメント 2 件')
+      expect(await own.locator('.back a').getAttribute('href')).toBe(`${s.host.origin}/`)
+      expect(await problems(own)).toEqual([])
+      if (backend === 'pglite') {
+        await own.setViewportSize({ width: 900, height: 700 })
+        await own.goto(`${s.engawa.origin}/s/${s.site}?lang=en`)
+        await expect.poll(() => inView(own, '.cm > li').count()).toBe(3)
+        await own.screenshot({ path: `${SCREENSHOTS}community-page.png` })
+      }
+      await own.close()
+    })
+
+    it('says when the discussions cannot be loaded, and loads them when asked again', async () => {
+      const s = await setUp(database())
+      await s.post('Hello.')
+      const page = await s.open({ attrs: 'data-view="community"' })
+      await expect.poll(() => inView(page, '.cm > li').count()).toBe(1)
+      await page.route('**/community?**', (route) => route.abort())
+      await inView(page, '[role=tab]:has-text("All discussions")').click()
+      await expect.poll(() => inView(page, '[role=status]').textContent()).toBe('The discussions could not be loaded.')
+      await page.unroute('**/community?**')
+      await inView(page, 'button:has-text("Try again")').click()
+      await expect.poll(() => inView(page, '.cm > li').count()).toBe(1)
+      expect(await inView(page, '[role=status]').textContent()).toBe('')
+      await page.close()
+    })
+  })
+})
