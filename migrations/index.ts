@@ -25,6 +25,7 @@ import * as createWidgetLoads from './20261204_0110_create_widget_loads.ts'
 import * as createSiteDeletions from './20261204_0120_create_site_deletions.ts'
 import * as bindSignupToBrowser from './20261204_0130_bind_signup_to_browser.ts'
 import * as indexCommunity from './20261204_1000_index_community.ts'
+import * as createReactions from './20261204_1100_create_reactions.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0120_create_site_deletions': createSiteDeletions,
   '20261204_0130_bind_signup_to_browser': bindSignupToBrowser,
   '20261204_1000_index_community': indexCommunity,
+  '20261204_1100_create_reactions': createReactions,
 }

@@ -20,6 +20,7 @@ export type Action =
   | 'comment.edit'
   | 'comment.delete'
   | 'comment.vote'
+  | 'comment.react'
   | 'site.moderate'
   | 'site.manage'
   | 'instance.admin'
@@ -47,6 +48,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   switch (action) {
     case 'comment.post':
     case 'comment.vote':
+    case 'comment.react':
       return true
     case 'comment.edit':
       return isAuthor

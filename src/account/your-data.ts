@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database, SiteRow, UserRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { deleteComment } from '../comments/edit-comment.ts'
+import { withdrawReactions } from '../comments/react.ts'
 import { AppError } from '../http/errors.ts'
 import { getSite } from '../sites/sites.ts'
 import { changeThreads, threadChangedQuietly } from '../threads/thread-changes.ts'
@@ -10,7 +11,7 @@ export const EXPORT_FORMAT = 'engawa-account-export/1'
 
 /** Everything Engawa holds about an account, as its owner may take it away. */
 export async function exportAccount(db: Kysely<Database>, user: UserRow, currentSessionId: string, now: Date) {
-  const [identities, sessions, memberships, comments, votes, follows] = await Promise.all([
+  const [identities, sessions, memberships, comments, votes, follows, reactions] = await Promise.all([
     db.selectFrom('oauth_identities').select(['provider', 'subject', 'email', 'created_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('sessions').select(['id', 'site_id', 'created_at', 'expires_at', 'last_used_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('site_members').select(['site_id', 'role', 'created_at']).where('user_id', '=', user.id).execute(),
@@ -32,6 +33,7 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       .where('r.user_id', '=', user.id)
       .orderBy('s.created_at')
       .execute(),
+    db.selectFrom('reactions').select(['site_id', 'comment_id', 'kind', 'created_at']).where('reactor', '=', `user:${user.id}`).orderBy('created_at').execute(),
   ])
   return {
     format: EXPORT_FORMAT,
@@ -81,13 +83,14 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       createdAt: v.created_at.toISOString(),
       updatedAt: v.updated_at.toISOString(),
     })),
+    reactions: reactions.map((r) => ({ siteId: r.site_id, commentId: r.comment_id, kind: r.kind, createdAt: r.created_at.toISOString() })),
   }
 }
 
 /**
  * Deletes an account. Its comments either stay, shown as from a deleted user (no name, no
  * link to anyone), or are deleted as their author would delete them (tombstones where others
- * replied, so replies keep their place). Its votes come off the scores first.
+ * replied, so replies keep their place). Its votes and reactions come off the counts first.
  */
 export async function deleteAccount(
   deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
@@ -129,6 +132,7 @@ export async function deleteAccount(
     }
   }
   await changeThreads(deps, async (trx) => {
+    const unreacted = await withdrawReactions(trx, `user:${user.id}`)
     const unvoted = await sql<{ site_id: string; key: string }>`
       with gone as (
         update comments c set
@@ -140,7 +144,8 @@ export async function deleteAccount(
         returning c.site_id, c.thread_id
       )
       update threads t set version = t.version + 1, updated_at = ${clock.now()}
-      from (select distinct site_id, thread_id from gone) g
+      from (select distinct site_id, thread_id from gone
+        union select * from jsonb_to_recordset(${JSON.stringify(unreacted)}::jsonb) as r(site_id text, thread_id uuid)) g
       where t.site_id = g.site_id and t.id = g.thread_id
       returning t.site_id, t.key`.execute(trx)
     const renamed = await sql<{ site_id: string; key: string }>`

@@ -8,6 +8,10 @@ import { threadKeyOf } from '../threads/thread-key.ts'
 import { readMine, readOwnComments } from './read-mine.ts'
 import { authorTimeLeft } from './edit-comment.ts'
 import { readVotes } from './vote.ts'
+import { readReactions } from './react.ts'
+import { REACTIONS } from './reaction-kinds.ts'
+import { guestFingerprint } from '../authors/guest-fingerprint.ts'
+import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { AuthorTimeLeft, CommentJson } from './schemas.ts'
 import { nestComments } from './to-json.ts'
 import { createRouter } from '../http/router.ts'
@@ -34,6 +38,7 @@ const mineRoute = createRoute({
         .object({
           comments: z.array(CommentJson),
           votes: z.record(z.string(), z.number().int()).openapi({ description: 'Comment id to 1 or -1.' }),
+          reactions: z.record(z.string(), z.array(z.enum(REACTIONS))).openapi({ description: "Comment id to the reader's own reactions on it (a guest's, where the site lets guests react)." }),
           own: z
             .record(z.uuid(), z.string())
             .openapi({ description: "The reader's own comments on the page (by session or edit token): id to Markdown, to edit from." }),
@@ -46,7 +51,7 @@ const mineRoute = createRoute({
   },
 })
 
-export function mineRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
+export function mineRoutes({ db, clock, config }: Pick<Deps, 'db' | 'clock' | 'config'>) {
   return createRouter().openapi(mineRoute, async (c) => {
     const site = c.var.site
     const key = threadKeyOf(site, c.req.valid('query'))
@@ -54,16 +59,21 @@ export function mineRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
     if (tokens.length > MAX_TOKENS) throw new AppError('invalid_request', `Send at most ${MAX_TOKENS} edit tokens.`)
     const userId = c.var.signedIn?.user.id
     const moderates = c.var.signedIn !== undefined && can(await actorOf(db, c.var.signedIn), 'site.moderate', { siteId: site.id })
-    const [rows, votes, own] = await Promise.all([
+    const reactor = userId
+      ? `user:${userId}`
+      : site.reactions === 'everyone' ? `guest:${await guestFingerprint(db, site, addressBucket(clientIp(c, config.trustedProxies)))}` : undefined
+    const [rows, votes, own, reactions] = await Promise.all([
       readMine(db, site.id, key, tokens, userId, moderates),
       userId ? readVotes(db, site.id, key, userId) : {},
       readOwnComments(db, site.id, key, tokens, userId),
+      reactor && site.reactions !== 'off' ? readReactions(db, site.id, key, reactor) : {},
     ])
     const now = clock.now()
     c.header('Cache-Control', 'private, no-store')
     return c.json({
       comments: nestComments(rows, new Map(), moderates ? 'moderator' : 'author'),
       votes,
+      reactions,
       own: Object.fromEntries(own.map((r) => [r.id, r.body_source])),
       timeLeft: Object.fromEntries(own.map((r) => [r.id, authorTimeLeft(site, r, now)])),
     }, 200)

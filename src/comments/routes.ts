@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import type { PageCache } from '../threads/page-cache.ts'
 import { mineRoutes } from './mine-route.ts'
 import { readRoute } from './read-route.ts'
+import { reactionRoutes } from './reaction-routes.ts'
 import { voteRoutes } from './vote-route.ts'
 import { writeRoutes } from './write-routes.ts'
 import { createRouter } from '../http/router.ts'
@@ -13,4 +14,5 @@ export function commentRoutes(deps: Deps, pages: PageCache) {
     .route('/', writeRoutes(deps))
     .route('/', mineRoutes(deps))
     .route('/', voteRoutes(deps))
+    .route('/', reactionRoutes(deps))
 }

@@ -96,6 +96,7 @@ const CommentFields = {
   createdAt: z.iso.datetime(),
   editedAt: z.iso.datetime().nullable(),
   score: z.number().int(),
+  reactions: z.record(z.string(), z.number().int()).openapi({ description: 'Reactions by kind (heart, laugh, hooray, thinking, eyes, rocket, clap, thanks); kinds nobody gave are left out.' }),
   replyCount: z.number().int(),
   status: z.enum(['published', 'pending', 'hidden', 'deleted', 'spam', 'shadowed']),
   reason: z.string().optional().openapi({ description: 'Why a moderator hid it, when they chose to say.' }),

@@ -40,6 +40,7 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     score: row.score,
+    reactions: isTombstone ? {} : row.reactions,
     replyCount: row.reply_count,
     status: view === 'author' && row.status === 'shadowed' ? 'published' : row.status,
     ...(row.status === 'hidden' && row.reason_public && row.moderation_reason ? { reason: row.moderation_reason } : {}),

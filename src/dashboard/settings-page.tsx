@@ -12,6 +12,12 @@ const PREMODERATION = [
   ['all', 'Every comment'],
 ] as const
 
+const REACTIONS = [
+  ['off', 'Nobody: reactions are not shown'],
+  ['accounts', 'Signed-in readers'],
+  ['everyone', 'Everyone, guests too'],
+] as const
+
 const NUMBERS = [
   ['maxLinks', 'Most links in one comment', 0, 1000],
   ['authorPostsPerHour', 'Comments one author may post per hour', 1, 100_000],
@@ -39,6 +45,14 @@ function SettingsForm(props: { siteId: string; s: SiteSettings }) {
         {PREMODERATION.map(([value, label]) => (
           <label class="check">
             <input type="radio" name="premoderation" value={value} checked={s.premoderation === value} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Who may react to comments</legend>
+        {REACTIONS.map(([value, label]) => (
+          <label class="check">
+            <input type="radio" name="reactions" value={value} checked={s.reactions === value} /> {label}
           </label>
         ))}
       </fieldset>
@@ -80,6 +94,7 @@ function SettingsList(props: { s: SiteSettings }) {
   const yes = (b: boolean) => (b ? 'Yes' : 'No')
   const rows: Array<[string, string]> = [
     ['Hold comments for approval', PREMODERATION.find(([v]) => v === s.premoderation)?.[1] ?? s.premoderation],
+    ['Who may react to comments', REACTIONS.find(([v]) => v === s.reactions)?.[1] ?? s.reactions],
     ...SWITCHES.map(([name, label]): [string, string] => [label, yes(s[name])]),
     ['Blocked words', s.blockedWords.join(', ') || 'None'],
     ['Blocked domains', s.blockedLinks.join(', ') || 'None'],

@@ -5,6 +5,10 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>
 export type Premoderation = 'off' | 'all' | 'first'
 export type CommentStatus = 'published' | 'pending' | 'hidden' | 'deleted' | 'spam' | 'shadowed'
 export type SiteRole = 'owner' | 'moderator'
+/** Who may react to comments on a site: nobody, signed-in readers, or guests too. */
+export type ReactionPolicy = 'off' | 'accounts' | 'everyone'
+/** A comment's reaction counts by kind; kinds without any are left out. */
+export type ReactionCounts = Record<string, number>
 
 export interface UsersTable {
   id: Generated<string>
@@ -118,6 +122,7 @@ export interface SitesTable {
   reserves_tdm: Generated<boolean>
   report_threshold: Generated<number>
   hash_salt: Uint8Array | null
+  reactions: Generated<ReactionPolicy>
   created_at: CreatedAt
   updated_at: Generated<Date>
 }
@@ -173,6 +178,17 @@ export interface CommentsTable {
   moderation_reason: Generated<string | null>
   reason_public: Generated<boolean>
   author_fingerprint: string | null
+  /** Kept in the transaction of every reaction (comments/react.ts). */
+  reactions: Generated<ReactionCounts>
+}
+
+export interface ReactionsTable {
+  site_id: string
+  comment_id: string
+  /** user:<account id> or guest:<salted hash of their network>. */
+  reactor: string
+  kind: string
+  created_at: Date
 }
 
 export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'other'
@@ -459,6 +475,7 @@ export interface Database {
   threads: ThreadsTable
   comments: CommentsTable
   votes: VotesTable
+  reactions: ReactionsTable
   email_tokens: EmailTokensTable
   oauth_identities: OauthIdentitiesTable
   oauth_attempts: OauthAttemptsTable

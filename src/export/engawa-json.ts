@@ -4,7 +4,7 @@ import { exportedAuthor, readComments, readModeration, readThreads, type SiteSna
 
 export const ENGAWA_EXPORT_FORMAT = 'engawa-export'
 /** major.minor: a minor version only adds optional fields, so any 1.x reader reads any 1.y file. */
-export const ENGAWA_EXPORT_VERSION = '1.0'
+export const ENGAWA_EXPORT_VERSION = '1.1'
 export const ENGAWA_EXPORT_SCHEMA_PATH = '/schemas/engawa-export-v1.json'
 
 /** How much an export wrote, for the CLI's summary. */
@@ -43,6 +43,7 @@ function commentJson(c: CommentRow) {
     score: c.score,
     upvotes: c.upvotes,
     downvotes: c.downvotes,
+    reactions: c.reactions,
   }
 }
 

@@ -22,6 +22,7 @@ const STATUS = {
   forbidden: 403,
   origin_not_allowed: 403,
   guests_not_allowed: 403,
+  reactions_off: 403,
   banned: 403,
   invalid_edit_token: 403,
   edit_window_closed: 403,

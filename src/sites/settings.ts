@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi'
-import type { Premoderation, SiteRow, SitesTable } from '../db/schema.ts'
+import type { Premoderation, ReactionPolicy, SiteRow, SitesTable } from '../db/schema.ts'
 import { nameText, text } from '../http/text.ts'
 import type { Updateable } from 'kysely'
 
 export const MAX_COMMENT_LENGTH_LIMIT = 50_000
 export const PREMODERATION_MODES = ['off', 'all', 'first'] as const satisfies readonly Premoderation[]
+export const REACTION_POLICIES = ['off', 'accounts', 'everyone'] as const satisfies readonly ReactionPolicy[]
 
 const listEntry = text().trim().min(1).max(200)
 
@@ -21,6 +22,7 @@ export const DEFAULT_SETTINGS = {
   maxCommentLength: 10_000,
   allowsImages: false,
   spamCheck: false,
+  reactions: 'accounts' as ReactionPolicy,
 }
 
 /** The rules a site's owners set. */
@@ -46,6 +48,7 @@ export const SiteSettings = z
     maxCommentLength: z.number().int().min(1).max(MAX_COMMENT_LENGTH_LIMIT),
     allowsImages: z.boolean(),
     spamCheck: z.boolean().openapi({ description: "Ask the instance's spam service (when it has one) about each new comment." }),
+    reactions: z.enum(REACTION_POLICIES).openapi({ description: 'Who may react to comments: nobody, signed-in readers, or guests too.' }),
   })
   .openapi('SiteSettings')
 
@@ -75,6 +78,7 @@ export function settingsToColumns(s: Partial<SiteSettings>): Updateable<SitesTab
     max_comment_length: s.maxCommentLength,
     allows_images: s.allowsImages,
     spam_check: s.spamCheck,
+    reactions: s.reactions,
   }
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined))
 }
@@ -93,5 +97,6 @@ export function settingsOf(site: SiteRow): SiteSettings {
     maxCommentLength: site.max_comment_length,
     allowsImages: site.allows_images,
     spamCheck: site.spam_check,
+    reactions: site.reactions,
   }
 }

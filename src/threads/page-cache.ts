@@ -50,7 +50,7 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
 export type PageCache = ReturnType<typeof createPageCache>
 
 /** Raise when a thread page's JSON changes shape, so no browser keeps a page of the old shape as current. */
-const PAGE_FORMAT = 1
+const PAGE_FORMAT = 2
 
 /**
  * A page's ETag, from what it shows rather than its bytes: the thread (a thread made again at

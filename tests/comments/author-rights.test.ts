@@ -55,7 +55,7 @@ forEachBackend((database) => {
       expect(res.status).toBe(200)
       expect(res.headers.get('cache-control')).toBe('public, max-age=60')
       expect(res.headers.get('access-control-allow-origin')).toBe(t.site.origin)
-      expect(await res.json()).toEqual({ id: t.site.id, name: 'Test blog', guestsAllowed: false, maxCommentLength: 500, editWindowSeconds: 30 })
+      expect(await res.json()).toEqual({ id: t.site.id, name: 'Test blog', guestsAllowed: false, maxCommentLength: 500, editWindowSeconds: 30, reactions: 'accounts' })
       const unknown = await t.get('/api/v1/sites/nope')
       expect(unknown.status).toBe(404)
       expect((await unknown.json()).error.code).toBe('site_not_found')

@@ -58,7 +58,7 @@ forEachBackend((database) => {
       const { owner, reader, ids } = await seedSite(t)
       const { text, doc } = await download(t, owner.cookie)
 
-      expect(doc).toMatchObject({ $schema: 'http://127.0.0.1:8787/schemas/engawa-export-v1.json', format: 'engawa-export', version: '1.0' })
+      expect(doc).toMatchObject({ $schema: 'http://127.0.0.1:8787/schemas/engawa-export-v1.json', format: 'engawa-export', version: '1.1' })
       expect(doc.site).toMatchObject({ id: t.site.id, name: 'Test blog', origins: [t.site.origin], settings: { blockedWords: [HELD_WORD], guestsAllowed: true } })
       expect(Object.keys(doc)).toEqual(['$schema', 'format', 'version', 'exportedAt', 'generator', 'site', 'threads', 'comments', 'moderation'])
 

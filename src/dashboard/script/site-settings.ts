@@ -76,6 +76,7 @@ export function setUpSiteForms(): void {
     const body = {
       name: field(form, 'name').value.trim(),
       premoderation: must<HTMLInputElement>('[name=premoderation]:checked', form).value,
+      reactions: must<HTMLInputElement>('[name=reactions]:checked', form).value,
       guestsAllowed: field(form, 'guestsAllowed').checked,
       allowsImages: field(form, 'allowsImages').checked,
       spamCheck: field(form, 'spamCheck').checked,
