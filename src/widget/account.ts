@@ -90,7 +90,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
 
   function signedOut() {
     store.setSession(null)
-    Object.assign(state, { user: null, moderates: false, following: false, votes: {}, own: {}, rights: {} })
+    Object.assign(state, { user: null, moderates: false, following: false, votes: {}, reactions: {}, own: {}, rights: {} })
     render()
     void ctx.load()
   }
@@ -137,13 +137,14 @@ export function createAccount(ctx: Context, o: AccountOptions) {
     try {
       const mine = await api.mine(tokens)
       state.votes = mine.votes
+      state.reactions = mine.reactions
       state.own = mine.own
       state.rights = Object.fromEntries(Object.entries(mine.timeLeft).map(([id, left]) => [id, rightsOf(left)]))
       for (const c of mine.comments) {
         if (ctx.view.shown.has(c.id)) ctx.view.refresh(c)
         else ctx.view.place(c, c.parentId ? ctx.view.shown.get(c.parentId) : undefined)
       }
-      for (const entry of [...ctx.view.shown.values()]) if (state.votes[entry.comment.id] || entry.comment.id in state.own) ctx.view.refresh(entry.comment)
+      for (const entry of [...ctx.view.shown.values()]) if (state.votes[entry.comment.id] || entry.comment.id in state.reactions || entry.comment.id in state.own) ctx.view.refresh(entry.comment)
     } catch (e) {
       if (isApiError(e) && e.status === 401) signedOut()
     }

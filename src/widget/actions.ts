@@ -31,17 +31,31 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
     })
   }
 
+  const signInFirst = (entry: Shown) =>
+    openSlot(entry, h('p', { class: 'hint', role: 'status' }, t.t('signInToVote'), ' ', h('button', { type: 'button', onclick: ctx.signIn }, t.t('signIn'))))
+
   const act: Record<string, (entry: Shown, button: HTMLButtonElement) => Promise<void> | void> = {
     async vote(entry, button) {
       const id = entry.comment.id
-      if (!state.user) {
-        openSlot(entry, h('p', { class: 'hint', role: 'status' }, t.t('signInToVote'), ' ', h('button', { type: 'button', onclick: ctx.signIn }, t.t('signIn'))))
-        return
-      }
+      if (!state.user) return signInFirst(entry)
       const value = Number(button.dataset.vote)
       const result = await api.vote(id, state.votes[id] === value ? 0 : value)
       state.votes[id] = result.value
       view.refresh({ ...entry.comment, score: result.score })
+    },
+    /** A reaction's button under the comment or in the picker: gives it, or takes it back. */
+    async reaction(entry, button) {
+      const id = entry.comment.id
+      if (!state.user && state.rules?.reactions !== 'everyone') return signInFirst(entry)
+      const kind = button.dataset.react ?? ''
+      const result = await api.react(id, kind, !(state.reactions[id] ?? []).includes(kind))
+      state.reactions[id] = result.mine
+      if (button.closest('.slot')) openSlot(entry, null)
+      view.refresh({ ...entry.comment, reactions: result.reactions })
+    },
+    async react(entry, button) {
+      const { openPicker } = await ctx.chunk<typeof import('./reactions.ts')>('react')
+      openPicker(entry, button, t, state.reactions[entry.comment.id] ?? [], (picker) => openSlot(entry, picker))
     },
     async reply(entry) {
       const id = entry.comment.id
@@ -89,11 +103,22 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
     },
   }
 
+  // Who reacted, for signed-in readers: from a file loaded when a reaction is first pointed at or focused.
+  const showReactors = async (event: Event) => {
+    const chip = (event.target as HTMLElement).closest?.('button.rx')
+    const entry = chip && view.shown.get(chip.closest('li')?.dataset.id ?? '')
+    if (!state.user || !entry || chip.closest('.slot')) return
+    const { nameReactors } = await ctx.chunk<typeof import('./reactions.ts')>('react')
+    await nameReactors(api, t, entry).catch(() => undefined)
+  }
+  comments.addEventListener('mouseover', showReactors)
+  comments.addEventListener('focusin', showReactors)
+
   comments.addEventListener('click', async (event) => {
     const button = (event.target as HTMLElement).closest('button')
     const li = button?.closest('li')
     const entry = li && view.shown.get(li.dataset.id ?? '')
-    const name = button?.dataset.vote ? 'vote' : button?.dataset.act
+    const name = button?.dataset.vote ? 'vote' : button?.dataset.react ? 'reaction' : button?.dataset.act
     const handler = name ? act[name] : undefined
     if (!button || !entry || !handler || button.getAttribute('role') === 'menuitem') return
     try {

@@ -18,6 +18,8 @@ export interface Comment {
   createdAt: string
   editedAt: string | null
   score: number
+  /** Reactions by kind; kinds nobody gave are left out. */
+  reactions?: Record<string, number>
   replyCount: number
   status: 'published' | 'pending' | 'hidden' | 'deleted' | 'spam' | 'shadowed'
   /** Why a moderator hid it, when they chose to say. */
@@ -41,6 +43,7 @@ export interface TimeLeft {
 export interface Overlay {
   comments: Comment[]
   votes: Record<string, number>
+  reactions: Record<string, string[]>
   /** The reader's own comments here: id to their Markdown. */
   own: Record<string, string>
   timeLeft: Record<string, TimeLeft>
@@ -51,6 +54,7 @@ export interface SiteRules {
   guestsAllowed: boolean
   maxCommentLength: number
   editWindowSeconds: number
+  reactions: 'off' | 'accounts' | 'everyone'
 }
 
 export type ReportReason = 'spam' | 'abuse' | 'off-topic' | 'other'
@@ -175,6 +179,9 @@ export function createApi(base: string, site: string, page: Page, session: () =>
       call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
     report: (id: string, reason: ReportReason, text: string) =>
       call<{ hidden: boolean }>(`/sites/${site}/comments/${id}/reports`, send('POST', { reason, ...(text.trim() ? { text: text.trim() } : {}) })),
+    react: (id: string, kind: string, on: boolean) =>
+      call<{ reactions: Record<string, number>; mine: string[] }>(`/sites/${site}/comments/${id}/reactions/${kind}`, { method: on ? 'PUT' : 'DELETE' }),
+    reactors: (id: string) => call<{ reactions: Array<{ kind: string; names: string[]; guests: number }> }>(`/sites/${site}/comments/${id}/reactions`),
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
     me: () => call<Me>('/me'),

@@ -11,6 +11,10 @@ export const DISPLAY_DEPTH = 4
 /** What this reader sees of a comment and may do with it. */
 export interface CommentView {
   myVote: number
+  /** The reader's own reactions on it. */
+  myReactions: string[]
+  /** Who may react on the site; undefined until its rules are known (the reactions given show meanwhile). */
+  reacts: 'off' | 'accounts' | 'everyone' | undefined
   /** The reader wrote it: their rights over it, which the server gave with its time left. */
   mine: Rights | undefined
   /** Its replies nest under it (above DISPLAY_DEPTH), so they can be folded away. */
@@ -28,6 +32,22 @@ function votes(c: Comment, t: Translator, v: CommentView) {
   const vote = (value: number, label: string, glyph: string) =>
     h('button', { type: 'button', class: 'l', 'data-vote': value, 'aria-label': label, 'aria-pressed': String(v.myVote === value) }, glyph)
   return [vote(1, t.t('upvote'), '▲'), score, vote(-1, t.t('downvote'), '▼')]
+}
+
+/** The reactions' glyphs, in the server's order (comments/reaction-kinds.ts); screen readers say an emoji's name. */
+export const REACTION_GLYPHS: Record<string, string> = {
+  heart: '❤️', laugh: '😄', hooray: '🎉', thinking: '🤔', eyes: '👀', rocket: '🚀', clap: '👏', thanks: '🙏',
+}
+
+function reactions(c: Comment, t: Translator, v: CommentView) {
+  if (v.reacts === 'off') return []
+  const given = Object.keys(REACTION_GLYPHS).filter((kind) => (c.reactions?.[kind] ?? 0) > 0)
+  return [
+    ...given.map((kind) =>
+      h('button', { type: 'button', class: 'l rx', 'data-react': kind, 'aria-pressed': String(v.myReactions.includes(kind)) }, `${REACTION_GLYPHS[kind]} ${c.reactions?.[kind]}`),
+    ),
+    v.reacts && h('button', { type: 'button', class: 'l', 'data-act': 'react', 'aria-label': t.t('react'), 'aria-expanded': 'false' }, '☺+'),
+  ]
 }
 
 function header(c: Comment, t: Translator, v: CommentView, name: string) {
@@ -82,6 +102,7 @@ export function commentArticle(c: Comment, t: Translator, v: CommentView): HTMLE
       { class: 'acts' },
       // A hidden, pending or removed comment shows no score: nobody can vote on it.
       ...(published ? votes(c, t, v) : []),
+      ...(published ? reactions(c, t, v) : []),
       published && h('button', { type: 'button', class: 'l', 'data-act': 'reply' }, t.t('reply')),
       mayEdit && h('button', { type: 'button', class: 'l', 'data-act': 'edit' }, t.t('edit')),
       mayDelete && h('button', { type: 'button', class: 'l', 'data-act': 'delete' }, t.t('delete')),

@@ -15,6 +15,8 @@ export interface State {
   pinnedId: string | null
   locked: boolean
   votes: Record<string, number>
+  /** The reader's own reactions, by comment. */
+  reactions: Record<string, string[]>
   /** The reader's own comments: id to their Markdown, to edit from. */
   own: Record<string, string>
   /** Until when they may edit and delete each of them. */
@@ -44,6 +46,6 @@ export interface Context {
   load(around?: string): Promise<void>
   post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null, attempt: string): Promise<void>
   signIn(): void
-  /** One of the widget's files loaded when needed (write.js, moderate.js, report.js), once. */
-  chunk<T>(name: 'moderate' | 'report' | 'write'): Promise<T>
+  /** One of the widget's files loaded when needed (write.js, moderate.js, react.js, report.js), once. */
+  chunk<T>(name: 'moderate' | 'react' | 'report' | 'write'): Promise<T>
 }

@@ -11,6 +11,7 @@ const READER_WORDS: Record<string, Parameters<Translator['t']>[0]> = {
   rate_limited: 'rateLimited',
   thread_locked: 'closed',
   guests_not_allowed: 'signInToComment',
+  name_reserved: 'nameReserved',
   banned: 'banned',
   too_many_links: 'tooManyLinks',
   unavailable: 'unavailable',

@@ -47,6 +47,7 @@ header a:focus-visible::after{content:" · " attr(title)}
 .note{font-style:italic;color:var(--mu)}
 .acts{display:flex;flex-wrap:wrap;gap:.2em;align-items:center;font-size:.88em}
 .sc{min-width:1.5em;text-align:center;color:var(--mu)}
+.rx{min-width:1.7em;min-height:1.7em}
 .hl>article{background:var(--hl);border-radius:var(--r);padding-left:.5em;transition:background 2s}
 .more{margin:.6em 0}
 .nw{position:sticky;top:.5em;height:0;z-index:1;display:flex;justify-content:center}

@@ -45,7 +45,7 @@ export function mount(m: Mount) {
 
   const state: State = {
     sort: 'oldest', user: null, moderates: false, following: false, pinnedId: null, locked: false,
-    votes: {}, own: {}, rights: {}, nextCursor: null, total: 0, rules: undefined,
+    votes: {}, reactions: {}, own: {}, rights: {}, nextCursor: null, total: 0, rules: undefined,
   }
 
   const heading = h('h2', {}, t.t('comment'))
@@ -92,6 +92,8 @@ export function mount(m: Mount) {
       if (mine && mine.edit > Date.now()) watchCountdowns()
       return commentArticle(c, t, {
         myVote: state.votes[c.id] ?? 0,
+        myReactions: state.reactions[c.id] ?? [],
+        reacts: state.rules?.reactions,
         mine,
         nests: c.depth < DISPLAY_DEPTH,
         pinned: c.id === state.pinnedId,
@@ -158,6 +160,8 @@ export function mount(m: Mount) {
           api.rules().then((rules) => {
             state.rules = rules
             account.render()
+            // Now the comments may offer reactions (or, where the site turned them off, show none).
+            for (const entry of [...view.shown.values()]) view.refresh(entry.comment)
           }, fail)
         })
         watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), page.thread?.lastSeq ?? 0, api, news, m.pollMs)

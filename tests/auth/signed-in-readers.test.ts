@@ -113,7 +113,7 @@ forEachBackend((database) => {
       expect(signedIn).toBe(anonymous)
       const overlay = await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers: bearer(hana.token) })
       expect(overlay.headers.get('cache-control')).toBe('private, no-store')
-      expect(await overlay.json()).toEqual({ comments: [], votes: { [id]: -1 }, own: {}, timeLeft: {} })
+      expect(await overlay.json()).toEqual({ comments: [], votes: { [id]: -1 }, reactions: {}, own: {}, timeLeft: {} })
     })
 
     it('show a signed-in reader their own pending comments in the overlay', async () => {

@@ -73,7 +73,7 @@ forEachBackend((database, backend) => {
       await expect.poll(() => heading(page)).toBe('1 comment')
       // Signed out: the score with its buttons, and pressing one asks to sign in, sending no vote.
       await comment(page, other.id).locator('button[aria-label="Vote up"]').click()
-      await expect.poll(() => comment(page, other.id).locator('.slot').textContent()).toBe('Sign in to vote. Sign in')
+      await expect.poll(() => comment(page, other.id).locator('.slot').textContent()).toBe('Sign in to vote and react. Sign in')
       expect(await comment(page, other.id).locator('.sc').getAttribute('aria-label')).toBe('Score 0')
       await page.fill('#engawa input[name=name]', 'Aki Tanaka')
       await page.fill('#engawa textarea', 'Mine, for a few seconds')

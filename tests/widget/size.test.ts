@@ -5,8 +5,11 @@ import { gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildWidget } from '../../src/widget/build.ts'
 
-// What every reader downloads before the first paint: a budget, not a timing.
-const BUDGET_GZIP_BYTES = 15_000
+// What every reader downloads before the first paint: a budget, not a timing. 15,000 until
+// reactions: those given are drawn and toggled under every comment, so they live here (about
+// 670 bytes with their words in both languages); their picker and who reacted come from
+// react.js when first asked for.
+const BUDGET_GZIP_BYTES = 15_400
 
 describe('the built widget', () => {
   let embed: Buffer
@@ -18,7 +21,7 @@ describe('the built widget', () => {
     await buildWidget(outdir)
     embed = readFileSync(join(outdir, 'embed.js'))
     count = readFileSync(join(outdir, 'count.js'))
-    for (const name of ['write', 'moderate', 'report', 'community']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
+    for (const name of ['write', 'moderate', 'report', 'react', 'community']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
     rmSync(outdir, { recursive: true, force: true })
   })
 
@@ -35,13 +38,13 @@ describe('the built widget', () => {
     expect(gzipped).toBeLessThanOrEqual(1500)
   })
 
-  it.each(['write', 'moderate', 'report'])('loads %s.js only when needed: a module of at most 4,000 bytes gzipped, left out of embed.js', (name) => {
+  it.each(['write', 'moderate', 'report', 'react'])('loads %s.js only when needed: a module of at most 4,000 bytes gzipped, left out of embed.js', (name) => {
     const module = onDemand[name] as Buffer
     const gzipped = gzipSync(module, { level: 9 }).length
     console.log(`${name}.js: ${module.length} bytes, ${gzipped} gzipped`)
     expect(gzipped).toBeLessThanOrEqual(4000)
     // Each carries words of its own that the first file does not.
-    const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?' }[name] as string
+    const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?', react: 'ListFormat' }[name] as string
     expect(module.toString()).toContain(own)
     expect(embed.toString()).not.toContain(own)
   })

@@ -1,0 +1,83 @@
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { axeViolations } from '../helpers/axe.ts'
+import { forEachBackend } from '../helpers/backends.ts'
+import { browserAvailability } from '../helpers/browser.ts'
+import { heading, widgetTests } from '../helpers/widget-page.ts'
+
+// Reactions in the widget: on a site's page (127.0.0.2), Engawa on 127.0.0.1, third-party cookies blocked.
+
+const { setUp, closeServers } = widgetTests()
+
+const acts = (page: Page, id: string) => page.locator(`#engawa li[data-id="${id}"] > article > .acts`)
+const chip = (page: Page, id: string, kind: string) => acts(page, id).locator(`button[data-react="${kind}"]`)
+const serious = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')
+
+forEachBackend((database, backend) => {
+  afterAll(closeServers)
+
+  describe.skipIf(!browserAvailability().available)('reactions in the widget', () => {
+    it('gives a reaction from the picker, shows it pressed after a reload, names who reacted on hover, and takes it back', async () => {
+      const s = await setUp(database())
+      const { id } = await s.post('Japan chose openness for AI research.')
+      const hana = await s.readerToken('Hana')
+      const ren = await s.readerToken('Ren')
+      const page = await s.open({ session: hana })
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      const add = acts(page, id).locator('button[data-act=react]')
+      expect(await add.getAttribute('aria-label')).toBe('Add a reaction')
+      await add.click()
+      const picker = page.locator(`#engawa li[data-id="${id}"] [role=group] button[data-react]`)
+      await expect.poll(() => picker.count()).toBe(8)
+      expect(await serious(page)).toEqual([])
+      await picker.filter({ hasText: '🎉' }).click()
+      await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
+      expect(await chip(page, id, 'hooray').getAttribute('aria-pressed')).toBe('true')
+      expect(await picker.count()).toBe(0)
+      const stored = () => database().db.selectFrom('reactions').select('kind').where('site_id', '=', s.site).execute()
+      expect(await stored()).toEqual([{ kind: 'hooray' }])
+
+      // Another reader adds theirs; the first sees both counted, theirs pressed, and who on hover.
+      const other = await s.open({ session: ren })
+      await expect.poll(() => chip(other, id, 'hooray').textContent()).toBe('🎉 1')
+      expect(await chip(other, id, 'hooray').getAttribute('aria-pressed')).toBe('false')
+      await chip(other, id, 'hooray').click()
+      await expect.poll(() => chip(other, id, 'hooray').textContent()).toBe('🎉 2')
+      await other.close()
+      await page.reload()
+      await expect.poll(() => chip(page, id, 'hooray').getAttribute('aria-pressed')).toBe('true')
+      expect(await chip(page, id, 'hooray').textContent()).toBe('🎉 2')
+      await chip(page, id, 'hooray').hover()
+      await expect.poll(() => chip(page, id, 'hooray').getAttribute('title')).toMatch(/^(Hana and Ren|Ren and Hana)$/)
+      if (backend === 'pglite') {
+        await acts(page, id).locator('button[data-act=react]').click()
+        await page.locator('#engawa').screenshot({ path: new URL('./screenshots/reactions.png', import.meta.url).pathname })
+        await acts(page, id).locator('button[data-act=react]').click()
+      }
+
+      await chip(page, id, 'hooray').click()
+      await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
+      expect(await chip(page, id, 'hooray').getAttribute('aria-pressed')).toBe('false')
+      expect(await stored()).toEqual([{ kind: 'hooray' }])
+      await page.close()
+    })
+
+    it('asks a guest to sign in where only accounts react, and hides reactions where the site turned them off', async () => {
+      const s = await setUp(database())
+      const { id } = await s.post('Hello')
+      await database().db.insertInto('reactions').values({ site_id: s.site, comment_id: id, reactor: `user:${crypto.randomUUID()}`, kind: 'eyes', created_at: new Date() }).execute()
+      await database().db.updateTable('comments').set({ reactions: JSON.stringify({ eyes: 1 }) as never }).where('site_id', '=', s.site).where('id', '=', id).execute()
+      const page = await s.open()
+      await expect.poll(() => chip(page, id, 'eyes').textContent()).toBe('👀 1')
+      await chip(page, id, 'eyes').click()
+      await expect.poll(() => page.locator(`#engawa li[data-id="${id}"] .slot`).textContent()).toBe('Sign in to vote and react. Sign in')
+      await page.close()
+      await database().db.updateTable('sites').set({ reactions: 'off' }).where('id', '=', s.site).execute()
+      const off = await s.open()
+      await expect.poll(() => heading(off)).toBe('1 comment')
+      await expect.poll(() => acts(off, id).locator('button[data-act=reply]').count()).toBe(1)
+      expect(await acts(off, id).locator('button[data-react], button[data-act=react]').count()).toBe(0)
+      await off.close()
+    })
+  })
+})
