@@ -8,6 +8,7 @@ import { apiTokenRoutes } from './auth/api-token-routes.ts'
 import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { oauthRoutes } from './auth/oauth/routes.ts'
+import { profileRoutes } from './profiles/profile-routes.ts'
 import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
@@ -125,7 +126,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const api = [
     publicSiteRoutes(), commentRoutes(deps, pages), communityRoutes(deps, community), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
-    moderationRoutes(deps), authorRoutes(deps),
+    moderationRoutes(deps), authorRoutes(deps), profileRoutes(deps),
     siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]

@@ -11,7 +11,7 @@ export const EXPORT_FORMAT = 'engawa-account-export/1'
 
 /** Everything Engawa holds about an account, as its owner may take it away. */
 export async function exportAccount(db: Kysely<Database>, user: UserRow, currentSessionId: string, now: Date) {
-  const [identities, sessions, memberships, comments, votes, follows, reactions] = await Promise.all([
+  const [identities, sessions, memberships, comments, votes, follows, reactions, bios] = await Promise.all([
     db.selectFrom('oauth_identities').select(['provider', 'subject', 'email', 'created_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('sessions').select(['id', 'site_id', 'created_at', 'expires_at', 'last_used_at']).where('user_id', '=', user.id).execute(),
     db.selectFrom('site_members').select(['site_id', 'role', 'created_at']).where('user_id', '=', user.id).execute(),
@@ -34,6 +34,7 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       .orderBy('s.created_at')
       .execute(),
     db.selectFrom('reactions').select(['site_id', 'comment_id', 'kind', 'created_at']).where('reactor', '=', `user:${user.id}`).orderBy('created_at').execute(),
+    db.selectFrom('reader_profiles').select(['site_id', 'bio', 'bio_hidden_at', 'updated_at']).where('user_id', '=', user.id).execute(),
   ])
   return {
     format: EXPORT_FORMAT,
@@ -83,6 +84,10 @@ export async function exportAccount(db: Kysely<Database>, user: UserRow, current
       createdAt: v.created_at.toISOString(),
       updatedAt: v.updated_at.toISOString(),
     })),
+    profile: {
+      public: user.profile_public,
+      bios: bios.map((b) => ({ siteId: b.site_id, bio: b.bio, hiddenByModerators: b.bio_hidden_at !== null, updatedAt: b.updated_at.toISOString() })),
+    },
     reactions: reactions.map((r) => ({ siteId: r.site_id, commentId: r.comment_id, kind: r.kind, createdAt: r.created_at.toISOString() })),
   }
 }

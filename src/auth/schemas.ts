@@ -40,6 +40,7 @@ export const UserJson = z
     displayName: z.string(),
     email: z.string().nullable().openapi({ description: 'Only to the dashboard, never to a site’s pages.' }),
     isInstanceAdmin: z.boolean(),
+    profilePublic: z.boolean().openapi({ description: 'The reader shows their profile on sites that allow profiles.' }),
   })
   .openapi('User')
 

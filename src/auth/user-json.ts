@@ -8,5 +8,6 @@ export function userToJson(user: UserRow, via: SignedIn['via'] | 'cookie') {
     displayName: user.display_name,
     email: via === 'cookie' ? user.email : null,
     isInstanceAdmin: user.is_instance_admin,
+    profilePublic: user.profile_public,
   }
 }

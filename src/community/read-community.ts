@@ -17,13 +17,21 @@ const threadColumns = ['t.id as thread_id', 't.key as thread_key', 't.url as thr
  * of published comments by time (comments_site_published_idx), joined to threads by key.
  * Pending, hidden, spam, shadowed and deleted comments are not published, so never listed.
  */
-export function readLatestComments(db: Kysely<Database>, siteId: string, limit: number, after?: Extract<CommunityPosition, { t: 'latest' }>) {
+export function readLatestComments(
+  db: Kysely<Database>,
+  siteId: string,
+  limit: number,
+  after?: Extract<CommunityPosition, { t: 'latest' }>,
+  /** One reader's comments only (their profile): a range of comments_site_author_published_idx. */
+  authorUserId?: string,
+) {
   return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', (join) => join.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
     .select(['c.id', 'c.site_id', 'c.parent_id', 'c.author_user_id', 'c.author_fingerprint', 'c.author_name', 'c.author_role', 'c.body_html', 'c.score', 'c.reply_count', 'c.created_at', 'c.edited_at', ...threadColumns])
     .where('c.site_id', '=', siteId)
     .where('c.status', '=', 'published')
+    .$if(authorUserId !== undefined, (q) => q.where('c.author_user_id', '=', authorUserId ?? ''))
     .$if(after !== undefined, (q) => q.where(sql<boolean>`(c.created_at, c.id) < (${new Date(after?.at ?? 0)}, ${after?.id}::uuid)`))
     .orderBy('c.created_at', 'desc')
     .orderBy('c.id', 'desc')

@@ -30,6 +30,7 @@ const SWITCHES = [
   ['guestsAllowed', 'Readers may comment without an account'],
   ['allowsImages', 'Comments may show images'],
   ['spamCheck', 'Ask the spam service about each new comment'],
+  ['publicProfiles', 'Readers may show their profiles, with their comments here'],
 ] as const
 
 /** The rules as a form the script sends with PATCH /api/v1/admin/sites/{site}/settings. */

@@ -20,6 +20,8 @@ export interface UsersTable {
   queue_mailed_at: Generated<Date | null>
   notify_replies: Generated<boolean>
   notify_locale: Generated<MailLocale>
+  /** The reader shows their profile (on every site that allows profiles); private until they choose. */
+  profile_public: Generated<boolean>
   created_at: CreatedAt
 }
 
@@ -123,6 +125,8 @@ export interface SitesTable {
   report_threshold: Generated<number>
   hash_salt: Uint8Array | null
   reactions: Generated<ReactionPolicy>
+  /** Readers may make their profiles public here. */
+  public_profiles: Generated<boolean>
   created_at: CreatedAt
   updated_at: Generated<Date>
 }
@@ -180,6 +184,16 @@ export interface CommentsTable {
   author_fingerprint: string | null
   /** Kept in the transaction of every reaction (comments/react.ts). */
   reactions: Generated<ReactionCounts>
+}
+
+/** A reader's own words about themselves on one site. */
+export interface ReaderProfilesTable {
+  site_id: string
+  user_id: string
+  bio: Generated<string>
+  /** A moderator hid the bio: only its reader and the site's moderators still see it. */
+  bio_hidden_at: Date | null
+  updated_at: Date
 }
 
 export interface ReactionsTable {
@@ -476,6 +490,7 @@ export interface Database {
   comments: CommentsTable
   votes: VotesTable
   reactions: ReactionsTable
+  reader_profiles: ReaderProfilesTable
   email_tokens: EmailTokensTable
   oauth_identities: OauthIdentitiesTable
   oauth_attempts: OauthAttemptsTable

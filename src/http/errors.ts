@@ -32,6 +32,7 @@ const STATUS = {
   not_found: 404,
   site_not_found: 404,
   comment_not_found: 404,
+  profile_not_found: 404,
   parent_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

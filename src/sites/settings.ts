@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS = {
   allowsImages: false,
   spamCheck: false,
   reactions: 'accounts' as ReactionPolicy,
+  publicProfiles: true,
 }
 
 /** The rules a site's owners set. */
@@ -49,6 +50,7 @@ export const SiteSettings = z
     allowsImages: z.boolean(),
     spamCheck: z.boolean().openapi({ description: "Ask the instance's spam service (when it has one) about each new comment." }),
     reactions: z.enum(REACTION_POLICIES).openapi({ description: 'Who may react to comments: nobody, signed-in readers, or guests too.' }),
+    publicProfiles: z.boolean().openapi({ description: 'Readers who turned their profile on show it here, and their names link to it.' }),
   })
   .openapi('SiteSettings')
 
@@ -79,6 +81,7 @@ export function settingsToColumns(s: Partial<SiteSettings>): Updateable<SitesTab
     allows_images: s.allowsImages,
     spam_check: s.spamCheck,
     reactions: s.reactions,
+    public_profiles: s.publicProfiles,
   }
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined))
 }
@@ -98,5 +101,6 @@ export function settingsOf(site: SiteRow): SiteSettings {
     allowsImages: site.allows_images,
     spamCheck: site.spam_check,
     reactions: site.reactions,
+    publicProfiles: site.public_profiles,
   }
 }

@@ -80,6 +80,7 @@ export function setUpSiteForms(): void {
       guestsAllowed: field(form, 'guestsAllowed').checked,
       allowsImages: field(form, 'allowsImages').checked,
       spamCheck: field(form, 'spamCheck').checked,
+      publicProfiles: field(form, 'publicProfiles').checked,
       blockedWords: lineList(field(form, 'blockedWords').value),
       blockedLinks: lineList(field(form, 'blockedLinks').value),
       ...Object.fromEntries(SETTINGS_NUMBERS.map((name) => [name, Number(field(form, name).value)])),

@@ -1,0 +1,141 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { actorOf, authorize, can } from '../access/can.ts'
+import { requireSignedIn } from '../access/require-session.ts'
+import { recordAction } from '../audit/audit-log.ts'
+import { authorToJson } from '../comments/to-json.ts'
+import { readCommentsPage } from '../community/community-page.ts'
+import { CommunityCommentJson } from '../community/schemas.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../http/errors.ts'
+import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
+import { createRouter } from '../http/router.ts'
+import { trimmedText } from '../http/text.ts'
+import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
+import { readProfile, type ProfileViewer } from './read-profile.ts'
+
+const ProfileParams = SiteParam.extend({ user: z.uuid().openapi({ param: { name: 'user', in: 'path' } }) })
+
+const ProfileJson = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    hue: z.number().int().optional().openapi({ description: "The avatar's colour, as on the reader's comments." }),
+    bio: z.string().openapi({ description: 'Their own words, plain text; empty when they wrote none or a moderator hid it.' }),
+    bioHidden: z.boolean().optional().openapi({ description: 'To the reader and the site’s moderators: a moderator hid the bio.' }),
+    public: z.boolean().optional().openapi({ description: 'To the reader and the site’s moderators: whether others can see this profile.' }),
+    joinedAt: z.iso.datetime().openapi({ description: 'Their first published comment on the site (or, before one, when the account was made).' }),
+  })
+  .openapi('Profile')
+
+const profileRoute = createRoute({
+  method: 'get',
+  path: '/sites/{site}/profiles/{user}',
+  summary: "A reader's profile on a site, with their comments",
+  description:
+    'Public only when the reader turned their profile on and the site allows profiles; otherwise (and for a shadow-banned ' +
+    'reader, or no such account) 404 `profile_not_found`, except to the reader and the site’s moderators. Comments are the ' +
+    "reader's published ones on this site, newest first, paged by `nextCursor`.",
+  request: {
+    params: ProfileParams,
+    query: z.object({ cursor: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+  },
+  responses: {
+    200: jsonResponse(z.object({ profile: ProfileJson, comments: z.array(CommunityCommentJson), nextCursor: z.string().nullable() }).openapi('ProfilePage'), 'The profile.'),
+    ...errorResponses(400, 404),
+  },
+})
+
+const bioRoute = createRoute({
+  method: 'put',
+  path: '/sites/{site}/profile',
+  summary: 'Write your bio on a site',
+  description: 'Signed-in readers: a few words about themselves shown on their profile on this site (plain text, up to 300 characters).',
+  request: { params: SiteParam, body: jsonBody(z.strictObject({ bio: trimmedText(0, 300) }).openapi('BioChange')) },
+  responses: { 200: jsonResponse(z.object({ bio: z.string() }), 'Saved.'), ...errorResponses(400, 401, 403) },
+})
+
+const visibilityRoute = createRoute({
+  method: 'put',
+  path: '/me/profile',
+  tags: ['Accounts'],
+  summary: 'Show or hide your profile',
+  description: 'Profiles are private until their reader turns them on; this turns it on or off on every site that allows profiles.',
+  request: { body: jsonBody(z.strictObject({ public: z.boolean() }).openapi('ProfileVisibility')) },
+  responses: { 200: jsonResponse(z.object({ public: z.boolean() }), 'Saved.'), ...errorResponses(400, 401) },
+})
+
+const hideBioRoute = createRoute({
+  method: 'put',
+  path: '/moderation/sites/{site}/profiles/{user}/bio',
+  summary: "Hide or show a reader's bio",
+  description: 'Moderators: a hidden bio is shown to nobody but its reader and the moderators. Written to the audit log.',
+  request: {
+    params: ProfileParams,
+    body: jsonBody(z.strictObject({ hidden: z.boolean(), reason: trimmedText(0, 500).optional() }).openapi('BioModeration')),
+  },
+  responses: { 200: jsonResponse(z.object({ hidden: z.boolean() }), 'Done.'), ...errorResponses(400, 401, 403, 404) },
+})
+
+export function profileRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
+  const { db, clock } = deps
+  return createRouter()
+    .openapi(profileRoute, async (c) => {
+      const site = c.var.site
+      const { user: userId } = c.req.valid('param')
+      const signedIn = c.var.signedIn
+      const viewer: ProfileViewer =
+        signedIn?.user.id === userId ? 'self' : signedIn && can(await actorOf(db, signedIn), 'site.moderate', { siteId: site.id }) ? 'moderator' : 'other'
+      const profile = await readProfile(db, site, userId, viewer)
+      if (!profile) throw new AppError('profile_not_found', 'There is no public profile here.')
+      const page = await readCommentsPage(db, site.id, c.req.valid('query'), userId)
+      const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
+      // Readers' own and moderators' views say more than the public one: never shared through a cache.
+      c.header('Cache-Control', viewer === 'other' && !signedIn ? PAGE_CACHE_CONTROL : 'private, no-store')
+      return c.json({
+        profile: {
+          id: profile.id, name: profile.name, hue, bio: profile.bio, joinedAt: profile.joinedAt.toISOString(),
+          ...(viewer === 'other' ? {} : { bioHidden: profile.bioHidden, public: profile.isPublic }),
+        },
+        ...page,
+      }, 200)
+    })
+    .openapi(bioRoute, async (c) => {
+      const { user } = requireSignedIn(c.var.signedIn)
+      const site = c.var.site
+      const { bio } = c.req.valid('json')
+      await db
+        .insertInto('reader_profiles')
+        .values({ site_id: site.id, user_id: user.id, bio, bio_hidden_at: null, updated_at: clock.now() })
+        // A new bio is the reader's own again: a moderator hides it anew if it needs hiding.
+        .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ bio, bio_hidden_at: null, updated_at: clock.now() }))
+        .execute()
+      return c.json({ bio }, 200)
+    })
+    .openapi(visibilityRoute, async (c) => {
+      const { user } = requireSignedIn(c.var.signedIn)
+      const { public: isPublic } = c.req.valid('json')
+      await db.updateTable('users').set({ profile_public: isPublic }).where('id', '=', user.id).execute()
+      return c.json({ public: isPublic }, 200)
+    })
+    .openapi(hideBioRoute, async (c) => {
+      const { user } = requireSignedIn(c.var.signedIn)
+      const site = c.var.site
+      authorize(await actorOf(db, c.var.signedIn), 'site.moderate', { siteId: site.id })
+      const { user: userId } = c.req.valid('param')
+      const { hidden, reason } = c.req.valid('json')
+      const now = clock.now()
+      await db.transaction().execute(async (trx) => {
+        const changed = await trx
+          .updateTable('reader_profiles')
+          .set({ bio_hidden_at: hidden ? now : null })
+          .where('site_id', '=', site.id)
+          .where('user_id', '=', userId)
+          .where('bio', '!=', '')
+          .returning('user_id')
+          .executeTakeFirst()
+        if (!changed) throw new AppError('profile_not_found', 'That reader has no bio on this site.')
+        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: hidden ? 'hide-bio' : 'show-bio', targetKind: 'author', targetId: `user:${userId}`, reason: reason || null }, now)
+      })
+      return c.json({ hidden }, 200)
+    })
+}
