@@ -15,6 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('reader_profiles_pkey', ['site_id', 'user_id'])
     .execute()
+  // Whether a comment's author shows their profile, kept on the comment (comments/to-json.ts links the name)
+  // so a thread page reads no other table; it changes with the reader's choice (profiles/profile-visibility.ts).
+  await db.schema.alterTable('comments').addColumn('author_profile', 'boolean', (c) => c.notNull().defaultTo(false)).execute()
   await sql`create index comments_site_author_published_idx on comments (site_id, author_user_id, created_at desc, id desc)
     include (thread_id) where status = 'published' and author_user_id is not null`.execute(db)
 }

@@ -7,7 +7,9 @@ import { pageEtag, type CachedPage, type PageCache } from '../threads/page-cache
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
 import { locateComment, positionBefore, readBranchPage, readSince, readThreadPage, type ThreadPage } from './read-page.ts'
 import { ThreadPageJson, ThreadQuery } from './schemas.ts'
-import { commentToJson, nestComments, threadToJson } from './to-json.ts'
+import { commentToJson, nestComments, threadToJson, withoutProfiles } from './to-json.ts'
+
+const linkProfiles = (allowed: boolean, comments: ReturnType<typeof nestComments>) => (allowed ? comments : withoutProfiles(comments))
 import { createRouter } from '../http/router.ts'
 
 const readThread = createRoute({
@@ -52,7 +54,8 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const query = c.req.valid('query')
     const site = c.var.site
     const key = threadKeyOf(site, query)
-    const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? '', query.since ?? ''].join('\n')
+    // Whether names link to profiles is the site's choice too: a page's ETag changes with it.
+    const variant = [query.sort, query.cursor ?? '', query.limit, query.replies, query.around ?? '', query.since ?? '', site.public_profiles].join('\n')
     const url = c.req.url
     const rawQuery = url.slice(url.indexOf('?') + 1)
     const ifNoneMatch = c.req.header('if-none-match')
@@ -68,7 +71,7 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
       const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),
         // News since a position comes flat: each is placed by its parentId.
-        comments: query.since === undefined ? nestComments(page.comments, page.branchCursors) : page.comments.map((row) => commentToJson(row, null)),
+        comments: linkProfiles(site.public_profiles, query.since === undefined ? nestComments(page.comments, page.branchCursors) : page.comments.map((row) => commentToJson(row, null))),
         nextCursor: page.nextCursor,
       })
       const body = new TextEncoder().encode(json)

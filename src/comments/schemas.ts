@@ -86,6 +86,7 @@ const CommentFields = {
           'Who wrote it: a guest (no account: anyone may type any name), a signed-in reader, or a moderator or owner of the site (as they were when they wrote it).',
       }),
       deleted: z.boolean().optional().openapi({ description: 'true when the author deleted their account (name is then empty).' }),
+      profileId: z.uuid().optional().openapi({ description: 'The author shows their profile on this site: GET …/profiles/{profileId}, or the page /s/{site}/u/{profileId}.' }),
       hue: z.number().int().min(0).max(359).optional().openapi({
         description: "A colour for the author's avatar, 0–359: stable for one account or guest on the site, derived by hash so it reveals nothing.",
       }),

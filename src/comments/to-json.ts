@@ -49,13 +49,23 @@ export function commentToJson(row: CommentRow, repliesCursor: string | null = nu
   }
 }
 
-type AuthorFields = Pick<CommentRow, 'site_id' | 'author_user_id' | 'author_fingerprint' | 'author_name' | 'author_role'>
+type AuthorFields = Pick<CommentRow, 'site_id' | 'author_user_id' | 'author_fingerprint' | 'author_name' | 'author_role'> & { author_profile?: boolean }
 
 /** Who wrote a comment, as readers may see it. */
 export function authorToJson(row: AuthorFields): NonNullable<CommentJson['author']> {
   // Guests always give a name; an empty one is left by an account that was deleted.
   if (row.author_name === '') return { name: '', kind: 'reader', deleted: true }
-  return { name: row.author_name, kind: authorKind(row), hue: avatarHue(row) }
+  const profileId = row.author_profile && row.author_user_id ? { profileId: row.author_user_id } : {}
+  return { name: row.author_name, kind: authorKind(row), hue: avatarHue(row), ...profileId }
+}
+
+/** A site that turned profiles off links no names, whatever its readers chose. */
+export function withoutProfiles(comments: CommentJson[]): CommentJson[] {
+  for (const c of comments) {
+    if (c.author) delete c.author.profileId
+    withoutProfiles(c.replies)
+  }
+  return comments
 }
 
 const utf8 = new TextEncoder()

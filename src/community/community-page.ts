@@ -28,7 +28,7 @@ function cut<T>(rows: T[], limit: number): { shown: T[]; last: T | undefined } {
 /** One page of a site's community view: one query, whichever the tab. */
 export async function readCommunityPage(db: Kysely<Database>, site: SiteRow, ask: CommunityAsk, now: Date): Promise<CommunityPage> {
   const head = { site: { id: site.id, name: site.name } }
-  if (ask.tab === 'latest') return { ...head, tab: 'latest', ...(await readCommentsPage(db, site.id, ask)) }
+  if (ask.tab === 'latest') return { ...head, tab: 'latest', ...(await readCommentsPage(db, site, ask)) }
   if (ask.tab === 'active') {
     const after = ask.cursor === undefined ? undefined : decodeCommunityCursor(ask.cursor, 'active')
     if (after && after.period !== ask.period) throw invalidCursor()
@@ -55,14 +55,14 @@ export async function readCommunityPage(db: Kysely<Database>, site: SiteRow, ask
 }
 
 /** A page of published comments, newest first: the whole site's, or one reader's (`authorUserId`). */
-export async function readCommentsPage(db: Kysely<Database>, siteId: string, ask: { cursor?: string | undefined; limit: number }, authorUserId?: string) {
+export async function readCommentsPage(db: Kysely<Database>, site: SiteRow, ask: { cursor?: string | undefined; limit: number }, authorUserId?: string) {
   const after = ask.cursor === undefined ? undefined : decodeCommunityCursor(ask.cursor, 'latest')
-  const { shown, last } = cut(await readLatestComments(db, siteId, ask.limit, after, authorUserId), ask.limit)
+  const { shown, last } = cut(await readLatestComments(db, site.id, ask.limit, after, authorUserId), ask.limit)
   return {
     comments: shown.map((row) => ({
       id: row.id,
       parentId: row.parent_id,
-      author: authorToJson(row),
+      author: authorToJson({ ...row, author_profile: row.author_profile && site.public_profiles }),
       html: row.body_html,
       createdAt: row.created_at.toISOString(),
       editedAt: row.edited_at?.toISOString() ?? null,

@@ -28,7 +28,7 @@ export function readLatestComments(
   return db
     .selectFrom('comments as c')
     .innerJoin('threads as t', (join) => join.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-    .select(['c.id', 'c.site_id', 'c.parent_id', 'c.author_user_id', 'c.author_fingerprint', 'c.author_name', 'c.author_role', 'c.body_html', 'c.score', 'c.reply_count', 'c.created_at', 'c.edited_at', ...threadColumns])
+    .select(['c.id', 'c.site_id', 'c.parent_id', 'c.author_user_id', 'c.author_fingerprint', 'c.author_name', 'c.author_role', 'c.author_profile', 'c.body_html', 'c.score', 'c.reply_count', 'c.created_at', 'c.edited_at', ...threadColumns])
     .where('c.site_id', '=', siteId)
     .where('c.status', '=', 'published')
     .$if(authorUserId !== undefined, (q) => q.where('c.author_user_id', '=', authorUserId ?? ''))

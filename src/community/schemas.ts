@@ -26,6 +26,7 @@ const Author = z.object({
   kind: z.enum(['guest', 'reader', 'moderator', 'owner']),
   deleted: z.boolean().optional(),
   hue: z.number().int().optional(),
+  profileId: z.uuid().optional().openapi({ description: 'The author shows their profile: /s/{site}/u/{profileId}.' }),
 })
 
 export const CommunityCommentJson = z

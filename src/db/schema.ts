@@ -184,6 +184,8 @@ export interface CommentsTable {
   author_fingerprint: string | null
   /** Kept in the transaction of every reaction (comments/react.ts). */
   reactions: Generated<ReactionCounts>
+  /** The author (an account) shows their profile: their name links to it. */
+  author_profile: Generated<boolean>
 }
 
 /** A reader's own words about themselves on one site. */

@@ -11,6 +11,7 @@ import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/opena
 import { createRouter } from '../http/router.ts'
 import { trimmedText } from '../http/text.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
+import { setProfileVisibility } from './profile-visibility.ts'
 import { readProfile, type ProfileViewer } from './read-profile.ts'
 
 const ProfileParams = SiteParam.extend({ user: z.uuid().openapi({ param: { name: 'user', in: 'path' } }) })
@@ -76,7 +77,7 @@ const hideBioRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ hidden: z.boolean() }), 'Done.'), ...errorResponses(400, 401, 403, 404) },
 })
 
-export function profileRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
+export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
   const { db, clock } = deps
   return createRouter()
     .openapi(profileRoute, async (c) => {
@@ -87,7 +88,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
         signedIn?.user.id === userId ? 'self' : signedIn && can(await actorOf(db, signedIn), 'site.moderate', { siteId: site.id }) ? 'moderator' : 'other'
       const profile = await readProfile(db, site, userId, viewer)
       if (!profile) throw new AppError('profile_not_found', 'There is no public profile here.')
-      const page = await readCommentsPage(db, site.id, c.req.valid('query'), userId)
+      const page = await readCommentsPage(db, site, c.req.valid('query'), userId)
       const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
       // Readers' own and moderators' views say more than the public one: never shared through a cache.
       c.header('Cache-Control', viewer === 'other' && !signedIn ? PAGE_CACHE_CONTROL : 'private, no-store')
@@ -114,7 +115,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock'>) {
     .openapi(visibilityRoute, async (c) => {
       const { user } = requireSignedIn(c.var.signedIn)
       const { public: isPublic } = c.req.valid('json')
-      await db.updateTable('users').set({ profile_public: isPublic }).where('id', '=', user.id).execute()
+      await setProfileVisibility(deps, user.id, isPublic)
       return c.json({ public: isPublic }, 200)
     })
     .openapi(hideBioRoute, async (c) => {

@@ -7,6 +7,8 @@ export interface Author {
   deleted?: boolean
   /** The colour behind the author's initials, 0–359. */
   hue?: number
+  /** The author shows their profile (at /s/{site}/u/{profileId}). */
+  profileId?: string
 }
 
 export interface Comment {

@@ -10,6 +10,9 @@ export const DISPLAY_DEPTH = 4
 
 /** What this reader sees of a comment and may do with it. */
 export interface CommentView {
+  /** Engawa's origin and the site's id: where profiles are. */
+  base: string
+  site: string
   myVote: number
   /** The reader's own reactions on it. */
   myReactions: string[]
@@ -57,7 +60,7 @@ function header(c: Comment, t: Translator, v: CommentView, name: string) {
     {},
     c.author && avatar(c.author),
     // <bdi>: a name written right to left, or with bidi controls, cannot turn the rest of the header around.
-    h('bdi', { class: 'au' }, name),
+    h('bdi', { class: 'au' }, c.author?.profileId ? h('a', { href: `${v.base}/s/${v.site}/u/${c.author.profileId}`, target: '_blank' }, name) : name),
     v.mine && h('span', { class: 'bd' }, t.t('you')),
     c.author?.kind === 'guest' && h('span', { class: 'to', title: t.t('guestTitle') }, t.t('guest')),
     (c.author?.kind === 'moderator' || c.author?.kind === 'owner') && h('span', { class: 'bd' }, t.t(c.author.kind === 'owner' ? 'badgeOwner' : 'badgeModerator')),

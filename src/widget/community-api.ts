@@ -40,3 +40,16 @@ export function readCommunity(base: string, site: string, tab: CommunityTab, per
     throw new ApiError(0, 'offline', 'offline')
   })
 }
+
+export interface ProfilePage {
+  profile: { id: string; name: string; hue?: number; bio: string; joinedAt: string; bioHidden?: boolean; public?: boolean }
+  comments: CommunityComment[]
+  nextCursor: string | null
+}
+
+export function readProfile(base: string, site: string, user: string, cursor: string | null): Promise<ProfilePage> {
+  const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''
+  return fetch(`${base}/api/v1/sites/${encodeURIComponent(site)}/profiles/${encodeURIComponent(user)}${query}`).then(answer<ProfilePage>, () => {
+    throw new ApiError(0, 'offline', 'offline')
+  })
+}

@@ -20,6 +20,10 @@ const en = {
   more: 'Show more',
   retry: 'Try again',
   failed: 'The discussions could not be loaded.',
+  joined: 'Commenting here since',
+  profileMissing: 'This profile is private, or there is none here.',
+  profileFailed: 'The profile could not be loaded.',
+  commentsBy: 'Comments by {name}',
 }
 type Plural = { one: string; other: string }
 type Words = { [K in keyof typeof en]: (typeof en)[K] extends Plural ? Plural : string }
@@ -45,6 +49,10 @@ const ja: Words = {
   more: 'さらに表示',
   retry: 'もう一度試す',
   failed: 'ディスカッションを読み込めませんでした。',
+  joined: 'このサイトでのコメント開始',
+  profileMissing: 'このプロフィールは非公開か、存在しません。',
+  profileFailed: 'プロフィールを読み込めませんでした。',
+  commentsBy: '{name} さんのコメント',
 }
 
 export type WordKey = { [K in keyof Words]: Words[K] extends string ? K : never }[keyof Words]

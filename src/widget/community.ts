@@ -2,10 +2,11 @@
 // across a site. A module of its own, fetched only by pages that show it, so the thread's
 // embed.js stays as small as it is.
 import { avatar } from './avatar.ts'
-import { readCommunity, type CommunityComment, type CommunityPage, type CommunityTab, type CommunityThread, type Period } from './community-api.ts'
+import { readCommunity, readProfile, type CommunityComment, type CommunityPage, type CommunityTab, type CommunityThread, type Period } from './community-api.ts'
 import { communityWords } from './community-words.ts'
 import { h } from './dom.ts'
 import { translator, type Lang } from './i18n.ts'
+import { isApiError } from './api.ts'
 import { styleShadow } from './styles.ts'
 import { followTheme } from './theme.ts'
 import { setServerHtml } from './trusted-html.ts'
@@ -19,6 +20,8 @@ export interface CommunityMount {
   /** The tab shown first, and the period of the active tab. */
   tab?: string | undefined
   period?: string | undefined
+  /** A reader's profile (data-view="profile" data-user="…") instead of the site's discussions. */
+  user?: string | undefined
 }
 
 const TABS: CommunityTab[] = ['latest', 'active', 'threads']
@@ -60,6 +63,8 @@ export function mountCommunity(m: CommunityMount) {
   const periodRow = h('div', { class: 'row' }, h('label', { for: 'period' }, w('period')), periodSelect)
   const list = h('ol', { class: 'cm' }) as HTMLOListElement
   const status = h('p', { class: 'empty', role: 'status' })
+  // The discussions, or a profile (showProfile): whichever this view shows, its next page.
+  let load = loadDiscussions
   const retry = h('button', { type: 'button', hidden: true, onclick: () => load(false) }, w('retry'))
   const more = h('button', { type: 'button', class: 'more', hidden: true, onclick: () => load(false) }, w('more'))
   const panel = h('div', { role: 'tabpanel', id: 'panel', tabindex: '0' }, periodRow, list, status, retry, more)
@@ -96,7 +101,7 @@ export function mountCommunity(m: CommunityMount) {
     void load(true)
   }
 
-  async function load(first: boolean) {
+  async function loadDiscussions(first: boolean) {
     const mine = ++asked
     status.textContent = w('loading')
     retry.hidden = more.hidden = true
@@ -138,10 +143,15 @@ export function mountCommunity(m: CommunityMount) {
     return h(
       'li',
       {},
-      h('header', {}, avatar(c.author), h('bdi', { class: 'au' }, c.author.deleted ? t.t('deletedUser') : c.author.name), h('a', { href: c.link }, when(c.createdAt))),
+      h('header', {}, avatar(c.author), h('bdi', { class: 'au' }, authorName(c)), h('a', { href: c.link }, when(c.createdAt))),
       body,
       h('p', { class: 'meta' }, `${w('on')} `, threadLink(c.thread), lockedBadge(c.thread)),
     )
+  }
+
+  function authorName(c: CommunityComment) {
+    const name = c.author.deleted ? t.t('deletedUser') : c.author.name
+    return c.author.profileId ? h('a', { href: `${m.base}/s/${m.site}/u/${c.author.profileId}` }, name) : name
   }
 
   function threadItem(thread: CommunityThread) {
@@ -152,6 +162,42 @@ export function mountCommunity(m: CommunityMount) {
     return h('li', {}, threadLink(thread), lockedBadge(thread), h('p', { class: 'meta' }, ...facts))
   }
 
-  show()
+  /** A reader's profile: who they are, then their comments on the site, newest first. */
+  async function showProfile(user: string) {
+    tabList.remove()
+    periodRow.remove()
+    panel.removeAttribute('role')
+    const about = h('div')
+    panel.before(about)
+    load = async () => {
+      const first = cursor === null
+      status.textContent = w('loading')
+      retry.hidden = more.hidden = true
+      try {
+        const page = await readProfile(m.base, m.site, user, first ? null : cursor)
+        const { profile } = page
+        if (first) {
+          heading.replaceChildren(avatar({ name: profile.name, kind: 'reader', hue: profile.hue }), ' ', h('bdi', {}, profile.name))
+          about.replaceChildren(
+            ...(profile.bio ? [h('p', {}, profile.bio)] : []),
+            h('p', { class: 'meta' }, `${w('joined')} `, h('time', { datetime: profile.joinedAt }, new Intl.DateTimeFormat(t.lang, { dateStyle: 'long' }).format(new Date(profile.joinedAt)))),
+            h('h3', {}, w('commentsBy', { name: profile.name })),
+          )
+        }
+        list.append(...page.comments.map(commentItem))
+        cursor = page.nextCursor
+        more.hidden = cursor === null
+        status.textContent = list.childElementCount === 0 ? w('nothing') : ''
+      } catch (e) {
+        const missing = isApiError(e) && e.code === 'profile_not_found'
+        status.textContent = w(missing ? 'profileMissing' : 'profileFailed')
+        retry.hidden = missing
+      }
+    }
+    await load(true)
+  }
+
+  if (m.user) void showProfile(m.user)
+  else show()
   return { unmount: () => root.remove() }
 }

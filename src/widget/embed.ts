@@ -10,7 +10,8 @@ import { mount } from './widget.ts'
 // otherwise right after the script tag. Pages that sign users in and out without a reload call
 // `window.Engawa.signInBySso(token)` and `window.Engawa.signOut()` (both return promises).
 // data-view="community" shows the site's discussions instead of a thread (data-tab: latest,
-// active or threads; data-period: day, week or month), from a module fetched for it alone.
+// active or threads; data-period: day, week or month), and data-view="profile" data-user="…" a
+// reader's profile, from a module fetched for them alone.
 declare const BUILD: string
 const script = document.currentScript as HTMLScriptElement | null
 const data = script?.dataset
@@ -23,10 +24,10 @@ if (script && data?.site) {
   }
   const base = new URL(script.src).origin
   const lang = pickLang(data.lang ?? document.documentElement.lang)
-  if (data.view === 'community') {
+  if (data.view === 'community' || data.view === 'profile') {
     const at = host
     import(/* @vite-ignore */ `${base}/community.js?v=${BUILD}`).then(
-      (module: typeof import('./community.ts')) => module.mountCommunity({ base, site: data.site ?? '', host: at, lang, theme: data.theme, tab: data.tab, period: data.period }),
+      (module: typeof import('./community.ts')) => module.mountCommunity({ base, site: data.site ?? '', host: at, lang, theme: data.theme, tab: data.tab, period: data.period, user: data.view === 'profile' ? data.user : undefined }),
       (e: unknown) => console.error('Engawa: the community view could not be loaded.', e),
     )
   } else

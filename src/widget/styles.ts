@@ -37,6 +37,7 @@ header{display:flex;flex-wrap:wrap;gap:.2em .6em;align-items:baseline;font-size:
 .au{font-weight:700}
 header a,.to{color:var(--mu);text-decoration:none;font-size:.9em}
 header a:hover{text-decoration:underline}
+.au a{color:inherit;font-size:1em}
 header a:focus-visible::after{content:" · " attr(title)}
 .body{margin:.2em 0}
 .body p{margin:.4em 0}

@@ -91,6 +91,8 @@ export function mount(m: Mount) {
       const mine = c.id in state.own ? (state.rights[c.id] ?? { edit: 0, delete: state.user ? null : 0 }) : undefined
       if (mine && mine.edit > Date.now()) watchCountdowns()
       return commentArticle(c, t, {
+        base: m.base,
+        site: m.site,
         myVote: state.votes[c.id] ?? 0,
         myReactions: state.reactions[c.id] ?? [],
         reacts: state.rules?.reactions,

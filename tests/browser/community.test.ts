@@ -78,6 +78,37 @@ forEachBackend((database, backend) => {
       await own.close()
     })
 
+    it('links a name to its reader’s profile once they show it, and the profile lists their comments; a private one says so', async () => {
+      const s = await setUp(database())
+      const hana = await s.readerToken('Hana Sato')
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(`${s.engawa.origin}/api/v1${path}`, { method, headers: { origin: s.host.origin, 'content-type': 'application/json', authorization: `Bearer ${hana}` }, body: JSON.stringify(body) })
+      expect((await send('POST', `/sites/${s.site}/comments`, { thread: { url: `${s.host.origin}/`, title: 'An article' }, body: 'Before my profile was public.' })).status).toBe(201)
+      const article = await s.open()
+      await expect.poll(() => article.locator('#engawa li article').count()).toBe(1)
+      expect(await article.locator('#engawa .au a').count()).toBe(0)
+      const userId = (await database().db.selectFrom('comments').select('author_user_id').where('site_id', '=', s.site).executeTakeFirstOrThrow()).author_user_id
+      const privatePage = (await article.context().browser()?.newPage()) as Page
+      await privatePage.goto(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      await expect.poll(() => inView(privatePage, '[role=status]').textContent()).toBe('This profile is private, or there is none here.')
+      await privatePage.close()
+
+      expect((await send('PUT', '/me/profile', { public: true })).status).toBe(200)
+      expect((await send('PUT', `/sites/${s.site}/profile`, { bio: 'Illustrator in Osaka.' })).status).toBe(200)
+      await article.reload()
+      const link = article.locator('#engawa .au a')
+      await expect.poll(() => link.getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      await article.close()
+      const profile = (await link.page().context().browser()?.newPage()) as Page
+      await profile.goto(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      await expect.poll(() => inView(profile, 'h2').textContent()).toContain('Hana Sato')
+      expect(await inView(profile, 'p').first().textContent()).toBe('Illustrator in Osaka.')
+      await expect.poll(() => titles(profile)).toEqual([expect.stringContaining('Before my profile was public.')])
+      expect(await problems(profile)).toEqual([])
+      if (backend === 'pglite') await profile.screenshot({ path: `${SCREENSHOTS}profile-page.png` })
+      await profile.close()
+    })
+
     it('says when the discussions cannot be loaded, and loads them when asked again', async () => {
       const s = await setUp(database())
       await s.post('Hello.')

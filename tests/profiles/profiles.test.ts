@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { postGuest, postSignedIn } from '../helpers/comments.ts'
-import { startApp, type TestApp } from '../helpers/harness.ts'
+import { postGuest, postSignedIn, readThread } from '../helpers/comments.ts'
+import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
 
 const profilePath = (t: TestApp, userId: string, query = '') => `/api/v1/sites/${t.site.id}/profiles/${userId}${query}`
 const makePublic = (t: TestApp, token: string, on = true) => t.request('PUT', '/api/v1/me/profile', { public: on }, { headers: bearer(token) })
@@ -90,6 +90,30 @@ forEachBackend((database) => {
       expect(res.status).toBe(status)
       expect(await t.db.selectFrom('reader_profiles').selectAll().where('site_id', '=', t.site.id).execute()).toEqual([])
       expect((await t.request('PUT', `/api/v1/sites/${t.site.id}/profile`, { bio: 'hi' })).status).toBe(401)
+    })
+  })
+})
+
+forEachBackend((database) => {
+  describe('names that link to profiles', () => {
+    it('carry the author\u2019s profile id on thread pages only while they show their profile and the site allows it, and the page changes with it', async () => {
+      const t = await startApp(database())
+      const hana = await readerOf(t, 'Hana')
+      await postSignedIn(t, hana.token, 'Before')
+      const author = async () => (await readThread(t)).comments.map((c: { author: { profileId?: string } }) => c.author.profileId ?? null)
+      const etag = async () => (await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`)).headers.get('etag')
+      expect(await author()).toEqual([null])
+      const before = await etag()
+      await makePublic(t, hana.token)
+      await postSignedIn(t, hana.token, 'After')
+      await postGuest(t, 'A guest never links')
+      expect(await author()).toEqual([hana.user.id, hana.user.id, null])
+      expect(await etag()).not.toBe(before)
+      await t.db.updateTable('sites').set({ public_profiles: false }).where('id', '=', t.site.id).execute()
+      expect(await author()).toEqual([null, null, null])
+      await t.db.updateTable('sites').set({ public_profiles: true }).where('id', '=', t.site.id).execute()
+      await makePublic(t, hana.token, false)
+      expect(await author()).toEqual([null, null, null])
     })
   })
 })
