@@ -27,6 +27,7 @@ import * as bindSignupToBrowser from './20261204_0130_bind_signup_to_browser.ts'
 import * as indexCommunity from './20261204_1000_index_community.ts'
 import * as createReactions from './20261204_1100_create_reactions.ts'
 import * as createReaderProfiles from './20261204_1200_create_reader_profiles.ts'
+import * as createInbox from './20261204_1300_create_inbox.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_1000_index_community': indexCommunity,
   '20261204_1100_create_reactions': createReactions,
   '20261204_1200_create_reader_profiles': createReaderProfiles,
+  '20261204_1300_create_inbox': createInbox,
 }

@@ -40,6 +40,7 @@ import { authorRoutes } from './moderation/author-routes.ts'
 import { reportRoutes } from './moderation/report-route.ts'
 import { moderationRoutes } from './moderation/routes.ts'
 import { notificationRoutes } from './notifications/routes.ts'
+import { inboxRoutes } from './notifications/inbox-routes.ts'
 import { adminRoutes } from './sites/member-routes.ts'
 import { originRoutes } from './sites/origin-routes.ts'
 import { publicSiteRoutes } from './sites/public-route.ts'
@@ -127,7 +128,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
     publicSiteRoutes(), commentRoutes(deps, pages), communityRoutes(deps, community), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
     moderationRoutes(deps), authorRoutes(deps), profileRoutes(deps),
-    siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps),
+    siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps), inboxRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]
   for (const routes of api) app.route('/api/v1', routes)

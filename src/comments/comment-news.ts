@@ -10,15 +10,17 @@ export interface Listeners {
 }
 
 /**
- * Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail.
+ * Who will hear of a new comment: the site's webhook endpoints, and readers waiting for mail or
+ * for news in their inbox.
  * Select-list columns, asked in the statement that admits the post (authors/admission.ts).
  */
-export function listenerColumns(siteId: string, parentId: string | null): RawBuilder<Listeners> {
+export function listenerColumns(siteId: string, parentId: string | null, mentions: boolean): RawBuilder<Listeners> {
+  // A reply to an account, or a mention, goes to an inbox (notifications/inbox.ts) whether or not mail follows.
   return sql<Listeners>`
       exists (select 1 from webhooks w where w.site_id = ${siteId} and w.enabled and 'comment.created' = any (w.events)) as webhooks,
-      exists (select 1 from notify_recipients r where r.site_id = ${siteId} and r.confirmed_at is not null)
-        or exists (select 1 from comments p join users u on u.id = p.author_user_id
-                   where p.site_id = ${siteId} and p.id = ${parentId}::uuid and u.notify_replies) as readers`
+      ${mentions}
+        or exists (select 1 from notify_recipients r where r.site_id = ${siteId} and r.confirmed_at is not null)
+        or exists (select 1 from comments p where p.site_id = ${siteId} and p.id = ${parentId}::uuid and p.author_user_id is not null) as readers`
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { resolveMentions } from './mentions.ts'
 import { can, type Actor } from '../access/can.ts'
 import { AppError } from '../http/errors.ts'
 import { isEditTokenValid } from './edit-token.ts'
@@ -85,14 +86,17 @@ async function refuseAuthorsEdit(trx: Kysely<Database>, siteId: string, row: Com
 }
 
 export async function editComment(
-  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'pages'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'markdown' | 'pages' | 'config'>,
   site: SiteRow,
   commentId: string,
   body: string,
   proof: AuthorProof,
 ): Promise<{ comment: CommentRow }> {
   checkBodyLength(site, body)
-  const html = deps.markdown.render(body, { allowsImages: site.allows_images })
+  // Its mentions link as when posted (nobody new is told: the comment is not news again).
+  const thread = body.includes('@') ? await deps.db.selectFrom('comments').select('thread_id').where('site_id', '=', site.id).where('id', '=', commentId).executeTakeFirst() : undefined
+  const mentions = thread ? await resolveMentions(deps.db, site, { id: thread.thread_id }, body, deps.config.publicUrl) : []
+  const html = deps.markdown.render(body, { allowsImages: site.allows_images, mentions })
   const hosts = linkHosts(html)
   checkLinkCount(site, hosts)
   // An edit cannot slip past the lists that would have held the comment: it goes back for review.

@@ -7,6 +7,7 @@ import type { PageRef } from '../threads/thread-key.ts'
 import { announcementText, changedThread } from '../threads/thread-changes.ts'
 import { generateEditToken } from './edit-token.ts'
 import { insertComment, MAX_DEPTH } from './insert-comment.ts'
+import { resolveMentions } from './mentions.ts'
 import { admitComment } from '../authors/admission.ts'
 import type { Poster } from '../authors/poster.ts'
 import { listenerColumns, writeNewComment } from './comment-news.ts'
@@ -55,14 +56,15 @@ export async function postComment(
     if (earlier) return earlier
   }
   checkBodyLength(site, input.body)
-  const bodyHtml = markdown.render(input.body, { allowsImages: site.allows_images })
+  const mentions = await resolveMentions(db, site, { key: input.page.key }, input.body, deps.config.publicUrl)
+  const bodyHtml = markdown.render(input.body, { allowsImages: site.allows_images, mentions })
   const parentId = input.parentId ?? null
   const { admission, also: listeners } = await admitComment(deps, site, poster, {
     body: input.body,
     html: bodyHtml,
     honeypot: input.honeypot,
     spam: { pageUrl: input.page.url, ip: input.client.ip, userAgent: input.client.userAgent, authorName: poster.name, authorEmail: poster.kind === 'guest' ? poster.email : null },
-  }, listenerColumns(site.id, parentId))
+  }, listenerColumns(site.id, parentId, mentions.length > 0))
   const token = poster.kind === 'guest' ? generateEditToken() : undefined
   const now = clock.now()
   const claim = idempotent && (await claimFor(idempotent, { editToken: token?.token }, now))
@@ -83,6 +85,7 @@ export async function postComment(
     status: admission.status,
     heldBecause: admission.heldBecause,
     authorFingerprint: poster.kind === 'guest' ? poster.fingerprint : null,
+    mentions: mentions.map((m) => m.userId),
     now,
     claim,
   }))

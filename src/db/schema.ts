@@ -186,6 +186,18 @@ export interface CommentsTable {
   reactions: Generated<ReactionCounts>
   /** The author (an account) shows their profile: their name links to it. */
   author_profile: Generated<boolean>
+  /** Accounts it mentions, among its thread's participants (comments/mentions.ts). */
+  mentions: Generated<string[]>
+}
+
+/** A reply to a reader or a mention of them, in their inbox on a site for 90 days. */
+export interface InboxItemsTable {
+  site_id: string
+  user_id: string
+  comment_id: string
+  kind: 'reply' | 'mention'
+  created_at: Date
+  read_at: Date | null
 }
 
 /** A reader's own words about themselves on one site. */
@@ -493,6 +505,7 @@ export interface Database {
   votes: VotesTable
   reactions: ReactionsTable
   reader_profiles: ReaderProfilesTable
+  inbox_items: InboxItemsTable
   email_tokens: EmailTokensTable
   oauth_identities: OauthIdentitiesTable
   oauth_attempts: OauthAttemptsTable

@@ -11,12 +11,13 @@ import type { Log } from '../log.ts'
 import { mailQueueNews } from '../moderation/queue-mail.ts'
 import { mailNotificationDigests } from '../notifications/digest.ts'
 import { deleteStaleRecipients } from '../notifications/recipients.ts'
+import { deleteOldInboxItems } from '../notifications/inbox.ts'
 import { endAbandonedRuns } from '../import/abandoned-runs.ts'
 import { deleteExpiredIdempotencyKeys } from '../comments/idempotency.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
- * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the install check's old counts), tells moderators what
+ * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the install check's old counts, inbox items past 90 days), tells moderators what
  * entered their queues and readers what is new where they follow.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
@@ -32,6 +33,7 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
     abandonedImports: await endAbandonedRuns(db, now),
     idempotencyKeys: await deleteExpiredIdempotencyKeys(db, now),
     widgetLoads: await deleteOldWidgetLoads(db, now),
+    inboxItems: await deleteOldInboxItems(db, now),
   }
 }
 

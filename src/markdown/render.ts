@@ -1,9 +1,12 @@
 import MarkdownIt from 'markdown-it'
 import sanitizeHtml from 'sanitize-html'
 import { revealLinkTargets } from './link-targets.ts'
+import { linkMentions, type MentionLink } from './mentions.ts'
 
 export interface RenderOptions {
   allowsImages: boolean
+  /** The readers the comment mentions, resolved by the caller (comments/mentions.ts). */
+  mentions?: MentionLink[]
 }
 
 const LINK_REL = 'nofollow ugc noopener noreferrer'
@@ -29,6 +32,7 @@ function createMarkdown(allowsImages: boolean) {
   md.disable(allowsImages ? ['table'] : ['table', 'image'])
   md.validateLink = isSafeLink
   revealLinkTargets(md)
+  linkMentions(md)
   return md
 }
 
@@ -89,9 +93,9 @@ export function createMarkdownRenderer(): MarkdownRenderer {
     withoutImages: { md: createMarkdown(false), sanitize: sanitizerOptions(false), imported: importedHtmlOptions(false) },
   }
   return {
-    render(source, { allowsImages }) {
+    render(source, { allowsImages, mentions = [] }) {
       const v = allowsImages ? variants.withImages : variants.withoutImages
-      return sanitizeHtml(v.md.render(source), v.sanitize).trim()
+      return sanitizeHtml(v.md.render(source, { mentions }), v.sanitize).trim()
     },
     sanitizeImported(html, { allowsImages }) {
       const v = allowsImages ? variants.withImages : variants.withoutImages

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database, MailLocale } from '../db/schema.ts'
+import { queueInbox } from './inbox.ts'
 import { subscribe, type Subscribed } from './recipients.ts'
 
 export interface NotifyOptIn {
@@ -26,8 +27,9 @@ export async function noteNewComment(db: Kysely<Database>, publicUrl: string, co
 }
 
 /**
- * Queues a published comment for the next digest of everyone who follows its thread or its
- * parent's replies, and of the parent's author when their account asks for replies (made a
+ * Puts a published comment in the inbox of the parent's author and of the readers it mentions,
+ * and queues it for the next digest of everyone who follows its thread or its parent's replies,
+ * and of the parent's author and those mentioned when their accounts ask for mail (made a
  * recipient on this site on first use). Its own author is left out, and so are addresses not
  * yet confirmed. A comment that is pending or hidden queues nothing: call this again when a
  * moderator publishes it. One statement, whatever the number of followers: it runs inside
@@ -36,10 +38,14 @@ export async function noteNewComment(db: Kysely<Database>, publicUrl: string, co
 export async function queueNotifications(db: Kysely<Database>, comment: CommentRow, now: Date): Promise<void> {
   if (comment.status !== 'published') return
   const { site_id: siteId, author_user_id: authorUserId, author_email: authorEmail } = comment
+  await queueInbox(db, comment, now)
+  // Mail goes to the parent's author and to those it mentions, where their accounts ask for it.
   await sql`
     with parent_author as (
-      select u.id, u.notify_locale from comments p join users u on u.id = p.author_user_id
-      where p.site_id = ${siteId} and p.id = ${comment.parent_id}::uuid and u.notify_replies and u.email_verified_at is not null
+      select u.id, u.notify_locale from users u
+      where u.notify_replies and u.email_verified_at is not null and (
+        u.id = (select p.author_user_id from comments p where p.site_id = ${siteId} and p.id = ${comment.parent_id}::uuid)
+        or u.id = any (${comment.mentions}::uuid[]))
     ),
     made as (
       insert into notify_recipients (site_id, user_id, locale, confirmed_at, created_at)

@@ -12,6 +12,7 @@ import { createLiveFeed } from '../../src/live/feed.ts'
 import { withPublicFiles } from '../../src/public-files.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { seedThread } from './seed.ts'
+import { seedCommunity } from './seed-community.ts'
 
 // One process holding the database (PGlite allows no other): it seeds, then serves
 //   /bench/ceiling      precomputed bytes the size of the normal page (the ceiling, e)
@@ -38,8 +39,12 @@ started = performance.now()
 // The large thread starts as the small one and grows 9,800 comments past its first page,
 // so (f) reads the very same page as (b) out of a thread fifty times the size.
 await seedThread(base, site, large, 80, 120)
-await seedThread(base, site, large, 3920, 5880)
+// BENCH_LARGE=0 (run.ts, when no scenario reads it): the large thread stays at its first page.
+if (process.env.BENCH_LARGE !== '0') await seedThread(base, site, large, 3920, 5880)
 const seedLargeMs = performance.now() - started
+// A second site, busy: 100,000 comments in 2,000 threads, for the community and profile pages.
+const busy = await createSite(database.db, { name: 'Busy', origins: ['https://blog.example'] })
+const community = await seedCommunity(database.db, busy.id, 'https://blog.example')
 // As an operator would after a bulk load: otherwise autovacuum wakes in the middle of a run
 // and the planner works without statistics.
 await sql`vacuum analyze`.execute(database.db)
@@ -90,6 +95,7 @@ const server = serve(
         largePageBytes,
         seedSmallMs: Math.round(seedSmallMs),
         seedLargeMs: Math.round(seedLargeMs),
+        busy: { siteId: busy.id, readerId: community.readerId, threadUrl: community.threadUrl, seedMs: Math.round(community.seedMs) },
       }),
     )
   },

@@ -35,6 +35,8 @@ interface Seeded {
   largePageBytes: number
   seedSmallMs: number
   seedLargeMs: number
+  /** The site of 100,000 comments in 2,000 threads (seed-community.ts). */
+  busy: { siteId: string; readerId: string; threadUrl: string; seedMs: number }
 }
 
 interface Extras {
@@ -113,6 +115,20 @@ async function cannon(
   }
 }
 
+async function communityScenarios(backend: string, site: string, busy: Seeded['busy']) {
+  const scenarios: Array<[string, string]> = [
+    ['(i) community: newest comments', '/community'],
+    ['(j) community: most active, week', '/community?tab=active&period=week'],
+    ['(k) community: most active, month', '/community?tab=active&period=month'],
+    ['(l) community: thread list', '/community?tab=threads'],
+    ['(m) profile of a 500-comment reader', `/profiles/${busy.readerId}`],
+    ['(n) thread page, same site', `/thread?url=${encodeURIComponent(busy.threadUrl)}`],
+  ]
+  const rows: Array<Row | undefined> = []
+  for (const [name, path] of scenarios) rows.push(await cannon(name, backend, site + path, 200))
+  return rows
+}
+
 async function withDatabase<T>(backend: 'postgres' | 'pglite', run: (env: Record<string, string>) => Promise<T>): Promise<T> {
   if (backend === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'engawa-bench-'))
@@ -140,7 +156,9 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
   return withDatabase(backend, async (env) => {
     // Logged as in production (an access-log line a request), to a file nobody has to drain.
     const logFile = join(tmpdir(), `engawa-bench-${backend}.log`)
-    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'info' }, openSync(logFile, 'w'), ['--expose-gc'])
+    // Seeding 10,000 comments through the API takes minutes: only when a scenario reads them.
+    const large = !ONLY || ONLY.test('(f) (b) on 10,000 comments') ? '1' : '0'
+    const server = spawnTs('tests/bench/bench-server.ts', { ...env, LOG_LEVEL: 'info', BENCH_LARGE: large }, openSync(logFile, 'w'), ['--expose-gc'])
     try {
       const seeded = JSON.parse(await firstLine(server, 'stdout', /^\{"port"/, 600_000)) as Seeded
       const base = `http://127.0.0.1:${seeded.port}`
@@ -162,6 +180,9 @@ async function throughput(backend: 'postgres' | 'pglite'): Promise<{ rows: Row[]
         // A browser's revalidation reaching an instance that has not cached the page.
         await cannon('(h) (c) with no app cache', backend, `${base}/nocache${seeded.pagePath}`, 304, { headers: { 'if-none-match': seeded.etag } }),
         await cannon('(e) ceiling: same bytes, no work', backend, `${base}/bench/ceiling`, 200),
+        // The discussion side on a site of 100,000 comments in 2,000 threads, without the app's cache:
+        // each page is its queries. Beside them, a 50-comment thread page of the same site.
+        ...(await communityScenarios(backend, `${base}/nocache/api/v1/sites/${seeded.busy.siteId}`, seeded.busy)),
         await cannon('(d) guest posts', backend, `${base}/api/v1/sites/${seeded.siteId}/comments`, 201, {
           method: 'POST',
           body: post,
@@ -260,7 +281,7 @@ for (const backend of BACKENDS) {
   const s = await startups(backend)
   const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))?.rps ?? 0
   notes.push(
-    `${backend}: first page ${fmt(seeded.pageBytes)} bytes (of the 10,000-comment thread: ${fmt(seeded.largePageBytes)}); seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
+    `${backend}: busy site (100,000 comments, 2,000 threads) seeded in ${fmt(seeded.busy.seedMs)} ms; first page ${fmt(seeded.pageBytes)} bytes (of the 10,000-comment thread: ${fmt(seeded.largePageBytes)}); seeded 200 comments in ${fmt(seeded.seedSmallMs)} ms, 10,000 in ${fmt(seeded.seedLargeMs)} ms; ` +
       `(a)/(e) = ${fmt(by('(a)') / by('(e)'), 2)}, (f)/(b) = ${fmt(by('(f)') / by('(b)'), 2)}; ` +
       `npm start cold: ${fmt(s.empty)} ms on an empty database, ${fmt(s.existing)} ms on an existing one; idle RSS ${fmt(s.rss)} MiB; ` +
       (extras.paint
