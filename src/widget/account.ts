@@ -22,6 +22,8 @@ export function createAccount(ctx: Context, o: AccountOptions) {
   /** The composer's module, fetched after the first paint (write.js). */
   let writing: typeof import('./composer.ts') | undefined
 
+  const inbox = h('span', { class: 'ib' })
+
   function render() {
     o.row.replaceChildren()
     if (state.user) {
@@ -30,7 +32,10 @@ export function createAccount(ctx: Context, o: AccountOptions) {
         h('button', { type: 'button', class: 'l', onclick: signOut }, t.t('signOut')),
         h('button', { type: 'button', class: 'l', 'aria-pressed': String(state.following), onclick: toggleFollow }, t.t(state.following ? 'following' : 'follow')),
         ...(state.moderates ? [h('button', { type: 'button', class: 'l', onclick: toggleLock }, t.t(state.locked ? 'unlock' : 'lock'))] : []),
+        inbox,
       )
+      // The inbox comes as a file of its own, once someone is signed in.
+      ctx.chunk<typeof import('./inbox.ts')>('inbox').then((m) => m.showInbox(ctx, inbox), () => undefined)
     } else {
       const guests = state.rules?.guestsAllowed !== false
       o.row.append(h('button', { type: 'button', onclick: signIn }, t.t('signIn')), ...(guests ? [h('span', { class: 'hint' }, t.t('orGuest'))] : []))

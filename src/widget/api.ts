@@ -67,6 +67,12 @@ export interface User {
   isInstanceAdmin?: boolean
 }
 
+/** Replies to the reader and mentions of them on the site, newest first. */
+export interface Inbox {
+  unread: number
+  items: Array<{ kind: 'reply' | 'mention'; commentId: string; author: string; link: string; title: string; createdAt: string; read: boolean }>
+}
+
 export interface Me {
   user: User
   memberships: Array<{ siteId: string; role: 'owner' | 'moderator' }>
@@ -184,6 +190,8 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     react: (id: string, kind: string, on: boolean) =>
       call<{ reactions: Record<string, number>; mine: string[] }>(`/sites/${site}/comments/${id}/reactions/${kind}`, { method: on ? 'PUT' : 'DELETE' }),
     reactors: (id: string) => call<{ reactions: Array<{ kind: string; names: string[]; guests: number }> }>(`/sites/${site}/comments/${id}/reactions`),
+    inbox: () => call<Inbox>(`/sites/${site}/inbox`),
+    inboxRead: () => call<{ unread: number }>(`/sites/${site}/inbox/read`, send('POST', {})),
     vote: (id: string, value: number) => call<{ score: number; value: number }>(`/sites/${site}/comments/${id}/vote`, send('PUT', { value })),
     preview: (body: string) => call<{ html: string }>('/preview', send('POST', { body })),
     me: () => call<Me>('/me'),

@@ -46,6 +46,8 @@ export interface Context {
   load(around?: string): Promise<void>
   post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null, attempt: string): Promise<void>
   signIn(): void
+  /** Something new was published in the thread (the inbox, when loaded, looks again). */
+  heard?: () => void
   /** One of the widget's files loaded when needed (write.js, moderate.js, react.js, report.js), once. */
-  chunk<T>(name: 'moderate' | 'react' | 'report' | 'write'): Promise<T>
+  chunk<T>(name: 'inbox' | 'moderate' | 'react' | 'report' | 'write'): Promise<T>
 }

@@ -22,6 +22,7 @@ export function threadNews(ctx: Context, fresh: HTMLButtonElement, accountChange
     waiting.set(c.id, c)
     notice()
     ctx.announce(t.n('arrived', waiting.size))
+    ctx.heard?.()
   }
 
   /** A comment changed on the server: it changes in place, or goes, without moving the rest of the page. */

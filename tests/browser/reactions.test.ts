@@ -81,3 +81,39 @@ forEachBackend((database, backend) => {
     })
   })
 })
+
+forEachBackend((database) => {
+  afterAll(closeServers)
+
+  describe.skipIf(!browserAvailability().available)('the inbox in the widget', () => {
+    it('tells a reader live of a mention of them, lists it with a link to the comment, and clears the count once opened', async () => {
+      const s = await setUp(database(), { live: true })
+      const hana = await s.readerToken('Hana')
+      const aki = await s.readerToken('Aki')
+      const post = (token: string, body: string) =>
+        fetch(`${s.engawa.origin}/api/v1/sites/${s.site}/comments`, {
+          method: 'POST',
+          headers: { origin: s.host.origin, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ thread: { url: `${s.host.origin}/`, title: 'An article' }, body }),
+        })
+      expect((await post(hana, 'What does Article 30-4 allow?')).status).toBe(201)
+      const page = await s.open({ session: hana })
+      const button = page.locator('#engawa .ib > button')
+      await expect.poll(() => button.textContent()).toBe('Inbox')
+      const mention = await post(aki, '@Hana it allows analysis, with limits.')
+      expect(mention.status).toBe(201)
+      const { comment } = await mention.json()
+      await expect.poll(() => button.textContent()).toBe('Inbox: 1 new')
+      await button.click()
+      expect(await button.getAttribute('aria-expanded')).toBe('true')
+      const link = page.locator('#engawa .ib [role=region] a')
+      expect(await link.textContent()).toBe('Aki mentioned you')
+      expect(await link.getAttribute('href')).toBe(`${s.host.origin}/#engawa-comment-${comment.id}`)
+      await expect.poll(() => button.textContent()).toBe('Inbox')
+      expect(await serious(page)).toEqual([])
+      const unread = await database().db.selectFrom('inbox_items').select('read_at').where('site_id', '=', s.site).execute()
+      expect(unread.map((r) => r.read_at !== null)).toEqual([true])
+      await page.close()
+    })
+  })
+})
