@@ -55,7 +55,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
     o.top.replaceChildren(
       writing.composer({
         t, api, store, slot: 'new', asGuest: !state.user, offersMail: true, submitLabel: t.t('post'),
-        maxLength: () => state.rules?.maxCommentLength, setServerHtml,
+        maxLength: () => state.rules?.maxCommentLength, setServerHtml, shown: ctx.view.shown,
         submit: (body, name, trap, notify, attempt) => ctx.post(body, name, null, trap, notify, attempt),
       }),
     )

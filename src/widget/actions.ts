@@ -23,7 +23,7 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
       t, api, store, slot, initial, submitLabel, cancel,
       asGuest: !state.user && initial === undefined,
       offersMail: initial === undefined,
-      maxLength: () => state.rules?.maxCommentLength, setServerHtml,
+      maxLength: () => state.rules?.maxCommentLength, setServerHtml, shown: view.shown,
       submit: async (...args) => {
         await submit(...args)
         cancel()

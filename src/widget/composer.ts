@@ -1,6 +1,7 @@
 // Writing a comment, built as its own file (write.js): the widget paints the comments first and
 // fetches this right after, so a page's first paint waits for nothing a reader has not asked for.
-import type { Api } from './api.ts'
+import type { Api, Comment } from './api.ts'
+import { mentionable, withMentions } from './mention-suggest.ts'
 import { h } from './dom.ts'
 import { explain } from './errors.ts'
 import { graphemes } from './graphemes.ts'
@@ -22,6 +23,7 @@ const en = {
   charsLeft: '{n} characters left',
   charOver: '{n} character too many',
   charsOver: '{n} characters too many',
+  mentions: 'People in this discussion',
 }
 
 const ja: typeof en = {
@@ -39,6 +41,7 @@ const ja: typeof en = {
   charsLeft: '残り {n} 文字',
   charOver: '{n} 文字オーバー',
   charsOver: '{n} 文字オーバー',
+  mentions: 'このディスカッションの参加者',
 }
 
 export interface ComposerOptions {
@@ -66,6 +69,8 @@ export interface ComposerOptions {
    * (`engawa`) may exist only once on a page; a second copy here would be refused.
    */
   setServerHtml(element: HTMLElement, html: string): void
+  /** The comments on the page, whose account authors @ suggests. */
+  shown?: ReadonlyMap<string, { comment: Comment }>
 }
 
 /** Characters as the server counts them: graphemes, after blank lines at the ends and trailing spaces go. */
@@ -120,7 +125,7 @@ export function composer(o: ComposerOptions): HTMLFormElement {
     o.asGuest && nameError,
     trap,
     h('label', { for: `b${uid}` }, say('body')),
-    text,
+    withMentions(text, () => mentionable(o.shown?.values() ?? []), `m${uid}`, say('mentions')),
     bodyError,
     counter,
     h('p', { class: 'hint', id: `h${uid}` }, say('markdownHint')),

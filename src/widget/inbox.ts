@@ -34,7 +34,9 @@ export function showInbox(ctx: Context, slot: HTMLElement): void {
   function draw() {
     button.textContent = box.unread ? fill(words.unread, { n: box.unread }) : words.inbox
     button.setAttribute('aria-expanded', String(open))
+    // Through the CSSOM: the menu's own display would outrank the hidden attribute.
     panel.hidden = !open
+    panel.style.display = open ? '' : 'none'
     const items = box.items.map((item) =>
       h(
         'li',

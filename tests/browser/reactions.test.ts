@@ -100,6 +100,7 @@ forEachBackend((database) => {
       const page = await s.open({ session: hana })
       const button = page.locator('#engawa .ib > button')
       await expect.poll(() => button.textContent()).toBe('Inbox')
+      expect(await page.locator('#engawa .ib [role=region]').isVisible()).toBe(false)
       const mention = await post(aki, '@Hana it allows analysis, with limits.')
       expect(mention.status).toBe(201)
       const { comment } = await mention.json()
@@ -113,6 +114,52 @@ forEachBackend((database) => {
       expect(await serious(page)).toEqual([])
       const unread = await database().db.selectFrom('inbox_items').select('read_at').where('site_id', '=', s.site).execute()
       expect(unread.map((r) => r.read_at !== null)).toEqual([true])
+      await page.close()
+    })
+  })
+})
+
+forEachBackend((database, backend) => {
+  afterAll(closeServers)
+
+  describe.skipIf(!browserAvailability().available)('mentions in the composer', () => {
+    it('suggests the names of account authors on the page after @, by keyboard, never guests, and the post links the name', async () => {
+      const s = await setUp(database())
+      const ren = await s.readerToken('Ren Tanaka')
+      const aki = await s.readerToken('Aki')
+      await fetch(`${s.engawa.origin}/api/v1/sites/${s.site}/comments`, {
+        method: 'POST',
+        headers: { origin: s.host.origin, 'content-type': 'application/json', authorization: `Bearer ${ren}` },
+        body: JSON.stringify({ thread: { url: `${s.host.origin}/`, title: 'An article' }, body: 'Reciprocity, then.' }),
+      })
+      await s.post('A guest speaks.', { author: { name: 'Rena the guest' } })
+      const page = await s.open({ session: aki })
+      const text = page.locator('#engawa form textarea').first()
+      await text.waitFor()
+      await text.click()
+      await page.keyboard.type('Thanks @Re')
+      const options = page.locator('#engawa [role=listbox] [role=option]')
+      await expect.poll(() => options.allTextContents()).toEqual(['Ren Tanaka'])
+      expect(await text.getAttribute('aria-activedescendant')).toBe(await options.first().getAttribute('id'))
+      expect(await page.locator('#engawa [role=listbox]').first().isVisible()).toBe(true)
+      expect(await serious(page)).toEqual([])
+      await page.keyboard.press('Enter')
+      expect(await text.inputValue()).toBe('Thanks @Ren Tanaka ')
+      expect(await options.count()).toBe(0)
+      expect(await page.locator('#engawa [role=listbox]').first().isVisible()).toBe(false)
+      if (backend === 'pglite') {
+        await page.keyboard.type('@')
+        await expect.poll(() => options.count()).toBe(1)
+        await page.locator('#engawa form').first().screenshot({ path: new URL('./screenshots/mention-suggest.png', import.meta.url).pathname })
+        await page.keyboard.press('Escape')
+        await page.keyboard.press('Backspace')
+      }
+      await page.keyboard.type('for the point.')
+      await page.locator('#engawa form button[type=submit]').first().click()
+      await expect.poll(async () => (await database().db.selectFrom('comments').select('mentions').where('site_id', '=', s.site).where('author_name', '=', 'Aki').execute()).length).toBe(1)
+      const row = await database().db.selectFrom('comments').select(['mentions', 'body_source']).where('site_id', '=', s.site).where('author_name', '=', 'Aki').executeTakeFirstOrThrow()
+      expect(row.body_source).toBe('Thanks @Ren Tanaka for the point.')
+      expect(row.mentions).toHaveLength(1)
       await page.close()
     })
   })
