@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { axeViolations } from '../helpers/axe.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { browserAvailability } from '../helpers/browser.ts'
+import { signUpOver } from '../helpers/engawa-server.ts'
 import { consoleErrors, widgetTests } from '../helpers/widget-page.ts'
 
 // The community view: embedded in a site's page (127.0.0.2) with data-view="community", and as
@@ -107,6 +108,27 @@ forEachBackend((database, backend) => {
       expect(await problems(profile)).toEqual([])
       if (backend === 'pglite') await profile.screenshot({ path: `${SCREENSHOTS}profile-page.png` })
       await profile.close()
+    })
+
+    it('lets a reader turn their profile on from their account page on Engawa', async () => {
+      const s = await setUp(database())
+      const email = `ren-${crypto.randomUUID()}@mail.example`
+      const cookie = await signUpOver(s.engawa.origin, database(), email, 'Ren')
+      const [name, value] = cookie.split('=') as [string, string]
+      const context = await (await s.open()).context().browser()?.newContext()
+      if (!context) throw new Error('no browser')
+      await context.addCookies([{ name, value, url: s.engawa.origin }])
+      const page = await context.newPage()
+      await page.goto(`${s.engawa.origin}/auth/account`)
+      const box = page.getByLabel(/Show my profile/)
+      expect(await box.isChecked()).toBe(false)
+      await box.check()
+      await page.locator('#profile-form button[type=submit]').click()
+      await expect.poll(() => page.locator('#status').textContent()).toBe('Your profile is shown.')
+      const user = await database().db.selectFrom('users').select('profile_public').where('email', '=', email).executeTakeFirstOrThrow()
+      expect(user.profile_public).toBe(true)
+      expect(await problems(page)).toEqual([])
+      await context.close()
     })
 
     it('says when the discussions cannot be loaded, and loads them when asked again', async () => {

@@ -136,6 +136,11 @@ function account(root: HTMLElement) {
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } }
     throw new Error(json.error?.message ?? 'Something went wrong. Try again.')
   }
+  onSubmit('profile-form', async (f) => {
+    const isPublic = f.public === 'on'
+    await send('PUT', '/me/profile', { public: isPublic })
+    say(isPublic ? 'Your profile is shown.' : 'Your profile is private.')
+  })
   onSubmit('password-form', async (f, form) => {
     await send('POST', '/auth/password', { currentPassword: f.currentPassword, newPassword: f.newPassword })
     form.reset()

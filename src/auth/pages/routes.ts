@@ -39,7 +39,7 @@ export function authPages(deps: Deps) {
     .get('/auth/account', session, async (c) => {
       const user = dashboardUser(c.var.signedIn)
       if (!user) return c.redirect('/auth/popup', 302)
-      return page(c, 'Your Engawa account', account(user.display_name, user.email, user.password_hash !== null))
+      return page(c, 'Your Engawa account', account(user.display_name, user.email, user.password_hash !== null, user.profile_public))
     })
 
   function popup(site: SiteRow | undefined, origin: string, signedInAs: string | undefined, returnTo: string, next?: string) {
@@ -96,12 +96,18 @@ export function authPages(deps: Deps) {
 </main>`
   }
 
-  function account(name: string, email: string | null, hasPassword: boolean) {
+  function account(name: string, email: string | null, hasPassword: boolean, profilePublic: boolean) {
     return html`<main id="engawa-auth" data-page="account">
   <h1>Your account</h1>
   <p>Signed in as <strong>${name}</strong>${email ? html` (${email})` : ''}.</p>
   <p class="error" role="alert" id="error" hidden></p>
   <p role="status" id="status" hidden></p>
+
+  <h2>Your profile</h2>
+  <form id="profile-form" novalidate>
+    <label><input type="checkbox" name="public" ${profilePublic ? 'checked' : ''} /> Show my profile: on sites that allow profiles, my name links to a page with my comments there</label>
+    <button type="submit">Save</button>
+  </form>
 
   <h2>Your data</h2>
   <p><a href="/api/v1/me/export" download>Download everything Engawa holds about you</a> (JSON).</p>
