@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, ModerationActionsTable } from '../db/schema.ts'
 
 // The audit log of a site: who did what to which comment, author, thread or setting, when and
@@ -31,6 +31,10 @@ export interface AuditTarget {
   name?: string
   excerpt?: string
   page?: { title: string; url: string }
+  /** The readers a comment mentions: told when it was published, nobody while it was held or hidden. */
+  mentions?: string[]
+  /** A comment's reactions, by kind. */
+  reactions?: Record<string, number>
 }
 
 export interface AuditEntry {
@@ -65,7 +69,8 @@ async function nameTargets(db: Kysely<Database>, siteId: string, rows: ReadonlyA
       : db
           .selectFrom('comments as c')
           .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-          .select(['c.id', 'c.author_name', 'c.body_source', 't.title', 't.url'])
+          .select(['c.id', 'c.author_name', 'c.body_source', 't.title', 't.url', 'c.reactions'])
+          .select(sql<string[] | null>`(select array_agg(u.display_name order by u.display_name) from users u where u.id = any (c.mentions))`.as('mentioned'))
           .where('c.site_id', '=', siteId)
           .where('c.id', 'in', commentIds)
           .execute(),
@@ -84,7 +89,10 @@ async function nameTargets(db: Kysely<Database>, siteId: string, rows: ReadonlyA
   ])
   const targets = new Map<string, AuditTarget>()
   for (const c of comments)
-    targets.set(`comment ${c.id}`, { name: c.author_name || undefined, excerpt: excerptOf(c.body_source) || undefined, page: { title: c.title, url: c.url } })
+    targets.set(`comment ${c.id}`, {
+      name: c.author_name || undefined, excerpt: excerptOf(c.body_source) || undefined, page: { title: c.title, url: c.url },
+      ...(c.mentioned?.length ? { mentions: c.mentioned } : {}), ...(Object.keys(c.reactions).length ? { reactions: c.reactions } : {}),
+    })
   for (const u of accounts) targets.set(`author user:${u.id}`, { name: u.display_name })
   for (const g of guests) targets.set(`author guest:${g.author_fingerprint}`, { name: g.author_name })
   return targets

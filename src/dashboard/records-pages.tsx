@@ -82,7 +82,7 @@ function actorName(entry: AuditEntry): string {
 
 function Target(props: { siteId: string; entry: AuditEntry }) {
   const { entry } = props
-  const { name, excerpt, page } = entry.target
+  const { name, excerpt, page, mentions, reactions } = entry.target
   const kind = entry.targetId.startsWith('user:') ? 'an account' : 'a guest'
   if (entry.targetKind === 'author')
     return <a href={authorHref(props.siteId, entry.targetId)}>{name ? <><bdi>{name}</bdi> ({kind === 'a guest' ? 'guest' : 'account'})</> : kind}</a>
@@ -92,6 +92,8 @@ function Target(props: { siteId: string; entry: AuditEntry }) {
         a comment by <bdi>{name}</bdi>
         {excerpt && <> (“<bdi>{excerpt}</bdi>”)</>}
         {page && <> on <a href={page.url}>{page.title || page.url}</a></>}
+        {mentions && <>; it mentions <bdi>{mentions.join(', ')}</bdi> (told only while it is published)</>}
+        {reactions && <>; reactions: {Object.entries(reactions).map(([kind, n]) => `${kind} ${n}`).join(', ')}</>}
       </>
     )
   if (entry.targetKind === 'comment') return <>a comment</>

@@ -88,8 +88,10 @@ const auditRoute = createRoute({
                   name: z.string().optional(),
                   excerpt: z.string().optional(),
                   page: z.object({ title: z.string(), url: z.string() }).optional(),
+                  mentions: z.array(z.string()).optional().openapi({ description: 'The readers the comment mentions: told when it was published, nobody while it was held or hidden.' }),
+                  reactions: z.record(z.string(), z.number().int()).optional().openapi({ description: "The comment's reactions, by kind." }),
                 })
-                .openapi({ description: "What was acted on, in words: a comment's author, the start of its text and its page; an author's name. Empty when it is gone." }),
+                .openapi({ description: "What was acted on, in words: a comment's author, the start of its text and its page, whom it mentions and its reactions; an author's name. Empty when it is gone." }),
               reason: z.string().nullable(), at: z.string() }),
           ),
         })

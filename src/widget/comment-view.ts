@@ -16,7 +16,7 @@ export interface CommentView {
   myVote: number
   /** The reader's own reactions on it. */
   myReactions: string[]
-  /** Who may react on the site; undefined until its rules are known (the reactions given show meanwhile). */
+  /** Who may react on the site; undefined until its rules are known (reactions are offered meanwhile). */
   reacts: 'off' | 'accounts' | 'everyone' | undefined
   /** The reader wrote it: their rights over it, which the server gave with its time left. */
   mine: Rights | undefined
@@ -49,7 +49,7 @@ function reactions(c: Comment, t: Translator, v: CommentView) {
     ...given.map((kind) =>
       h('button', { type: 'button', class: 'l rx', 'data-react': kind, 'aria-pressed': String(v.myReactions.includes(kind)) }, `${REACTION_GLYPHS[kind]} ${c.reactions?.[kind]}`),
     ),
-    v.reacts && h('button', { type: 'button', class: 'l', 'data-act': 'react', 'aria-label': t.t('react'), 'aria-expanded': 'false' }, '☺+'),
+    h('button', { type: 'button', class: 'l', 'data-act': 'react', 'aria-label': t.t('react'), 'aria-expanded': 'false' }, '☺+'),
   ]
 }
 

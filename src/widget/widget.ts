@@ -162,8 +162,8 @@ export function mount(m: Mount) {
           api.rules().then((rules) => {
             state.rules = rules
             account.render()
-            // Now the comments may offer reactions (or, where the site turned them off, show none).
-            for (const entry of [...view.shown.values()]) view.refresh(entry.comment)
+            // Reactions are offered until the rules say otherwise: only a site that turned them off redraws.
+            if (rules.reactions === 'off') for (const entry of [...view.shown.values()]) view.refresh(entry.comment)
           }, fail)
         })
         watchThread(api.liveUrl(page.thread?.lastSeq ?? 0), page.thread?.lastSeq ?? 0, api, news, m.pollMs)

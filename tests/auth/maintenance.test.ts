@@ -13,7 +13,7 @@ forEachBackend((database) => {
       const { cookie, user } = await signUpAndVerify(t)
       await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: uniqueEmail() })
       const first = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
-      expect(first).toEqual({ queueMails: 0, notificationMails: 0, sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0, ssoNonces: 0, notificationRecipients: 0, abandonedImports: 0, idempotencyKeys: 0, widgetLoads: 0 })
+      expect(first).toEqual({ queueMails: 0, notificationMails: 0, sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0, ssoNonces: 0, notificationRecipients: 0, abandonedImports: 0, idempotencyKeys: 0, widgetLoads: 0, inboxItems: 0 })
       t.clock.advance(2 * DAY)
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email: 'x@y.example', password: PASSWORD })).status).toBe(401)
       const later = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)

@@ -10,8 +10,9 @@ import type { Database } from '../../src/db/schema.ts'
 export async function seedCommunity(db: Kysely<Database>, siteId: string, origin: string, threads = 2000, perThread = 50, readers = 200) {
   const started = performance.now()
   const now = new Date()
+  // Ids as gen_random_uuid() makes them (version 4), deterministic so the comments can name their authors.
   await sql`insert into users (id, display_name, profile_public, created_at)
-    select md5('bench-reader-' || i)::uuid, 'Reader ' || i, true, ${now}::timestamptz - interval '200 days'
+    select overlay(overlay(md5('bench-reader-' || i) placing '4' from 13) placing '8' from 17)::uuid, 'Reader ' || i, true, ${now}::timestamptz - interval '200 days'
     from generate_series(1, ${readers}) i`.execute(db)
   await sql`insert into threads (site_id, key, url, title, comment_count, last_seq, version, created_at, updated_at)
     select ${siteId}, ${origin} || '/community/' || i, ${origin} || '/community/' || i, 'Article ' || i, ${perThread}, ${perThread}, 1,
@@ -24,7 +25,7 @@ export async function seedCommunity(db: Kysely<Database>, siteId: string, origin
       case when s % 4 = 0 then md5(t.id::text || (s - 1))::uuid end,
       case when s % 4 = 0 then md5(t.id::text || (s - 1))::uuid else md5(t.id::text || s)::uuid end,
       s, case when s % 4 = 0 then array[s - 1, s] else array[s] end, case when s % 4 = 0 then 1 else 0 end,
-      md5('bench-reader-' || (1 + (hashtext(t.id::text || s) & 2147483647) % ${readers}))::uuid,
+      overlay(overlay(md5('bench-reader-' || (1 + (hashtext(t.id::text || s) & 2147483647) % ${readers})) placing '4' from 13) placing '8' from 17)::uuid,
       'Reader ' || (1 + (hashtext(t.id::text || s) & 2147483647) % ${readers}), true,
       'A comment of about this length, on *the* article, with [a link](https://example.org).',
       '<p>A comment of about this length, on <em>the</em> article, with <a href="https://example.org" rel="nofollow ugc noopener noreferrer">a link</a>.</p>',

@@ -35,6 +35,10 @@ forEachBackend((database) => {
       expect(await rows(t)).toHaveLength(2)
 
       // Who reacted: for signed-in readers only.
+      const mod = await staffOf(t, 'Mod')
+      await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action: 'pin' }, mod.cookie)
+      const audit = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/audit`, undefined, mod.cookie)).json()
+      expect(audit.entries.find((e: { action: string }) => e.action === 'pin').target.reactions).toEqual({ heart: 2 })
       const who = await t.get(`/api/v1/sites/${t.site.id}/comments/${id}/reactions`, { headers: bearer(ren.token) })
       const reactors = (await who.json()).reactions
       expect(reactors).toEqual([{ kind: 'heart', count: 2, names: expect.any(Array), guests: 0 }])

@@ -57,6 +57,9 @@ forEachBackend((database) => {
       expect((await inbox(t, hana.token)).unread).toBe(1)
       await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${held.id}`, { action: 'hide' }, mod.cookie)
       expect(await inbox(t, hana.token)).toEqual({ unread: 0, items: [] })
+      // The audit trail says whom the comment mentions, beside what was done to it.
+      const audit = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/audit`, undefined, mod.cookie)).json()
+      expect(audit.entries.find((e: { action: string }) => e.action === 'hide')).toMatchObject({ targetId: held.id, target: { mentions: ['Hana'] } })
     })
   })
 
