@@ -86,9 +86,9 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
       const signedIn = c.var.signedIn
       const viewer: ProfileViewer =
         signedIn?.user.id === userId ? 'self' : signedIn && can(await actorOf(db, signedIn), 'site.moderate', { siteId: site.id }) ? 'moderator' : 'other'
-      const profile = await readProfile(db, site, userId, viewer)
+      // Both at once: the comments of a profile nobody may see are read for nothing, and never sent.
+      const [profile, page] = await Promise.all([readProfile(db, site, userId, viewer), readCommentsPage(db, site, c.req.valid('query'), userId)])
       if (!profile) throw new AppError('profile_not_found', 'There is no public profile here.')
-      const page = await readCommentsPage(db, site, c.req.valid('query'), userId)
       const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
       // Readers' own and moderators' views say more than the public one: never shared through a cache.
       c.header('Cache-Control', viewer === 'other' && !signedIn ? PAGE_CACHE_CONTROL : 'private, no-store')

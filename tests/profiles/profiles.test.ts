@@ -44,6 +44,18 @@ forEachBackend((database) => {
       expect(exported.profile).toEqual({ public: true, bios: [{ siteId: t.site.id, bio: 'Illustrator in Osaka.', hiddenByModerators: false, updatedAt: expect.any(String) }] })
     })
 
+    it('reads a profile page in two queries once the site is known', async () => {
+      const db = database()
+      const t = await startApp(db)
+      const hana = await readerOf(t, 'Hana')
+      for (let i = 0; i < 5; i++) await postSignedIn(t, hana.token, `Comment ${i}`)
+      await makePublic(t, hana.token)
+      db.statements.length = 0
+      const res = await t.get(profilePath(t, hana.user.id, '?limit=2'))
+      expect(res.status).toBe(200)
+      expect(db.statements.filter((q) => !/from "sites"/.test(q.sql))).toHaveLength(2)
+    })
+
     it('shows nothing of a shadow-banned reader to others, nor where the site turned profiles off, but moderators always see the list', async () => {
       const t = await startApp(database())
       const mod = await staffOf(t, 'Mod')
