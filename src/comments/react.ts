@@ -29,15 +29,15 @@ export async function react(
   return changeThreads(deps, async (trx) => {
     const comment = await lockComment(trx, site.id, input.commentId)
     if (!comment || comment.status !== 'published') throw new AppError('comment_not_found', 'That comment does not exist or cannot be reacted to.')
-    const mine = reactionsOn(trx, site.id, comment.id)
+    const ofReader = { site_id: site.id, comment_id: comment.id, reactor: input.reactor }
     const changed = input.on
       ? await trx
           .insertInto('reactions')
-          .values({ site_id: site.id, comment_id: comment.id, reactor: input.reactor, kind: input.kind, created_at: now })
+          .values({ ...ofReader, kind: input.kind, created_at: now })
           .onConflict((oc) => oc.columns(['site_id', 'comment_id', 'reactor', 'kind']).doNothing())
           .returning('kind')
           .executeTakeFirst()
-      : await mine.deleteFrom().where('reactor', '=', input.reactor).where('kind', '=', input.kind).returning('kind').executeTakeFirst()
+      : await trx.deleteFrom('reactions').where((eb) => eb.and({ ...ofReader, kind: input.kind })).returning('kind').executeTakeFirst()
     let reactions = comment.reactions
     if (changed) {
       const delta = input.on ? 1 : -1
@@ -54,16 +54,9 @@ export async function react(
       // Like scores, counts are shown when a page is next read, not announced one by one.
       await touchThread(trx, { siteId: site.id, thread: { id: comment.thread_id }, kind: 'quiet', now })
     }
-    const held = await mine.select('kind').where('reactor', '=', input.reactor).execute()
+    const held = await trx.selectFrom('reactions').select('kind').where((eb) => eb.and(ofReader)).execute()
     return { reactions, mine: inOrder(held.map((r) => r.kind)) }
   })
-}
-
-function reactionsOn(db: Kysely<Database>, siteId: string, commentId: string) {
-  return {
-    deleteFrom: () => db.deleteFrom('reactions').where('site_id', '=', siteId).where('comment_id', '=', commentId),
-    select: (column: 'kind') => db.selectFrom('reactions').select(column).where('site_id', '=', siteId).where('comment_id', '=', commentId),
-  }
 }
 
 /** Kinds in the order the widget shows them, unknown ones (from a newer version) left out. */

@@ -22,9 +22,3 @@ export function createCommunityCache({ config, clock }: Pick<Deps, 'config' | 'c
   }
 }
 export type CommunityCache = ReturnType<typeof createCommunityCache>
-
-/** A strong ETag from the bytes themselves: a page says the same as before exactly when it is the same. */
-export async function bodyEtag(body: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', body)
-  return `"${Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}"`
-}

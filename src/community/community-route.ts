@@ -3,7 +3,8 @@ import type { Deps } from '../deps.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { createRouter } from '../http/router.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
-import { bodyEtag, type CommunityCache } from './community-cache.ts'
+import { type CommunityCache } from './community-cache.ts'
+import { strongEtag } from '../threads/page-cache.ts'
 import { readCommunityPage } from './community-page.ts'
 import { windowStart } from './read-community.ts'
 import { CommunityPageJson, CommunityQuery } from './schemas.ts'
@@ -34,7 +35,8 @@ export function communityRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>, cache
     const variant = [ask.tab, ask.tab === 'active' ? ask.period : '', ask.cursor ?? '', ask.limit, window].join('\n')
     const page = await cache.load(site.id, variant, async () => {
       const body = new TextEncoder().encode(JSON.stringify(await readCommunityPage(db, site, ask, now)))
-      return { body, etag: await bodyEtag(body) }
+      // The ETag is made from the bytes themselves: a page says the same as before exactly when it is the same.
+      return { body, etag: await strongEtag(body) }
     })
     c.header('Cache-Control', PAGE_CACHE_CONTROL)
     c.header('ETag', page.etag)

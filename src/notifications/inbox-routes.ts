@@ -3,7 +3,7 @@ import { requireSignedIn } from '../access/require-session.ts'
 import type { Deps } from '../deps.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { createRouter } from '../http/router.ts'
-import { INBOX_DAYS, markInboxRead, readInbox } from './inbox.ts'
+import { countUnread, INBOX_DAYS, markInboxRead, readInbox } from './inbox.ts'
 
 const InboxJson = z
   .object({
@@ -61,6 +61,6 @@ export function inboxRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
     .openapi(readRoute, async (c) => {
       const { user } = requireSignedIn(c.var.signedIn)
       await markInboxRead(db, c.var.site.id, user.id, c.req.valid('json').commentIds, clock.now())
-      return c.json({ unread: (await readInbox(db, c.var.site.id, user.id, 1)).unread }, 200)
+      return c.json({ unread: await countUnread(db, c.var.site.id, user.id) }, 200)
     })
 }

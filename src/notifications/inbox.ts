@@ -40,17 +40,23 @@ export async function readInbox(db: Kysely<Database>, siteId: string, userId: st
       .orderBy('i.created_at', 'desc')
       .limit(limit)
       .execute(),
-    db
-      .selectFrom('inbox_items as i')
-      .innerJoin('comments as c', (j) => j.onRef('c.site_id', '=', 'i.site_id').onRef('c.id', '=', 'i.comment_id'))
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('i.site_id', '=', siteId)
-      .where('i.user_id', '=', userId)
-      .where('i.read_at', 'is', null)
-      .where('c.status', '=', 'published')
-      .executeTakeFirstOrThrow(),
+    countUnread(db, siteId, userId),
   ])
-  return { items, unread: unread.n }
+  return { items, unread }
+}
+
+/** How many of a reader's items on a site are unread (of comments still published). */
+export async function countUnread(db: Kysely<Database>, siteId: string, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('inbox_items as i')
+    .innerJoin('comments as c', (j) => j.onRef('c.site_id', '=', 'i.site_id').onRef('c.id', '=', 'i.comment_id'))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('i.site_id', '=', siteId)
+    .where('i.user_id', '=', userId)
+    .where('i.read_at', 'is', null)
+    .where('c.status', '=', 'published')
+    .executeTakeFirstOrThrow()
+  return row.n
 }
 
 /** Marks a reader's items read: those named, or all. */

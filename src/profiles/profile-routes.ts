@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf, authorize, can } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
-import { recordAction } from '../audit/audit-log.ts'
 import { authorToJson } from '../comments/to-json.ts'
 import { readCommentsPage } from '../community/community-page.ts'
 import { CommunityCommentJson } from '../community/schemas.ts'
@@ -11,6 +10,7 @@ import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/opena
 import { createRouter } from '../http/router.ts'
 import { trimmedText } from '../http/text.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
+import { moderateBio, writeBio } from './bio.ts'
 import { setProfileVisibility } from './profile-visibility.ts'
 import { readProfile, type ProfileViewer } from './read-profile.ts'
 
@@ -104,12 +104,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
       const { user } = requireSignedIn(c.var.signedIn)
       const site = c.var.site
       const { bio } = c.req.valid('json')
-      await db
-        .insertInto('reader_profiles')
-        .values({ site_id: site.id, user_id: user.id, bio, bio_hidden_at: null, updated_at: clock.now() })
-        // A new bio is the reader's own again: a moderator hides it anew if it needs hiding.
-        .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet({ bio, bio_hidden_at: null, updated_at: clock.now() }))
-        .execute()
+      await writeBio(db, site.id, user.id, bio, clock.now())
       return c.json({ bio }, 200)
     })
     .openapi(visibilityRoute, async (c) => {
@@ -124,19 +119,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
       authorize(await actorOf(db, c.var.signedIn), 'site.moderate', { siteId: site.id })
       const { user: userId } = c.req.valid('param')
       const { hidden, reason } = c.req.valid('json')
-      const now = clock.now()
-      await db.transaction().execute(async (trx) => {
-        const changed = await trx
-          .updateTable('reader_profiles')
-          .set({ bio_hidden_at: hidden ? now : null })
-          .where('site_id', '=', site.id)
-          .where('user_id', '=', userId)
-          .where('bio', '!=', '')
-          .returning('user_id')
-          .executeTakeFirst()
-        if (!changed) throw new AppError('profile_not_found', 'That reader has no bio on this site.')
-        await recordAction(trx, { siteId: site.id, actorUserId: user.id, action: hidden ? 'hide-bio' : 'show-bio', targetKind: 'author', targetId: `user:${userId}`, reason: reason || null }, now)
-      })
+      await moderateBio(db, { siteId: site.id, userId, actorUserId: user.id, hidden, reason: reason || null }, clock.now())
       return c.json({ hidden }, 200)
     })
 }

@@ -65,7 +65,11 @@ export interface ThreadStamp {
 
 export async function pageEtag(thread: ThreadStamp | undefined, variant: string): Promise<string> {
   const stamp = new TextEncoder().encode(`${PAGE_FORMAT}\n${thread?.id ?? ''}\n${thread?.version ?? 0}\n${variant}`)
-  const digest = await crypto.subtle.digest('SHA-256', stamp)
-  const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')
-  return `"${hex}"`
+  return strongEtag(stamp)
+}
+
+/** A strong ETag: the first 16 bytes of the SHA-256 of `bytes`, in hex. */
+export async function strongEtag(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  return `"${Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}"`
 }
