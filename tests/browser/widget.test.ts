@@ -444,7 +444,8 @@ forEachBackend((database) => {
       await page.setViewportSize({ width: 320, height: 800 })
       await expect.poll(() => heading(page)).toBe('1 comment')
       const button = page.locator('#engawa button:text("Post comment")')
-      expect(await button.isVisible()).toBe(true)
+      // The composer comes from write.js after the first paint: wait for it, as the tests around it do.
+      await expect.poll(() => button.isVisible()).toBe(true)
       const box = await page.locator('#engawa textarea').first().boundingBox()
       expect(box?.width).toBeGreaterThan(200)
       expect(box?.width).toBeLessThanOrEqual(320)
