@@ -22,7 +22,7 @@ export function withPublicFiles(app: { fetch: (request: Request, env?: unknown) 
   root.get('/embed.js', serveStatic({ path: `${PUBLIC_DIR}/embed.js`, ...cache }))
   root.get('/count.js', serveStatic({ path: `${PUBLIC_DIR}/count.js`, ...cache }))
   // Modules the widget imports into other sites' pages: module scripts are fetched with CORS.
-  for (const module of ['write.js', 'moderate.js', 'report.js', 'react.js', 'inbox.js', 'community.js'])
+  for (const module of ['write.js', 'moderate.js', 'report.js', 'react.js', 'inbox.js', 'profile.js', 'community.js'])
     root.get(`/${module}`, serveStatic({ path: `${PUBLIC_DIR}/${module}`, onFound: (path, c) => {
       onFound(path, c)
       c.header('Access-Control-Allow-Origin', '*')

@@ -48,7 +48,7 @@ export function sessionCors(db: Kysely<Database>, config: Config, now: () => num
     if (!(await known.getOrLoad(origin, () => isSomeSitesOrigin(db, origin)))) return next()
     c.header('Access-Control-Allow-Origin', origin)
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
-      c.header('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE')
+      c.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE')
       c.header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
       c.header('Access-Control-Max-Age', '600')
       return c.body(null, 204)

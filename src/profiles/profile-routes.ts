@@ -24,6 +24,7 @@ const ProfileJson = z
     bio: z.string().openapi({ description: 'Their own words, plain text; empty when they wrote none or a moderator hid it.' }),
     bioHidden: z.boolean().optional().openapi({ description: 'To the reader and the site’s moderators: a moderator hid the bio.' }),
     public: z.boolean().optional().openapi({ description: 'To the reader and the site’s moderators: whether others can see this profile.' }),
+    shown: z.boolean().optional().openapi({ description: 'To the reader and the site’s moderators: whether the reader chose to show their profile (others see it only where the site allows profiles too).' }),
     joinedAt: z.iso.datetime().openapi({ description: 'Their first published comment on the site (or, before one, when the account was made).' }),
   })
   .openapi('Profile')
@@ -95,7 +96,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
       return c.json({
         profile: {
           id: profile.id, name: profile.name, hue, bio: profile.bio, joinedAt: profile.joinedAt.toISOString(),
-          ...(viewer === 'other' ? {} : { bioHidden: profile.bioHidden, public: profile.isPublic }),
+          ...(viewer === 'other' ? {} : { bioHidden: profile.bioHidden, public: profile.isPublic, shown: profile.shown }),
         },
         ...page,
       }, 200)

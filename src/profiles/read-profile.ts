@@ -39,6 +39,8 @@ export async function readProfile(db: Kysely<Database>, site: SiteRow, userId: s
     id: row.id,
     name: row.display_name,
     isPublic,
+    /** The reader's own choice, whatever the site allows. */
+    shown: row.profile_public,
     bio: bioHidden && viewer === 'other' ? '' : (row.bio ?? ''),
     bioHidden,
     joinedAt: row.first_comment_at ?? row.created_at,

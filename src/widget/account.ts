@@ -23,6 +23,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
   let writing: typeof import('./composer.ts') | undefined
 
   const inbox = h('span', { class: 'ib' })
+  const profile = h('span')
 
   function render() {
     o.row.replaceChildren()
@@ -33,9 +34,11 @@ export function createAccount(ctx: Context, o: AccountOptions) {
         h('button', { type: 'button', class: 'l', 'aria-pressed': String(state.following), onclick: toggleFollow }, t.t(state.following ? 'following' : 'follow')),
         ...(state.moderates ? [h('button', { type: 'button', class: 'l', onclick: toggleLock }, t.t(state.locked ? 'unlock' : 'lock'))] : []),
         inbox,
+        profile,
       )
-      // The inbox comes as a file of its own, once someone is signed in.
+      // The inbox and the reader's profile come as files of their own, once someone is signed in.
       ctx.chunk<typeof import('./inbox.ts')>('inbox').then((m) => m.showInbox(ctx, inbox), () => undefined)
+      ctx.chunk<typeof import('./profile-editor.ts')>('profile').then((m) => m.offerProfile(ctx, profile, o.base, o.site), () => undefined)
     } else {
       const guests = state.rules?.guestsAllowed !== false
       o.row.append(h('button', { type: 'button', onclick: signIn }, t.t('signIn')), ...(guests ? [h('span', { class: 'hint' }, t.t('orGuest'))] : []))

@@ -125,23 +125,24 @@ export interface Page {
   title: string
 }
 
+/** A request of the API in the reader's name (their session token, when they have one), never with cookies. */
+export async function callApi<T>(root: string, token: string | null, path: string, init: RequestInit = {}, headers: Record<string, string> = {}): Promise<T> {
+  const all: Record<string, string> = { ...headers }
+  if (init.body) all['content-type'] = 'application/json'
+  if (token) all.authorization = `Bearer ${token}`
+  let res: Response
+  try {
+    res = await fetch(`${root}${path}`, { ...init, headers: all, credentials: 'omit' })
+  } catch {
+    throw new ApiError(0, 'offline', 'offline')
+  }
+  return answer<T>(res)
+}
+
 export function createApi(base: string, site: string, page: Page, session: () => string | null) {
   const root = `${base}/api/v1`
   const pageQuery = () => (page.key ? `key=${encodeURIComponent(page.key)}` : `url=${encodeURIComponent(page.url)}`)
-
-  async function call<T>(path: string, init: RequestInit = {}, headers: Record<string, string> = {}): Promise<T> {
-    const token = session()
-    const all: Record<string, string> = { ...headers }
-    if (init.body) all['content-type'] = 'application/json'
-    if (token) all.authorization = `Bearer ${token}`
-    let res: Response
-    try {
-      res = await fetch(`${root}${path}`, { ...init, headers: all, credentials: 'omit' })
-    } catch {
-      throw new ApiError(0, 'offline', 'offline')
-    }
-    return answer<T>(res)
-  }
+  const call = <T>(path: string, init?: RequestInit, headers?: Record<string, string>) => callApi<T>(root, session(), path, init, headers)
 
   /** A public read: asked without credentials, so it is the same for everyone and stays cacheable. */
   const read = <T>(path: string) =>

@@ -15,7 +15,7 @@ export async function buildWidget(outdir = 'public'): Promise<Metafile> {
   const modules = await build({
     ...common,
     write: false,
-    entryPoints: { write: 'src/widget/composer.ts', moderate: 'src/widget/moderation.ts', report: 'src/widget/report.ts', react: 'src/widget/reactions.ts', inbox: 'src/widget/inbox.ts', community: 'src/widget/community.ts' },
+    entryPoints: { write: 'src/widget/composer.ts', moderate: 'src/widget/moderation.ts', report: 'src/widget/report.ts', react: 'src/widget/reactions.ts', inbox: 'src/widget/inbox.ts', profile: 'src/widget/profile-editor.ts', community: 'src/widget/community.ts' },
     format: 'esm',
   })
   const hash = createHash('sha256')

@@ -131,6 +131,43 @@ forEachBackend((database, backend) => {
       await context.close()
     })
 
+    it('lets a signed-in reader show their profile and write their bio from the widget, which then links their name', async () => {
+      const s = await setUp(database())
+      const hana = await s.readerToken('Hana Sato')
+      const posted = await fetch(`${s.engawa.origin}/api/v1/sites/${s.site}/comments`, {
+        method: 'POST',
+        headers: { origin: s.host.origin, 'content-type': 'application/json', authorization: `Bearer ${hana}` },
+        body: JSON.stringify({ thread: { url: `${s.host.origin}/`, title: 'An article' }, body: 'Hana’s first word.' }),
+      })
+      expect(posted.status).toBe(201)
+      const page = await s.open({ session: hana })
+      await expect.poll(() => page.locator('#engawa li article').count()).toBe(1)
+      expect(await page.locator('#engawa .au a').count()).toBe(0)
+      const open = inView(page, 'button[aria-expanded]').filter({ hasText: 'Profile' })
+      await open.click()
+      const bio = page.getByLabel('About you, on this site')
+      await expect.poll(() => bio.isVisible()).toBe(true)
+      expect(await page.getByLabel(/Show my profile/).isChecked()).toBe(false)
+      expect(await problems(page)).toEqual([])
+      await page.getByLabel(/Show my profile/).check()
+      await bio.fill('Illustrator in Osaka.')
+      await expect.poll(() => inView(page, '#pf-left').textContent()).toBe('279 characters left')
+      if (backend === 'pglite') await page.locator('#engawa').screenshot({ path: `${SCREENSHOTS}profile-form.png` })
+      await inView(page, 'form[aria-label=Profile] button[type=submit]').click()
+      await expect.poll(async () => [await bio.isVisible(), await inView(page, 'form[aria-label=Profile] .err').textContent().catch(() => '')]).toEqual([false, ''])
+      const userId = (await database().db.selectFrom('comments').select('author_user_id').where('site_id', '=', s.site).executeTakeFirstOrThrow()).author_user_id
+      const stored = await database().db.selectFrom('reader_profiles').select('bio').where('site_id', '=', s.site).where('user_id', '=', userId).executeTakeFirst()
+      expect(stored?.bio).toBe('Illustrator in Osaka.')
+      // Their name links to the profile now, without a reload; the form opens again with what they wrote.
+      await expect.poll(() => page.locator('#engawa .au a').getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      await open.click()
+      await expect.poll(() => bio.inputValue()).toBe('Illustrator in Osaka.')
+      expect(await inView(page, 'form[aria-label=Profile] a').getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      await page.keyboard.press('Escape')
+      await expect.poll(() => bio.isVisible()).toBe(false)
+      await page.close()
+    })
+
     it('says when the discussions cannot be loaded, and loads them when asked again', async () => {
       const s = await setUp(database())
       await s.post('Hello.')

@@ -238,7 +238,7 @@ describe('the headers Workers give the browser files (public/_headers)', () => {
       else if (/^\s+\S+: /.test(line)) Object.assign((sections[path] ??= {}), Object.fromEntries([line.trim().split(/: (.*)/).slice(0, 2)]))
     }
     const cors = { 'Access-Control-Allow-Origin': '*' }
-    expect(sections).toEqual({ '/*': { ...NO_SNIFF, ...TDM_HEADERS }, '/community.js': cors, '/inbox.js': cors, '/moderate.js': cors, '/react.js': cors, '/report.js': cors, '/write.js': cors })
+    expect(sections).toEqual({ '/*': { ...NO_SNIFF, ...TDM_HEADERS }, '/community.js': cors, '/inbox.js': cors, '/moderate.js': cors, '/profile.js': cors, '/react.js': cors, '/report.js': cors, '/write.js': cors })
   })
 })
 

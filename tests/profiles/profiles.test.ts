@@ -25,10 +25,11 @@ forEachBackend((database) => {
       expect((await closed.json()).error.code).toBe('profile_not_found')
       // Its reader sees it, saying it is not public yet.
       const own = await (await t.get(profilePath(t, hana.user.id), { headers: bearer(hana.token) })).json()
-      expect(own.profile).toMatchObject({ name: 'Hana Sato', public: false, bio: '' })
+      expect(own.profile).toMatchObject({ name: 'Hana Sato', public: false, shown: false, bio: '' })
 
       expect((await writeBio(t, hana.token, '  Illustrator in Osaka.  ')).status).toBe(200)
       expect((await makePublic(t, hana.token)).status).toBe(200)
+      expect((await (await t.get(profilePath(t, hana.user.id), { headers: bearer(hana.token) })).json()).profile).toMatchObject({ public: true, shown: true })
       const res = await t.get(profilePath(t, hana.user.id, '?limit=2'))
       expect(res.status).toBe(200)
       expect(res.headers.get('cache-control')).toContain('public')

@@ -22,7 +22,7 @@ describe('the built widget', () => {
     await buildWidget(outdir)
     embed = readFileSync(join(outdir, 'embed.js'))
     count = readFileSync(join(outdir, 'count.js'))
-    for (const name of ['write', 'moderate', 'report', 'react', 'inbox', 'community']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
+    for (const name of ['write', 'moderate', 'report', 'react', 'inbox', 'profile', 'community']) onDemand[name] = readFileSync(join(outdir, `${name}.js`))
     rmSync(outdir, { recursive: true, force: true })
   })
 
@@ -39,13 +39,13 @@ describe('the built widget', () => {
     expect(gzipped).toBeLessThanOrEqual(1500)
   })
 
-  it.each(['write', 'moderate', 'report', 'react', 'inbox'])('loads %s.js only when needed: a module of at most 4,000 bytes gzipped, left out of embed.js', (name) => {
+  it.each(['write', 'moderate', 'report', 'react', 'inbox', 'profile'])('loads %s.js only when needed: a module of at most 4,000 bytes gzipped, left out of embed.js', (name) => {
     const module = onDemand[name] as Buffer
     const gzipped = gzipSync(module, { level: 9 }).length
     console.log(`${name}.js: ${module.length} bytes, ${gzipped} gzipped`)
     expect(gzipped).toBeLessThanOrEqual(4000)
     // Each carries words of its own that the first file does not.
-    const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?', react: 'ListFormat', inbox: 'mentioned you' }[name] as string
+    const own = { write: 'Write your comment first.', moderate: 'Shadow-ban author', report: 'Why report this comment?', react: 'ListFormat', inbox: 'mentioned you', profile: 'About you, on this site' }[name] as string
     expect(module.toString()).toContain(own)
     expect(embed.toString()).not.toContain(own)
   })
