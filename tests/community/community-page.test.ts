@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { startApp } from '../helpers/harness.ts'
+import { postGuest, postSignedIn } from '../helpers/comments.ts'
+import { SITE_ORIGIN, startApp, type TestApp } from '../helpers/harness.ts'
+
+const onArticle = (n: number) => ({ thread: { url: `${SITE_ORIGIN}/posts/${n}`, title: `Article ${n}` } })
+const pageOf = async (t: TestApp, path: string) => {
+  const res = await t.get(path, { origin: false })
+  return { status: res.status, html: await res.text() }
+}
+/** The server-drawn view: what is inside the embed's host element. */
+const drawn = (html: string) => /<div id="engawa">([\s\S]*?)<\/div>\s*(<script|<\/main>)/.exec(html)?.[1] ?? ''
 
 forEachBackend((database) => {
   describe('the community page on Engawa (/s/{site})', () => {
@@ -26,6 +36,64 @@ forEachBackend((database) => {
       expect(res.status).toBe(404)
       const tab = await (await t.get(`/s/${t.site.id}?tab=%22%3E%3Cscript%3E`, { origin: false })).text()
       expect(tab).not.toContain('"><script>')
+    })
+
+    it('draws the discussions on the server, readable without JavaScript: published comments only, tabs and later pages as links', async () => {
+      const t = await startApp(database())
+      const mod = await staffOf(t, 'Mod')
+      for (let i = 1; i <= 22; i++) await postGuest(t, `Comment **${i}**`, onArticle(i % 2))
+      const hidden = await postGuest(t, 'Rude words', onArticle(1))
+      expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${hidden.id}`, { action: 'hide', reason: 'Rude' }, mod.cookie)).status).toBe(200)
+
+      const first = await pageOf(t, `/s/${t.site.id}`)
+      expect(first.status).toBe(200)
+      const view = drawn(first.html)
+      expect(view).toContain('<h2 id="ch">Discussions on Test blog</h2>')
+      expect(view).toContain('<p>Comment <strong>22</strong></p>')
+      expect(view).toContain(`<a class="ti" href="${SITE_ORIGIN}/posts/0">Article 0</a>`)
+      expect(view).toContain('#engawa-comment-')
+      expect(view).toContain('<a href="?tab=latest&amp;lang=en" aria-current="page">Latest comments</a>')
+      expect(view).not.toContain('Rude words')
+      expect(view.match(/<li>\s*<p class="meta">/g)).toHaveLength(20)
+      const next = /<a rel="next" href="([^"]+)"/.exec(view)?.[1]?.replaceAll('&amp;', '&')
+      expect(next).toMatch(/^\?tab=latest&cursor=/)
+      // A later page is drawn here alone: the script would start again from the first.
+      const second = await pageOf(t, `/s/${t.site.id}${next}`)
+      const numbers = (html: string) => [...drawn(html).matchAll(/Comment <strong>(\d+)<\/strong>/g)].map((m) => Number(m[1]))
+      expect([...numbers(first.html), ...numbers(second.html)].sort((a, b) => a - b)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1))
+      expect(second.html).not.toContain('data-view="community"')
+      expect(second.html).not.toContain('rel="next"')
+      // A cursor that does not read is the first page, not an error.
+      expect(drawn((await pageOf(t, `/s/${t.site.id}?cursor=nonsense`)).html)).toContain('<strong>22</strong>')
+
+      const active = drawn((await pageOf(t, `/s/${t.site.id}?tab=active&period=day&lang=ja`)).html)
+      expect(active).toContain('<a href="?tab=active&amp;period=day&amp;lang=ja" aria-current="page">過去24時間</a>')
+      expect(active).toContain('この期間のコメント 11 件')
+      const threads = drawn((await pageOf(t, `/s/${t.site.id}?tab=threads`)).html)
+      expect(threads.match(/class="ti"/g)).toHaveLength(2)
+    })
+
+    it('draws a public profile on the server, and nothing of a private one', async () => {
+      const t = await startApp(database())
+      const hana = await readerOf(t, 'Hana <Sato>')
+      await postSignedIn(t, hana.token, 'My first comment.', onArticle(1))
+      const path = `/s/${t.site.id}/u/${hana.user.id}`
+      const closed = await pageOf(t, path)
+      expect(closed.status).toBe(404)
+      expect(drawn(closed.html)).toContain('This profile is private, or there is none here.')
+      expect(closed.html).not.toContain('My first comment.')
+      expect((await pageOf(t, `/s/${t.site.id}/u/not-a-uuid`)).status).toBe(404)
+
+      await t.request('PUT', '/api/v1/me/profile', { public: true }, { headers: bearer(hana.token) })
+      await t.request('PUT', `/api/v1/sites/${t.site.id}/profile`, { bio: 'Illustrator <b>in</b> Osaka.' }, { headers: bearer(hana.token) })
+      const open = await pageOf(t, path)
+      expect(open.status).toBe(200)
+      const view = drawn(open.html)
+      expect(view).toContain('<h2 id="ch"><bdi>Hana &lt;Sato&gt;</bdi></h2>')
+      expect(view).toContain('<p>Illustrator &lt;b&gt;in&lt;/b&gt; Osaka.</p>')
+      expect(view).toContain('<p>My first comment.</p>')
+      expect(view).toContain(`<a href="/s/${t.site.id}/u/${hana.user.id}?lang=en">Hana &lt;Sato&gt;</a>`)
+      expect(open.html).toContain(`data-view="profile" data-user="${hana.user.id}"`)
     })
   })
 })
