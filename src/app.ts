@@ -9,6 +9,7 @@ import { authenticate } from './auth/authenticate.ts'
 import { requireSameOrigin, requireSessionOrigin, sessionCors } from './auth/cross-origin.ts'
 import { oauthRoutes } from './auth/oauth/routes.ts'
 import { profileRoutes } from './profiles/profile-routes.ts'
+import { profilePages } from './profiles/profile-page.ts'
 import { authPages } from './auth/pages/routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { ssoRoutes } from './auth/sso/routes.ts'
@@ -137,6 +138,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   app.route('/', authPages(deps))
   app.route('/', demoRoutes(deps))
   app.route('/', communityPages(deps))
+  app.route('/', profilePages(deps))
   app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
   app.route('/', exportSchemaRoutes())
   app.route('/', healthRoutes(deps.db))
