@@ -12,7 +12,7 @@ import { readReactions } from './react.ts'
 import { REACTIONS } from './reaction-kinds.ts'
 import { guestFingerprint } from '../authors/guest-fingerprint.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
-import { AuthorTimeLeft, CommentJson } from './schemas.ts'
+import { AuthorTimeLeft, CommentJson, ReactionCountsJson } from './schemas.ts'
 import { nestComments } from './to-json.ts'
 import { createRouter } from '../http/router.ts'
 
@@ -39,6 +39,10 @@ const mineRoute = createRoute({
           comments: z.array(CommentJson),
           votes: z.record(z.string(), z.number().int()).openapi({ description: 'Comment id to 1 or -1.' }),
           reactions: z.record(z.string(), z.array(z.enum(REACTIONS))).openapi({ description: "Comment id to the reader's own reactions on it (a guest's, where the site lets guests react)." }),
+          counts: z
+            .record(z.uuid(), ReactionCountsJson)
+            .optional()
+            .openapi({ description: "Where the reaction counts this reader is to see differ from the page's: comment id to those counts." }),
           own: z
             .record(z.uuid(), z.string())
             .openapi({ description: "The reader's own comments on the page (by session or edit token): id to Markdown, to edit from." }),
@@ -66,14 +70,15 @@ export function mineRoutes({ db, clock, config }: Pick<Deps, 'db' | 'clock' | 'c
       readMine(db, site.id, key, tokens, userId, moderates),
       userId ? readVotes(db, site.id, key, userId) : {},
       readOwnComments(db, site.id, key, tokens, userId),
-      reactor && site.reactions !== 'off' ? readReactions(db, site.id, key, reactor) : {},
+      reactor && site.reactions !== 'off' ? readReactions(db, site.id, key, reactor) : { mine: {}, counts: {} },
     ])
     const now = clock.now()
     c.header('Cache-Control', 'private, no-store')
     return c.json({
       comments: nestComments(rows, new Map(), moderates ? 'moderator' : 'author'),
       votes,
-      reactions,
+      reactions: reactions.mine,
+      ...(Object.keys(reactions.counts).length ? { counts: reactions.counts } : {}),
       own: Object.fromEntries(own.map((r) => [r.id, r.body_source])),
       timeLeft: Object.fromEntries(own.map((r) => [r.id, authorTimeLeft(site, r, now)])),
     }, 200)

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { actorOf, authorize } from '../access/can.ts'
+import { actorOf, authorize, can } from '../access/can.ts'
 import { requireSignedIn } from '../access/require-session.ts'
 import { guestFingerprint } from '../authors/guest-fingerprint.ts'
 import type { Deps } from '../deps.ts'
@@ -10,7 +10,7 @@ import { hitLimit } from '../http/rate-limit.ts'
 import { createRouter } from '../http/router.ts'
 import { react, readReactors } from './react.ts'
 import { REACTIONS } from './reaction-kinds.ts'
-import { CommentParams } from './schemas.ts'
+import { CommentParams, ReactionCountsJson } from './schemas.ts'
 
 /** Reactions are quick to give and take back; this stops a script, never a reader. */
 const REACTIONS_BY_NETWORK = { name: 'react-ip', max: 300, windowMs: 60 * 60 * 1000 }
@@ -18,10 +18,6 @@ const REACTIONS_BY_NETWORK = { name: 'react-ip', max: 300, windowMs: 60 * 60 * 1
 const ReactionParams = CommentParams.extend({
   kind: z.enum(REACTIONS).openapi({ param: { name: 'kind', in: 'path' }, description: `One of ${REACTIONS.join(', ')}.` }),
 })
-
-export const ReactionCountsJson = z
-  .record(z.string(), z.number().int())
-  .openapi('ReactionCounts', { description: 'Reactions by kind; kinds nobody gave are left out.' })
 
 const ReactedJson = z
   .object({
@@ -46,13 +42,23 @@ const whoRoute = createRoute({
   method: 'get',
   path: '/sites/{site}/comments/{id}/reactions',
   summary: 'Who reacted to a comment',
-  description: 'For signed-in readers: by kind, the names of the accounts that reacted (the first 20) and how many guests did.',
+  description:
+    'For signed-in readers: by kind, the names of the accounts that reacted (the first 20) and how many guests did. Reactions of ' +
+    'readers shadow-banned on the site are left out, except for their own reader; moderators are told how many (`uncounted`).',
   request: { params: CommentParams },
   responses: {
     200: jsonResponse(
       z
         .object({
-          reactions: z.array(z.object({ kind: z.enum(REACTIONS), count: z.number().int(), names: z.array(z.string()), guests: z.number().int() })),
+          reactions: z.array(
+            z.object({
+              kind: z.enum(REACTIONS),
+              count: z.number().int(),
+              names: z.array(z.string()),
+              guests: z.number().int(),
+              uncounted: z.number().int().optional().openapi({ description: 'For moderators: reactions of shadow-banned readers, not in `count`.' }),
+            }),
+          ),
         })
         .openapi('Reactors'),
       'Never cached.',
@@ -75,13 +81,14 @@ export function reactionRoutes(deps: Deps) {
       return c.json(await react(deps, site, { commentId: id, reactor, kind, on: method === 'put' }), 200)
     })
   return router.openapi(whoRoute, async (c) => {
-    requireSignedIn(c.var.signedIn)
+    const signedIn = requireSignedIn(c.var.signedIn)
     const site = c.var.site
     if (site.reactions === 'off') throw new AppError('reactions_off', 'This site has turned reactions off.')
     const { id } = c.req.valid('param')
     const comment = await deps.db.selectFrom('comments').select('status').where('site_id', '=', site.id).where('id', '=', id).executeTakeFirst()
     if (comment?.status !== 'published') throw new AppError('comment_not_found', 'That comment does not exist.')
     c.header('Cache-Control', 'private, no-store')
-    return c.json({ reactions: await readReactors(deps.db, site.id, id) }, 200)
+    const viewer = { reactor: `user:${signedIn.user.id}`, moderates: can(await actorOf(deps.db, signedIn), 'site.moderate', { siteId: site.id }) }
+    return c.json({ reactions: await readReactors(deps.db, site.id, id, viewer) }, 200)
   })
 }

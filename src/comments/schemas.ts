@@ -154,3 +154,7 @@ export const PostedCommentJson = z
       .openapi({ description: 'What became of `notify`, when it was asked.' }),
   })
   .openapi('PostedComment')
+
+export const ReactionCountsJson = z
+  .record(z.string(), z.number().int())
+  .openapi('ReactionCounts', { description: 'Reactions by kind; kinds nobody gave are left out.' })

@@ -216,6 +216,11 @@ export interface ReactionsTable {
   /** user:<account id> or guest:<salted hash of their network>. */
   reactor: string
   kind: string
+  /**
+   * Whether it is in its comment's `reactions` counts: not while its reader is shadow-banned on
+   * the site. Invariant: a comment's counts are exactly its counted reactions by kind.
+   */
+  counted: Generated<boolean>
   created_at: Date
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
+import { countReactionsOf } from '../comments/react.ts'
 import { AppError } from '../http/errors.ts'
 import { changeThreads } from '../threads/thread-changes.ts'
 import { heldByLists, linkHosts } from '../authors/blocklist.ts'
@@ -52,7 +53,8 @@ async function moveAuthorsComments(trx: Kysely<Database>, site: SiteRow, author:
 /**
  * Ban, shadow-ban or trust an author of the site, or undo it, with its audit entry, in one
  * transaction. A shadow ban also takes the author's published comments out of readers' sight
- * (their author still sees them as published); lifting it brings them back.
+ * (their author still sees them as published) and their reactions out of the counts (they
+ * still see them as given); lifting it brings both back.
  */
 export async function actOnAuthor(
   deps: Pick<Deps, 'db' | 'clock' | 'pages'>,
@@ -95,6 +97,8 @@ export async function actOnAuthor(
         const on = input.action === 'shadow-ban'
         await setFlag(trx, site.id, input.author, { shadow_banned: on }, now)
         await moveAuthorsComments(trx, site, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
+        // Reactions key readers as bans key authors (user:<id>, guest:<the same network hash>).
+        await countReactionsOf(trx, { siteId: site.id, reactor: input.author, counted: !on, now })
         break
       }
       case 'trust':

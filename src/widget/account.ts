@@ -152,7 +152,8 @@ export function createAccount(ctx: Context, o: AccountOptions) {
         if (ctx.view.shown.has(c.id)) ctx.view.refresh(c)
         else ctx.view.place(c, c.parentId ? ctx.view.shown.get(c.parentId) : undefined)
       }
-      for (const entry of [...ctx.view.shown.values()]) if (state.votes[entry.comment.id] || entry.comment.id in state.reactions || entry.comment.id in state.own) ctx.view.refresh(entry.comment)
+      for (const { comment } of [...ctx.view.shown.values()])
+        if (state.votes[comment.id] || comment.id in state.reactions || comment.id in state.own) ctx.view.refresh({ ...comment, reactions: mine.counts?.[comment.id] ?? comment.reactions })
     } catch (e) {
       if (isApiError(e) && e.status === 401) signedOut()
     }

@@ -46,6 +46,8 @@ export interface Overlay {
   comments: Comment[]
   votes: Record<string, number>
   reactions: Record<string, string[]>
+  /** Where the reaction counts this reader sees differ from the page's. */
+  counts?: Record<string, Record<string, number>>
   /** The reader's own comments here: id to their Markdown. */
   own: Record<string, string>
   timeLeft: Record<string, TimeLeft>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bearer, fromEngawa, PASSWORD, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { postGuest, postSignedIn, readThread } from '../helpers/comments.ts'
+import { guestComment, postGuest, postSignedIn, readThread } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
 
 const reaction = (t: TestApp, id: string, kind: string) => `/api/v1/sites/${t.site.id}/comments/${id}/reactions/${kind}`
@@ -11,8 +11,26 @@ const unreact = (t: TestApp, id: string, kind: string, headers: Record<string, s
 const counts = async (t: TestApp, id: string) =>
   (await t.db.selectFrom('comments').select('reactions').where('site_id', '=', t.site.id).where('id', '=', id).executeTakeFirstOrThrow()).reactions
 const rows = (t: TestApp) => t.db.selectFrom('reactions').select(['reactor', 'kind']).where('site_id', '=', t.site.id).orderBy('created_at').execute()
-const overlay = async (t: TestApp, headers: Record<string, string> = {}, ip?: string) =>
-  (await (await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers, ...(ip ? { ip } : {}) })).json()).reactions
+/** A site's counts as they must be: every comment's counted reactions, by kind. */
+async function expectCountsOfCountedRows(t: TestApp) {
+  const comments = await t.db.selectFrom('comments').select(['id', 'reactions']).where('site_id', '=', t.site.id).execute()
+  const counted = await t.db.selectFrom('reactions').select(['comment_id', 'kind']).where('site_id', '=', t.site.id).where('counted', '=', true).execute()
+  const expected: Record<string, Record<string, number>> = Object.fromEntries(comments.map((c) => [c.id, {}]))
+  for (const r of counted) {
+    const of = (expected[r.comment_id] ??= {})
+    of[r.kind] = (of[r.kind] ?? 0) + 1
+  }
+  expect(Object.fromEntries(comments.map((c) => [c.id, c.reactions]))).toEqual(expected)
+}
+const actOnAuthor = (t: TestApp, cookie: string, body: Record<string, unknown>) =>
+  fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/authors`, body, cookie)
+const whoReacted = async (t: TestApp, id: string, headers: Record<string, string>) =>
+  (await (await t.get(`/api/v1/sites/${t.site.id}/comments/${id}/reactions`, { headers })).json()).reactions
+const threadPath = (t: TestApp) => `/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`
+const OTHER_PAGE = { thread: { url: 'https://blog.example/posts/elsewhere' } }
+const overlayOf = async (t: TestApp, headers: Record<string, string> = {}, ip?: string) =>
+  (await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers, ...(ip ? { ip } : {}) })).json()
+const overlay = async (t: TestApp, headers: Record<string, string> = {}, ip?: string) => (await overlayOf(t, headers, ip)).reactions
 
 forEachBackend((database) => {
   describe('reactions', () => {
@@ -118,6 +136,108 @@ forEachBackend((database) => {
       expect(gone.status).toBeLessThan(300)
       expect(await counts(t, id)).toEqual({ heart: 1 })
       expect((await readThread(t)).comments[0].reactions).toEqual({ heart: 1 })
+    })
+
+    it('counts a shadow-banned reader\u2019s reactions for nobody but them: the ban takes them off, lifting it puts them back', async () => {
+      // A page cache that would serve stale counts, were it not dropped.
+      const t = await startApp(database(), { config: { pageCacheMs: 60_000 } })
+      const a = await postGuest(t, 'First')
+      const b = await postGuest(t, 'Second')
+      const mod = await staffOf(t, 'Mod')
+      const hana = await readerOf(t, 'Hana')
+      const troll = await readerOf(t, 'Troll')
+      // Elsewhere, so moving the troll's comments does not itself move this page on.
+      const own = await postSignedIn(t, troll.token, 'Bait', OTHER_PAGE)
+      await react(t, a.id, 'heart', bearer(hana.token))
+      t.clock.advance(1000) // who reacted lists the earliest first
+      for (const kind of ['heart', 'rocket']) await react(t, a.id, kind, bearer(troll.token))
+      await react(t, b.id, 'clap', bearer(troll.token))
+      const before = await t.get(threadPath(t))
+      expect((await before.json()).comments.map((c: { reactions: unknown }) => c.reactions)).toEqual([{ heart: 2, rocket: 1 }, { clap: 1 }])
+
+      expect((await actOnAuthor(t, mod.cookie, { commentId: own.id, action: 'shadow-ban' })).status).toBe(200)
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      expect(await counts(t, b.id)).toEqual({})
+      await expectCountsOfCountedRows(t)
+      const banned = await t.get(threadPath(t), { headers: { 'if-none-match': before.headers.get('etag') ?? '' } })
+      expect(banned.status).toBe(200)
+      expect((await banned.json()).comments.map((c: { reactions: unknown }) => c.reactions)).toEqual([{ heart: 1 }, {}])
+
+      // Who reacted: nobody else hears of the troll; the troll sees themselves; a moderator sees them left out.
+      expect(await whoReacted(t, a.id, bearer(hana.token))).toEqual([{ kind: 'heart', count: 1, names: ['Hana'], guests: 0 }])
+      expect(await whoReacted(t, b.id, bearer(hana.token))).toEqual([])
+      expect(await whoReacted(t, a.id, bearer(troll.token))).toEqual([
+        { kind: 'heart', count: 2, names: ['Hana', 'Troll'], guests: 0 },
+        { kind: 'rocket', count: 1, names: ['Troll'], guests: 0 },
+      ])
+      expect(await whoReacted(t, a.id, bearer(mod.token))).toEqual([
+        { kind: 'heart', count: 1, names: ['Hana'], guests: 0, uncounted: 1 },
+        { kind: 'rocket', count: 0, names: [], guests: 0, uncounted: 1 },
+      ])
+
+      // Reacting while shadow-banned: stored, uncounted, and to the troll as if counted.
+      expect(await (await react(t, a.id, 'eyes', bearer(troll.token))).json()).toEqual({ reactions: { heart: 2, rocket: 1, eyes: 1 }, mine: ['heart', 'eyes', 'rocket'] })
+      expect(await (await unreact(t, a.id, 'rocket', bearer(troll.token))).json()).toEqual({ reactions: { heart: 2, eyes: 1 }, mine: ['heart', 'eyes'] })
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      expect(await overlay(t, bearer(troll.token))).toEqual({ [a.id]: ['heart', 'eyes'], [b.id]: ['clap'] })
+      // After a reload too, the troll's page counts theirs (the overlay says so), and nobody else's does.
+      expect((await overlayOf(t, bearer(troll.token))).counts).toMatchObject({ [a.id]: { heart: 2, eyes: 1 }, [b.id]: { clap: 1 } })
+      expect(await (await react(t, a.id, 'heart', bearer(hana.token))).json()).toEqual({ reactions: { heart: 1 }, mine: ['heart'] })
+      expect((await overlayOf(t, bearer(hana.token))).counts).toBeUndefined()
+      await expectCountsOfCountedRows(t)
+
+      const etag = (await t.get(threadPath(t))).headers.get('etag') ?? ''
+      expect((await actOnAuthor(t, mod.cookie, { author: `user:${troll.user.id}`, action: 'unshadow-ban' })).status).toBe(200)
+      expect(await counts(t, a.id)).toEqual({ heart: 2, eyes: 1 })
+      expect(await counts(t, b.id)).toEqual({ clap: 1 })
+      await expectCountsOfCountedRows(t)
+      const lifted = await t.get(threadPath(t), { headers: { 'if-none-match': etag } })
+      expect(lifted.status).toBe(200)
+      expect((await lifted.json()).comments.map((c: { reactions: unknown }) => c.reactions)).toEqual([{ heart: 2, eyes: 1 }, { clap: 1 }])
+      expect(await whoReacted(t, a.id, bearer(hana.token))).toEqual([
+        { kind: 'heart', count: 2, names: ['Hana', 'Troll'], guests: 0 },
+        { kind: 'eyes', count: 1, names: ['Troll'], guests: 0 },
+      ])
+    })
+
+    it('shadow-bans a guest\u2019s reactions too: they are known by the same network hash as their comments', async () => {
+      const t = await startApp(database(), { site: { reactions: 'everyone' } })
+      const a = await postGuest(t, 'Hello')
+      const mod = await staffOf(t, 'Mod')
+      const hana = await readerOf(t, 'Hana')
+      const own = await (await t.post(`/api/v1/sites/${t.site.id}/comments`, guestComment('Bait', OTHER_PAGE), { ip: '2001:db8:aa:bb::1' })).json()
+      await react(t, a.id, 'heart', {}, '2001:db8:aa:bb::2')
+      await react(t, a.id, 'heart', {}, '198.51.100.7')
+      expect(await counts(t, a.id)).toEqual({ heart: 2 })
+      expect((await actOnAuthor(t, mod.cookie, { commentId: own.comment.id, action: 'shadow-ban' })).status).toBe(200)
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      await expectCountsOfCountedRows(t)
+      expect(await whoReacted(t, a.id, bearer(hana.token))).toEqual([{ kind: 'heart', count: 1, names: [], guests: 1 }])
+      expect(await overlay(t, {}, '2001:db8:aa:bb::3')).toEqual({ [a.id]: ['heart'] })
+      expect(await (await react(t, a.id, 'laugh', {}, '2001:db8:aa:bb::3')).json()).toEqual({ reactions: { heart: 2, laugh: 1 }, mine: ['heart', 'laugh'] })
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      expect((await actOnAuthor(t, mod.cookie, { commentId: own.comment.id, action: 'unshadow-ban' })).status).toBe(200)
+      expect(await counts(t, a.id)).toEqual({ heart: 2, laugh: 1 })
+      await expectCountsOfCountedRows(t)
+    })
+
+    it('takes only counted reactions of a deleted account off the counts, whatever others\u2019 uncounted ones', async () => {
+      const t = await startApp(database())
+      const a = await postGuest(t, 'Hello')
+      const mod = await staffOf(t, 'Mod')
+      const [hana, ren, troll] = [await readerOf(t, 'Hana'), await readerOf(t, 'Ren'), await readerOf(t, 'Troll')]
+      const own = await postSignedIn(t, troll.token, 'Bait', OTHER_PAGE)
+      expect((await actOnAuthor(t, mod.cookie, { commentId: own.id, action: 'shadow-ban' })).status).toBe(200)
+      for (const reader of [hana, ren, troll]) await react(t, a.id, 'heart', bearer(reader.token))
+      await react(t, a.id, 'thanks', bearer(troll.token))
+      expect(await counts(t, a.id)).toEqual({ heart: 2 })
+      const deleteAccount = (cookie: string) => fromEngawa(t, 'DELETE', '/api/v1/me', { comments: 'keep', password: PASSWORD }, cookie)
+      expect((await deleteAccount(hana.cookie)).status).toBeLessThan(300)
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      expect((await deleteAccount(troll.cookie)).status).toBeLessThan(300)
+      expect(await counts(t, a.id)).toEqual({ heart: 1 })
+      expect(await rows(t)).toEqual([{ reactor: `user:${ren.user.id}`, kind: 'heart' }])
+      await expectCountsOfCountedRows(t)
     })
 
     it('tells the widget who may react, through the site\u2019s public rules and its settings', async () => {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { migrations } from '../../migrations/index.ts'
 
@@ -36,6 +37,43 @@ describe('the site rules migration', () => {
         { id: 'forbidden', guests_allowed: false, premoderation: 'off' },
         { id: 'premoderated', guests_allowed: true, premoderation: 'all' },
       ])
+    } finally {
+      await db.destroy()
+    }
+  })
+})
+
+describe('the uncounted reactions migration', () => {
+  it("takes the reactions of readers already shadow-banned off their comments' counts, and moves those pages on", async () => {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { Kysely } = await import('kysely')
+    const { Migrator } = await import('kysely/migration')
+    const { PGliteDialect } = await import('kysely-pglite-dialect')
+    const db = new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create()) })
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+      expect((await migrator.migrateTo('20261204_1300_create_inbox')).error).toBeUndefined()
+      const now = new Date()
+      await db.insertInto('sites').values({ id: 's', name: 's', allowed_origins: ['https://a.example'] }).execute()
+      const thread = await db.insertInto('threads').values({ site_id: 's', key: 'k', url: 'https://a.example/k', created_at: now, updated_at: now }).returning(['id', 'version']).executeTakeFirstOrThrow()
+      const comment = (seq: number) => ({ site_id: 's', thread_id: thread.id, seq, path: [seq], depth: 0, author_name: 'A', body_source: 'x', body_html: '<p>x</p>', status: 'published', created_at: now })
+      const [a, b] = await Promise.all([1, 2].map(async (seq) => (await db.insertInto('comments').values({ ...comment(seq), root_id: sql`gen_random_uuid()` }).returning('id').executeTakeFirstOrThrow()).id))
+      await db.updateTable('comments').set({ root_id: sql`id` }).execute()
+      await db.insertInto('site_authors').values({ site_id: 's', author: 'user:troll', shadow_banned: true, updated_at: now }).execute()
+      const reaction = (comment_id: string, reactor: string, kind: string) => ({ site_id: 's', comment_id, reactor, kind, created_at: now })
+      await db.insertInto('reactions').values([reaction(a, 'user:troll', 'heart'), reaction(a, 'user:hana', 'heart'), reaction(b, 'user:hana', 'clap')]).execute()
+      await db.updateTable('comments').set({ reactions: sql`'{"heart": 2}'::jsonb` }).where('id', '=', a).execute()
+      await db.updateTable('comments').set({ reactions: sql`'{"clap": 1}'::jsonb` }).where('id', '=', b).execute()
+      expect((await migrator.migrateToLatest()).error).toBeUndefined()
+      const reactions = await db.selectFrom('reactions').select(['reactor', 'kind', 'counted']).orderBy('reactor').orderBy('kind').execute()
+      expect(reactions).toEqual([
+        { reactor: 'user:hana', kind: 'clap', counted: true },
+        { reactor: 'user:hana', kind: 'heart', counted: true },
+        { reactor: 'user:troll', kind: 'heart', counted: false },
+      ])
+      const counts = await db.selectFrom('comments').select(['id', 'reactions']).execute()
+      expect(Object.fromEntries(counts.map((c) => [c.id, c.reactions]))).toEqual({ [a]: { heart: 1 }, [b]: { clap: 1 } })
+      expect((await db.selectFrom('threads').select('version').executeTakeFirstOrThrow()).version).toBe(thread.version + 1)
     } finally {
       await db.destroy()
     }
