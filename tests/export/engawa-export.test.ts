@@ -5,10 +5,11 @@ import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { setSiteRole } from '../../src/sites/members.ts'
 import { exportSite } from '../../src/export/export-site.ts'
-import { bearer, fromEngawa, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
+import { exportedAuthorId } from '../../src/export/read-site.ts'
+import { bearer, fromEngawa, readerOf, signUpAndVerify, widgetToken } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { startApp, type TestApp } from '../helpers/harness.ts'
-import { HELD_WORD, LOCKED_URL, seedSite } from './seed.ts'
+import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+import { GUEST_REACTOR_IP, HELD_WORD, LOCKED_URL, seedSite } from './seed.ts'
 
 const schema = JSON.parse(readFileSync(new URL('../../src/export/engawa-export-v1.schema.json', import.meta.url), 'utf8'))
 // ajv is here through @seriousme/openapi-schema-validator; it checks draft 2020-12 with formats (date-time, uri).
@@ -27,6 +28,16 @@ interface ExportedComment {
   reasonPublic: boolean
   editedAt: string | null
   deletedAt: string | null
+  reactions: Record<string, number>
+}
+
+interface ExportedReaction {
+  commentId: string
+  kind: string
+  author: string
+  authorName: string
+  counted: boolean
+  createdAt: string
 }
 
 interface PlanNode {
@@ -58,9 +69,9 @@ forEachBackend((database) => {
       const { owner, reader, ids } = await seedSite(t)
       const { text, doc } = await download(t, owner.cookie)
 
-      expect(doc).toMatchObject({ $schema: 'http://127.0.0.1:8787/schemas/engawa-export-v1.json', format: 'engawa-export', version: '1.1' })
+      expect(doc).toMatchObject({ $schema: 'http://127.0.0.1:8787/schemas/engawa-export-v1.json', format: 'engawa-export', version: '1.2' })
       expect(doc.site).toMatchObject({ id: t.site.id, name: 'Test blog', origins: [t.site.origin], settings: { blockedWords: [HELD_WORD], guestsAllowed: true } })
-      expect(Object.keys(doc)).toEqual(['$schema', 'format', 'version', 'exportedAt', 'generator', 'site', 'threads', 'comments', 'moderation'])
+      expect(Object.keys(doc)).toEqual(['$schema', 'format', 'version', 'exportedAt', 'generator', 'site', 'threads', 'comments', 'reactions', 'bios', 'moderation'])
 
       const threads = new Map<string, { id: string; key: string; lockedAt: string | null; pinnedCommentId: string | null; title: string }>(
         doc.threads.map((th: { url: string }) => [th.url, th]),
@@ -102,7 +113,7 @@ forEachBackend((database) => {
       // Authors are opaque and stable: no account id, account address or network hash leaves.
       const readerId = byId.get(ids.reply)?.author.id
       expect(readerId).toMatch(/^[0-9a-f]{32}$/)
-      for (const secret of [reader.user.id, reader.email, owner.email]) expect(text).not.toContain(secret)
+      for (const secret of [reader.user.id, reader.email, owner.user.id, owner.email]) expect(text).not.toContain(secret)
       const guestKeys = await t.db.selectFrom('comments').select('author_fingerprint').where('site_id', '=', t.site.id).where('author_fingerprint', 'is not', null).execute()
       for (const { author_fingerprint } of guestKeys) expect(text).not.toContain(author_fingerprint)
       expect(doc.moderation.bans).toEqual([
@@ -117,6 +128,63 @@ forEachBackend((database) => {
       ])
     })
 
+    it("exports who reacted with an account and readers' bios, under the ids their comments have; guests' reactions only as counts", async () => {
+      const t = await startApp(database(), { site: { blockedWords: [HELD_WORD] } })
+      const { owner, reader, lurker, ids } = await seedSite(t)
+      // The lurker speaks up once, and is shadow-banned for it: their reaction stops counting.
+      const said = await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url: ARTICLE_URL }, body: 'Buy my course' }, { headers: bearer(await widgetToken(t, lurker.cookie)) })
+      expect(said.status).toBe(201)
+      const spam = (await said.json()).comment.id
+      const ban = await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/authors`, { commentId: spam, action: 'shadow-ban' }, owner.cookie)
+      expect(ban.status).toBe(200)
+
+      const { text, doc } = await download(t, owner.cookie)
+      const byId = new Map<string, ExportedComment>(doc.comments.map((c: ExportedComment) => [c.id, c]))
+      const hana = byId.get(ids.reply)?.author.id
+      const mika = byId.get(spam)?.author.id
+      expect(byId.get(spam)?.status).toBe('shadowed')
+      const ownerId = exportedAuthorId(t.site.id, `user:${owner.user.id}`)
+      for (const id of [hana, mika, ownerId]) expect(id).toMatch(/^[0-9a-f]{32}$/)
+      expect(new Set([hana, mika, ownerId]).size).toBe(3)
+
+      type Keyed = Pick<ExportedReaction, 'commentId' | 'kind'> & { author: string | null | undefined }
+      const order = (a: Keyed, b: Keyed) => `${a.commentId}${a.author}${a.kind}`.localeCompare(`${b.commentId}${b.author}${b.kind}`)
+      const reactions: ExportedReaction[] = doc.reactions
+      expect([...reactions].sort(order)).toEqual(
+        [
+          { commentId: ids.edited, kind: 'heart', author: hana, authorName: 'Hana 花', counted: true, createdAt: expect.any(String) },
+          { commentId: ids.edited, kind: 'clap', author: hana, authorName: 'Hana 花', counted: true, createdAt: expect.any(String) },
+          { commentId: ids.edited, kind: 'heart', author: ownerId, authorName: 'Owner', counted: true, createdAt: expect.any(String) },
+          // Shadow-banned: still theirs, in nobody else's counts.
+          { commentId: ids.reply, kind: 'laugh', author: mika, authorName: 'Mika', counted: false, createdAt: expect.any(String) },
+        ].sort(order),
+      )
+      // Counts hold everyone's counted reactions, the guest's too (one heart, one laugh), who is never listed.
+      expect(byId.get(ids.edited)?.reactions).toEqual({ heart: 3, clap: 1 })
+      expect(byId.get(ids.reply)?.reactions).toEqual({ laugh: 1 })
+      const stored = await t.db.selectFrom('reactions').select(['comment_id', 'reactor', 'kind', 'counted', 'created_at']).where('site_id', '=', t.site.id).execute()
+      const accounts = stored.filter((r) => r.reactor.startsWith('user:'))
+      expect(reactions.map((r) => [r.commentId, r.kind, r.author, r.counted, r.createdAt]).sort()).toEqual(
+        accounts.map((r) => [r.comment_id, r.kind, exportedAuthorId(t.site.id, r.reactor), r.counted, r.created_at.toISOString()]).sort(),
+      )
+      const guests = stored.filter((r) => r.reactor.startsWith('guest:'))
+      expect(guests).toHaveLength(2)
+      for (const g of guests) {
+        expect(text).not.toContain(g.reactor.slice('guest:'.length))
+        expect(text).not.toContain(g.created_at.toISOString())
+      }
+      expect(text).not.toContain(GUEST_REACTOR_IP)
+
+      // Bios with their accounts' ids; the owner's, emptied, says nothing and is left out.
+      expect([...doc.bios].sort((a, b) => a.authorName.localeCompare(b.authorName))).toEqual([
+        { author: hana, authorName: 'Hana 花', bio: 'Illustrator in Osaka. 大阪のイラストレーター', hiddenAt: null, updatedAt: expect.any(String) },
+        { author: mika, authorName: 'Mika', bio: 'Buy my course at spam.example', hiddenAt: expect.any(String), updatedAt: expect.any(String) },
+      ])
+      // Neither account ids nor addresses, nor whether an account shows its profile (the account's, not the site's).
+      for (const secret of [reader.user.id, reader.email, lurker.user.id, lurker.email, owner.user.id, owner.email]) expect(text).not.toContain(secret)
+      expect(text).not.toMatch(/profilePublic|profile_public|"shown"/)
+    })
+
     it('writes a site as it reads it, one page of rows at a time, the same whatever the page size', async () => {
       const t = await startApp(database())
       const owner = await signUpAndVerify(t, undefined, 'Owner')
@@ -126,6 +194,16 @@ forEachBackend((database) => {
         const top = await (await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url }, author: { name: 'A' }, body: `top ${i}` })).json()
         for (let j = 0; j < 3; j++)
           await t.post(`/api/v1/sites/${t.site.id}/comments`, { thread: { url }, author: { name: 'B' }, body: `reply ${i}.${j}`, parentId: top.comment.id })
+      }
+      // Reactions and bios enough for several pages of two, pages ending between one comment's reactions.
+      const firstComments = await t.db.selectFrom('comments').select('id').where('site_id', '=', t.site.id).where('depth', '=', 0).orderBy('id').limit(2).execute()
+      for (const [n, name] of ['Aya', 'Ben', 'Cho'].entries()) {
+        const r = await readerOf(t, name)
+        for (const [kind, comment] of [['heart', firstComments[0]], ['clap', firstComments[0]], ['eyes', firstComments[n % 2]]] as const) {
+          const res = await t.request('PUT', `/api/v1/sites/${t.site.id}/comments/${comment?.id}/reactions/${kind}`, undefined, { headers: bearer(r.token) })
+          expect(res.status).toBe(200)
+        }
+        expect((await t.request('PUT', `/api/v1/sites/${t.site.id}/profile`, { bio: `I am ${name}.` }, { headers: bearer(r.token) })).status).toBe(200)
       }
       const now = t.clock.now()
       const read = async (batchSize: number) => {
@@ -137,18 +215,22 @@ forEachBackend((database) => {
       const db = database()
       db.statements.length = 0
       const small = await read(2)
-      const pages = db.statements.filter((q) => /from "(threads|comments)"/.test(q.sql) && q.parameters.length > 2)
+      const pages = db.statements.filter((q) => /from "(threads|comments|reactions|reader_profiles)"/.test(q.sql) && q.parameters.length > 2)
       const large = await read(500)
       expect(small.chunks.join('')).toBe(large.chunks.join(''))
       expect(small.tally).toEqual({ threads: 4, comments: 16 })
       // 2 threads a page, 2 comments a page: many small writes, never the site in one.
       expect(small.chunks.length).toBeGreaterThan(10)
       expect(Math.max(...small.chunks.slice(1, -1).map((c) => c.length))).toBeLessThan(1000)
-      expect(validate(JSON.parse(large.chunks.join('')))).toBe(true)
+      const whole = JSON.parse(large.chunks.join(''))
+      expect(validate(whole)).toBe(true)
+      expect([whole.reactions.length, whole.bios.length]).toEqual([9, 3])
 
       // Each page is read through an index (with table scans priced out, a query still scanning a
       // table has none to use); which one the planner picks depends on the table's size.
       expect(pages.length).toBeGreaterThan(4)
+      expect(pages.filter((q) => /from "reactions"/.test(q.sql)).length).toBeGreaterThan(4)
+      expect(pages.filter((q) => /from "reader_profiles"/.test(q.sql)).length).toBeGreaterThan(1)
       await db.db.transaction().execute(async (trx) => {
         await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'))
         for (const query of pages) {

@@ -21,9 +21,9 @@ async function readPage(t: TestApp, url: string) {
   expect(res.status).toBe(200)
   const json = await res.json()
   // Imported authors are guests whatever they were (README: links to accounts are not carried over), so their kind is left
-  // out too; and their colour, which is each site's own.
+  // out too; and their colour, which is each site's own. Reactions are not carried over either (see reactionsOf).
   const strip = (c: PageComment): unknown => {
-    const { id: _id, parentId: _parentId, replies, author, ...rest } = c
+    const { id: _id, parentId: _parentId, replies, author, reactions: _reactions, ...rest } = c
     const { kind: _kind, hue: _hue, ...name } = author ?? {}
     return { ...rest, author: author && name, replies: replies.map(strip) }
   }
@@ -42,6 +42,21 @@ async function storedComments(t: TestApp, url: string) {
     .orderBy('c.path')
     .execute()
   return rows
+}
+
+/** Each comment's counts beside its counted reaction rows by kind, and the site's bios: what readers left besides comments. */
+async function reactionsOf(t: TestApp) {
+  const [comments, rows, bios] = await Promise.all([
+    t.db.selectFrom('comments').select(['id', 'reactions']).where('site_id', '=', t.site.id).execute(),
+    t.db.selectFrom('reactions').select(['comment_id', 'kind', 'counted']).where('site_id', '=', t.site.id).execute(),
+    t.db.selectFrom('reader_profiles').select('user_id').where('site_id', '=', t.site.id).execute(),
+  ])
+  const fromRows = (id: string) => {
+    const counts: Record<string, number> = {}
+    for (const r of rows) if (r.comment_id === id && r.counted) counts[r.kind] = (counts[r.kind] ?? 0) + 1
+    return counts
+  }
+  return { counts: comments.map((c) => ({ counts: c.reactions, rows: fromRows(c.id) })), rows: rows.length, bios: bios.length }
 }
 
 forEachBackend((database) => {
@@ -72,6 +87,16 @@ forEachBackend((database) => {
         expect(await storedComments(target, url), url).toEqual(await storedComments(source, url))
         expect(await readPage(target, url), url).toEqual(await readPage(source, url))
       }
+      // Who reacted and bios are in the file but not restored (the file names no account the importing side could match,
+      // and an uploaded file must not speak for accounts): no reactions, so no counts, and no bios.
+      const before = await reactionsOf(source)
+      expect([before.rows, before.bios]).toEqual([6, 3])
+      for (const c of before.counts) expect(c.counts).toEqual(c.rows)
+      const after = await reactionsOf(target)
+      expect(after.counts.length).toBe(before.counts.length)
+      expect(after.counts.filter((c) => Object.keys(c.counts).length > 0 || Object.keys(c.rows).length > 0)).toEqual([])
+      expect([after.rows, after.bios]).toEqual([0, 0])
+
       // Importing the same export again adds nothing.
       const again = await target.upload(file, 'format=engawa&name=export.json')
       expect(again.status).toBe(202)

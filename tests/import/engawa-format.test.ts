@@ -70,6 +70,17 @@ describe('the Engawa export importer, on files', () => {
     expect(items.map((i) => i.kind)).toEqual(['thread', 'comment'])
   })
 
+  it("reads a 1.2 file's threads and comments, leaving who reacted and bios out", async () => {
+    const author = 'a'.repeat(32)
+    const reactions = [{ commentId: 'c1', kind: 'heart', author, authorName: 'Hana', counted: true, createdAt: '2026-11-01T00:00:02.000Z' }]
+    const bios = [{ author, authorName: 'Hana', bio: 'Illustrator', hiddenAt: null, updatedAt: '2026-11-01T00:00:03.000Z' }]
+    const items = await readAll(fileWith(document({ version: '1.2', comments: [{ ...comment, reactions: { heart: 2 } }], reactions, bios })))
+    expect(items.map((i) => i.kind)).toEqual(['thread', 'comment'])
+    const read = items[1]?.kind === 'comment' ? items[1].comment : undefined
+    expect(read).toMatchObject({ sourceId: 'c1', author: { name: 'Aki' } })
+    expect(read).not.toHaveProperty('reactions')
+  })
+
   it('skips a damaged record with its reason and reads on', async () => {
     const broken = { ...comment, id: 'c2', createdAt: 'last Tuesday' }
     const items = await readAll(fileWith(JSON.stringify({ ...header, threads: [thread, { id: 't2' }], comments: [broken, comment] })))
@@ -115,7 +126,11 @@ forEachBackend((database) => {
       const t = await startApp(database(), { site: { blockedWords: [HELD_WORD] } })
       const { owner, ids } = await seedSite(t)
       const res = await fromEngawa(t, 'GET', `/api/v1/admin/sites/${t.site.id}/export`, undefined, owner.cookie)
-      const items = await readAll(fileWith(await res.text()))
+      const text = await res.text()
+      // The file has who reacted and bios (1.2); none of it becomes an import record.
+      expect(JSON.parse(text)).toMatchObject({ version: '1.2', reactions: expect.arrayContaining([expect.anything()]), bios: expect.arrayContaining([expect.anything()]) })
+      const items = await readAll(fileWith(text))
+      expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['thread', 'comment']))
       const threads = items.flatMap((i) => (i.kind === 'thread' ? [i.thread] : []))
       const comments = new Map(items.flatMap((i) => (i.kind === 'comment' ? [[i.comment.sourceId, i.comment] as const] : [])))
       expect(items.filter((i) => i.kind === 'skipped')).toEqual([])

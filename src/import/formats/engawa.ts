@@ -8,6 +8,13 @@ import { ImportFormatError, type ImportedState, type ImportFile, type ImportItem
 // Engawa's own export format v1 (src/export/engawa-export-v1.schema.json). The header (format,
 // version) comes first and threads before comments, so the file is checked before anything is
 // yielded and read one record at a time: memory stays flat whatever the size of the file.
+//
+// Threads and comments only. Votes, reactions (1.1 counts, 1.2 accounts' reactions) and bios
+// (1.2) are not restored: the file names accounts by ids that mean nothing outside the exporting
+// site and never by their addresses, the only thing an import links an account by; a guest's
+// reactions are counts with no reader behind them; and a file a site owner uploads must not put
+// reactions or words under someone's account. Imported comments thus have no reaction counts,
+// which must equal their reaction rows (comments/react.ts).
 
 const FORMAT = 'engawa-export'
 const MAJOR = 1
