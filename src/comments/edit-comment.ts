@@ -14,6 +14,7 @@ import { commentChanged } from './comment-changes.ts'
 import { changeThreads } from '../threads/thread-changes.ts'
 import { refuseIfBanned } from '../authors/ban-check.ts'
 import { authorKeyOf } from '../authors/author-key.ts'
+import { queueAddedMentions } from '../notifications/queue-notifications.ts'
 
 /** Who asks, and a guest's proof that the comment is theirs. */
 export interface AuthorProof {
@@ -93,7 +94,7 @@ export async function editComment(
   proof: AuthorProof,
 ): Promise<{ comment: CommentRow }> {
   checkBodyLength(site, body)
-  // Its mentions link as when posted (nobody new is told: the comment is not news again).
+  // Its mentions are resolved again as when posted; only those it did not mention before are told (below).
   const thread = body.includes('@') ? await deps.db.selectFrom('comments').select('thread_id').where('site_id', '=', site.id).where('id', '=', commentId).executeTakeFirst() : undefined
   const mentions = thread ? await resolveMentions(deps.db, site, { id: thread.thread_id }, body, deps.config.publicUrl) : []
   const html = deps.markdown.render(body, { allowsImages: site.allows_images, mentions })
@@ -125,12 +126,14 @@ export async function editComment(
       .execute()
     const edited = await trx
       .updateTable('comments')
-      .set({ body_source: body, body_html: html, edited_at: now })
+      .set({ body_source: body, body_html: html, edited_at: now, mentions: mentions.map((m) => m.userId) })
       .where('site_id', '=', site.id)
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow()
     await commentChanged(trx, { kind: 'edited', before: row, after: edited, now })
+    // The comment is not news again, but to someone it now mentions it is.
+    await queueAddedMentions(trx, row, edited, now)
     return { comment: edited }
   })
 }

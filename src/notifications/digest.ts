@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { enqueueMail } from '../mail/outbox.ts'
-import { digestMail, excerptOf } from './mails.ts'
+import { digestMail } from './digest-mail.ts'
+import { excerptOf, pageNameOf } from './mails.ts'
 import { mintLink } from './recipients.ts'
 
 /** At most one notification mail per reader and site in this time, however busy the thread. */
@@ -41,7 +42,10 @@ export async function mailNotificationDigests(db: Kysely<Database>, publicUrl: s
         .selectFrom('notify_events as e')
         .innerJoin('comments as c', (j) => j.onRef('c.site_id', '=', 'e.site_id').onRef('c.id', '=', 'e.comment_id'))
         .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-        .select(['c.id', 'c.author_name', 'c.body_html', 't.url', 't.title'])
+        .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 'e.site_id').onRef('r.id', '=', 'e.recipient_id'))
+        // Why an account hears of it: the inbox item it was told by (a mention or a reply); else it follows the conversation.
+        .leftJoin('inbox_items as i', (j) => j.onRef('i.site_id', '=', 'e.site_id').onRef('i.user_id', '=', 'r.user_id').onRef('i.comment_id', '=', 'e.comment_id'))
+        .select(['c.id', 'c.author_name', 'c.body_html', 't.url', 't.title', 'i.kind'])
         .where('e.site_id', '=', siteId)
         .where('e.recipient_id', '=', id)
         .where('c.status', '=', 'published')
@@ -54,11 +58,12 @@ export async function mailNotificationDigests(db: Kysely<Database>, publicUrl: s
       const site = await trx.selectFrom('sites').select(['id', 'name']).where('id', '=', siteId).executeTakeFirstOrThrow()
       const unsubscribeUrl = await mintLink(trx, publicUrl, siteId, id, 'unsubscribe', now)
       const digest = items.map((c) => ({
+        reason: c.kind ?? ('news' as const),
         authorName: c.author_name,
         excerpt: excerptOf(c.body_html),
         // The widget opens the page at a comment it finds in this fragment.
         link: `${c.url}#engawa-comment-${c.id}`,
-        threadTitle: c.title || c.url,
+        pageName: pageNameOf(c),
       }))
       await enqueueMail(trx, digestMail(recipient.locale, to, site, digest, unsubscribeUrl), now)
       await trx.updateTable('notify_recipients').set({ mailed_at: now }).where('site_id', '=', siteId).where('id', '=', id).execute()

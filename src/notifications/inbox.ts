@@ -4,26 +4,43 @@ import type { CommentRow, Database } from '../db/schema.ts'
 /** How long a reader's inbox keeps what came, read or not. */
 export const INBOX_DAYS = 90
 
+/** Whom a comment's inbox items are for: its parent's author (when it is a reply), and accounts it mentions. */
+export interface InboxAudience {
+  parent: boolean
+  mentions: readonly string[]
+}
+
 /**
  * A published comment in the inboxes of the account it replies to and of the accounts it
  * mentions, never its own author's: one statement in the transaction that publishes it. Only
  * published comments come here (queue-notifications.ts), so a held, hidden or shadow-banned
  * comment tells nobody until a moderator publishes it.
+ *
+ * An account is told of a comment at most once: its item (the table's key) is the record that it
+ * was, so a comment published a second time, or edited to mention someone again, adds nothing.
+ * Returns the accounts told now, for the mail that follows.
  */
-export async function queueInbox(db: Kysely<Database>, comment: CommentRow, now: Date): Promise<void> {
-  await sql`
+export async function queueInbox(
+  db: Kysely<Database>,
+  comment: CommentRow,
+  now: Date,
+  audience: InboxAudience = { parent: true, mentions: comment.mentions },
+): Promise<string[]> {
+  const { rows } = await sql<{ user_id: string }>`
     insert into inbox_items (site_id, user_id, comment_id, kind, created_at)
-    -- A reply that also mentions its parent's author is one item, a reply ('mention' > 'reply').
-    select ${comment.site_id}, who.id, ${comment.id}::uuid, min(who.kind), ${now}
+    -- A reply that also mentions its parent's author is one item, a reply ('reply' > 'mention').
+    select ${comment.site_id}, who.id, ${comment.id}::uuid, max(who.kind), ${now}
     from (
       select p.author_user_id as id, 'reply' as kind from comments p
-      where p.site_id = ${comment.site_id} and p.id = ${comment.parent_id}::uuid and p.author_user_id is not null
-      union all select unnest(${comment.mentions}::uuid[]), 'mention'
+      where ${audience.parent}::boolean and p.site_id = ${comment.site_id} and p.id = ${comment.parent_id}::uuid and p.author_user_id is not null
+      union all select unnest(${audience.mentions}::uuid[]), 'mention'
     ) who
     join users u on u.id = who.id
     where who.id is distinct from ${comment.author_user_id}::uuid
     group by who.id
-    on conflict do nothing`.execute(db)
+    on conflict do nothing
+    returning user_id`.execute(db)
+  return rows.map((r) => r.user_id)
 }
 
 /** A reader's latest inbox items on a site, with the comments as the site shows them now (still published). */

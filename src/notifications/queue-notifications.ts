@@ -32,33 +32,58 @@ export async function noteNewComment(db: Kysely<Database>, publicUrl: string, co
  * and of the parent's author and those mentioned when their accounts ask for mail (made a
  * recipient on this site on first use). Its own author is left out, and so are addresses not
  * yet confirmed. A comment that is pending or hidden queues nothing: call this again when a
- * moderator publishes it. One statement, whatever the number of followers: it runs inside
- * the posting transaction, which holds the thread's row lock until it commits.
+ * moderator publishes it (an account is told of a comment once, inbox.ts). Two statements,
+ * whatever the number of followers: they run inside the posting transaction, which holds the
+ * thread's row lock until it commits.
  */
 export async function queueNotifications(db: Kysely<Database>, comment: CommentRow, now: Date): Promise<void> {
   if (comment.status !== 'published') return
+  const told = await queueInbox(db, comment, now)
+  await queueMail(db, comment, told, true, now)
+}
+
+/**
+ * An edit of a published comment tells the accounts it mentions now and did not before, as a new
+ * comment's mentions would be told (inbox, and mail where their accounts ask for it); nobody else
+ * hears of the edit, nor does an edit become the moment older mentions are told (as of a comment
+ * a lifted shadow ban published, which told nobody). An account is told of a comment once
+ * (inbox.ts): dropping a mention and writing it again in a later edit tells nobody twice. An edit
+ * that leaves the comment pending, hidden or shadowed tells nobody: a held one tells those it
+ * mentions when a moderator publishes it.
+ */
+export async function queueAddedMentions(db: Kysely<Database>, before: CommentRow, after: CommentRow, now: Date): Promise<void> {
+  if (after.status !== 'published') return
+  const added = after.mentions.filter((id) => !before.mentions.includes(id))
+  if (added.length === 0) return
+  const told = await queueInbox(db, after, now, { parent: false, mentions: added })
+  if (told.length > 0) await queueMail(db, after, told, false, now)
+}
+
+/**
+ * Queues the comment for the digests of the accounts just `told` of it (the parent's author, those
+ * it mentions) whose accounts ask for mail, and, `withFollowers`, of everyone following its thread
+ * or its parent's replies. Only those just told: a comment published a second time (edited into
+ * review, then approved) mails its parent's author and those it mentioned no second time. One statement.
+ */
+async function queueMail(db: Kysely<Database>, comment: CommentRow, told: readonly string[], withFollowers: boolean, now: Date): Promise<void> {
   const { site_id: siteId, author_user_id: authorUserId, author_email: authorEmail } = comment
-  await queueInbox(db, comment, now)
-  // Mail goes to the parent's author and to those it mentions, where their accounts ask for it.
   await sql`
-    with parent_author as (
+    with asked as (
       select u.id, u.notify_locale from users u
-      where u.notify_replies and u.email_verified_at is not null and (
-        u.id = (select p.author_user_id from comments p where p.site_id = ${siteId} and p.id = ${comment.parent_id}::uuid)
-        or u.id = any (${comment.mentions}::uuid[]))
+      where u.notify_replies and u.email_verified_at is not null and u.id = any (${told}::uuid[])
     ),
     made as (
       insert into notify_recipients (site_id, user_id, locale, confirmed_at, created_at)
-      select ${siteId}, id, notify_locale, ${now}, ${now} from parent_author
+      select ${siteId}, id, notify_locale, ${now}, ${now} from asked
       on conflict do nothing
       returning site_id, id, user_id, email, confirmed_at
     ),
     followers as (
       select r.site_id, r.id, r.user_id, r.email, r.confirmed_at from notify_recipients r
       where r.site_id = ${siteId} and (
-        exists (select 1 from notify_subscriptions s where s.site_id = r.site_id and s.recipient_id = r.id and s.pending_key is null
+        ${withFollowers}::boolean and exists (select 1 from notify_subscriptions s where s.site_id = r.site_id and s.recipient_id = r.id and s.pending_key is null
           and (s.thread_id = ${comment.thread_id}::uuid or s.comment_id = ${comment.parent_id}::uuid))
-        or r.user_id in (select id from parent_author))
+        or r.user_id in (select id from asked))
       union all select * from made
     )
     insert into notify_events (site_id, recipient_id, comment_id, created_at)

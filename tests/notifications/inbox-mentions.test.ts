@@ -4,6 +4,7 @@ import { bearer, ENGAWA_ORIGIN, fromEngawa, readerOf, staffOf } from '../helpers
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, postSignedIn } from '../helpers/comments.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'
+import { MINUTE, digestsTo, runDigests } from './notify-helpers.ts'
 
 const inbox = async (t: TestApp, token: string) => {
   const res = await t.get(`/api/v1/sites/${t.site.id}/inbox`, { headers: bearer(token) })
@@ -11,6 +12,27 @@ const inbox = async (t: TestApp, token: string) => {
   return res.json()
 }
 const stored = (t: TestApp, id: string) => t.db.selectFrom('comments').select(['mentions', 'body_html']).where('site_id', '=', t.site.id).where('id', '=', id).executeTakeFirstOrThrow()
+const edit = async (t: TestApp, token: string, id: string, body: string) =>
+  (await t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${id}`, { body }, { headers: bearer(token) })).status
+/** A reader whose account asks for mail about replies and mentions. */
+const mailedReaderOf = async (t: TestApp, name: string) => {
+  const reader = await readerOf(t, name)
+  expect((await fromEngawa(t, 'PUT', '/api/v1/me/notifications', { replies: true }, reader.cookie)).status).toBe(200)
+  return reader
+}
+/** The inbox items and pending mail news about a comment, by account. */
+const toldOf = async (t: TestApp, commentId: string) => ({
+  inbox: (await t.db.selectFrom('inbox_items').select(['user_id', 'kind']).where('site_id', '=', t.site.id).where('comment_id', '=', commentId).orderBy('user_id').execute()),
+  mail: (
+    await t.db
+      .selectFrom('notify_events as e')
+      .innerJoin('notify_recipients as r', (j) => j.onRef('r.site_id', '=', 'e.site_id').onRef('r.id', '=', 'e.recipient_id'))
+      .select('r.user_id')
+      .where('e.site_id', '=', t.site.id)
+      .where('e.comment_id', '=', commentId)
+      .execute()
+  ).map((e) => e.user_id),
+})
 
 forEachBackend((database) => {
   describe('mentions', () => {
@@ -36,10 +58,9 @@ forEachBackend((database) => {
       expect((await inbox(t, ren.token)).unread).toBe(1)
       expect((await inbox(t, outsider.token)).unread).toBe(0)
       expect((await inbox(t, aki.token)).unread).toBe(0)
-      // An edit keeps the link (and tells nobody again).
-      const edited = await t.request('PATCH', `/api/v1/sites/${t.site.id}/comments/${id}`, { body: 'Edited: @Ren Tanaka' }, { headers: bearer(aki.token) })
-      expect(edited.status).toBe(200)
-      expect((await stored(t, id)).body_html).toContain(`>@Ren Tanaka</a>`)
+      // An edit keeps the link (and tells nobody again); the stored mentions follow the text.
+      expect(await edit(t, aki.token, id, 'Edited: @Ren Tanaka')).toBe(200)
+      expect(await stored(t, id)).toMatchObject({ mentions: [ren.user.id], body_html: expect.stringContaining(`>@Ren Tanaka</a>`) })
       expect((await inbox(t, ren.token)).unread).toBe(1)
     })
 
@@ -60,6 +81,97 @@ forEachBackend((database) => {
       // The audit trail says whom the comment mentions, beside what was done to it.
       const audit = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/audit`, undefined, mod.cookie)).json()
       expect(audit.entries.find((e: { action: string }) => e.action === 'hide')).toMatchObject({ targetId: held.id, target: { mentions: ['Hana'] } })
+    })
+  })
+
+  describe('mentions added by an edit', () => {
+    it('tell those newly mentioned, by inbox and mail, as a new comment would; an account is told of a comment once', async () => {
+      const t = await startApp(database())
+      const hana = await mailedReaderOf(t, 'Hana')
+      const ren = await mailedReaderOf(t, 'Ren')
+      const aki = await readerOf(t, 'Aki')
+      await postSignedIn(t, hana.token, 'First.')
+      await postSignedIn(t, ren.token, 'Second.')
+      const { id } = await postSignedIn(t, aki.token, 'Hello @Ren')
+      expect(await toldOf(t, id)).toEqual({ inbox: [{ user_id: ren.user.id, kind: 'mention' }], mail: [ren.user.id] })
+      await runDigests(t)
+      expect(await digestsTo(t, ren.email)).toHaveLength(1)
+
+      expect(await edit(t, aki.token, id, 'Hello @Ren and @Hana')).toBe(200)
+      expect((await stored(t, id)).mentions.sort()).toEqual([hana.user.id, ren.user.id].sort())
+      expect((await inbox(t, hana.token)).items).toEqual([expect.objectContaining({ kind: 'mention', commentId: id, read: false })])
+      // Ren, mentioned before, hears nothing new.
+      const told = await toldOf(t, id)
+      expect(told.mail).toEqual([hana.user.id])
+      expect(told.inbox).toHaveLength(2)
+      expect(told.inbox).toEqual(expect.arrayContaining([{ user_id: hana.user.id, kind: 'mention' }, { user_id: ren.user.id, kind: 'mention' }]))
+      await runDigests(t)
+      expect((await digestsTo(t, hana.email)).map((m) => m.subject)).toEqual(['\u2068Aki\u2069 mentioned you on “Japan and AI training data”'])
+
+      // Dropped and written again, the mention tells Hana nothing twice.
+      t.clock.advance(10 * MINUTE)
+      expect(await edit(t, aki.token, id, 'Hello @Ren')).toBe(200)
+      expect((await stored(t, id)).mentions).toEqual([ren.user.id])
+      expect(await edit(t, aki.token, id, 'Hello @Ren and @Hana, again')).toBe(200)
+      expect((await toldOf(t, id)).mail).toEqual([])
+      expect((await inbox(t, hana.token)).items).toHaveLength(1)
+      await runDigests(t)
+      expect(await digestsTo(t, hana.email)).toHaveLength(1)
+      expect(await digestsTo(t, ren.email)).toHaveLength(1)
+    })
+
+    it('wait while the edited comment is held, and are told once when a moderator publishes it', async () => {
+      const t = await startApp(database(), { site: { premoderation: 'all' } })
+      await t.db.updateTable('sites').set({ blocked_words: ['casino'] }).where('id', '=', t.site.id).execute()
+      const mod = await staffOf(t, 'Mod')
+      const hana = await mailedReaderOf(t, 'Hana')
+      const ren = await mailedReaderOf(t, 'Ren')
+      const aki = await readerOf(t, 'Aki')
+      const approve = async (id: string) => expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action: 'approve' }, mod.cookie)).status).toBe(200)
+      for (const reader of [hana, ren]) await approve((await postSignedIn(t, reader.token, `I am ${reader.user.id}.`)).id)
+
+      // Mentioned while the comment waits: nobody yet, then Ren once on approval.
+      const held = await postSignedIn(t, aki.token, 'Hello')
+      expect(await edit(t, aki.token, held.id, 'Hello @Ren')).toBe(200)
+      expect(await toldOf(t, held.id)).toEqual({ inbox: [], mail: [] })
+      await approve(held.id)
+      expect(await toldOf(t, held.id)).toEqual({ inbox: [{ user_id: ren.user.id, kind: 'mention' }], mail: [ren.user.id] })
+      await runDigests(t)
+      expect(await digestsTo(t, ren.email)).toHaveLength(1)
+
+      // Published, then edited into review by the word list with a new mention: Hana waits for the
+      // approval, which tells her alone (Ren heard already, by inbox and by mail).
+      t.clock.advance(10 * MINUTE)
+      expect(await edit(t, aki.token, held.id, 'Hello @Ren and @Hana, casino')).toBe(200)
+      expect((await t.db.selectFrom('comments').select('status').where('id', '=', held.id).executeTakeFirstOrThrow()).status).toBe('pending')
+      expect((await toldOf(t, held.id)).mail).toEqual([])
+      expect((await inbox(t, hana.token)).unread).toBe(0)
+      await approve(held.id)
+      expect((await toldOf(t, held.id)).mail).toEqual([hana.user.id])
+      expect((await inbox(t, hana.token)).unread).toBe(1)
+      expect((await inbox(t, ren.token)).unread).toBe(1)
+      await runDigests(t)
+      expect(await digestsTo(t, ren.email)).toHaveLength(1)
+      expect(await digestsTo(t, hana.email)).toHaveLength(1)
+    })
+
+    it('tell nobody while the edited comment is shadowed, nor once it is back, however often it is edited', async () => {
+      const t = await startApp(database())
+      const mod = await staffOf(t, 'Mod')
+      const hana = await mailedReaderOf(t, 'Hana')
+      const aki = await readerOf(t, 'Aki')
+      await postSignedIn(t, hana.token, 'First.')
+      const { id } = await postSignedIn(t, aki.token, 'Hello')
+      expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/authors`, { commentId: id, action: 'shadow-ban' }, mod.cookie)).status).toBe(200)
+      expect(await edit(t, aki.token, id, 'Hello @Hana')).toBe(200)
+      expect((await stored(t, id)).mentions).toEqual([hana.user.id])
+      expect(await toldOf(t, id)).toEqual({ inbox: [], mail: [] })
+      expect(await inbox(t, hana.token)).toEqual({ unread: 0, items: [] })
+      // Lifting the ban tells nobody (moderation's rule), and an edit tells only whom it adds: Hana was mentioned already.
+      expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/authors`, { commentId: id, action: 'unshadow-ban' }, mod.cookie)).status).toBe(200)
+      expect((await t.db.selectFrom('comments').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('published')
+      expect(await edit(t, aki.token, id, 'Hello @Hana!')).toBe(200)
+      expect(await toldOf(t, id)).toEqual({ inbox: [], mail: [] })
     })
   })
 
