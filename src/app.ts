@@ -59,7 +59,7 @@ import { webhookRoutes } from './webhooks/routes.ts'
 
 type Asked = { req: { method: string; path: string } }
 const isUpload = (c: Asked) => c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path)
-const isStream = (c: Asked) => c.req.method === 'GET' && c.req.path.endsWith('/thread/live')
+const isStream = (c: Asked) => c.req.method === 'GET' && (c.req.path.endsWith('/thread/live') || c.req.path.endsWith('/inbox/live'))
 
 /**
  * The whole service, built from its dependencies; no side effects, so tests build one per database.

@@ -52,6 +52,8 @@ export interface LiveFeed {
   start(): Promise<void>
   /** `since`: the thread's lastSeq on the reader's page; what came after it is sent at once. */
   subscribe(siteId: string, key: string, reader: LiveReader, since?: number): Promise<() => void>
+  /** A reader's own stream (`inboxKey`): told when something came for them, nothing more; no positions, no catch-up. */
+  watch(siteId: string, key: string, reader: LiveReader): () => void
   readerCount(): number
   close(): Promise<void>
 }

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { CommentRow, Database } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { changeThreads } from '../threads/thread-changes.ts'
 import { noteNewComment, type NotifyOptIn } from '../notifications/queue-notifications.ts'
 import type { Subscribed } from '../notifications/recipients.ts'
 import { queueCommentEvent } from './comment-events.ts'
@@ -32,7 +34,7 @@ export function listenerColumns(siteId: string, parentId: string | null, mention
  * way may miss that one comment.)
  */
 export async function writeNewComment(
-  db: Kysely<Database>,
+  deps: Pick<Deps, 'db' | 'pages'>,
   news: {
     listeners: Listeners
     optIn: NotifyOptIn | undefined
@@ -44,8 +46,9 @@ export async function writeNewComment(
   write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
 ): Promise<{ comment: CommentRow | undefined; subscribed?: Subscribed }> {
   const { listeners } = news
-  if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(db) }
-  return db.transaction().execute(async (trx) => {
+  if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(deps.db) }
+  // Through changeThreads: the readers told of it (their inboxes) hear of it once it commits, on Workers too.
+  return changeThreads(deps, async (trx) => {
     const comment = await write(trx)
     if (!comment) return { comment }
     const subscribed = listeners.readers || news.optIn ? await noteNewComment(trx, news.publicUrl, comment, news.optIn, news.now) : undefined

@@ -70,7 +70,7 @@ export async function postComment(
   const claim = idempotent && (await claimFor(idempotent, { editToken: token?.token }, now))
   const onSubscribed = idempotent && ((trx: Kysely<Database>, notify: Subscribed) => resealPost(trx, idempotent, { editToken: token?.token, notify }))
   const news = { listeners, optIn: input.notify, publicUrl: deps.config.publicUrl, now, onSubscribed }
-  const { comment, subscribed } = await writeNewComment(db, news, (trx) => insertComment(trx, {
+  const { comment, subscribed } = await writeNewComment(deps, news, (trx) => insertComment(trx, {
     siteId: site.id,
     id: crypto.randomUUID(),
     page: { key: input.page.key, url: input.page.url, title: input.page.title ?? '' },

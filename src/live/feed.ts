@@ -13,6 +13,7 @@ import { parseAnnouncement } from '../threads/thread-changes.ts'
 const CATCH_UP_BATCH = 500
 /** Threads caught up at once after LISTEN was lost. */
 const CATCH_UP_CONCURRENCY = 4
+const INBOX_EVENT: LiveEvent = { name: 'inbox', data: '{}' }
 
 interface Subscription {
   reader: LiveReader
@@ -39,6 +40,8 @@ interface Subscription {
  */
 export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): LiveFeed {
   const threads = new Map<string, Set<Subscription>>()
+  /** Readers' own streams (their inboxes): told that something came, never what. */
+  const watchers = new Map<string, Set<LiveReader>>()
   const slot = (siteId: string, key: string) => `${siteId}\n${key}`
   let stop: (() => Promise<void>) | undefined
 
@@ -63,6 +66,10 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): 
 
   async function deliver(payload: string) {
     const change = parseAnnouncement(payload)
+    if (change?.kind === 'inbox') {
+      for (const reader of watchers.get(slot(change.siteId, change.key)) ?? []) reader.send(INBOX_EVENT, 0)
+      return
+    }
     const subscriptions = change && threads.get(slot(change.siteId, change.key))
     if (!change || !subscriptions || subscriptions.size === 0) return
     const { siteId, key, kind, commentId } = change
@@ -175,10 +182,22 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): 
       }
       return unsubscribe
     },
-    readerCount: () => [...threads.values()].reduce((n, s) => n + s.size, 0),
+    watch(siteId: string, key: string, reader: LiveReader): () => void {
+      const id = slot(siteId, key)
+      const readers = watchers.get(id) ?? new Set<LiveReader>()
+      readers.add(reader)
+      watchers.set(id, readers)
+      return () => {
+        readers.delete(reader)
+        if (readers.size === 0) watchers.delete(id)
+      }
+    },
+    readerCount: () => [...threads.values(), ...watchers.values()].reduce((n, s) => n + s.size, 0),
     close: async () => {
       for (const subscriptions of threads.values()) for (const { reader } of subscriptions) reader.end()
+      for (const readers of watchers.values()) for (const reader of readers) reader.end()
       threads.clear()
+      watchers.clear()
       await stop?.()
     },
   }

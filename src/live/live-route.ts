@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { streamSSE } from 'hono/streaming'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
 import { AppError } from '../http/errors.ts'
@@ -7,9 +6,11 @@ import { keyText, text } from '../http/text.ts'
 import type { Deps } from '../deps.ts'
 import { addressBucket, clientIp } from '../http/client-ip.ts'
 import { createStreamQuota } from './stream-quota.ts'
+import type { Context } from 'hono'
+import { requireSignedIn } from '../access/require-session.ts'
 import { createRouter } from '../http/router.ts'
-
-const KEEPALIVE_MS = 25_000
+import { inboxKey } from '../threads/thread-changes.ts'
+import { holdStream } from './hold-stream.ts'
 
 const liveRoute = createRoute({
   method: 'get',
@@ -36,8 +37,30 @@ const liveRoute = createRoute({
   },
 })
 
+const inboxLiveRoute = createRoute({
+  method: 'get',
+  path: '/sites/{site}/inbox/live',
+  summary: "Word of news in the signed-in reader's inbox (Server-Sent Events)",
+  description:
+    'Signed-in readers (the bearer token, so read it with fetch rather than EventSource): an `inbox` event, with no ' +
+    'content, each time a reply to them or a mention of them is published on this site; read the inbox then. Nothing ' +
+    'is replayed: read the inbox when the stream opens. Where the server cannot hold streams it answers 501.',
+  request: { params: SiteParam },
+  responses: {
+    200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
+    ...errorResponses(401, 404, 429, 501),
+  },
+})
+
 export function liveRoutes({ live, relay, log, config }: Pick<Deps, 'live' | 'relay' | 'log' | 'config'>) {
   const quota = createStreamQuota(config.liveStreamLimits)
+  // A reader's inbox stream and the thread's count alike against their network's streams.
+  const takeStream = (c: Context) => {
+    const release = quota.take(addressBucket(clientIp(c, config.trustedProxies)))
+    if (!release)
+      throw new AppError('rate_limited', 'Too many live streams are open from your network; this page will check for new comments now and then instead.', { retryAfter: 60 })
+    return release
+  }
   return createRouter().openapi(liveRoute, (c) => {
     const site = c.var.site
     const query = c.req.valid('query')
@@ -45,47 +68,17 @@ export function liveRoutes({ live, relay, log, config }: Pick<Deps, 'live' | 're
     // On Workers the thread's Durable Object holds the stream: it answers this same request.
     if (!live && relay) return relay.connect(site.id, key, c.req.raw)
     if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; poll the thread instead.')
-    const release = quota.take(addressBucket(clientIp(c, config.trustedProxies)))
-    if (!release)
-      throw new AppError('rate_limited', 'Too many live streams are open from your network; this page will check for new comments now and then instead.', { retryAfter: 60 })
+    const release = takeStream(c)
     const resumed = c.req.valid('header')['last-event-id']
     const since = resumed !== undefined ? Number(resumed) : query.since
-    c.header('Cache-Control', 'no-store')
-    c.header('X-Accel-Buffering', 'no')
-    return streamSSE(c, async (stream) => {
-      let wake: () => void = () => undefined
-      let ended = false
-      stream.onAbort(() => {
-        ended = true
-        wake()
-      })
-      const unsubscribe = await live.subscribe(site.id, key, {
-        send: (event, resumeFrom) => void stream.writeSSE({ event: event.name, id: String(resumeFrom), data: event.data }).catch(() => undefined),
-        end: () => {
-          ended = true
-          wake()
-        },
-      }, since)
-      try {
-        await stream.writeSSE({ event: 'ready', data: '' })
-        while (!ended && !stream.aborted) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, KEEPALIVE_MS)
-            wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          if (!ended) await stream.write(': keepalive\n\n')
-        }
-      } finally {
-        unsubscribe()
-        release()
-      }
-    }, async (error) => {
-      release()
-      // The database was away while the stream started: it ends, and the browser reconnects by itself.
-      log.warn('live stream ended early', { error: error.message })
-    })
+    return holdStream(c, (reader) => live.subscribe(site.id, key, reader, since), release, log)
+  }).openapi(inboxLiveRoute, (c) => {
+    const site = c.var.site
+    const key = inboxKey(requireSignedIn(c.var.signedIn).user.id)
+    // On Workers the reader's own Durable Object holds their stream, as a thread's does.
+    if (!live && relay) return relay.connect(site.id, key, c.req.raw)
+    if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; read the inbox now and then instead.')
+    const release = takeStream(c)
+    return holdStream(c, async (reader) => live.watch(site.id, key, reader), release, log)
   })
 }

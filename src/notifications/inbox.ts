@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { CommentRow, Database } from '../db/schema.ts'
+import { tellReaders } from '../threads/thread-changes.ts'
 
 /** How long a reader's inbox keeps what came, read or not. */
 export const INBOX_DAYS = 90
@@ -40,7 +41,10 @@ export async function queueInbox(
     group by who.id
     on conflict do nothing
     returning user_id`.execute(db)
-  return rows.map((r) => r.user_id)
+  const told = rows.map((r) => r.user_id)
+  // Their widgets, wherever they are open, look at the inbox once this commits.
+  await tellReaders(db, comment.site_id, told)
+  return told
 }
 
 /** A reader's latest inbox items on a site, with the comments as the site shows them now (still published). */

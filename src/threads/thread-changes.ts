@@ -9,9 +9,10 @@ import { LIVE_CHANNEL } from './live-channel.ts'
  * - `comment`: a comment readers can see changed (approved, hidden, restored, edited, deleted);
  * - `thread`: the thread itself (locked, opened, a comment pinned or unpinned);
  * - `renewed`: comments were renumbered or added wholesale (an import, a merge): a reader's
- *   page is best read again.
+ *   page is best read again;
+ * - `inbox`: not a thread's but a reader's (key: `inboxKey`): something came to their inbox.
  */
-const CHANGE_KINDS = ['new', 'comment', 'thread', 'renewed'] as const
+const CHANGE_KINDS = ['new', 'comment', 'thread', 'renewed', 'inbox'] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
 
 export interface ThreadChange {
@@ -58,7 +59,7 @@ export async function touchThread(
     siteId: string
     thread: { id: string } | { key: string }
     /** `quiet`: the version moves (pages are read anew) but nobody is told (a vote's new score). */
-    kind: Exclude<ChangeKind, 'new'> | 'quiet'
+    kind: Exclude<ChangeKind, 'new' | 'inbox'> | 'quiet'
     commentId?: string | null
     visibleDelta?: number
     set?: Updateable<ThreadsTable>
@@ -90,6 +91,17 @@ export async function touchThread(
 export async function threadLeft(trx: Kysely<Database>, siteId: string, key: string): Promise<void> {
   await trx.selectNoFrom(announcement(siteId, key, 'renewed', null).as('announced')).execute()
   announced.get(trx)?.push({ siteId, key, announcement: announcementText(siteId, key, 'renewed', null) })
+}
+
+/** Where a reader's own news is announced: a key no thread's stream listens on (live/feed.ts keeps them apart). */
+export const inboxKey = (userId: string) => `inbox:${userId}`
+
+/** Tells each of these readers, wherever their stream is held, that something came to their inbox here (at commit). */
+export async function tellReaders(trx: Kysely<Database>, siteId: string, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return
+  const keys = userIds.map(inboxKey)
+  await sql`select ${announcement(siteId, sql<string>`k`, 'inbox', null)} from unnest(${keys}::text[]) as k`.execute(trx)
+  for (const key of keys) announced.get(trx)?.push({ siteId, key, announcement: announcementText(siteId, key, 'inbox', null) })
 }
 
 /** A change made in bulk by the caller's own statement (the version moved there): no one is told, its pages are dropped. */

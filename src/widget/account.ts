@@ -37,7 +37,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
         profile,
       )
       // The inbox and the reader's profile come as files of their own, once someone is signed in.
-      ctx.chunk<typeof import('./inbox.ts')>('inbox').then((m) => m.showInbox(ctx, inbox), () => undefined)
+      ctx.chunk<typeof import('./inbox.ts')>('inbox').then((m) => m.showInbox(ctx, inbox, o.base, o.site), () => undefined)
       ctx.chunk<typeof import('./profile-editor.ts')>('profile').then((m) => m.offerProfile(ctx, profile, o.base, o.site), () => undefined)
     } else {
       const guests = state.rules?.guestsAllowed !== false

@@ -44,8 +44,6 @@ export function mountCommunity(m: CommunityMount) {
   const t = translator(m.lang)
   const { w, wn } = communityWords(m.lang)
   const shadow = m.host.attachShadow({ mode: 'open' })
-  // What the server drew there (Engawa's own pages) is drawn again here, live: the copy goes.
-  m.host.replaceChildren()
   styleShadow(shadow, CSS)
   const heading = h('h2', { id: 'ch' }, w('discussions'))
   const root = h('section', { class: 'e', lang: t.lang, 'aria-labelledby': 'ch' })

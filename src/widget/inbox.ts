@@ -9,16 +9,17 @@ const WORDS = {
   ja: { inbox: 'お知らせ', unread: 'お知らせ：新着 {n} 件', reply: '{name} さんがあなたに返信しました', mention: '{name} さんがあなたについて言及しました', on: '記事:', empty: 'まだありません。あなたへの返信や言及がここに届きます。' },
 }
 
-const shown = new WeakMap<Context, { refresh(): void; userId: string | undefined }>()
+const shown = new WeakMap<Context, { refresh(): void; listen(): void; userId: string | undefined }>()
 
 /** Draws the inbox's button in `slot` (the account row's place for it), once per widget, and keeps its count current. */
-export function showInbox(ctx: Context, slot: HTMLElement): void {
+export function showInbox(ctx: Context, slot: HTMLElement, base: string, site: string): void {
   const installed = shown.get(ctx)
   // The account row is drawn again often; the count is asked again only for another reader.
   if (installed) {
     if (installed.userId !== ctx.state.user?.id) {
       installed.userId = ctx.state.user?.id
       installed.refresh()
+      installed.listen()
     }
     return
   }
@@ -70,12 +71,58 @@ export function showInbox(ctx: Context, slot: HTMLElement): void {
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined
-  // News in the thread may be a reply or a mention: looked at once the burst is over.
-  ctx.heard = () => {
+  const soon = () => {
     clearTimeout(timer)
     timer = setTimeout(() => void refresh(), 1000)
   }
-  shown.set(ctx, { refresh: () => void refresh(), userId: ctx.state.user?.id })
+  // Where the reader's own stream runs, it says when something came; elsewhere news in the thread
+  // may be a reply or a mention: looked at once the burst is over.
+  let streaming = false
+  ctx.heard = () => streaming || soon()
+  let stop = new AbortController()
+  function listen() {
+    stop.abort()
+    stop = new AbortController()
+    const token = ctx.store.session()
+    if (token) void hearNews(`${base}/api/v1/sites/${encodeURIComponent(site)}/inbox/live`, token, stop.signal, {
+      opened: (again) => ((streaming = true), again && soon()),
+      news: soon,
+      closed: () => (streaming = false),
+    })
+  }
+  shown.set(ctx, { refresh: () => void refresh(), listen, userId: ctx.state.user?.id })
   draw()
   void refresh()
+  listen()
+}
+
+/**
+ * The reader's inbox stream (Server-Sent Events read through fetch: it needs the bearer token,
+ * which EventSource cannot send). Reconnects after a drop, waiting longer each time; gives up
+ * where the server holds no streams (501) or the session ended.
+ */
+async function hearNews(url: string, token: string, signal: AbortSignal, on: { opened(again: boolean): void; news(): void; closed(): void }) {
+  let wait = 1000
+  for (let again = false; !signal.aborted; again = true) {
+    try {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', signal })
+      if ([401, 403, 404, 501].includes(res.status)) return on.closed()
+      if (!res.ok || !res.body) throw new Error(String(res.status))
+      on.opened(again)
+      wait = 1000
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+      let buffer = ''
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        const events = (buffer + chunk.value).split('\n\n')
+        buffer = events.pop() ?? ''
+        if (events.some((event) => /^event: inbox$/m.test(event))) on.news()
+      }
+    } catch {
+      // Dropped, or refused for now: the thread's news stand in until it is back.
+    }
+    on.closed()
+    if (signal.aborted) return
+    await new Promise((resume) => setTimeout(resume, wait))
+    wait = Math.min(wait * 2, 60_000)
+  }
 }

@@ -43,7 +43,8 @@ export function offerProfile(ctx: Context, slot: HTMLElement, base: string, site
   const call = <T>(path: string, init?: RequestInit) => callApi<T>(root, ctx.store.session(), path, init)
   const put = (path: string, body: unknown) => call<unknown>(path, { method: 'PUT', body: JSON.stringify(body) })
 
-  const panel = h('form', { class: 'menu', 'aria-label': words.profile, onsubmit: save, onkeydown: (event: Event) => (event as KeyboardEvent).key === 'Escape' && (close(), button.focus()) })
+  // A region, not a <form>: the page's forms are the composers.
+  const panel = h('div', { class: 'menu', role: 'region', 'aria-label': words.profile, onkeydown: (event: Event) => (event as KeyboardEvent).key === 'Escape' && (close(), button.focus()) })
   const button = h('button', { type: 'button', class: 'l', 'aria-expanded': 'false', onclick: toggle }) as HTMLButtonElement
   button.textContent = words.profile
   slot.style.position = 'relative'
@@ -98,18 +99,16 @@ export function offerProfile(ctx: Context, slot: HTMLElement, base: string, site
       bio,
       left,
       ...(profile.bioHidden ? [h('p', { class: 'hint' }, words.hidden)] : []),
-      h('div', { class: 'row' }, h('button', { type: 'submit', class: 'p' }, words.save), profile.public ? h('a', { href: link, target: '_blank', rel: 'noopener' }, words.see) : null),
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'p', onclick: save }, words.save), profile.public ? h('a', { href: link, target: '_blank', rel: 'noopener' }, words.see) : null),
       h('p', { class: 'err', role: 'alert' }),
     )
     bio.focus()
   }
 
-  async function save(event: Event) {
-    event.preventDefault()
-    const form = panel as HTMLFormElement
-    const check = form.elements.namedItem('shown') as HTMLInputElement | null
-    const bio = form.elements.namedItem('bio') as HTMLTextAreaElement | null
-    const error = form.querySelector('.err')
+  async function save() {
+    const check = panel.querySelector<HTMLInputElement>('#pf-shown')
+    const bio = panel.querySelector<HTMLTextAreaElement>('#pf-bio')
+    const error = panel.querySelector('.err')
     if (!check || !bio || !error) return
     error.textContent = ''
     try {

@@ -12,7 +12,8 @@ import { consoleErrors, widgetTests } from '../helpers/widget-page.ts'
 const { setUp, closeServers } = widgetTests()
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname
 
-const inView = (page: Page, selector: string) => page.locator(`#engawa ${selector}`)
+// The view the script drew (in its shadow root, section.e), not the copy the server drew before it.
+const inView = (page: Page, selector: string) => page.locator(`#engawa .e ${selector}`)
 const titles = (page: Page) => inView(page, '.cm > li').evaluateAll((items) => items.map((li) => li.textContent ?? ''))
 const problems = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')
 
@@ -153,8 +154,9 @@ forEachBackend((database, backend) => {
       await bio.fill('Illustrator in Osaka.')
       await expect.poll(() => inView(page, '#pf-left').textContent()).toBe('279 characters left')
       if (backend === 'pglite') await page.locator('#engawa').screenshot({ path: `${SCREENSHOTS}profile-form.png` })
-      await inView(page, 'form[aria-label=Profile] button[type=submit]').click()
-      await expect.poll(async () => [await bio.isVisible(), await inView(page, 'form[aria-label=Profile] .err').textContent().catch(() => '')]).toEqual([false, ''])
+      await inView(page, '[role=region][aria-label=Profile] button.p').click()
+      // Saved, it closes; were it refused, it would stay open and say why.
+      await expect.poll(async () => [await bio.isVisible(), await inView(page, '[role=region][aria-label=Profile] .err').allTextContents()]).toEqual([false, []])
       const userId = (await database().db.selectFrom('comments').select('author_user_id').where('site_id', '=', s.site).executeTakeFirstOrThrow()).author_user_id
       const stored = await database().db.selectFrom('reader_profiles').select('bio').where('site_id', '=', s.site).where('user_id', '=', userId).executeTakeFirst()
       expect(stored?.bio).toBe('Illustrator in Osaka.')
@@ -162,7 +164,7 @@ forEachBackend((database, backend) => {
       await expect.poll(() => page.locator('#engawa .au a').getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
       await open.click()
       await expect.poll(() => bio.inputValue()).toBe('Illustrator in Osaka.')
-      expect(await inView(page, 'form[aria-label=Profile] a').getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
+      expect(await inView(page, '[role=region][aria-label=Profile] a').getAttribute('href')).toBe(`${s.engawa.origin}/s/${s.site}/u/${userId}`)
       await page.keyboard.press('Escape')
       await expect.poll(() => bio.isVisible()).toBe(false)
       await page.close()

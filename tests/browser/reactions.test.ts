@@ -87,7 +87,7 @@ forEachBackend((database) => {
   afterAll(closeServers)
 
   describe.skipIf(!browserAvailability().available)('the inbox in the widget', () => {
-    it('tells a reader live of a mention of them, lists it with a link to the comment, and clears the count once opened', async () => {
+    it('tells a reader live of a mention of them on another article (their own stream), lists it with a link to the comment, and clears the count once opened', async () => {
       const s = await setUp(database(), { live: true })
       const hana = await s.readerToken('Hana')
       const aki = await s.readerToken('Aki')
@@ -95,8 +95,9 @@ forEachBackend((database) => {
         fetch(`${s.engawa.origin}/api/v1/sites/${s.site}/comments`, {
           method: 'POST',
           headers: { origin: s.host.origin, 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ thread: { url: `${s.host.origin}/`, title: 'An article' }, body }),
+          body: JSON.stringify({ thread: { url: `${s.host.origin}/elsewhere`, title: 'Another article' }, body }),
         })
+      // On another article than the one open: its thread's stream hears nothing of it.
       expect((await post(hana, 'What does Article 30-4 allow?')).status).toBe(201)
       const page = await s.open({ session: hana })
       const button = page.locator('#engawa .ib > button')
@@ -110,7 +111,7 @@ forEachBackend((database) => {
       expect(await button.getAttribute('aria-expanded')).toBe('true')
       const link = page.locator('#engawa .ib [role=region] a')
       expect(await link.textContent()).toBe('Aki mentioned you')
-      expect(await link.getAttribute('href')).toBe(`${s.host.origin}/#engawa-comment-${comment.id}`)
+      expect(await link.getAttribute('href')).toBe(`${s.host.origin}/elsewhere#engawa-comment-${comment.id}`)
       await expect.poll(() => button.textContent()).toBe('Inbox')
       expect(await serious(page)).toEqual([])
       const unread = await database().db.selectFrom('inbox_items').select('read_at').where('site_id', '=', s.site).execute()

@@ -26,12 +26,14 @@ export function eventReader(res: Response) {
         }
         const left = deadline - Date.now()
         if (left <= 0) throw new Error(`no "${name}" event within ${timeoutMs} ms`)
-        // A read outlives a timed-out wait: what it brings is kept for the next call.
-        pending ??= reader.read().finally(() => (pending = undefined))
+        // A read outlives a timed-out wait: what it brings is kept for the next call, even when it
+        // comes between the two (it is let go only once a call has taken its chunk).
+        pending ??= reader.read()
         const chunk = await Promise.race([
           pending,
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no "${name}" event within ${timeoutMs} ms`)), left)),
         ])
+        pending = undefined
         if (chunk.done) throw new Error(`the stream ended before a "${name}" event`)
         buffer += decoder.decode(chunk.value, { stream: true })
       }

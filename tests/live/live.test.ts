@@ -1,25 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Listen } from '../../src/db/pg-listen.ts'
-import type { LiveFeed } from '../../src/deps.ts'
-import { createLiveFeed } from '../../src/live/feed.ts'
-import { createLog } from '../../src/log.ts'
 import { forEachBackend } from '../helpers/backends.ts'
+import { liveFeeds } from '../helpers/live-feeds.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'
 import { fromEngawa, staffOf } from '../helpers/accounts.ts'
 import { eventReader } from '../helpers/event-stream.ts'
 import { ARTICLE_URL, startApp } from '../helpers/harness.ts'
 
 forEachBackend((database) => {
-  const feeds: LiveFeed[] = []
-  afterAll(async () => {
-    for (const feed of feeds) await feed.close()
-  })
-  async function feed(db = database().db) {
-    const live = createLiveFeed(db, database().listen, createLog('silent'))
-    await live.start()
-    feeds.push(live)
-    return live
-  }
+  const feed = liveFeeds(database)
   const livePath = (site: string) => `/api/v1/sites/${site}/thread/live?url=${encodeURIComponent(ARTICLE_URL)}`
 
   describe('live updates', () => {
@@ -166,9 +155,7 @@ forEachBackend((database) => {
         resume = () => handlers.onResume?.()
         return database().listen(channel, { onPayload: (payload) => away || handlers.onPayload(payload) })
       }
-      const live = createLiveFeed(database().db, cuttable, createLog('silent'))
-      await live.start()
-      feeds.push(live)
+      const live = await feed(database().db, cuttable)
       const t = await startApp(database(), { live })
       const events = eventReader(await t.get(livePath(t.site.id)))
       await events.next('ready')

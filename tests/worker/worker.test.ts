@@ -196,6 +196,38 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
     }
   })
 
+  it('tells a reader of a reply through their own Durable Object (their inbox stream), and only them', async () => {
+    const page = 'https://blog.example/inbox-on-workers'
+    const reader = async (name: string) => {
+      const email = uniqueEmail(name.toLowerCase())
+      expect((await api('/api/v1/auth/signup', { email, password: PASSWORD, displayName: name })).status).toBe(202)
+      const cookie = cookieOf(await api('/api/v1/auth/verify', { token: await mailLink(email, 'verify'), password: PASSWORD }))
+      const session = await api('/api/v1/auth/widget-session', { site: siteId, origin: 'https://blog.example' }, cookie)
+      expect(session.status, await session.clone().text()).toBe(200)
+      return { authorization: `Bearer ${(await session.json()).token}`, origin: 'https://blog.example' }
+    }
+    const post = async (as: Record<string, string>, body: string, parentId?: string) => {
+      const res = await fetch(`${worker?.url}/api/v1/sites/${siteId}/comments`, { method: 'POST', headers: { ...as, 'content-type': 'application/json' }, body: JSON.stringify({ thread: { url: page }, body, parentId }) })
+      expect(res.status, await res.clone().text()).toBe(201)
+      return (await res.json()).comment as { id: string }
+    }
+    const [hana, ren] = [await reader('Hana'), await reader('Ren')]
+    const first = await post(hana, 'Something to answer.')
+    const stream = (as: Record<string, string>) => fetch(`${worker?.url}/api/v1/sites/${siteId}/inbox/live`, { headers: as })
+    const hanas = eventReader(await stream(hana))
+    const rens = eventReader(await stream(ren))
+    try {
+      await hanas.next('ready', 20_000)
+      await rens.next('ready', 20_000)
+      await post(ren, 'An answer.', first.id)
+      expect(await hanas.next('inbox', 10_000)).toBe('{}')
+      await expect(rens.next('inbox', 1_000)).rejects.toThrow(/no "inbox" event/)
+    } finally {
+      await hanas.cancel()
+      await rens.cancel()
+    }
+  })
+
   it('runs maintenance, delivers webhooks and sends mail through the mail API from its cron trigger', async () => {
     const user = await db?.insertInto('users').values({ display_name: 'Expired' }).returning('id').executeTakeFirstOrThrow()
     const past = new Date(Date.now() - 60_000)
