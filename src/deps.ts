@@ -74,7 +74,8 @@ export interface ThreadPages {
  */
 export interface LiveRelay {
   announce(siteId: string, key: string, announcement: string): void
-  connect(siteId: string, key: string, request: Request): Promise<Response>
+  /** `of`: a thread's stream, or a reader's own (their inbox), held by objects of their own. */
+  connect(siteId: string, key: string, request: Request, of?: 'thread' | 'reader'): Promise<Response>
 }
 
 /** The install check's counter of widget loads (sites/install-check.ts): counted in memory, written when flushed. */

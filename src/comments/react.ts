@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely'
 import { refuseIfBanned } from '../authors/ban-check.ts'
+import { holdStanding } from '../authors/standing-lock.ts'
 import type { Database, ReactionCounts, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
@@ -29,6 +30,7 @@ export async function react(
   refuseUnlessReactionsAllowed(site, input.reactor.startsWith('guest:'))
   await refuseIfBanned(deps.db, site.id, [input.reactor], now)
   return changeThreads(deps, async (trx) => {
+    await holdStanding(trx, site.id, input.reactor, false)
     const comment = await lockComment(trx, site.id, input.commentId)
     if (!comment || comment.status !== 'published') throw new AppError('comment_not_found', 'That comment does not exist or cannot be reacted to.')
     const ofReader = { site_id: site.id, comment_id: comment.id, reactor: input.reactor }

@@ -153,6 +153,8 @@ export function createLiveFeed(db: Kysely<Database>, listen: Listen, log: Log): 
         onPayload: (payload) => void deliver(payload).catch((error: unknown) => log.warn('live update lost', { error: String(error) })),
         onResume: () => {
           log.info('live updates resumed', { threads: threads.size })
+          // What came to readers' inboxes meanwhile was not heard: they look again.
+          for (const readers of watchers.values()) for (const reader of readers) reader.send(INBOX_EVENT, 0)
           void resumeAll()
         },
       })

@@ -76,7 +76,7 @@ export function liveRoutes({ live, relay, log, config }: Pick<Deps, 'live' | 're
     const site = c.var.site
     const key = inboxKey(requireSignedIn(c.var.signedIn).user.id)
     // On Workers the reader's own Durable Object holds their stream, as a thread's does.
-    if (!live && relay) return relay.connect(site.id, key, c.req.raw)
+    if (!live && relay) return relay.connect(site.id, key, c.req.raw, 'reader')
     if (!live) throw new AppError('live_unavailable', 'Live updates are not available here; read the inbox now and then instead.')
     const release = takeStream(c)
     return holdStream(c, async (reader) => live.watch(site.id, key, reader), release, log)

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, SiteRow } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatus, lockComment } from '../comments/change-status.ts'
+import { holdStanding } from '../authors/standing-lock.ts'
 import { countReactionsOf } from '../comments/react.ts'
 import { AppError } from '../http/errors.ts'
 import { changeThreads } from '../threads/thread-changes.ts'
@@ -95,6 +96,7 @@ export async function actOnAuthor(
       case 'shadow-ban':
       case 'unshadow-ban': {
         const on = input.action === 'shadow-ban'
+        await holdStanding(trx, site.id, input.author, true)
         await setFlag(trx, site.id, input.author, { shadow_banned: on }, now)
         await moveAuthorsComments(trx, site, input.author, on ? 'published' : 'shadowed', on ? 'shadowed' : 'published', now)
         // Reactions key readers as bans key authors (user:<id>, guest:<the same network hash>).

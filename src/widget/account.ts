@@ -97,6 +97,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
   }
 
   function signedOut() {
+    ctx.gone?.()
     store.setSession(null)
     Object.assign(state, { user: null, moderates: false, following: false, votes: {}, reactions: {}, own: {}, rights: {} })
     render()

@@ -141,6 +141,11 @@ export async function callApi<T>(root: string, token: string | null, path: strin
   return answer<T>(res)
 }
 
+/** A stream of the reader's (Server-Sent Events read through fetch, which can send their token). */
+export function openStream(url: string, token: string, signal: AbortSignal): Promise<Response> {
+  return fetch(url, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', signal })
+}
+
 export function createApi(base: string, site: string, page: Page, session: () => string | null) {
   const root = `${base}/api/v1`
   const pageQuery = () => (page.key ? `key=${encodeURIComponent(page.key)}` : `url=${encodeURIComponent(page.url)}`)

@@ -48,6 +48,8 @@ export interface Context {
   signIn(): void
   /** Something new was published in the thread (the inbox, when loaded, looks again). */
   heard?: () => void
+  /** The reader signed out (the inbox, when loaded, stops listening). */
+  gone?: () => void
   /** One of the widget's files loaded when needed (write.js, moderate.js, react.js, report.js, inbox.js, profile.js), once. */
   chunk<T>(name: 'inbox' | 'moderate' | 'profile' | 'react' | 'report' | 'write'): Promise<T>
 }

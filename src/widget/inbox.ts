@@ -1,6 +1,6 @@
 // inbox.js: a signed-in reader's replies and mentions on the site, loaded once they sign in.
 // "Inbox" with the number not yet seen, and under it the list, each item a link to its comment.
-import type { Inbox } from './api.ts'
+import { openStream, type Inbox } from './api.ts'
 import type { Context } from './context.ts'
 import { h } from './dom.ts'
 
@@ -9,18 +9,14 @@ const WORDS = {
   ja: { inbox: 'お知らせ', unread: 'お知らせ：新着 {n} 件', reply: '{name} さんがあなたに返信しました', mention: '{name} さんがあなたについて言及しました', on: '記事:', empty: 'まだありません。あなたへの返信や言及がここに届きます。' },
 }
 
-const shown = new WeakMap<Context, { refresh(): void; listen(): void; userId: string | undefined }>()
+const shown = new WeakMap<Context, { listen(): void; token: string | null }>()
 
 /** Draws the inbox's button in `slot` (the account row's place for it), once per widget, and keeps its count current. */
 export function showInbox(ctx: Context, slot: HTMLElement, base: string, site: string): void {
   const installed = shown.get(ctx)
-  // The account row is drawn again often; the count is asked again only for another reader.
+  // The account row is drawn again often; the inbox is heard anew only under another session.
   if (installed) {
-    if (installed.userId !== ctx.state.user?.id) {
-      installed.userId = ctx.state.user?.id
-      installed.refresh()
-      installed.listen()
-    }
+    if (installed.token !== ctx.store.session()) installed.listen()
     return
   }
   const words = WORDS[ctx.t.lang]
@@ -80,41 +76,55 @@ export function showInbox(ctx: Context, slot: HTMLElement, base: string, site: s
   let streaming = false
   ctx.heard = () => streaming || soon()
   let stop = new AbortController()
+  const state = { listen, token: null as string | null }
   function listen() {
     stop.abort()
     stop = new AbortController()
-    const token = ctx.store.session()
-    if (token) void hearNews(`${base}/api/v1/sites/${encodeURIComponent(site)}/inbox/live`, token, stop.signal, {
-      opened: (again) => ((streaming = true), again && soon()),
+    streaming = false
+    state.token = ctx.store.session()
+    if (!state.token) return
+    let read = false
+    const look = () => ((read = true), void refresh())
+    void hearNews(`${base}/api/v1/sites/${encodeURIComponent(site)}/inbox/live`, state.token, stop.signal, {
+      // Each time it opens, what came while it was not open is read; where it cannot open, once all the same.
+      ready: () => ((streaming = true), look()),
       news: soon,
-      closed: () => (streaming = false),
+      closed: () => ((streaming = false), read || look()),
     })
   }
-  shown.set(ctx, { refresh: () => void refresh(), listen, userId: ctx.state.user?.id })
+  // Signed out: their stream goes, and their count with it.
+  ctx.gone = () => {
+    stop.abort()
+    state.token = null
+    box = { unread: 0, items: [] }
+    draw()
+  }
+  shown.set(ctx, state)
   draw()
-  void refresh()
   listen()
 }
 
 /**
  * The reader's inbox stream (Server-Sent Events read through fetch: it needs the bearer token,
- * which EventSource cannot send). Reconnects after a drop, waiting longer each time; gives up
- * where the server holds no streams (501) or the session ended.
+ * which EventSource cannot send). Reconnects after a drop, waiting longer each time unless the
+ * last stream lasted (and as long as the server asks after a 429); gives up where the server
+ * holds no streams (501) or the session ended. `closed` comes after every try, open or not.
  */
-async function hearNews(url: string, token: string, signal: AbortSignal, on: { opened(again: boolean): void; news(): void; closed(): void }) {
+async function hearNews(url: string, token: string, signal: AbortSignal, on: { ready(): void; news(): void; closed(): void }) {
   let wait = 1000
-  for (let again = false; !signal.aborted; again = true) {
+  while (!signal.aborted) {
+    let opened = 0
     try {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', signal })
+      const res = await openStream(url, token, signal)
       if ([401, 403, 404, 501].includes(res.status)) return on.closed()
+      if (res.status === 429) wait = Math.max(wait, (Number(res.headers.get('retry-after')) || 60) * 1000)
       if (!res.ok || !res.body) throw new Error(String(res.status))
-      on.opened(again)
-      wait = 1000
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
       let buffer = ''
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         const events = (buffer + chunk.value).split('\n\n')
         buffer = events.pop() ?? ''
+        if (!opened && events.some((event) => /^event: ready$/m.test(event))) ((opened = Date.now()), on.ready())
         if (events.some((event) => /^event: inbox$/m.test(event))) on.news()
       }
     } catch {
@@ -122,7 +132,8 @@ async function hearNews(url: string, token: string, signal: AbortSignal, on: { o
     }
     on.closed()
     if (signal.aborted) return
+    // A stream that lasted was a good one: the next try comes soon. One that broke at once waits longer each time.
+    wait = opened && Date.now() - opened > 30_000 ? 1000 : Math.min(wait * 2, 60_000)
     await new Promise((resume) => setTimeout(resume, wait))
-    wait = Math.min(wait * 2, 60_000)
   }
 }

@@ -112,7 +112,9 @@ export function offerProfile(ctx: Context, slot: HTMLElement, base: string, site
     if (!check || !bio || !error) return
     error.textContent = ''
     try {
-      await Promise.all([put('/me/profile', { public: check.checked }), put(`/sites/${encodeURIComponent(site)}/profile`, { bio: bio.value })])
+      // One after the other: a bio refused leaves the switch as it was.
+      await put(`/sites/${encodeURIComponent(site)}/profile`, { bio: bio.value })
+      await put('/me/profile', { public: check.checked })
     } catch (e) {
       error.textContent = explain(ctx.t, e)
       return

@@ -1,8 +1,10 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { bearer, fromEngawa, PASSWORD, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { guestComment, postGuest, postSignedIn, readThread } from '../helpers/comments.ts'
 import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
+import { holdStanding } from '../../src/authors/standing-lock.ts'
 
 const reaction = (t: TestApp, id: string, kind: string) => `/api/v1/sites/${t.site.id}/comments/${id}/reactions/${kind}`
 const react = (t: TestApp, id: string, kind: string, headers: Record<string, string> = {}, ip?: string) =>
@@ -32,7 +34,7 @@ const overlayOf = async (t: TestApp, headers: Record<string, string> = {}, ip?: 
   (await t.get(`/api/v1/sites/${t.site.id}/thread/mine?url=${encodeURIComponent(ARTICLE_URL)}`, { headers, ...(ip ? { ip } : {}) })).json()
 const overlay = async (t: TestApp, headers: Record<string, string> = {}, ip?: string) => (await overlayOf(t, headers, ip)).reactions
 
-forEachBackend((database) => {
+forEachBackend((database, backend) => {
   describe('reactions', () => {
     it('counts one of each kind per reader in the comment, shows them on the page and in the reader\u2019s overlay, and takes them back', async () => {
       const t = await startApp(database())
@@ -249,5 +251,27 @@ forEachBackend((database) => {
       expect((await (await t.get(`/api/v1/sites/${t.site.id}`)).json()).reactions).toBe('everyone')
       expect((await fromEngawa(t, 'PATCH', `/api/v1/admin/sites/${t.site.id}/settings`, { reactions: 'sometimes' }, owner.cookie)).status).toBe(400)
     })
+
+  // Two connections at once: the embedded database has one.
+  if (backend === 'postgres') it('makes a reaction given while a shadow ban commits wait for it, and count as the ban says', async () => {
+    const t = await startApp(database())
+    const { id } = await postGuest(t, 'Something to react to')
+    const troll = await readerOf(t, 'Troll')
+    const other = database().connectAgain()
+    let react$: Promise<Response> | undefined
+    await other.transaction().execute(async (trx) => {
+      // What a shadow ban does first: it holds the standing, then changes it.
+      await holdStanding(trx, t.site.id, `user:${troll.user.id}`, true)
+      await trx.insertInto('site_authors').values({ site_id: t.site.id, author: `user:${troll.user.id}`, shadow_banned: true, updated_at: t.clock.now() }).execute()
+      react$ = react(t, id, 'heart', bearer(troll.token))
+      // The reaction waits for the ban rather than reading the standing it is replacing.
+      const waiting = () => sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(t.db)
+      await expect.poll(async () => (await waiting()).rows[0]?.n, { timeout: 10_000 }).toBe(1)
+    })
+    expect((await (react$ as Promise<Response>)).status).toBe(200)
+    expect(await counts(t, id)).toEqual({})
+    const row = await t.db.selectFrom('reactions').select('counted').where('site_id', '=', t.site.id).executeTakeFirstOrThrow()
+    expect(row.counted).toBe(false)
+  })
   })
 })

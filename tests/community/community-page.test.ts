@@ -41,7 +41,11 @@ forEachBackend((database) => {
     it('draws the discussions on the server, readable without JavaScript: published comments only, tabs and later pages as links', async () => {
       const t = await startApp(database())
       const mod = await staffOf(t, 'Mod')
-      for (let i = 1; i <= 22; i++) await postGuest(t, `Comment **${i}**`, onArticle(i % 2))
+      // A second apart: newest first is then one order, not one of many among equal times.
+      for (let i = 1; i <= 22; i++) {
+        t.clock.advance(1000)
+        await postGuest(t, `Comment **${i}**`, onArticle(i % 2))
+      }
       const hidden = await postGuest(t, 'Rude words', onArticle(1))
       expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${hidden.id}`, { action: 'hide', reason: 'Rude' }, mod.cookie)).status).toBe(200)
 

@@ -18,3 +18,20 @@ export function liveFeeds(database: () => TestDatabase) {
     return live
   }
 }
+
+/** A LISTEN that a test can cut: notifications are dropped while it is away, as over a lost connection; `resume` is its coming back. */
+export function cuttableListen(database: () => TestDatabase) {
+  const state = { away: false, resume: () => {} }
+  const listen: Listen = (channel, handlers) => {
+    state.resume = () => handlers.onResume?.()
+    return database().listen(channel, { onPayload: (payload) => state.away || handlers.onPayload(payload) })
+  }
+  return {
+    listen,
+    cut: () => (state.away = true),
+    resume() {
+      state.away = false
+      state.resume()
+    },
+  }
+}

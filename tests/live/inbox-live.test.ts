@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bearer, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { liveFeeds } from '../helpers/live-feeds.ts'
+import { cuttableListen, liveFeeds } from '../helpers/live-feeds.ts'
 import { postSignedIn } from '../helpers/comments.ts'
 import { eventReader } from '../helpers/event-stream.ts'
 import { startApp, type TestApp } from '../helpers/harness.ts'
@@ -54,6 +54,22 @@ forEachBackend((database) => {
       const held = await postSignedIn(t, ren.token, 'A reply, held.', { parentId: first.id })
       await expect(hanas.next('inbox', 1000)).rejects.toThrow(/no "inbox" event/)
       expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${held.id}`, { action: 'approve' }, mod.cookie)).status).toBe(200)
+      await hanas.next('inbox', 5000)
+      await hanas.cancel()
+    })
+
+    it('tells readers to look again once LISTEN is back, for what came while it was away', async () => {
+      const cuttable = cuttableListen(database)
+      const t = await startApp(database(), { live: await feed(database().db, cuttable.listen) })
+      const hana = await readerOf(t, 'Hana')
+      const ren = await readerOf(t, 'Ren')
+      const first = await postSignedIn(t, hana.token, 'A thought.')
+      const hanas = eventReader(await inboxLive(t, hana.token))
+      await hanas.next('ready')
+      cuttable.cut()
+      await postSignedIn(t, ren.token, 'Answered while nobody listened.', { parentId: first.id })
+      await expect(hanas.next('inbox', 300)).rejects.toThrow(/no "inbox" event/)
+      cuttable.resume()
       await hanas.next('inbox', 5000)
       await hanas.cancel()
     })

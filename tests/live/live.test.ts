@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Listen } from '../../src/db/pg-listen.ts'
 import { forEachBackend } from '../helpers/backends.ts'
-import { liveFeeds } from '../helpers/live-feeds.ts'
+import { cuttableListen, liveFeeds } from '../helpers/live-feeds.ts'
 import { postGuest, readThread } from '../helpers/comments.ts'
 import { fromEngawa, staffOf } from '../helpers/accounts.ts'
 import { eventReader } from '../helpers/event-stream.ts'
@@ -148,22 +147,15 @@ forEachBackend((database) => {
     })
 
     it('catches readers up on what was published while LISTEN was away, once it is back', async () => {
-      // A LISTEN that a test can cut: notifications are dropped while it is away, as over a lost connection.
-      let away = false
-      let resume = () => {}
-      const cuttable: Listen = (channel, handlers) => {
-        resume = () => handlers.onResume?.()
-        return database().listen(channel, { onPayload: (payload) => away || handlers.onPayload(payload) })
-      }
-      const live = await feed(database().db, cuttable)
+      const cuttable = cuttableListen(database)
+      const live = await feed(database().db, cuttable.listen)
       const t = await startApp(database(), { live })
       const events = eventReader(await t.get(livePath(t.site.id)))
       await events.next('ready')
-      away = true
+      cuttable.cut()
       const whileAway = await postGuest(t, 'Posted while nobody listened')
       await expect(events.next('comment', 300)).rejects.toThrow(/no "comment" event/)
-      away = false
-      resume()
+      cuttable.resume()
       expect(JSON.parse(await events.next('comment', 2000)).id).toBe(whileAway.id)
       const after = await postGuest(t, 'Posted once listening again')
       expect(JSON.parse(await events.next('comment', 2000)).id).toBe(after.id)
