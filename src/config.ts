@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: urlOf('http:', 'https:').optional(),
   DATABASE_URL: urlOf('postgres:', 'postgresql:').optional(),
+  DATABASE_LISTEN_URL: urlOf('postgres:', 'postgresql:').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -79,6 +80,11 @@ export interface Config {
   /** False when PUBLIC_URL is unset and publicUrl was guessed from HOST and PORT: the server then uses the address it listens on. */
   publicUrlGiven: boolean
   databaseUrl: string | undefined
+  /**
+   * A direct connection to the same database, for what needs a session of its own: LISTEN and
+   * the startup lock. DATABASE_URL unless set (set it when DATABASE_URL is a pooler in transaction mode).
+   */
+  databaseListenUrl: string | undefined
   databasePoolSize: number
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -122,6 +128,7 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   PORT: 'a port number from 0 to 65535',
   PUBLIC_URL: "Engawa's public origin, such as https://comments.example",
   DATABASE_URL: 'a Postgres connection URL, such as postgres://engawa:secret@db.example:5432/engawa',
+  DATABASE_LISTEN_URL: 'a Postgres connection URL straight to the database (not through a pooler), such as postgres://engawa:secret@db.example:5432/engawa',
   DATABASE_POOL_SIZE: 'a number of connections from 1 to 500',
   LOG_LEVEL: 'one of debug, info, warn, error, silent',
   PAGE_CACHE_MS: 'milliseconds from 0 to 1000',
@@ -164,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrl: new URL(e.PUBLIC_URL ?? `http://${browsableHost(e.HOST)}:${e.PORT}`).origin,
     publicUrlGiven: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
+    databaseListenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,

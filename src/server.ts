@@ -39,7 +39,7 @@ async function start(given: Config, log: Log) {
     onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
   })
   const markdown = createMarkdownRenderer()
-  const setupSecret = await withStartupLock(database.db, async (db) => {
+  const setupSecret = await withStartupLock(database, async (db) => {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) log.info('migrated', { applied })
     return openSetup(db, new Date())
@@ -58,7 +58,7 @@ async function start(given: Config, log: Log) {
   // once one makes it). Begun by the first answer or 2 s after listening, so the owner's first
   // page never waits behind it; /demo waits for it.
   const demo = demoWhenAsked(() =>
-    withStartupLock(database.db, (db) => ensureDemo(db, config, markdown, new Date())).then(
+    withStartupLock(database, (db) => ensureDemo(db, config, markdown, new Date())).then(
       (seeded) => void (seeded && log.info('made the demo site', { url: `${config.publicUrl}/demo` })),
       (error: unknown) => log.warn('could not make the demo site', { error: String(error) }),
     ),

@@ -8,6 +8,8 @@ export const CONNECT_TIMEOUT_MS = 5_000
 
 export interface PostgresOptions {
   poolSize: number
+  /** A direct connection string for what needs a session (LISTEN, the startup lock) when `url` is a pooler in transaction mode. */
+  listenUrl?: string | undefined
   log?: LogConfig
   /** A connection was lost (a server restart, a failover, a network cut); the pool replaces it on demand. */
   onConnectionError?: (error: Error) => void
@@ -21,5 +23,25 @@ export function openPostgres(url: string, options: PostgresOptions) {
   pool.on('error', () => undefined)
   pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log })
-  return { db, listen: pgListen(url), close: () => db.destroy() }
+  const direct = options.listenUrl ?? url
+  // Session state (an advisory lock held across statements) needs one server connection for the
+  // whole session, which a pooler in transaction mode does not give: it is taken here, directly.
+  let sessions: Kysely<Database> | undefined
+  const sessionDb = () => {
+    if (sessions) return sessions
+    const lockPool = new pg.Pool({ connectionString: direct, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+    // As above: a restart ends its connection with an 'error' that must not end the process.
+    lockPool.on('error', () => undefined)
+    lockPool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)))
+    return (sessions = new Kysely<Database>({ dialect: new PostgresDialect({ pool: lockPool }) }))
+  }
+  return {
+    db,
+    listen: pgListen(direct),
+    sessionDb,
+    close: async () => {
+      await sessions?.destroy()
+      await db.destroy()
+    },
+  }
 }
