@@ -128,7 +128,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   const api = [
     publicSiteRoutes(), commentRoutes(deps, pages), communityRoutes(deps, community), liveRoutes(deps), reportRoutes(deps), threadRoutes(deps), feedRoutes(deps), previewRoutes(deps),
     setupRoutes(deps), authRoutes(deps), oauthRoutes(deps), ssoRoutes(deps), meRoutes(deps), apiTokenRoutes(deps),
-    moderationRoutes(deps), authorRoutes(deps), profileRoutes(deps),
+    moderationRoutes(deps), authorRoutes(deps), profileRoutes(deps, community),
     siteRoutes(deps), adminRoutes(deps), settingsRoutes(deps), originRoutes(deps), threadMoveRoutes(deps), webhookRoutes(deps), notificationRoutes(deps), inboxRoutes(deps),
     exportRoutes(deps), importRoutes(deps, uploads),
   ]

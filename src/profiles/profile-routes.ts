@@ -9,6 +9,9 @@ import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { createRouter } from '../http/router.ts'
 import { trimmedText } from '../http/text.ts'
+import type { CommunityCache } from '../community/community-cache.ts'
+import type { SiteRow } from '../db/schema.ts'
+import { strongEtag } from '../threads/page-cache.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
 import { moderateBio, writeBio } from './bio.ts'
 import { setProfileVisibility } from './profile-visibility.ts'
@@ -42,7 +45,8 @@ const profileRoute = createRoute({
     query: z.object({ cursor: z.string().max(1000).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) }),
   },
   responses: {
-    200: jsonResponse(z.object({ profile: ProfileJson, comments: z.array(CommunityCommentJson), nextCursor: z.string().nullable() }).openapi('ProfilePage'), 'The profile.'),
+    200: jsonResponse(z.object({ profile: ProfileJson, comments: z.array(CommunityCommentJson), nextCursor: z.string().nullable() }).openapi('ProfilePage'), 'The profile; to readers not signed in with `ETag` and `Cache-Control` as on thread pages.'),
+    304: { description: 'Not modified since the ETag in If-None-Match.' },
     ...errorResponses(400, 404),
   },
 })
@@ -78,34 +82,58 @@ const hideBioRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ hidden: z.boolean() }), 'Done.'), ...errorResponses(400, 401, 403, 404) },
 })
 
-export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
+/** A profile page as `viewer` sees it; undefined when there is nothing they may see. */
+async function profilePage(db: Deps['db'], site: SiteRow, userId: string, viewer: ProfileViewer, ask: { cursor?: string | undefined; limit: number }) {
+  // Both at once: the comments of a profile nobody may see are read for nothing, and never sent.
+  const [profile, page] = await Promise.all([readProfile(db, site, userId, viewer), readCommentsPage(db, site, ask, userId)])
+  if (!profile) return undefined
+  const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
+  return {
+    profile: {
+      id: profile.id, name: profile.name, hue, bio: profile.bio, joinedAt: profile.joinedAt.toISOString(),
+      ...(viewer === 'other' ? {} : { bioHidden: profile.bioHidden, public: profile.isPublic, shown: profile.shown }),
+    },
+    ...page,
+  }
+}
+
+const missing = () => new AppError('profile_not_found', 'There is no public profile here.')
+
+export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>, cache: CommunityCache) {
   const { db, clock } = deps
   return createRouter()
     .openapi(profileRoute, async (c) => {
       const site = c.var.site
       const { user: userId } = c.req.valid('param')
+      const ask = c.req.valid('query')
       const signedIn = c.var.signedIn
+      if (!signedIn) {
+        // Anyone's view is everyone's: kept and shared like community pages, by requests at once too.
+        const shown = await cache.load(site.id, ['profile', userId, ask.cursor ?? '', ask.limit].join('\n'), async () => {
+          const body = new TextEncoder().encode(JSON.stringify((await profilePage(db, site, userId, 'other', ask)) ?? null))
+          return { body, etag: await strongEtag(body) }
+        })
+        if (shown.body.byteLength === 4) throw missing()
+        c.header('Cache-Control', PAGE_CACHE_CONTROL)
+        c.header('ETag', shown.etag)
+        if (c.req.header('if-none-match') === shown.etag) return c.body(null, 304)
+        c.header('Content-Type', 'application/json; charset=UTF-8')
+        return c.body(shown.body, 200)
+      }
       const viewer: ProfileViewer =
-        signedIn?.user.id === userId ? 'self' : signedIn && can(await actorOf(db, signedIn), 'site.moderate', { siteId: site.id }) ? 'moderator' : 'other'
-      // Both at once: the comments of a profile nobody may see are read for nothing, and never sent.
-      const [profile, page] = await Promise.all([readProfile(db, site, userId, viewer), readCommentsPage(db, site, c.req.valid('query'), userId)])
-      if (!profile) throw new AppError('profile_not_found', 'There is no public profile here.')
-      const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
-      // Readers' own and moderators' views say more than the public one: never shared through a cache.
-      c.header('Cache-Control', viewer === 'other' && !signedIn ? PAGE_CACHE_CONTROL : 'private, no-store')
-      return c.json({
-        profile: {
-          id: profile.id, name: profile.name, hue, bio: profile.bio, joinedAt: profile.joinedAt.toISOString(),
-          ...(viewer === 'other' ? {} : { bioHidden: profile.bioHidden, public: profile.isPublic, shown: profile.shown }),
-        },
-        ...page,
-      }, 200)
+        signedIn.user.id === userId ? 'self' : can(await actorOf(db, signedIn), 'site.moderate', { siteId: site.id }) ? 'moderator' : 'other'
+      const page = await profilePage(db, site, userId, viewer, ask)
+      if (!page) throw missing()
+      // A signed-in reader's view may say more than the public one (their own, a moderator's): never shared through a cache.
+      c.header('Cache-Control', 'private, no-store')
+      return c.json(page, 200)
     })
     .openapi(bioRoute, async (c) => {
       const { user } = requireSignedIn(c.var.signedIn)
       const site = c.var.site
       const { bio } = c.req.valid('json')
       await writeBio(db, site.id, user.id, bio, clock.now())
+      cache.changed(site.id)
       return c.json({ bio }, 200)
     })
     .openapi(visibilityRoute, async (c) => {
@@ -121,6 +149,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>) {
       const { user: userId } = c.req.valid('param')
       const { hidden, reason } = c.req.valid('json')
       await moderateBio(db, { siteId: site.id, userId, actorUserId: user.id, hidden, reason: reason || null }, clock.now())
+      cache.changed(site.id)
       return c.json({ hidden }, 200)
     })
 }

@@ -45,6 +45,27 @@ forEachBackend((database) => {
       expect(exported.profile).toEqual({ public: true, bios: [{ siteId: t.site.id, bio: 'Illustrator in Osaka.', hiddenByModerators: false, updatedAt: expect.any(String) }] })
     })
 
+    it('shares one read among readers asking for a public profile at once, with an ETag', async () => {
+      const db = database()
+      // Kept a second, as in production (the fake clock stands still: until something drops it).
+      const t = await startApp(db, { config: { pageCacheMs: 1000 } })
+      const hana = await readerOf(t, 'Hana')
+      for (let i = 0; i < 3; i++) await postSignedIn(t, hana.token, `Comment ${i}`)
+      await makePublic(t, hana.token)
+      db.statements.length = 0
+      const answers = await Promise.all(Array.from({ length: 8 }, () => t.get(profilePath(t, hana.user.id))))
+      expect(answers.map((res) => res.status)).toEqual(Array(8).fill(200))
+      expect(db.statements.filter((q) => !/from "sites"/.test(q.sql))).toHaveLength(2)
+      const etag = answers[0]?.headers.get('etag') ?? ''
+      expect(etag).toMatch(/^"/)
+      expect((await t.get(profilePath(t, hana.user.id), { headers: { 'if-none-match': etag } })).status).toBe(304)
+      // A bio written is shown at once, not after the cache's second.
+      await writeBio(t, hana.token, 'New words.')
+      expect((await (await t.get(profilePath(t, hana.user.id))).json()).profile.bio).toBe('New words.')
+      // Unknown or private stays a 404 through the cache too.
+      expect((await t.get(profilePath(t, crypto.randomUUID()))).status).toBe(404)
+    })
+
     it('reads a profile page in two queries once the site is known', async () => {
       const db = database()
       const t = await startApp(db)

@@ -21,10 +21,17 @@ let cluster: Cluster | undefined
 let bouncer: PgBouncer | undefined
 const servers: RunningServer[] = []
 afterAll(async () => {
-  for (const server of servers) await server.stop('SIGTERM')
+  // Whatever became of the test, nothing it started outlives it: a process that does not stop
+  // on SIGTERM within 10 s is killed, and the pooler and the cluster go in any case.
+  await Promise.allSettled(
+    servers.map(async (server) => {
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000)
+      await server.stop('SIGTERM').finally(() => clearTimeout(timer))
+    }),
+  )
   await bouncer?.stop()
   await cluster?.remove()
-})
+}, 60_000)
 
 describe.skipIf(!availability.available && process.env.CI !== 'true')('behind PgBouncer in transaction mode', () => {
   beforeAll(async () => {
