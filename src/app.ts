@@ -141,7 +141,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   app.route('/', profilePages(deps))
   app.route('/', dashboardRoutes(deps, Object.keys(uploads?.importers ?? {})))
   app.route('/', exportSchemaRoutes())
-  app.route('/', healthRoutes(deps.db))
+  app.route('/', healthRoutes(deps.db, deps.databaseChecks))
   app.route('/', tdmrepRoutes(deps.db))
 
   app.use('/api/openapi.json', async (c, next) => {

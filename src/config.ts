@@ -12,7 +12,7 @@ const urlOf = (...protocols: string[]) =>
 
 /** A value as it may be printed: a URL's password never reaches a log. */
 function printable(value: string | undefined): string {
-  return JSON.stringify(value?.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'))
+  return JSON.stringify(value?.replace(/\/\/([^:/@]*):[^@/]*@/g, '//$1:***@'))
 }
 
 const EnvSchema = z.object({
@@ -21,7 +21,9 @@ const EnvSchema = z.object({
   PUBLIC_URL: urlOf('http:', 'https:').optional(),
   DATABASE_URL: urlOf('postgres:', 'postgresql:').optional(),
   DATABASE_LISTEN_URL: urlOf('postgres:', 'postgresql:').optional(),
+  DATABASE_READ_URL: z.string().refine((v) => v.split(',').every((url) => urlOf('postgres:', 'postgresql:').safeParse(url.trim()).success)).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_SLOW_MS: z.coerce.number().int().min(1).max(600_000).default(500),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PAGE_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
@@ -85,7 +87,14 @@ export interface Config {
    * the startup lock. DATABASE_URL unless set (set it when DATABASE_URL is a pooler in transaction mode).
    */
   databaseListenUrl: string | undefined
+  /**
+   * Streaming replicas for public reads (thread pages, counts, feeds, community pages), taken in
+   * turn; empty: the primary serves everything. A replica that cannot be reached is skipped.
+   */
+  databaseReadUrls: string[]
   databasePoolSize: number
+  /** A statement slower than this is logged with the database that answered it. */
+  databaseSlowMs: number
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   /** How long a rendered public thread page may be served from memory; at most one second. */
@@ -129,7 +138,9 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   PUBLIC_URL: "Engawa's public origin, such as https://comments.example",
   DATABASE_URL: 'a Postgres connection URL, such as postgres://engawa:secret@db.example:5432/engawa',
   DATABASE_LISTEN_URL: 'a Postgres connection URL straight to the database (not through a pooler), such as postgres://engawa:secret@db.example:5432/engawa',
+  DATABASE_READ_URL: 'one or more Postgres connection URLs of replicas, separated by commas, such as postgres://engawa:secret@replica1.example/engawa,postgres://engawa:secret@replica2.example/engawa',
   DATABASE_POOL_SIZE: 'a number of connections from 1 to 500',
+  DATABASE_SLOW_MS: 'milliseconds from 1 to 600000',
   LOG_LEVEL: 'one of debug, info, warn, error, silent',
   PAGE_CACHE_MS: 'milliseconds from 0 to 1000',
   REQUEST_DEADLINE_MS: 'milliseconds from 1000 to 600000',
@@ -165,6 +176,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join('; ')}.`)
   }
   const e = parsed.data
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_READ_URL names replicas of the database in DATABASE_URL; set DATABASE_URL too.')
   return {
     port: e.PORT,
     host: e.HOST,
@@ -172,7 +184,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publicUrlGiven: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
     databaseListenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
+    databaseReadUrls: e.DATABASE_READ_URL ? e.DATABASE_READ_URL.split(',').map((url) => url.trim()) : [],
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseSlowMs: e.DATABASE_SLOW_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     pageCacheMs: e.PAGE_CACHE_MS,

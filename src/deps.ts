@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Config } from './config.ts'
+import type { DatabaseCheck } from './db/database-checks.ts'
 import type { Database } from './db/schema.ts'
 import type { Log } from './log.ts'
 import type { MarkdownRenderer } from './markdown/render.ts'
@@ -87,6 +88,14 @@ export interface WidgetLoads {
 
 export interface Deps {
   db: Kysely<Database>
+  /**
+   * Public reads that may lag a moment behind `db` (thread pages, counts, feeds, community pages
+   * and profiles): the replicas of DATABASE_READ_URL, when set. Absent: `db` (publicReads below).
+   * Never for what follows a write in one request, a reader's own overlay, or a transaction.
+   */
+  readDb?: Kysely<Database>
+  /** The primary and each replica, as /readyz reports them; absent: `db` alone is checked. */
+  databaseChecks?: () => Promise<DatabaseCheck[]>
   clock: Clock
   config: Config
   log: Log
@@ -107,3 +116,6 @@ export interface Deps {
 }
 
 export const systemClock: Clock = { now: () => new Date() }
+
+/** Where a public read goes: a replica when there are some, the primary otherwise. */
+export const publicReads = (deps: Pick<Deps, 'db' | 'readDb'>): Kysely<Database> => deps.readDb ?? deps.db

@@ -37,6 +37,11 @@ async function start(given: Config, log: Log) {
   const database = await createDatabase(config, {
     // A restart or failover ends every pooled connection; the pool makes new ones on demand.
     onConnectionError: (error) => log.warn('database connection lost', { error: error.message }),
+    slow: { limitMs: config.databaseSlowMs, onSlow: (name, ms, sql) => log.warn('slow query', { database: name, ms, sql: sql.replace(/\s+/g, ' ').slice(0, 200) }) },
+    replicaEvents: {
+      onDown: (name, error) => log.warn('replica unreachable: its reads go to the others or the primary', { database: name, error: error.message }),
+      onBack: (name) => log.info('replica answers again', { database: name }),
+    },
   })
   const markdown = createMarkdownRenderer()
   const setupSecret = await withStartupLock(database, async (db) => {
@@ -63,7 +68,7 @@ async function start(given: Config, log: Log) {
       (error: unknown) => log.warn('could not make the demo site', { error: String(error) }),
     ),
   )
-  const app = createApp({ db: database.db, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads, demo }, { uploads: createTempUploads() })
+  const app = createApp({ db: database.db, readDb: database.readDb, databaseChecks: database.checks, clock: systemClock, config, log, markdown, passwords: nodePasswordHasher, live, spamCheck: spamCheckFromConfig(config, log), loads, demo }, { uploads: createTempUploads() })
   // Background work, in every instance: rows claimed so that instances never do a job twice.
   const sender = createSender(config, log)
   if (!config.smtpUrl && !config.mailApi && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(config.publicUrl))
@@ -104,6 +109,7 @@ async function start(given: Config, log: Log) {
     url: listener.url,
     publicUrl: config.publicUrl,
     database: database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'postgres',
+    ...(config.databaseReadUrls.length > 0 ? { replicas: config.databaseReadUrls.length } : {}),
     startupMs: Math.round(performance.now() - started),
   })
   // Said right after, so it is the line a new owner sees: the way in without a terminal.

@@ -33,7 +33,7 @@ export function listenerColumns(siteId: string, parentId: string | null, mention
  * statement insert-comment.ts keeps it to. (A follower or endpoint added while a post is under
  * way may miss that one comment.)
  */
-export async function writeNewComment(
+export async function writeNewComment<C extends CommentRow>(
   deps: Pick<Deps, 'db' | 'pages'>,
   news: {
     listeners: Listeners
@@ -43,8 +43,8 @@ export async function writeNewComment(
     /** What the author's opt-in came to, in the same transaction (a replay of the post answers with it too). */
     onSubscribed?: (trx: Kysely<Database>, subscribed: Subscribed) => Promise<void>
   },
-  write: (db: Kysely<Database>) => Promise<CommentRow | undefined>,
-): Promise<{ comment: CommentRow | undefined; subscribed?: Subscribed }> {
+  write: (db: Kysely<Database>) => Promise<C | undefined>,
+): Promise<{ comment: C | undefined; subscribed?: Subscribed }> {
   const { listeners } = news
   if (!listeners.webhooks && !listeners.readers && !news.optIn) return { comment: await write(deps.db) }
   // Through changeThreads: the readers told of it (their inboxes) hear of it once it commits, on Workers too.

@@ -46,10 +46,13 @@ export interface CommentInsert {
  * - if it is published, NOTIFY the live feed, which Postgres delivers at commit.
  * Returns undefined when a check failed; nothing was written then.
  */
-export async function insertComment(db: Kysely<Database>, c: CommentInsert): Promise<CommentRow | undefined> {
+/** The comment as stored, and the thread's version its insert made (what a reader's next read must show at least). */
+export type InsertedComment = CommentRow & { thread_version: number }
+
+export async function insertComment(db: Kysely<Database>, c: CommentInsert): Promise<InsertedComment | undefined> {
   const visible = c.status === 'published' ? 1 : 0
   const claim = c.claim
-  const { rows } = await sql<CommentRow>`
+  const { rows } = await sql<InsertedComment>`
     with parent as (
       select p.id, p.root_id, p.path, p.depth from comments p
       join threads t on t.site_id = p.site_id and t.id = p.thread_id and t.key = ${c.page.key}
@@ -80,7 +83,7 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
         updated_at = excluded.updated_at,
         title = coalesce(nullif(t.title, ''), excluded.title)
       where t.locked_at is null
-      returning t.id, t.last_seq
+      returning t.id, t.last_seq, t.version
     ),
     comment as (
       insert into comments (site_id, id, thread_id, parent_id, root_id, seq, path, depth, author_user_id, author_role, author_name,
@@ -98,7 +101,7 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
       where site_id = ${c.siteId} and id = (select parent_id from comment) and ${visible} = 1
     )
     -- Every process's readers hear of a published comment at commit, and only then (live/feed.ts).
-    select comment.*, case when comment.status = 'published'
+    select comment.*, (select version from thread) as thread_version, case when comment.status = 'published'
       then ${announcement(sql`comment.site_id`, c.page.key, 'new', sql`comment.id`)} end as announced
     from comment`.execute(db)
   return rows[0]

@@ -31,6 +31,8 @@ export interface NewComment {
 
 export interface PostedComment {
   comment: CommentRow
+  /** The thread's version once the post was written (at least). */
+  threadVersion: number
   editToken?: string
   subscribed?: Subscribed
   /** The post was made earlier under the same Idempotency-Key; this is that comment. */
@@ -92,7 +94,8 @@ export async function postComment(
   if (comment) {
     const told = comment.status === 'published' ? announcementText(site.id, input.page.key, 'new', comment.id) : null
     changedThread(deps, site.id, input.page.key, told)
-    return { comment, editToken: token?.token, subscribed }
+    const { thread_version: threadVersion, ...stored } = comment
+    return { comment: stored, threadVersion, editToken: token?.token, subscribed }
   }
   // Nothing written: a post with the same key got there first (this one waited for it), or a check failed.
   const first = idempotent && (await replay(db, idempotent, now))
@@ -111,7 +114,8 @@ async function replay(db: Kysely<Database>, idempotent: IdempotentRequest, now: 
   const earlier = await findRememberedPost(db, idempotent, now)
   if (!earlier) return undefined
   const comment = await db.selectFrom('comments').selectAll().where('site_id', '=', idempotent.siteId).where('id', '=', earlier.commentId).executeTakeFirstOrThrow()
-  return { comment, editToken: earlier.secrets.editToken, subscribed: earlier.secrets.notify, replayed: true }
+  const thread = await db.selectFrom('threads').select('version').where('site_id', '=', idempotent.siteId).where('id', '=', comment.thread_id).executeTakeFirstOrThrow()
+  return { comment, threadVersion: thread.version, editToken: earlier.secrets.editToken, subscribed: earlier.secrets.notify, replayed: true }
 }
 
 /** Why the insert wrote nothing: the parent, or a thread closed to comments. */

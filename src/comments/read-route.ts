@@ -1,5 +1,5 @@
 import { createRoute, type z } from '@hono/zod-openapi'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { decodeCursor, invalidCursor } from './cursor.ts'
@@ -49,7 +49,8 @@ function threadStamp(db: Deps['db'], siteId: string, key: string) {
   return db.selectFrom('threads').select(['id', 'version']).where('site_id', '=', siteId).where('key', '=', key).executeTakeFirst()
 }
 
-export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
+export function readRoute(deps: Pick<Deps, 'db' | 'readDb'>, pages: PageCache) {
+  const reads = publicReads(deps)
   return createRouter().openapi(readThread, async (c) => {
     const query = c.req.valid('query')
     const site = c.var.site
@@ -61,13 +62,17 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
     const ifNoneMatch = c.req.header('if-none-match')
     // The page's own headers; the rest (CORS, nosniff, the TDM reservation) come from the site's middleware.
     c.header('Cache-Control', PAGE_CACHE_CONTROL)
-    if (ifNoneMatch !== undefined && !pages.fresh(site.id, key, variant)) {
-      const etag = await pageEtag(await pages.stamp(site.id, key, () => threadStamp(db, site.id, key)), variant)
+    // A page at least at the version the reader's own write made: neither a replica nor this
+    // instance's memory may answer from before it (the primary does when they are behind).
+    const atLeast = query.version
+    if (ifNoneMatch !== undefined && atLeast === undefined && !pages.fresh(site.id, key, variant)) {
+      const etag = await pageEtag(await pages.stamp(site.id, key, () => threadStamp(reads, site.id, key)), variant)
       c.header('ETag', etag)
       if (etag === ifNoneMatch) return c.body(null, 304)
     }
-    const cached = await pages.load(site.id, key, variant, rawQuery, async (): Promise<CachedPage> => {
-      const page = await loadPage(db, site.id, key, query)
+    const render = async (): Promise<CachedPage> => {
+      let page = await loadPage(reads, site.id, key, query)
+      if (atLeast !== undefined && (page.thread?.version ?? 0) < atLeast && reads !== deps.db) page = await loadPage(deps.db, site.id, key, query)
       const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),
         // News since a position comes flat: each is placed by its parentId.
@@ -75,8 +80,9 @@ export function readRoute({ db }: Pick<Deps, 'db'>, pages: PageCache) {
         nextCursor: page.nextCursor,
       })
       const body = new TextEncoder().encode(json)
-      return { body, etag: await pageEtag(page.thread ?? undefined, variant) }
-    })
+      return { body, etag: await pageEtag(page.thread ?? undefined, variant), version: page.thread?.version ?? 0 }
+    }
+    const cached = atLeast === undefined ? await pages.load(site.id, key, variant, rawQuery, render) : await pages.loadAtLeast(site.id, key, variant, atLeast, render)
     c.header('ETag', cached.etag)
     if (ifNoneMatch === cached.etag) return c.body(null, 304)
     c.header('Content-Type', 'application/json; charset=UTF-8')

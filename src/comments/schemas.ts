@@ -69,6 +69,11 @@ export const ThreadQuery = z.object({
       'not nested, at most `limit`; the answer\'s lastSeq is where it stops, to pass as `since` next time. What a reader ' +
       'without a live stream polls for news. Leaves out sort, cursor, replies and around.',
   }),
+  version: z.coerce.number().int().min(1).optional().openapi({
+    description:
+      "The thread's version a write of this reader's produced (`threadVersion` of a post): the page shows the thread at that " +
+      'version or later, so a reader who just posted sees their comment even while a read replica lags behind.',
+  }),
 }).refine((q) => q.limit * (q.replies + 1) <= MAX_PAGE_COMMENTS, {
   message: `limit × (replies + 1) must be at most ${MAX_PAGE_COMMENTS}`,
   path: ['limit'],
@@ -140,6 +145,9 @@ export const AuthorTimeLeft = z
 export const PostedCommentJson = z
   .object({
     comment: CommentJson,
+    threadVersion: z.number().int().openapi({
+      description: "The thread's version with this comment in it: pass it as `version` when reading the thread again, and the page shows it even while a read replica lags behind.",
+    }),
     timeLeft: AuthorTimeLeft.openapi({ description: 'What its author may still do, as of this answer.' }),
     editToken: z.string().optional().openapi({ description: 'Guests: send as X-Edit-Token to edit or delete.' }),
     notify: z

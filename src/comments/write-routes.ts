@@ -69,7 +69,7 @@ export function writeRoutes(deps: Deps) {
       const ip = clientIp(c, deps.config.trustedProxies)
       const poster = await posterOf(deps.db, site, addressBucket(ip), signedIn ? { actor, userName: signedIn.user.display_name } : { guest: input.author ?? { name: '' } })
       const page = { ...resolvePage(site.allowed_origins, input.thread), title: input.thread.title }
-      const { comment, editToken, subscribed, replayed } = await postComment(deps, {
+      const { comment, threadVersion, editToken, subscribed, replayed } = await postComment(deps, {
         site, page, parentId: input.parentId, body: input.body, poster, honeypot: input.website,
         client: { ip, userAgent: c.req.header('user-agent') ?? '' },
         notify: input.notify && { kind: input.notify, locale: input.locale ?? 'en', key: input.notifyKey },
@@ -77,7 +77,7 @@ export function writeRoutes(deps: Deps) {
       })
       if (replayed) c.header('Idempotent-Replayed', 'true')
       const timeLeft = authorTimeLeft(site, comment, deps.clock.now())
-      return c.json({ comment: commentToJson(comment, null, 'author'), timeLeft, ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
+      return c.json({ comment: commentToJson(comment, null, 'author'), threadVersion, timeLeft, ...(editToken ? { editToken } : {}), ...(subscribed ? { notify: subscribed } : {}) }, 201)
     })
     .openapi(editRoute, async (c) => {
       const { id } = c.req.valid('param')

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { html } from 'hono/html'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { ACTIVITY_PERIODS, COMMUNITY_TABS } from './community-cursor.ts'
@@ -13,12 +13,14 @@ import { orFirstPage, sitePage, type Drawn } from './site-page.ts'
  * rather than an embed. Drawn here (readable without JavaScript, paged by links), then by
  * embed.js with data-view="community", live.
  */
-export function communityPages({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
+export function communityPages(deps: Pick<Deps, 'db' | 'readDb' | 'clock'>) {
+  const { db, clock } = deps
+  const reads = publicReads(deps)
   async function discussionsView(c: Context<AppEnv>, site: SiteRow, lang: Lang): Promise<Drawn> {
     const tab = COMMUNITY_TABS.find((t) => t === c.req.query('tab')) ?? 'latest'
     const period = ACTIVITY_PERIODS.find((p) => p === c.req.query('period')) ?? 'week'
     const cursor = c.req.query('cursor') || undefined
-    const shown = await orFirstPage((at) => readCommunityPage(db, site, { tab, period, cursor: at, limit: 20 }, clock.now()), cursor)
+    const shown = await orFirstPage((at) => readCommunityPage(reads, site, { tab, period, cursor: at, limit: 20 }, clock.now()), cursor)
     return {
       view: discussions(drawnWords(lang), shown, period),
       script: cursor ? '' : html`<script src="/embed.js" data-site="${site.id}" data-view="community" data-lang="${lang}" data-tab="${tab}" data-period="${period}" async></script>`,

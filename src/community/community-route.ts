@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { createRouter } from '../http/router.ts'
 import { PAGE_CACHE_CONTROL } from '../threads/page-response.ts'
@@ -25,7 +25,9 @@ const communityRoute = createRoute({
   },
 })
 
-export function communityRoutes({ db, clock }: Pick<Deps, 'db' | 'clock'>, cache: CommunityCache) {
+export function communityRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock'>, cache: CommunityCache) {
+  const { clock } = deps
+  const db = publicReads(deps)
   return createRouter().openapi(communityRoute, async (c) => {
     const ask = c.req.valid('query')
     const site = c.var.site

@@ -1,7 +1,10 @@
 import { Kysely, PostgresDialect, type LogConfig } from 'kysely'
 import pg from 'pg'
+import { checkPrimary, checkReplicas } from './database-checks.ts'
 import { pgListen } from './pg-listen.ts'
+import { replicaPool, type ReplicaEvents } from './replicas.ts'
 import type { Database } from './schema.ts'
+import { databaseName, timedPool, type SlowQueries } from './timed-pool.ts'
 
 /** How long a query waits for a connection (a free one from the pool, or a new one) before failing: the 503 comes no later. */
 export const CONNECT_TIMEOUT_MS = 5_000
@@ -10,7 +13,11 @@ export interface PostgresOptions {
   poolSize: number
   /** A direct connection string for what needs a session (LISTEN, the startup lock) when `url` is a pooler in transaction mode. */
   listenUrl?: string | undefined
+  /** Streaming replicas of `url` for public reads (`readDb`). */
+  readUrls?: readonly string[]
   log?: LogConfig
+  slow?: SlowQueries | undefined
+  replicaEvents?: Omit<ReplicaEvents, 'slow'>
   /** A connection was lost (a server restart, a failover, a network cut); the pool replaces it on demand. */
   onConnectionError?: (error: Error) => void
 }
@@ -22,7 +29,11 @@ export function openPostgres(url: string, options: PostgresOptions) {
   // both kinds (idle and checked out), so the pool's is left quiet.
   pool.on('error', () => undefined)
   pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: options.log })
+  const name = databaseName(url)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: timedPool(pool, name, options.slow) }), log: options.log })
+  const readUrls = options.readUrls ?? []
+  const reads = readUrls.length > 0 ? replicaPool({ pool, name }, [...readUrls], options.poolSize, { ...options.replicaEvents, slow: options.slow }) : undefined
+  const readDb = reads ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: reads.pool }), log: options.log }) : db
   const direct = options.listenUrl ?? url
   // Session state (an advisory lock held across statements) needs one server connection for the
   // whole session, which a pooler in transaction mode does not give: it is taken here, directly.
@@ -37,10 +48,16 @@ export function openPostgres(url: string, options: PostgresOptions) {
   }
   return {
     db,
+    readDb,
     listen: pgListen(direct),
     sessionDb,
+    async checks() {
+      const { lsn, ...primary } = await checkPrimary(db, true)
+      return [primary, ...(reads ? await checkReplicas(reads.replicas, lsn) : [])]
+    },
     close: async () => {
       await sessions?.destroy()
+      if (readDb !== db) await readDb.destroy()
       await db.destroy()
     },
   }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
 import { keyText, text } from '../http/text.ts'
@@ -20,7 +20,9 @@ const feedRoute = createRoute({
   },
 })
 
-export function feedRoutes({ db, clock, config }: Pick<Deps, 'db' | 'clock' | 'config'>) {
+export function feedRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'config'>) {
+  const { clock, config } = deps
+  const db = publicReads(deps)
   return createRouter().openapi(feedRoute, async (c) => {
     const site = c.var.site
     const query = c.req.valid('query')

@@ -1,20 +1,23 @@
 import { Hono } from 'hono'
-import { sql, type Kysely } from 'kysely'
 import { isMigrated } from '../db/migrate.ts'
+import { checkPrimary, type DatabaseCheck } from '../db/database-checks.ts'
 import type { Database } from '../db/schema.ts'
+import type { Kysely } from 'kysely'
 import { errorBody } from './errors.ts'
 
-/** /healthz: the process answers. /readyz: the database answers and is fully migrated. */
-export function healthRoutes(db: Kysely<Database>) {
+/**
+ * /healthz: the process answers. /readyz: the primary answers and is fully migrated, with how
+ * each database is (a replica down leaves the instance ready: the primary serves its reads).
+ */
+export function healthRoutes(db: Kysely<Database>, databaseChecks?: () => Promise<DatabaseCheck[]>) {
+  const check = databaseChecks ?? (async () => [(({ lsn: _, ...primary }) => primary)(await checkPrimary(db, false))])
   return new Hono()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
-      try {
-        await sql`select 1`.execute(db)
-        if (!(await isMigrated(db))) return c.json(errorBody('not_ready', 'The database is not fully migrated yet.'), 503)
-        return c.json({ status: 'ready' })
-      } catch {
-        return c.json(errorBody('not_ready', 'The database cannot be reached.'), 503)
-      }
+      const databases = await check()
+      const migrated = databases[0]?.ok ? await isMigrated(db).catch(() => undefined) : undefined
+      if (migrated === undefined) return c.json({ ...errorBody('not_ready', 'The database cannot be reached.'), databases }, 503)
+      if (!migrated) return c.json({ ...errorBody('not_ready', 'The database is not fully migrated yet.'), databases }, 503)
+      return c.json({ status: 'ready', databases })
     })
 }

@@ -3,7 +3,7 @@ import { html } from 'hono/html'
 import { commentItem, drawnWords, listOf, type Lang } from '../community/community-html.ts'
 import { readCommentsPage } from '../community/community-page.ts'
 import { orFirstPage, sitePage, sitePageWords, type Drawn } from '../community/site-page.ts'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import type { SiteRow } from '../db/schema.ts'
 import type { AppEnv } from '../http/app-env.ts'
 import { readProfile } from './read-profile.ts'
@@ -15,14 +15,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * is the same for every reader): drawn here, then by embed.js with data-view="profile", which
  * shows the reader and the site's moderators more where they are signed in.
  */
-export function profilePages({ db }: Pick<Deps, 'db'>) {
+export function profilePages(deps: Pick<Deps, 'db' | 'readDb'>) {
+  const { db } = deps
+  const reads = publicReads(deps)
   async function profileView(site: SiteRow, lang: Lang, userId: string, cursor: string | undefined): Promise<Drawn> {
     const d = drawnWords(lang)
     const above = html`<p class="back"><a href="/s/${site.id}?lang=${lang}">${sitePageWords(lang).title(site.name)}</a></p>`
     const script = cursor ? '' : html`<script src="/embed.js" data-site="${site.id}" data-view="profile" data-user="${userId}" data-lang="${lang}" async></script>`
-    const profile = UUID.test(userId) ? await readProfile(db, site, userId, 'other') : undefined
+    const profile = UUID.test(userId) ? await readProfile(reads, site, userId, 'other') : undefined
     if (!profile) return { above, script, status: 404, view: html`<p>${d.w('profileMissing')}</p>` }
-    const comments = await orFirstPage((at) => readCommentsPage(db, site, { cursor: at, limit: 20 }, userId), cursor)
+    const comments = await orFirstPage((at) => readCommentsPage(reads, site, { cursor: at, limit: 20 }, userId), cursor)
     const next = comments.nextCursor ? `?${new URLSearchParams({ cursor: comments.nextCursor, lang })}` : null
     const since = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(profile.joinedAt)
     const view = html`<section aria-labelledby="ch"><h2 id="ch"><bdi>${profile.name}</bdi></h2>

@@ -4,7 +4,7 @@ import { requireSignedIn } from '../access/require-session.ts'
 import { authorToJson } from '../comments/to-json.ts'
 import { readCommentsPage } from '../community/community-page.ts'
 import { CommunityCommentJson } from '../community/schemas.ts'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonBody, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { createRouter } from '../http/router.ts'
@@ -99,7 +99,7 @@ async function profilePage(db: Deps['db'], site: SiteRow, userId: string, viewer
 
 const missing = () => new AppError('profile_not_found', 'There is no public profile here.')
 
-export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>, cache: CommunityCache) {
+export function profileRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'pages'>, cache: CommunityCache) {
   const { db, clock } = deps
   return createRouter()
     .openapi(profileRoute, async (c) => {
@@ -110,7 +110,7 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'clock' | 'pages'>, cache:
       if (!signedIn) {
         // Anyone's view is everyone's: kept and shared like community pages, by requests at once too.
         const shown = await cache.load(site.id, ['profile', userId, ask.cursor ?? '', ask.limit].join('\n'), async () => {
-          const body = new TextEncoder().encode(JSON.stringify((await profilePage(db, site, userId, 'other', ask)) ?? null))
+          const body = new TextEncoder().encode(JSON.stringify((await profilePage(publicReads(deps), site, userId, 'other', ask)) ?? null))
           return { body, etag: await strongEtag(body) }
         })
         if (shown.body.byteLength === 4) throw missing()

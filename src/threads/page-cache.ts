@@ -5,6 +5,8 @@ export interface CachedPage {
   /** UTF-8 bytes, encoded once: a hit sends them as they are. */
   body: Uint8Array<ArrayBuffer>
   etag: string
+  /** The thread's version the page shows (0: no thread yet). */
+  version: number
 }
 
 /** Memory for cached pages per instance; a page over an eighth of it is never cached. */
@@ -28,6 +30,17 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
       const entry = prefix(siteId, key) + variant
       const page = await cache.getOrLoad(entry, render)
       requests.set(`${siteId}?${rawQuery}`, entry)
+      return page
+    },
+    /** As `load`, but a page held from before the thread's `version` is rendered anew and replaces it. */
+    loadAtLeast: async (siteId: string, key: string, variant: string, version: number, render: () => Promise<CachedPage>) => {
+      const entry = prefix(siteId, key) + variant
+      const held = cache.getFresh(entry)
+      if (held && held.version >= version) return held
+      const page = await render()
+      cache.set(entry, page)
+      // Not offered to the fast path by its query: an older page, loaded at the same time from a
+      // replica, may take this entry's place, which only this check would see.
       return page
     },
     /** The thread's id and version, read (once for a burst of requests) with `load`. */

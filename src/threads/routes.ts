@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Deps } from '../deps.ts'
+import { publicReads, type Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { errorResponses, jsonResponse, SiteParam } from '../http/openapi.ts'
 import { text } from '../http/text.ts'
@@ -27,7 +27,8 @@ const countsRoute = createRoute({
   responses: { 200: jsonResponse(CountsJson, 'One count per page asked for; 0 for pages without comments.'), ...errorResponses(400, 404) },
 })
 
-export function threadRoutes({ db }: Pick<Deps, 'db'>) {
+export function threadRoutes(deps: Pick<Deps, 'db' | 'readDb'>) {
+  const db = publicReads(deps)
   return createRouter().openapi(countsRoute, async (c) => {
     type Asked = { key?: string; url?: string; lookup: string | undefined }
     const asked = [...new URL(c.req.url).searchParams].flatMap(([name, value]): Asked[] =>

@@ -146,7 +146,8 @@ export function openStream(url: string, token: string, signal: AbortSignal): Pro
   return fetch(url, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', signal })
 }
 
-export function createApi(base: string, site: string, page: Page, session: () => string | null) {
+/** `written`: the thread's version the reader's last post made (0: none), which pages read must show at least. */
+export function createApi(base: string, site: string, page: Page, session: () => string | null, written: () => number) {
   const root = `${base}/api/v1`
   const pageQuery = () => (page.key ? `key=${encodeURIComponent(page.key)}` : `url=${encodeURIComponent(page.url)}`)
   const call = <T>(path: string, init?: RequestInit, headers?: Record<string, string>) => callApi<T>(root, session(), path, init, headers)
@@ -164,7 +165,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     liveUrl: (since: number) => `${root}/sites/${site}/thread/live?${pageQuery()}&since=${since}`,
     feedUrl: () => `${root}/sites/${site}/feed.atom?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
-      const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
+      const extra = Object.entries(written() ? { ...query, version: written() } : query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
       return read<ThreadPage>(`/sites/${site}/thread?${pageQuery()}${extra}`)
     },
     rules: () => read<SiteRules>(`/sites/${site}`),
@@ -176,7 +177,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
      */
     post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string, idempotencyKey: string) =>
       withRetries(() =>
-        call<{ comment: Comment; timeLeft: TimeLeft; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
+        call<{ comment: Comment; threadVersion: number; timeLeft: TimeLeft; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
           `/sites/${site}/comments`,
           send('POST', {
             thread, body, ...(parentId ? { parentId } : {}), ...(honeypot ? { website: honeypot } : {}),

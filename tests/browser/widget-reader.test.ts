@@ -88,7 +88,11 @@ forEachBackend((database, backend) => {
       expect(await mine.locator('.sc').textContent()).toBe('0 points')
       // The window closes: both go, without a reload, and stay gone after one.
       await expect.poll(() => mine.locator('button:text("Edit"), button:text("Delete")').count(), { timeout: 20_000 }).toBe(0)
+      // The tab's reads ask for the thread as the post left it (a read replica behind it is passed over).
+      const reread = page.waitForRequest((r) => r.url().includes('/thread?'))
       await page.reload()
+      const { version } = await database().db.selectFrom('threads').select('version').where('site_id', '=', s.site).executeTakeFirstOrThrow()
+      expect(new URL((await reread).url()).searchParams.get('version')).toBe(String(version))
       await expect.poll(() => heading(page)).toBe('2 comments')
       const again = page.locator('#engawa li:has-text("Mine, for a few seconds") > article')
       await expect.poll(() => again.locator('.sc').textContent()).toBe('0 points')

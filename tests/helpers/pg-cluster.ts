@@ -31,6 +31,40 @@ export interface Cluster {
  * the shared server. Runs as the `postgres` user when the tests run as root, as Postgres demands.
  */
 export async function startCluster(): Promise<Cluster> {
+  const { dir, data, pgCommand } = await clusterFolder()
+  await pgCommand('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
+  writeFileSync(
+    join(data, 'pg_hba.conf'),
+    [
+      'local all all trust',
+      `host all ${PASSWORD_USER.name} 127.0.0.1/32 scram-sha-256`,
+      'host all all 127.0.0.1/32 trust',
+      // A streaming replica (startReplica) copies and follows it over these.
+      'local replication all trust',
+      'host replication all 127.0.0.1/32 trust',
+      '',
+    ].join('\n'),
+  )
+  const cluster = await serve(dir, data, pgCommand)
+  await cluster.query(`create role ${PASSWORD_USER.name} login superuser password '${PASSWORD_USER.password}'`)
+  return cluster
+}
+
+/**
+ * A streaming replica of `primary` (a cluster of startCluster's): a base backup taken with
+ * pg_basebackup, started as a hot standby on a port of its own. Its queries may read; replay
+ * can be paused (`select pg_wal_replay_pause()`) to make it lag.
+ */
+export async function startReplica(primary: Cluster): Promise<Cluster> {
+  const { dir, data, pgCommand } = await clusterFolder()
+  await pgCommand('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'])
+  return serve(dir, data, pgCommand)
+}
+
+type PgCommand = (command: string, args: string[]) => Promise<unknown>
+
+/** A temporary folder the cluster's user owns, and how to run Postgres's programs as that user. */
+async function clusterFolder(): Promise<{ dir: string; data: string; pgCommand: PgCommand }> {
   const bin = (await run('pg_config', ['--bindir'])).stdout.trim()
   const dir = mkdtempSync(join(tmpdir(), 'engawa-pg-'))
   const data = join(dir, 'data')
@@ -42,11 +76,11 @@ export async function startCluster(): Promise<Cluster> {
   }
   const pgCommand = (command: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args)
-  await pgCommand('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
-  writeFileSync(
-    join(data, 'pg_hba.conf'),
-    ['local all all trust', `host all ${PASSWORD_USER.name} 127.0.0.1/32 scram-sha-256`, 'host all all 127.0.0.1/32 trust', ''].join('\n'),
-  )
+  return { dir, data, pgCommand }
+}
+
+/** Starts the cluster in `data` on a free loopback port, its socket in `dir`. */
+async function serve(dir: string, data: string, pgCommand: PgCommand): Promise<Cluster> {
   const port = await freePort()
   // Fast and small: a test cluster holds a few thousand rows. fsync off still survives a crash of
   // Postgres itself (what an immediate stop is), since committed WAL is in the kernel's buffers.
@@ -67,7 +101,6 @@ export async function startCluster(): Promise<Cluster> {
       await client.end()
     }
   }
-  await query(`create role ${PASSWORD_USER.name} login superuser password '${PASSWORD_USER.password}'`)
   const stop = async (mode: 'fast' | 'immediate') => {
     await pgCommand('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'])
   }

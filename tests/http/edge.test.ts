@@ -196,7 +196,7 @@ forEachBackend((database) => {
       expect(await (await t.get('/healthz')).json()).toEqual({ status: 'ok' })
       const ready = await t.get('/readyz')
       expect(ready.status).toBe(200)
-      expect(await ready.json()).toEqual({ status: 'ready' })
+      expect(await ready.json()).toEqual({ status: 'ready', databases: [{ database: 'primary', ok: true, ms: expect.any(Number) }] })
     })
 
     it('gives every response a request id, logged with the request', async () => {

@@ -49,6 +49,12 @@ describe('a start that cannot work', () => {
   it.concurrent.each<{ case: string; env: Record<string, string>; says: RegExp }>([
     { case: 'PORT=abc', env: { PORT: 'abc' }, says: /PORT="abc" is not a port number/ },
     { case: 'DATABASE_URL=localhost', env: { DATABASE_URL: 'localhost' }, says: /DATABASE_URL="localhost" is not a Postgres connection URL/ },
+    {
+      case: 'a replica URL that is not one, its password hidden',
+      env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/engawa', DATABASE_READ_URL: 'postgres://engawa:secret@replica.example/engawa,replica2.example:5432' },
+      says: /DATABASE_READ_URL="postgres:\/\/engawa:\*\*\*@replica\.example\/engawa,replica2\.example:5432" is not one or more Postgres connection URLs/,
+    },
+    { case: 'replicas without a primary', env: { DATABASE_READ_URL: 'postgres://replica.example/engawa' }, says: /DATABASE_READ_URL names replicas of the database in DATABASE_URL; set DATABASE_URL too/ },
     { case: 'SMTP_URL without a scheme', env: { SMTP_URL: 'mail.example:25' }, says: /SMTP_URL="mail.example:25" is not a mail server URL/ },
     { case: 'a DATA_DIR that is a file', env: { DATA_DIR: file }, says: /DATA_DIR .*a-file is a file, not a folder/ },
     { case: 'a DATA_DIR this user cannot write in', env: { DATA_DIR: unwritableFolder() }, says: /cannot write in DATA_DIR / },

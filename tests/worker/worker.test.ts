@@ -97,7 +97,7 @@ describe('on Workers (wrangler dev), on the Postgres server', { timeout: 180_000
       expect(res.status, file).toBe(200)
       expect(res.headers.get('content-type'), file).toMatch(/javascript/)
     }
-    expect(await (await fetch(`${worker?.url}/readyz`)).json()).toEqual({ status: 'ready' })
+    expect(await (await fetch(`${worker?.url}/readyz`)).json()).toEqual({ status: 'ready', databases: [{ database: 'primary', ok: true, ms: expect.any(Number) }] })
     const page = 'https://blog.example/on-workers'
     const posted = await fetch(`${worker?.url}/api/v1/sites/${siteId}/comments`, {
       method: 'POST',

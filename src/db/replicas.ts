@@ -1,0 +1,109 @@
+import type { PostgresPool, PostgresPoolClient } from 'kysely'
+import pg from 'pg'
+import { databaseName, wrapClient, type SlowQueries } from './timed-pool.ts'
+import { isDatabaseUnavailable } from './unavailable.ts'
+
+/** How long a replica that could not be reached is left alone before a read tries it again. */
+export const REPLICA_RETRY_MS = 5_000
+/** A replica that does not connect by then is skipped for this read: the primary answers instead. */
+const REPLICA_CONNECT_TIMEOUT_MS = 2_000
+// A standby cancels a read whose rows its replay must remove ("conflict with recovery"): the
+// same read on the primary cannot meet that.
+const CONFLICT_WITH_RECOVERY = '40001'
+
+export interface Replica {
+  /** As /readyz shows it: "replica 1" is the first of DATABASE_READ_URL. */
+  label: string
+  /** As logs name it: host, port and database. */
+  name: string
+  pool: pg.Pool
+  /** Skipped until then (ms since the epoch); 0 when up. */
+  downUntil: number
+}
+
+export interface ReplicaEvents {
+  slow?: SlowQueries | undefined
+  /** A replica could not be reached (or lost its connection): reads go to the others, or to the primary. */
+  onDown?: (replica: string, error: Error) => void
+  /** A replica left alone answers again. */
+  onBack?: (replica: string) => void
+}
+
+/**
+ * A pool for public reads, handed to Kysely in place of pg's: each connection comes from the
+ * next replica in turn, skipping one that cannot be reached for REPLICA_RETRY_MS, and from the
+ * primary when none can. A statement that loses its replica connection runs again on the
+ * primary: these are single-statement reads, which may run anywhere; a transaction is refused
+ * (it belongs on the primary, where a replica's failure cannot split it).
+ */
+export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: string[], poolSize: number, events: ReplicaEvents = {}) {
+  const now = () => Date.now()
+  const replicas: Replica[] = urls.map((url, i) => {
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS, keepAlive: true })
+    // A replica stopping ends its connections with 'error' events that must not end the process;
+    // the next read on one finds out and skips it.
+    pool.on('error', () => undefined)
+    pool.on('connect', (client) => client.on('error', () => undefined))
+    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0 }
+  })
+  let turn = 0
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>()
+
+  function markDown(replica: Replica, error: Error) {
+    const wasUp = replica.downUntil === 0
+    replica.downUntil = now() + REPLICA_RETRY_MS
+    if (wasUp) events.onDown?.(replica.name, error)
+  }
+  function markUp(replica: Replica) {
+    if (replica.downUntil === 0) return
+    replica.downUntil = 0
+    events.onBack?.(replica.name)
+  }
+  async function onPrimary(sql: string, parameters: ReadonlyArray<unknown>) {
+    return primary.pool.query(sql, parameters as unknown[])
+  }
+
+  function clientOf(replica: Replica, client: pg.PoolClient): PostgresPoolClient {
+    let wrapper = wrapped.get(client)
+    if (wrapper) return wrapper
+    wrapper = wrapClient(client, replica.name, events.slow, async (sql, parameters) => {
+      if (/^\s*(begin|start\s+transaction)\b/i.test(sql)) throw new Error('A transaction runs on the primary (db), never through the replicas (readDb).')
+      try {
+        return (await client.query(sql, parameters as unknown[])) as never
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (code !== CONFLICT_WITH_RECOVERY && !isDatabaseUnavailable(error)) throw error
+        if (code !== CONFLICT_WITH_RECOVERY) markDown(replica, error as Error)
+        return (await onPrimary(sql, parameters)) as never
+      }
+    })
+    wrapped.set(client, wrapper)
+    return wrapper
+  }
+
+  const pool: PostgresPool = {
+    options: primary.pool.options,
+    async connect() {
+      for (let tried = 0; tried < replicas.length; tried++) {
+        const replica = replicas[turn++ % replicas.length]!
+        if (replica.downUntil > now()) continue
+        try {
+          const client = await replica.pool.connect()
+          markUp(replica)
+          return clientOf(replica, client)
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error
+          markDown(replica, error as Error)
+        }
+      }
+      const client = await primary.pool.connect()
+      let wrapper = wrapped.get(client)
+      if (!wrapper) wrapped.set(client, (wrapper = wrapClient(client, primary.name, events.slow)))
+      return wrapper
+    },
+    end: async () => {
+      await Promise.all(replicas.map((replica) => replica.pool.end()))
+    },
+  }
+  return { pool, replicas }
+}
