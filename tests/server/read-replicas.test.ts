@@ -10,6 +10,7 @@ import { createLog } from '../../src/log.ts'
 import { createMarkdownRenderer } from '../../src/markdown/render.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { startCluster, startReplica, type Cluster } from '../helpers/pg-cluster.ts'
+import { startServer } from '../helpers/processes.ts'
 import { until } from '../helpers/until.ts'
 
 // Public reads through a real streaming replica: a cluster of the test's own, a second one made
@@ -157,5 +158,22 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     const midway = `select pg_terminate_backend(pid) as ended from pg_stat_activity where query like '%pg_sleep(2)%' and pid <> pg_backend_pid()`
     await until(async () => (await replica!.query(midway, 'engawa')).rows.length === 1, 10_000, 'the read running on the replica')
     expect((await reading).rows[0]?.port).toBe(primary!.port)
+  })
+
+  it('is what the server runs with DATABASE_READ_URL: its log names the database that answered slowly, /readyz lists the replica', async () => {
+    const server = await startServer({ DATABASE_URL: primary!.url('engawa'), DATABASE_READ_URL: replica!.url('engawa'), DATABASE_SLOW_MS: '1', LOG_LEVEL: 'info' })
+    try {
+      expect(server.stderr()).toContain('"replicas":1')
+      const read = await fetch(`${server.url}${thread()}`, { headers: { origin: ORIGIN } })
+      expect(read.status).toBe(200)
+      const ready = await (await fetch(`${server.url}/readyz`)).json()
+      expect(ready.databases.map((d: { database: string; ok: boolean }) => [d.database, d.ok])).toEqual([['primary', true], ['replica 1', true]])
+      const slow = () => server.stderr().split('\n').filter((line) => line.includes('"message":"slow query"')).map((line) => JSON.parse(line) as { database: string; sql: string })
+      // Every statement is "slow" at 1 ms: the thread page's on the replica, the start's on the primary.
+      await expect.poll(() => slow().some((line) => line.database === `127.0.0.1:${replica!.port}/engawa`), { timeout: 10_000 }).toBe(true)
+      expect(slow().some((line) => line.database === `127.0.0.1:${primary!.port}/engawa` && line.sql.includes('kysely_migration'))).toBe(true)
+    } finally {
+      await server.stop('SIGTERM')
+    }
   })
 })
