@@ -14,7 +14,7 @@ import { queueCommentEvent } from './comment-events.ts'
 export async function commentChanged(
   trx: Kysely<Database>,
   change: { kind: 'moderated' | 'edited' | 'deleted'; before: CommentRow; after: CommentRow; now: Date },
-): Promise<void> {
+): Promise<{ threadVersion: number }> {
   const { kind, before, after, now } = change
   if (kind === 'moderated') await queueCommentEvent(trx, 'comment.moderated', after, now, { previousStatus: before.status })
   if (kind === 'edited') await queueCommentEvent(trx, 'comment.edited', after, now)
@@ -23,4 +23,5 @@ export async function commentChanged(
   const visibleDelta = (after.status === 'published' ? 1 : 0) - (before.status === 'published' ? 1 : 0)
   const thread = await touchThread(trx, { siteId: before.site_id, thread: { id: before.thread_id }, kind: 'comment', commentId: before.id, visibleDelta, now })
   if (!thread) throw new Error(`comment ${before.id} has no thread`)
+  return { threadVersion: thread.version }
 }

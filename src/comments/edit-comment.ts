@@ -92,7 +92,7 @@ export async function editComment(
   commentId: string,
   body: string,
   proof: AuthorProof,
-): Promise<{ comment: CommentRow }> {
+): Promise<{ comment: CommentRow; threadVersion: number }> {
   checkBodyLength(site, body)
   // Its mentions are resolved again as when posted; only those it did not mention before are told (below).
   const thread = body.includes('@') ? await deps.db.selectFrom('comments').select('thread_id').where('site_id', '=', site.id).where('id', '=', commentId).executeTakeFirst() : undefined
@@ -131,10 +131,10 @@ export async function editComment(
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow()
-    await commentChanged(trx, { kind: 'edited', before: row, after: edited, now })
+    const { threadVersion } = await commentChanged(trx, { kind: 'edited', before: row, after: edited, now })
     // The comment is not news again, but to someone it now mentions it is.
     await queueAddedMentions(trx, row, edited, now)
-    return { comment: edited }
+    return { comment: edited, threadVersion }
   })
 }
 

@@ -71,7 +71,9 @@ export function readRoute(deps: Pick<Deps, 'db' | 'readDb'>, pages: PageCache) {
       if (etag === ifNoneMatch) return c.body(null, 304)
     }
     const render = async (): Promise<CachedPage> => {
-      let page = await loadPage(reads, site.id, key, query)
+      // One connection for the page's statements: with replicas, one server that only moves on
+      // between them (a thread's lastSeq from one replica and its comments from a later one would lose some).
+      let page = await reads.connection().execute((one) => loadPage(one, site.id, key, query))
       if (atLeast !== undefined && (page.thread?.version ?? 0) < atLeast && reads !== deps.db) page = await loadPage(deps.db, site.id, key, query)
       const json = JSON.stringify({
         thread: page.thread && threadToJson(page.thread),

@@ -38,7 +38,10 @@ const editRoute = createRoute({
     "Its author, within the site's edit window: a signed-in reader by their bearer token, a guest with `X-Edit-Token`.",
   request: { params: CommentParams, headers: EditTokenHeader, body: jsonBody(EditCommentBody) },
   responses: {
-    200: jsonResponse(z.object({ comment: CommentJson }).openapi('EditedComment'), 'The edited comment.'),
+    200: jsonResponse(
+      z.object({ comment: CommentJson, threadVersion: z.number().int().openapi({ description: "The thread's version with the edit in it: pass it as `version` when reading the thread again." }) }).openapi('EditedComment'),
+      'The edited comment.',
+    ),
     ...errorResponses(400, 403, 404, 413, 422),
   },
 })
@@ -83,8 +86,8 @@ export function writeRoutes(deps: Deps) {
       const { id } = c.req.valid('param')
       const site = c.var.site
       const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
-      const { comment } = await editComment(deps, site, id, c.req.valid('json').body, proof)
-      return c.json({ comment: commentToJson(comment, null, 'author') }, 200)
+      const { comment, threadVersion } = await editComment(deps, site, id, c.req.valid('json').body, proof)
+      return c.json({ comment: commentToJson(comment, null, 'author'), threadVersion }, 200)
     })
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')

@@ -18,12 +18,14 @@ export interface DatabaseCheck {
   problem?: string
 }
 
-/** A check answers within this, or counts as failed. */
-const CHECK_TIMEOUT_MS = 3_000
+/** The primary's check answers within this, or counts as failed. */
+const PRIMARY_TIMEOUT_MS = 3_000
+/** A replica's, within this: /readyz is not held up by a replica (a replica down leaves the instance ready). */
+const REPLICA_TIMEOUT_MS = 1_000
 
-function withinTimeout<T>(work: Promise<T>): Promise<T> {
+function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS)))
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))
   return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
 
@@ -38,35 +40,40 @@ export async function checkPrimary(db: Kysely<Database>, withWal: boolean): Prom
   const started = performance.now()
   try {
     const position = withWal ? sql<{ lsn: string | null }>`select pg_current_wal_lsn()::text as lsn` : sql<{ lsn: null }>`select null as lsn`
-    const { rows } = await withinTimeout(position.execute(db))
+    const { rows } = await withinTimeout(position.execute(db), PRIMARY_TIMEOUT_MS)
     return { database: 'primary', ok: true, ms: Math.round(performance.now() - started), lsn: lsnBytes(rows[0]?.lsn ?? null) }
   } catch {
     return { database: 'primary', ok: false, ms: Math.round(performance.now() - started), problem: 'cannot be reached', lsn: null }
   }
 }
 
-/** Each replica: it answers, is a standby, and how far behind `primaryLsn` its replay is. */
-export function checkReplicas(replicas: readonly Replica[], primaryLsn: number | null): Promise<DatabaseCheck[]> {
+/** Each replica: it answers, is a standby, and where its replay stands (`replayed`, to measure against the primary with `behind`). */
+export function checkReplicas(replicas: readonly Replica[]): Promise<Array<DatabaseCheck & { replayed: number | null }>> {
   return Promise.all(
-    replicas.map(async ({ label, pool }): Promise<DatabaseCheck> => {
+    replicas.map(async ({ label, pool }) => {
       const started = performance.now()
+      const ms = () => Math.round(performance.now() - started)
       try {
-        const { rows } = await withinTimeout(
-          (pool as pg.Pool).query<{ standby: boolean; lsn: string | null; paused: boolean | null }>(
-            `select pg_is_in_recovery() as standby, pg_last_wal_replay_lsn()::text as lsn,
-               case when pg_is_in_recovery() then pg_is_wal_replay_paused() end as paused`,
-          ),
-        )
-        const ms = Math.round(performance.now() - started)
+        const asked = (pool as pg.Pool).query<{ standby: boolean; lsn: string | null; paused: boolean | null }>({
+          text: `select pg_is_in_recovery() as standby, pg_last_wal_replay_lsn()::text as lsn,
+                   case when pg_is_in_recovery() then pg_is_wal_replay_paused() end as paused`,
+          // pg gives up on the query itself too (and drops its connection), so no check is left waiting.
+          query_timeout: REPLICA_TIMEOUT_MS,
+        } as pg.QueryConfig)
+        const { rows } = await withinTimeout(asked, REPLICA_TIMEOUT_MS)
         const row = rows[0]!
-        if (!row.standby) return { database: label, ok: false, ms, problem: 'is not a standby: it takes writes of its own' }
-        const replayed = lsnBytes(row.lsn)
-        const behindBytes = primaryLsn === null || replayed === null ? null : Math.max(0, primaryLsn - replayed)
-        return { database: label, ok: true, ms, behindBytes, replayPaused: row.paused === true }
+        if (!row.standby) return { database: label, ok: false, ms: ms(), problem: 'is not a standby: it takes writes of its own', replayed: null }
+        return { database: label, ok: true, ms: ms(), replayPaused: row.paused === true, replayed: lsnBytes(row.lsn) }
       } catch (error) {
-        const ms = Math.round(performance.now() - started)
-        return { database: label, ok: false, ms, problem: (error as Error).message === 'timed out' ? 'did not answer in time' : 'cannot be reached' }
+        const late = (error as Error).message === 'timed out' || (error as Error).message === 'Query read timeout'
+        return { database: label, ok: false, ms: ms(), problem: late ? 'did not answer in time' : 'cannot be reached', replayed: null }
       }
     }),
   )
+}
+
+/** A replica's check with how far its replay is behind the primary's position, in bytes. */
+export function behind({ replayed, ...check }: DatabaseCheck & { replayed: number | null }, primaryLsn: number | null): DatabaseCheck {
+  if (!check.ok) return check
+  return { ...check, behindBytes: primaryLsn === null || replayed === null ? null : Math.max(0, primaryLsn - replayed) }
 }

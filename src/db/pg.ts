@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type LogConfig } from 'kysely'
 import pg from 'pg'
-import { checkPrimary, checkReplicas } from './database-checks.ts'
+import { behind, checkPrimary, checkReplicas } from './database-checks.ts'
 import { pgListen } from './pg-listen.ts'
 import { replicaPool, type ReplicaEvents } from './replicas.ts'
 import type { Database } from './schema.ts'
@@ -52,8 +52,8 @@ export function openPostgres(url: string, options: PostgresOptions) {
     listen: pgListen(direct),
     sessionDb,
     async checks() {
-      const { lsn, ...primary } = await checkPrimary(db, true)
-      return [primary, ...(reads ? await checkReplicas(reads.replicas, lsn) : [])]
+      const [{ lsn, ...primary }, replicas] = await Promise.all([checkPrimary(db, true), reads ? checkReplicas(reads.replicas) : []])
+      return [primary, ...replicas.map((replica) => behind(replica, lsn))]
     },
     close: async () => {
       await sessions?.destroy()

@@ -3,13 +3,17 @@ import pg from 'pg'
 import { databaseName, wrapClient, type SlowQueries } from './timed-pool.ts'
 import { isDatabaseUnavailable } from './unavailable.ts'
 
-/** How long a replica that could not be reached is left alone before a read tries it again. */
+/** How long a replica that could not be reached is left alone before one read tries it again. */
 export const REPLICA_RETRY_MS = 5_000
 /** A replica that does not connect by then is skipped for this read: the primary answers instead. */
 const REPLICA_CONNECT_TIMEOUT_MS = 2_000
+/** A public read on a replica that has not answered by then (a replica hung, or cut off without a word) runs on the primary. */
+const REPLICA_QUERY_TIMEOUT_MS = 5_000
 // A standby cancels a read whose rows its replay must remove ("conflict with recovery"): the
 // same read on the primary cannot meet that.
 const CONFLICT_WITH_RECOVERY = '40001'
+const READ_ONLY_TRANSACTION = '25006'
+const TRANSACTION = /^\s*(begin|start\s+transaction)\b/i
 
 export interface Replica {
   /** As /readyz shows it: "replica 1" is the first of DATABASE_READ_URL. */
@@ -19,6 +23,8 @@ export interface Replica {
   pool: pg.Pool
   /** Skipped until then (ms since the epoch); 0 when up. */
   downUntil: number
+  /** A read is trying it again after it was down: the others keep away meanwhile. */
+  probing: boolean
 }
 
 export interface ReplicaEvents {
@@ -29,22 +35,36 @@ export interface ReplicaEvents {
   onBack?: (replica: string) => void
 }
 
+function refuseTransaction(sql: string) {
+  if (TRANSACTION.test(sql)) throw new Error('A transaction runs on the primary (db), never through the replicas (readDb).')
+}
+
 /**
  * A pool for public reads, handed to Kysely in place of pg's: each connection comes from the
  * next replica in turn, skipping one that cannot be reached for REPLICA_RETRY_MS, and from the
- * primary when none can. A statement that loses its replica connection runs again on the
- * primary: these are single-statement reads, which may run anywhere; a transaction is refused
- * (it belongs on the primary, where a replica's failure cannot split it).
+ * primary when none can. A statement that loses its replica connection, or gets no answer in
+ * time, runs again on the primary: these are single-statement reads, which may run anywhere;
+ * a transaction is refused (it belongs on the primary, where a replica's failure cannot split
+ * it), and so is a write (the standby refuses it: a bug to hear of, not a fault to hide).
+ * A page read in several statements takes one connection for all of them (`connection()`), so
+ * they see one server that only moves forward.
  */
 export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: string[], poolSize: number, events: ReplicaEvents = {}) {
   const now = () => Date.now()
   const replicas: Replica[] = urls.map((url, i) => {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS, keepAlive: true })
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
+      query_timeout: REPLICA_QUERY_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    })
     // A replica stopping ends its connections with 'error' events that must not end the process;
     // the next read on one finds out and skips it.
     pool.on('error', () => undefined)
     pool.on('connect', (client) => client.on('error', () => undefined))
-    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0 }
+    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0, probing: false }
   })
   let turn = 0
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>()
@@ -59,46 +79,69 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
     replica.downUntil = 0
     events.onBack?.(replica.name)
   }
-  async function onPrimary(sql: string, parameters: ReadonlyArray<unknown>) {
-    return primary.pool.query(sql, parameters as unknown[])
-  }
+  const lost = (error: unknown) => isDatabaseUnavailable(error) || (error as Error).message === 'Query read timeout'
 
   function clientOf(replica: Replica, client: pg.PoolClient): PostgresPoolClient {
     let wrapper = wrapped.get(client)
     if (wrapper) return wrapper
-    wrapper = wrapClient(client, replica.name, events.slow, async (sql, parameters) => {
-      if (/^\s*(begin|start\s+transaction)\b/i.test(sql)) throw new Error('A transaction runs on the primary (db), never through the replicas (readDb).')
-      try {
-        return (await client.query(sql, parameters as unknown[])) as never
-      } catch (error) {
-        const code = (error as { code?: unknown }).code
-        if (code !== CONFLICT_WITH_RECOVERY && !isDatabaseUnavailable(error)) throw error
-        if (code !== CONFLICT_WITH_RECOVERY) markDown(replica, error as Error)
-        return (await onPrimary(sql, parameters)) as never
-      }
+    // A connection that lost its server, or whose query went unanswered, is not handed out again.
+    let broken = false
+    wrapper = wrapClient(client, replica.name, events.slow, {
+      query: async (sql, parameters) => {
+        refuseTransaction(sql)
+        try {
+          return (await client.query(sql, parameters as unknown[])) as never
+        } catch (error) {
+          const code = (error as { code?: unknown }).code
+          if (code === READ_ONLY_TRANSACTION || (code !== CONFLICT_WITH_RECOVERY && !lost(error))) throw error
+          if (code !== CONFLICT_WITH_RECOVERY) {
+            broken = true
+            markDown(replica, error as Error)
+          }
+          return (await primary.pool.query(sql, parameters as unknown[])) as never
+        }
+      },
+      release: (destroy) => client.release(destroy || broken),
     })
     wrapped.set(client, wrapper)
     return wrapper
+  }
+
+  async function fromReplica(replica: Replica): Promise<PostgresPoolClient | undefined> {
+    if (replica.downUntil > now() || replica.probing) return undefined
+    const retrying = replica.downUntil !== 0
+    // A pool with every connection taken is busy, not down: its wait running out says nothing of the replica.
+    const busy = replica.pool.totalCount >= poolSize && replica.pool.idleCount === 0
+    replica.probing = retrying
+    try {
+      const client = await replica.pool.connect()
+      markUp(replica)
+      return clientOf(replica, client)
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error
+      if (!busy) markDown(replica, error as Error)
+      return undefined
+    } finally {
+      if (retrying) replica.probing = false
+    }
   }
 
   const pool: PostgresPool = {
     options: primary.pool.options,
     async connect() {
       for (let tried = 0; tried < replicas.length; tried++) {
-        const replica = replicas[turn++ % replicas.length]!
-        if (replica.downUntil > now()) continue
-        try {
-          const client = await replica.pool.connect()
-          markUp(replica)
-          return clientOf(replica, client)
-        } catch (error) {
-          if (!isDatabaseUnavailable(error)) throw error
-          markDown(replica, error as Error)
-        }
+        const client = await fromReplica(replicas[turn++ % replicas.length]!)
+        if (client) return client
       }
       const client = await primary.pool.connect()
       let wrapper = wrapped.get(client)
-      if (!wrapper) wrapped.set(client, (wrapper = wrapClient(client, primary.name, events.slow)))
+      if (!wrapper) {
+        const refusing = (sql: string, parameters: ReadonlyArray<unknown>) => {
+          refuseTransaction(sql)
+          return client.query(sql, parameters as unknown[]) as never
+        }
+        wrapped.set(client, (wrapper = wrapClient(client, primary.name, events.slow, { query: refusing })))
+      }
       return wrapper
     },
     end: async () => {

@@ -30,19 +30,24 @@ export async function timed<T>(query: () => Promise<T>, database: string, sql: s
 }
 
 /**
- * A client handed to Kysely in place of pg's: each statement is timed against `slow`, and
- * `query` may be replaced (the replica pool retries on the primary). Kysely keeps a connection
- * per client object, so one wrapper is kept per pg client.
+ * A client handed to Kysely in place of pg's: each statement is timed against `slow`. The
+ * replica pool replaces `query` (to retry on the primary) and `release`; its clients say no
+ * `processID`, since a cancellation Kysely sent by it would reach whichever server its control
+ * connection came from. Kysely keeps a connection per client object, so one wrapper is kept per pg client.
  */
-export function wrapClient(client: pg.PoolClient, database: string, slow: SlowQueries | undefined, query?: Query): PostgresPoolClient {
-  const run: Query = query ?? ((sql, parameters) => client.query(sql, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<unknown>>)
-  return {
-    get processID() {
-      return (client as { processID?: number }).processID
-    },
+export function wrapClient(
+  client: pg.PoolClient,
+  database: string,
+  slow: SlowQueries | undefined,
+  replaced?: { query: Query; release?: (destroy?: boolean) => void },
+): PostgresPoolClient {
+  const run: Query = replaced?.query ?? ((sql, parameters) => client.query(sql, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<unknown>>)
+  const wrapper: PostgresPoolClient = {
     query: ((sql: string, parameters: ReadonlyArray<unknown>) => timed(() => run(sql, parameters), database, sql, slow)) as PostgresPoolClient['query'],
-    release: (destroy?: boolean) => client.release(destroy),
+    release: replaced?.release ?? ((destroy?: boolean) => client.release(destroy)),
   }
+  if (!replaced) Object.defineProperty(wrapper, 'processID', { get: () => (client as { processID?: number }).processID })
+  return wrapper
 }
 
 /** A pg pool whose statements are timed and the slow ones told with `database`'s name. */

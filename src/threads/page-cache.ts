@@ -37,8 +37,9 @@ export function createPageCache({ config, clock }: Pick<Deps, 'config' | 'clock'
       const entry = prefix(siteId, key) + variant
       const held = cache.getFresh(entry)
       if (held && held.version >= version) return held
+      const asked = now()
       const page = await render()
-      cache.set(entry, page)
+      cache.set(entry, page, asked)
       // Not offered to the fast path by its query: an older page, loaded at the same time from a
       // replica, may take this entry's place, which only this check would see.
       return page

@@ -146,8 +146,8 @@ export function openStream(url: string, token: string, signal: AbortSignal): Pro
   return fetch(url, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit', signal })
 }
 
-/** `written`: the thread's version the reader's last post made (0: none), which pages read must show at least. */
-export function createApi(base: string, site: string, page: Page, session: () => string | null, written: () => number) {
+/** `versions`: the thread's version the reader's last write made (0: none), which pages read must show at least. */
+export function createApi(base: string, site: string, page: Page, session: () => string | null, versions: { get(): number; set(version: number): void }) {
   const root = `${base}/api/v1`
   const pageQuery = () => (page.key ? `key=${encodeURIComponent(page.key)}` : `url=${encodeURIComponent(page.url)}`)
   const call = <T>(path: string, init?: RequestInit, headers?: Record<string, string>) => callApi<T>(root, session(), path, init, headers)
@@ -159,13 +159,15 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     })
   const send = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) })
   const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
+  /** A write's answer: the thread's version it made is what this tab's reads ask for from now on. */
+  const noted = <T extends { threadVersion: number }>(answer: Promise<T>) => answer.then((a) => (versions.set(a.threadVersion), a))
 
   return {
     /** `since`: the thread's lastSeq on the page shown; the stream sends whatever came after it first. */
     liveUrl: (since: number) => `${root}/sites/${site}/thread/live?${pageQuery()}&since=${since}`,
     feedUrl: () => `${root}/sites/${site}/feed.atom?${pageQuery()}`,
     read: (query: Record<string, string | number>) => {
-      const extra = Object.entries(written() ? { ...query, version: written() } : query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
+      const extra = Object.entries(versions.get() ? { ...query, version: versions.get() } : query).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('')
       return read<ThreadPage>(`/sites/${site}/thread?${pageQuery()}${extra}`)
     },
     rules: () => read<SiteRules>(`/sites/${site}`),
@@ -176,7 +178,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
      * server gave this browser for guest mail; `idempotencyKey`: one per submission, the same when the reader sends it again.
      */
     post: (body: string, parentId: string | null, guestName: string | null, honeypot: string, notify: string | null, notifyKey: string | undefined, locale: string, idempotencyKey: string) =>
-      withRetries(() =>
+      noted(withRetries(() =>
         call<{ comment: Comment; threadVersion: number; timeLeft: TimeLeft; editToken?: string; notify?: { state: 'on' | 'confirm' | 'wait'; key?: string } }>(
           `/sites/${site}/comments`,
           send('POST', {
@@ -186,12 +188,12 @@ export function createApi(base: string, site: string, page: Page, session: () =>
           }),
           { 'idempotency-key': idempotencyKey },
         ),
-      ),
+      )),
     following: () => call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`),
     follow: (on: boolean, locale: string) =>
       call<{ following: boolean }>(`/sites/${site}/thread/subscription?${pageQuery()}`, on ? send('PUT', { locale }) : { method: 'DELETE' }),
     edit: (id: string, body: string, editToken?: string) =>
-      call<{ comment: Comment }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {}),
+      noted(call<{ comment: Comment; threadVersion: number }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {})),
     remove: (id: string, editToken?: string) =>
       call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
     report: (id: string, reason: ReportReason, text: string) =>

@@ -41,7 +41,9 @@ export function createStore(site: string) {
     },
     /** The thread's version this tab's last post on a page made: its reads ask for at least that, however far a read replica lags. */
     written: (page: string) => readJson<number>(sessionStorage, `v:${page}`, 0),
-    setWritten: (page: string, version: number) => write(sessionStorage, `v:${page}`, version),
+    setWritten(page: string, version: number) {
+      write(sessionStorage, `v:${page}`, Math.max(version, this.written(page)))
+    },
     draft: (slot: string) => readJson<string>(sessionStorage, `draft:${slot}`, ''),
     setDraft: (slot: string, text: string) => write(sessionStorage, `draft:${slot}`, text || null),
   }

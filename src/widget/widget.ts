@@ -37,7 +37,7 @@ export function mount(m: Mount) {
   const t = translator(m.lang)
   const store = createStore(m.site)
   const slot = m.page.key ?? m.page.url
-  const api = createApi(m.base, m.site, m.page, store.session, () => store.written(slot))
+  const api = createApi(m.base, m.site, m.page, store.session, { get: () => store.written(slot), set: (version) => store.setWritten(slot, version) })
   const root = h('section', { class: 'e', lang: t.lang, 'aria-label': t.t('comment') })
   const shadow = m.host.attachShadow({ mode: 'open' })
   styleShadow(shadow)
@@ -190,7 +190,6 @@ export function mount(m: Mount) {
   async function post(body: string, guestName: string | null, parentId: string | null, honeypot: string, notify: string | null, attempt: string) {
     const answer = await api.post(body, parentId, guestName, honeypot, notify, notify ? store.notifyKey() : undefined, t.lang, attempt)
     const { comment, editToken, notify: mail } = answer
-    store.setWritten(slot, answer.threadVersion)
     if (editToken) store.addEditToken(comment.id, editToken)
     if (mail?.key) store.setNotifyKey(mail.key)
     state.own[comment.id] = body

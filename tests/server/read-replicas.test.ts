@@ -11,24 +11,25 @@ import { createMarkdownRenderer } from '../../src/markdown/render.ts'
 import { createSite } from '../../src/sites/sites.ts'
 import { startCluster, startReplica, type Cluster } from '../helpers/pg-cluster.ts'
 import { startServer } from '../helpers/processes.ts'
+import { createFakeClock } from '../helpers/fake-clock.ts'
 import { until } from '../helpers/until.ts'
 
-// Public reads through a real streaming replica: a cluster of the test's own, a second one made
-// from it with pg_basebackup on its own port, both removed at the end (never the shared server).
-// Replay is paused to make the replica lag, and the replica is stopped and started mid-test.
+// Public reads through real streaming replicas: a cluster of the test's own and two more made
+// from it with pg_basebackup, each on its own port, all removed at the end (never the shared
+// server). Replay is paused to make a replica lag, and replicas are stopped and started mid-test.
 
 const ORIGIN = 'https://blog.example'
 const ARTICLE = `${ORIGIN}/posts/replicated`
 const SLOW_MS = 150
 
 let primary: Cluster | undefined
-let replica: Cluster | undefined
+let replicas: Cluster[] = []
 let database: OpenDatabase | undefined
 const logs: Array<{ message: string; database?: string; sql?: string }> = []
 
 afterAll(async () => {
   await database?.close()
-  await replica?.remove()
+  await Promise.all(replicas.map((replica) => replica.remove()))
   await primary?.remove()
 }, 60_000)
 
@@ -42,29 +43,34 @@ function request(app: ReturnType<typeof createApp>, method: string, path: string
 
 describe('read replicas (DATABASE_READ_URL)', () => {
   let app: ReturnType<typeof createApp>
+  /** The same, keeping pages in memory for their second (a clock that stands still keeps them fresh). */
+  let cachingApp: ReturnType<typeof createApp>
   let site: string
   let premoderated: string
   const path = (site: string, rest: string) => `/api/v1/sites/${site}/${rest}`
   const thread = (extra = '') => path(site, `thread?url=${encodeURIComponent(ARTICLE)}${extra}`)
   const bodies = async (response: Response) => ((await response.json()) as { comments: Array<{ html: string }> }).comments.map((c) => c.html)
+  const named = (cluster: Cluster) => `127.0.0.1:${cluster.port}/engawa`
   const post = async (text: string, on = site) => {
     const res = await request(app, 'POST', path(on, 'comments'), { thread: { url: ARTICLE }, author: { name: 'Aki' }, body: text })
     expect(res.status).toBe(201)
     return (await res.json()) as { comment: { id: string }; threadVersion: number; editToken: string }
   }
-  const replaying = (on: boolean) => replica!.query(on ? 'select pg_wal_replay_resume()' : 'select pg_wal_replay_pause()', 'engawa')
-  /** Until the replica has replayed everything the primary wrote so far. */
+  const replaying = (on: boolean, which = replicas) =>
+    Promise.all(which.map((replica) => replica.query(on ? 'select pg_wal_replay_resume()' : 'select pg_wal_replay_pause()', 'engawa')))
+  /** Until every replica has replayed everything the primary wrote so far. */
   async function caughtUp() {
     const { rows } = await primary!.query('select pg_current_wal_lsn()::text as lsn')
-    await until(async () => (await replica!.query(`select pg_last_wal_replay_lsn() >= '${rows[0].lsn}'::pg_lsn as done`, 'engawa')).rows[0].done, 30_000, 'the replica catching up')
+    const replayed = (replica: Cluster) => replica.query(`select pg_last_wal_replay_lsn() >= '${rows[0].lsn}'::pg_lsn as done`, 'engawa')
+    await until(async () => (await Promise.all(replicas.map(replayed))).every((answer) => answer.rows[0].done), 30_000, 'the replicas catching up')
   }
 
   beforeAll(async () => {
     primary = await startCluster()
     await primary.query('create database engawa')
-    replica = await startReplica(primary)
+    replicas = await Promise.all([startReplica(primary), startReplica(primary)])
     database = await createDatabase(
-      { databaseUrl: primary.url('engawa'), databaseListenUrl: primary.url('engawa'), databaseReadUrls: [replica.url('engawa')], dataDir: '/nonexistent', databasePoolSize: 4 },
+      { databaseUrl: primary.url('engawa'), databaseListenUrl: primary.url('engawa'), databaseReadUrls: replicas.map((r) => r.url('engawa')), dataDir: '/nonexistent', databasePoolSize: 4 },
       {
         slow: { limitMs: SLOW_MS, onSlow: (name, _ms, text) => logs.push({ message: 'slow query', database: name, sql: text }) },
         replicaEvents: {
@@ -76,31 +82,45 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await migrateToLatest(database.db)
     site = (await createSite(database.db, { name: 'Replicated', origins: [ORIGIN], authorPostsPerHour: 100_000 })).id
     premoderated = (await createSite(database.db, { name: 'Held', origins: [ORIGIN], authorPostsPerHour: 100_000, premoderation: 'all' })).id
-    const config = parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000' })
-    app = createApp({
-      db: database.db, readDb: database.readDb, databaseChecks: database.checks, clock: systemClock, config,
+    const deps = {
+      db: database.db, readDb: database.readDb, databaseChecks: database.checks, clock: systemClock,
       log: createLog('silent', () => undefined), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
-    })
+    }
+    app = createApp({ ...deps, config: parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000' }) })
+    cachingApp = createApp({ ...deps, clock: createFakeClock(), config: parseConfig({ PAGE_CACHE_MS: '1000', COMMENTS_PER_IP: '100000' }) })
     await post('The first, replicated.')
     await caughtUp()
   }, 120_000)
 
-  it('serves public reads from the replica, and a reader who posted sees their comment however far it lags', async () => {
+  it('serves public reads from the replicas, and a reader who posted or edited sees it however far they lag', async () => {
     await replaying(false)
     try {
-      const { threadVersion } = await post('Written while the replica stands still.')
-      // The replica answers public reads, so they show the thread as it was...
+      const { threadVersion, comment, editToken } = await post('Written while the replicas stand still.')
+      // The replicas answer public reads, so they show the thread as it was...
       expect(await bodies(await request(app, 'GET', thread()))).toEqual(['<p>The first, replicated.</p>'])
       const counts = await (await request(app, 'GET', path(site, `counts?url=${encodeURIComponent(ARTICLE)}`))).json()
       expect(counts.counts[0].count).toBe(1)
       const community = await (await request(app, 'GET', path(site, 'community?tab=latest'))).json()
       expect(community.comments.length).toBe(1)
-      expect(await (await request(app, 'GET', path(site, `feed.atom?url=${encodeURIComponent(ARTICLE)}`))).text()).not.toContain('stands still')
+      expect(await (await request(app, 'GET', path(site, `feed.atom?url=${encodeURIComponent(ARTICLE)}`))).text()).not.toContain('stand still')
       // ...but the author's next read, which names the version their post made, comes from the primary.
-      expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion}`)))).toEqual(['<p>The first, replicated.</p>', '<p>Written while the replica stands still.</p>'])
-      // Asked again (the page is now held in memory at that version), and for the version before it.
-      expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion}`)))).toHaveLength(2)
+      expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion}`)))).toEqual(['<p>The first, replicated.</p>', '<p>Written while the replicas stand still.</p>'])
       expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion - 1}`)))).toHaveLength(1)
+
+      // Where pages are kept in memory: one read from before the post is held, with its ETag; the
+      // author's read is not answered from it, nor with a 304 for it; then it is held at that version.
+      const stale = await request(cachingApp, 'GET', thread())
+      expect(await bodies(stale.clone())).toHaveLength(1)
+      const theirs = await request(cachingApp, 'GET', thread(`&version=${threadVersion}`), undefined, { 'if-none-match': stale.headers.get('etag') ?? '' })
+      expect(theirs.status).toBe(200)
+      expect(await bodies(theirs)).toHaveLength(2)
+      expect(await bodies(await request(cachingApp, 'GET', thread(`&version=${threadVersion}`)))).toHaveLength(2)
+
+      // An edit answers with its version too.
+      const edited = await request(app, 'PATCH', path(site, `comments/${comment.id}`), { body: 'Edited while they stand still.' }, { 'x-edit-token': editToken })
+      const { threadVersion: afterEdit } = (await edited.json()) as { threadVersion: number }
+      expect(afterEdit).toBeGreaterThan(threadVersion)
+      expect(await bodies(await request(app, 'GET', thread(`&version=${afterEdit}`)))).toContain('<p>Edited while they stand still.</p>')
 
       // A reader's own overlay comes from the primary: a held comment is theirs to see at once.
       const held = await post('Held for a moderator.', premoderated)
@@ -108,7 +128,10 @@ describe('read replicas (DATABASE_READ_URL)', () => {
       expect(mine.comments.map((c: { id: string }) => c.id)).toEqual([held.comment.id])
 
       const ready = await (await request(app, 'GET', '/readyz')).json()
-      expect(ready).toMatchObject({ status: 'ready', databases: [{ database: 'primary', ok: true }, { database: 'replica 1', ok: true, replayPaused: true }] })
+      expect(ready).toMatchObject({
+        status: 'ready',
+        databases: [{ database: 'primary', ok: true }, { database: 'replica 1', ok: true, replayPaused: true }, { database: 'replica 2', ok: true, replayPaused: true }],
+      })
       expect(ready.databases[1].behindBytes).toBeGreaterThan(0)
     } finally {
       await replaying(true)
@@ -116,52 +139,81 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await caughtUp()
     expect(await bodies(await request(app, 'GET', thread()))).toHaveLength(2)
     const ready = await (await request(app, 'GET', '/readyz')).json()
-    expect(ready.databases[1]).toMatchObject({ ok: true, replayPaused: false, behindBytes: 0 })
+    expect(ready.databases.slice(1)).toMatchObject([{ ok: true, replayPaused: false, behindBytes: 0 }, { ok: true, replayPaused: false, behindBytes: 0 }])
   })
 
-  it('skips a replica that is stopped, the primary serving, and goes back to it once it answers again', async () => {
-    await replica!.stop('fast')
-    const { threadVersion } = await post('Written with the replica stopped.')
+  it('reads a page on one replica: with one behind the other, no page mixes the two', async () => {
+    const [behind] = replicas as [Cluster, Cluster]
+    await replaying(false, [behind])
+    try {
+      const { threadVersion } = await post('On the primary and one replica.')
+      // Reads take the replicas in turn, statement by statement unless a page keeps to one.
+      for (let i = 0; i < 6; i++) {
+        const page = (await (await request(app, 'GET', thread(`&version=${threadVersion}`))).json()) as { comments: unknown[] }
+        expect(page.comments).toHaveLength(3)
+        // News since a position: every comment up to the lastSeq it answers with.
+        const news = (await (await request(app, 'GET', thread('&since=0'))).json()) as { thread: { lastSeq: number }; comments: unknown[] }
+        expect(news.comments).toHaveLength(news.thread.lastSeq)
+      }
+    } finally {
+      await replaying(true, [behind])
+    }
+    await caughtUp()
+  })
+
+  it('skips replicas that are stopped, the primary serving, and goes back to them once they answer again', async () => {
+    await Promise.all(replicas.map((replica) => replica.stop('fast')))
+    const { threadVersion } = await post('Written with the replicas stopped.')
     // Reads go on, from the primary, which has everything.
-    expect(await bodies(await request(app, 'GET', thread()))).toHaveLength(3)
+    expect(await bodies(await request(app, 'GET', thread()))).toHaveLength(4)
     expect((await request(app, 'GET', path(site, 'community?tab=latest'))).status).toBe(200)
-    expect(logs).toContainEqual({ message: 'replica unreachable', database: `127.0.0.1:${replica!.port}/engawa` })
+    for (const replica of replicas) expect(logs).toContainEqual({ message: 'replica unreachable', database: named(replica) })
     const ready = await request(app, 'GET', '/readyz')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toMatchObject({ status: 'ready', databases: [{ database: 'primary', ok: true }, { database: 'replica 1', ok: false, problem: 'cannot be reached' }] })
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      databases: [{ database: 'primary', ok: true }, { database: 'replica 1', ok: false, problem: 'cannot be reached' }, { database: 'replica 2', ok: false, problem: 'cannot be reached' }],
+    })
 
-    await replica!.start()
+    await Promise.all(replicas.map((replica) => replica.start()))
     await caughtUp()
-    // Once it answers (after the pause a failed replica is given), reads go to it again: seen by
-    // pausing its replay and posting, which the replica's answers then lack.
+    // Once they answer (after the pause a failed replica is given), reads go to them again: seen
+    // by pausing their replay and posting, which their answers then lack.
     await replaying(false)
     try {
-      await post('Only on the primary for now.')
-      await expect.poll(async () => (await bodies(await request(app, 'GET', thread()))).length, { timeout: 30_000, interval: 250 }).toBe(3)
-      expect(logs).toContainEqual({ message: 'replica back', database: `127.0.0.1:${replica!.port}/engawa` })
-      expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion + 1}`)))).toHaveLength(4)
+      const latest = await post('Only on the primary for now.')
+      expect(latest.threadVersion).toBeGreaterThan(threadVersion)
+      await expect.poll(async () => (await bodies(await request(app, 'GET', thread()))).length, { timeout: 30_000, interval: 250 }).toBe(4)
+      expect(logs.filter((line) => line.message === 'replica back').length).toBeGreaterThan(0)
+      expect(await bodies(await request(app, 'GET', thread(`&version=${latest.threadVersion}`)))).toHaveLength(5)
     } finally {
       await replaying(true)
     }
+    await caughtUp()
   })
 
-  it('names the database that answered a slow statement, and refuses a transaction on the replicas', async () => {
+  it('names the database that answered a slow statement, and refuses a transaction or a write through the replicas', async () => {
     await sql`select pg_sleep(${SLOW_MS / 1000 + 0.05})`.execute(database!.readDb)
     await sql`select pg_sleep(${SLOW_MS / 1000 + 0.05})`.execute(database!.db)
-    const slow = logs.filter((line) => line.message === 'slow query' && line.sql?.includes('pg_sleep'))
-    expect(slow.map((line) => line.database).sort()).toEqual([`127.0.0.1:${primary!.port}/engawa`, `127.0.0.1:${replica!.port}/engawa`].sort())
+    const slow = logs.filter((line) => line.message === 'slow query' && line.sql?.includes('pg_sleep')).map((line) => line.database)
+    expect(slow).toHaveLength(2)
+    expect(slow).toContain(named(primary!))
+    expect(replicas.map(named)).toContain(slow.find((name) => name !== named(primary!)))
     await expect(database!.readDb.transaction().execute(async (trx) => sql`select 1`.execute(trx))).rejects.toThrow(/transaction runs on the primary/)
+    await expect(sql`update sites set name = name where id = ${site}`.execute(database!.readDb)).rejects.toThrow(/read-only transaction/)
   })
 
   it('runs a read again on the primary when its replica connection is lost midway', async () => {
-    const reading = sql<{ port: number }>`select inet_server_port() as port, pg_sleep(2) as slept`.execute(database!.readDb)
-    const midway = `select pg_terminate_backend(pid) as ended from pg_stat_activity where query like '%pg_sleep(2)%' and pid <> pg_backend_pid()`
-    await until(async () => (await replica!.query(midway, 'engawa')).rows.length === 1, 10_000, 'the read running on the replica')
+    // Slow only where it runs on a standby: on the primary, where it runs again, it answers at once.
+    const reading = sql<{ port: number }>`select inet_server_port() as port, pg_sleep(case when pg_is_in_recovery() then 60 else 0 end) as slept`.execute(database!.readDb)
+    const midway = `select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(case%' and pid <> pg_backend_pid()`
+    await until(async () => (await Promise.all(replicas.map((replica) => replica.query(midway, 'engawa')))).some((answer) => answer.rows.length === 1), 20_000, 'the read running on a replica')
     expect((await reading).rows[0]?.port).toBe(primary!.port)
   })
 
   it('is what the server runs with DATABASE_READ_URL: its log names the database that answered slowly, /readyz lists the replica', async () => {
-    const server = await startServer({ DATABASE_URL: primary!.url('engawa'), DATABASE_READ_URL: replica!.url('engawa'), DATABASE_SLOW_MS: '1', LOG_LEVEL: 'info' })
+    const replica = replicas[0]!
+    const server = await startServer({ DATABASE_URL: primary!.url('engawa'), DATABASE_READ_URL: replica.url('engawa'), DATABASE_SLOW_MS: '0', LOG_LEVEL: 'info' })
     try {
       expect(server.stderr()).toContain('"replicas":1')
       const read = await fetch(`${server.url}${thread()}`, { headers: { origin: ORIGIN } })
@@ -169,9 +221,9 @@ describe('read replicas (DATABASE_READ_URL)', () => {
       const ready = await (await fetch(`${server.url}/readyz`)).json()
       expect(ready.databases.map((d: { database: string; ok: boolean }) => [d.database, d.ok])).toEqual([['primary', true], ['replica 1', true]])
       const slow = () => server.stderr().split('\n').filter((line) => line.includes('"message":"slow query"')).map((line) => JSON.parse(line) as { database: string; sql: string })
-      // Every statement is "slow" at 1 ms: the thread page's on the replica, the start's on the primary.
-      await expect.poll(() => slow().some((line) => line.database === `127.0.0.1:${replica!.port}/engawa`), { timeout: 10_000 }).toBe(true)
-      expect(slow().some((line) => line.database === `127.0.0.1:${primary!.port}/engawa` && line.sql.includes('kysely_migration'))).toBe(true)
+      // At 0 ms every statement is logged: the thread page's on the replica, the start's on the primary.
+      await expect.poll(() => slow().some((line) => line.database === named(replica)), { timeout: 10_000 }).toBe(true)
+      expect(slow().some((line) => line.database === named(primary!) && line.sql.includes('kysely_migration'))).toBe(true)
     } finally {
       await server.stop('SIGTERM')
     }
