@@ -23,25 +23,38 @@ export interface SiteSnapshot {
   batchSize?: number
 }
 
-/** The site's threads in pages, in the order of their ids (the primary key's). */
-export async function* readThreads({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<ThreadRow[]> {
-  let after: string | undefined
+/**
+ * Pages of up to `batchSize` rows, each read after the last row of the one before (keyset
+ * pagination): `read(after)` reads the page after that place (undefined: the first page), and
+ * `keyOf` says a row's place. Ends at the first page that is not full.
+ */
+export async function* keysetPages<Row, Key>(batchSize: number, read: (after: Key | undefined) => Promise<Row[]>, keyOf: (row: Row) => Key): AsyncIterable<Row[]> {
+  let after: Key | undefined
   for (;;) {
-    const cursor = after
-    const rows = await db
-      .selectFrom('threads')
-      .selectAll()
-      .where('site_id', '=', siteId)
-      .where('created_at', '<=', asOf)
-      .where((eb) => (cursor === undefined ? eb.lit(true) : eb('id', '>', cursor)))
-      .orderBy('id')
-      .limit(batchSize)
-      .execute()
+    const rows = await read(after)
     if (rows.length > 0) yield rows
     const last = rows.at(-1)
     if (!last || rows.length < batchSize) return
-    after = last.id
+    after = keyOf(last)
   }
+}
+
+/** The site's threads in pages, in the order of their ids (the primary key's). */
+export function readThreads({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<ThreadRow[]> {
+  return keysetPages(
+    batchSize,
+    (after: string | undefined) =>
+      db
+        .selectFrom('threads')
+        .selectAll()
+        .where('site_id', '=', siteId)
+        .where('created_at', '<=', asOf)
+        .where((eb) => (after === undefined ? eb.lit(true) : eb('id', '>', after)))
+        .orderBy('id')
+        .limit(batchSize)
+        .execute(),
+    (row) => row.id,
+  )
 }
 
 /**
@@ -53,31 +66,28 @@ export async function* readThreads({ db, siteId, asOf, batchSize = EXPORT_BATCH 
  * A comment read here always has its parent read before it, even while readers keep posting:
  * a reply's path extends its parent's (seq would not do: imports number comments by date).
  */
-export async function* readComments({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<CommentRow[]> {
-  let after: { threadId: string; path: number[] } | undefined
-  for (;;) {
-    const cursor = after
-    const rows = await db
-      .selectFrom('comments as c')
-      .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-      .selectAll('c')
-      .where('c.site_id', '=', siteId)
-      .where('t.created_at', '<=', asOf)
-      // thread_id >= … starts both index ranges at the cursor; the row comparison then skips what the last page had.
-      .where((eb) =>
-        cursor === undefined
-          ? eb.lit(true)
-          : eb.and([eb('c.thread_id', '>=', cursor.threadId), eb('t.id', '>=', cursor.threadId), sql<boolean>`(c.thread_id, c.path) > (${cursor.threadId}::uuid, ${cursor.path}::int[])`]),
-      )
-      .orderBy('c.thread_id')
-      .orderBy('c.path')
-      .limit(batchSize)
-      .execute()
-    if (rows.length > 0) yield rows
-    const last = rows.at(-1)
-    if (!last || rows.length < batchSize) return
-    after = { threadId: last.thread_id, path: last.path }
-  }
+export function readComments({ db, siteId, asOf, batchSize = EXPORT_BATCH }: SiteSnapshot): AsyncIterable<CommentRow[]> {
+  return keysetPages(
+    batchSize,
+    (after: { threadId: string; path: number[] } | undefined) =>
+      db
+        .selectFrom('comments as c')
+        .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+        .selectAll('c')
+        .where('c.site_id', '=', siteId)
+        .where('t.created_at', '<=', asOf)
+        // thread_id >= … starts both index ranges at the cursor; the row comparison then skips what the last page had.
+        .where((eb) =>
+          after === undefined
+            ? eb.lit(true)
+            : eb.and([eb('c.thread_id', '>=', after.threadId), eb('t.id', '>=', after.threadId), sql<boolean>`(c.thread_id, c.path) > (${after.threadId}::uuid, ${after.path}::int[])`]),
+        )
+        .orderBy('c.thread_id')
+        .orderBy('c.path')
+        .limit(batchSize)
+        .execute(),
+    (row) => ({ threadId: row.thread_id, path: row.path }),
+  )
 }
 
 export interface ExportedAuthor {
