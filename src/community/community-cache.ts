@@ -4,6 +4,8 @@ import { TtlCache } from '../http/ttl-cache.ts'
 export interface CachedCommunityPage {
   body: Uint8Array<ArrayBuffer>
   etag: string
+  /** Nothing to show (a profile that is not public): kept like a page, answered 404. */
+  missing?: boolean
 }
 
 /** Memory for community pages per instance. */

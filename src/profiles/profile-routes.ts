@@ -110,10 +110,11 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'page
       if (!signedIn) {
         // Anyone's view is everyone's: kept and shared like community pages, by requests at once too.
         const shown = await cache.load(site.id, ['profile', userId, ask.cursor ?? '', ask.limit].join('\n'), async () => {
-          const body = new TextEncoder().encode(JSON.stringify((await profilePage(publicReads(deps), site, userId, 'other', ask)) ?? null))
-          return { body, etag: await strongEtag(body) }
+          const page = await profilePage(publicReads(deps), site, userId, 'other', ask)
+          const body = new TextEncoder().encode(JSON.stringify(page ?? null))
+          return { body, etag: await strongEtag(body), missing: page === undefined }
         })
-        if (shown.body.byteLength === 4) throw missing()
+        if (shown.missing) throw missing()
         c.header('Cache-Control', PAGE_CACHE_CONTROL)
         c.header('ETag', shown.etag)
         if (c.req.header('if-none-match') === shown.etag) return c.body(null, 304)
