@@ -74,7 +74,8 @@ export const ThreadQuery = z.object({
       "The thread's version a write of this reader's produced (`threadVersion` of a post): the page shows the thread at that " +
       'version or later, so a reader who just posted sees their comment even while a read replica lags behind.',
   }),
-}).refine((q) => q.limit * (q.replies + 1) <= MAX_PAGE_COMMENTS, {
+  // News since a position comes flat, without replies per branch: its limit is the whole count.
+}).refine((q) => q.since !== undefined || q.limit * (q.replies + 1) <= MAX_PAGE_COMMENTS, {
   message: `limit × (replies + 1) must be at most ${MAX_PAGE_COMMENTS}`,
   path: ['limit'],
 })

@@ -266,6 +266,12 @@ forEachBackend((database) => {
         expect(rest.thread.lastSeq).toBe(5)
       })
 
+      it('takes any limit up to 100: news comes flat, so replies per branch do not multiply it', async () => {
+        const t = await startApp(database())
+        await postMany(t, 2)
+        expect((await readThread(t, { since: 0, limit: 100 })).comments).toHaveLength(2)
+      })
+
       it('refuses a position that is not a whole number', async () => {
         const t = await startApp(database())
         expect((await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent('https://blog.example/a')}&since=-1`)).status).toBe(400)
