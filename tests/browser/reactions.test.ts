@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { axeViolations } from '../helpers/axe.ts'
 import { forEachBackend } from '../helpers/backends.ts'
@@ -59,6 +59,23 @@ forEachBackend((database, backend) => {
       await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
       expect(await chip(page, id, 'hooray').getAttribute('aria-pressed')).toBe('false')
       expect(await stored()).toEqual([{ kind: 'hooray' }])
+      await page.close()
+    })
+
+    it('takes a reaction from a reader signed in on this browser before the widget has heard who they are', async () => {
+      const s = await setUp(database())
+      const { id } = await s.post('Early')
+      const token = await s.readerToken('Mio')
+      // Who the session belongs to is held back until the reaction is given.
+      const held: Route[] = []
+      const page = await s.open({ session: token, beforeOpen: (p) => p.route('**/api/v1/me', (route) => void held.push(route)) })
+      await expect.poll(() => heading(page)).toBe('1 comment')
+      await acts(page, id).locator('button[data-act=react]').click()
+      await page.locator(`#engawa li[data-id="${id}"] [role=group] button[data-react=hooray]`).click()
+      await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
+      expect(held.length).toBeGreaterThan(0)
+      for (const route of held) await route.continue()
+      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Mio')
       await page.close()
     })
 

@@ -14,7 +14,8 @@ export interface Setup {
   host: LoopbackServer
   site: string
   post(body: string, extra?: Record<string, unknown>): Promise<{ id: string }>
-  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string; session?: string }): Promise<Page>
+  /** `beforeOpen`: runs on the new page before it loads (routes to hold, scripts to add). */
+  open(options?: { lang?: string; hash?: string; css?: string; attrs?: string; body?: string; session?: string; beforeOpen?: (page: Page) => Promise<unknown> }): Promise<Page>
   /** A widget session for a new account of this name, as the sign-in popup would give it. */
   readerToken(name: string): Promise<string>
 }
@@ -53,7 +54,7 @@ export async function setUpWidget(browser: BrowserHandle | undefined, database: 
       expect(res.status).toBe(201)
       return (await res.json()).comment
     },
-    async open({ lang = 'en', hash = '', css = '', attrs = '', body, session } = {}) {
+    async open({ lang = 'en', hash = '', css = '', attrs = '', body, session, beforeOpen } = {}) {
       html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>An article</title><style>${css}</style></head>
 <body>${body ?? `<h1>An article</h1><p>Some text.</p>
 <script src="${engawa.origin}/embed.js" data-site="${site.id}" ${attrs} async></script>`}</body></html>`
@@ -67,6 +68,7 @@ export async function setUpWidget(browser: BrowserHandle | undefined, database: 
       page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())))
       Object.assign(page, { dialogs, errors })
       if (session) await page.addInitScript(({ key, token }) => localStorage.setItem(key, JSON.stringify(token)), { key: `engawa:${site.id}:session`, token: session })
+      await beforeOpen?.(page)
       await page.goto(`${pageServer.origin}/${hash}`)
       return page
     },
