@@ -5,9 +5,7 @@ import { pgListen } from './pg-listen.ts'
 import { replicaPool, type ReplicaEvents } from './replicas.ts'
 import type { Database } from './schema.ts'
 import { databaseName, timedPool, type SlowQueries } from './timed-pool.ts'
-
-/** How long a query waits for a connection (a free one from the pool, or a new one) before failing: the 503 comes no later. */
-export const CONNECT_TIMEOUT_MS = 5_000
+import { CONNECT_TIMEOUT_MS } from './unavailable.ts'
 
 export interface PostgresOptions {
   poolSize: number

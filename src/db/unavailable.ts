@@ -1,3 +1,6 @@
+/** How long a query waits for a connection (a free one from the pool, or a new one) before failing: the 503 comes no later. */
+export const CONNECT_TIMEOUT_MS = 5_000
+
 /**
  * Whether an error means the database is away for now (restarting, failing over, refusing
  * connections, read-only during a switchover) rather than that the query was wrong: such a

@@ -6,6 +6,7 @@ import { wasmPasswordHasher } from '../auth/argon2-wasm.ts'
 import { spamCheckFromConfig } from '../authors/spam-check.ts'
 import { parseConfig, type Config } from '../config.ts'
 import type { Database } from '../db/schema.ts'
+import { CONNECT_TIMEOUT_MS } from '../db/unavailable.ts'
 import { systemClock, type Deps } from '../deps.ts'
 import { createLog, type LogLevel } from '../log.ts'
 import { createMarkdownRenderer } from '../markdown/render.ts'
@@ -40,7 +41,12 @@ export function workerConfig(env: WorkerEnv): Config {
 export function openWorkerDatabase(env: WorkerEnv, config: Config, connections = 1): Kysely<Database> | undefined {
   const connectionString = env.HYPERDRIVE?.connectionString ?? config.databaseUrl
   if (!connectionString) return undefined
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: connections }) }) })
+  const pool = new pg.Pool({ connectionString, max: connections, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  // As on Node (db/pg.ts): a connection lost while idle says so with an 'error' event that, unheard,
+  // ends the isolate; the next query finds out and answers 503.
+  pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
 /** The app's dependencies on Workers, but for what each caller adds (the install check, live updates). */
