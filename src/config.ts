@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   DATABASE_URL: urlOf('postgres:', 'postgresql:').optional(),
   DATABASE_LISTEN_URL: urlOf('postgres:', 'postgresql:').optional(),
   DATABASE_READ_URL: z.string().refine((v) => v.split(',').every((url) => urlOf('postgres:', 'postgresql:').safeParse(url.trim()).success)).optional(),
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATABASE_SLOW_MS: z.coerce.number().int().min(0).max(600_000).default(500),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -92,6 +93,8 @@ export interface Config {
    * turn; empty: the primary serves everything. A replica that cannot be reached is skipped.
    */
   databaseReadUrls: string[]
+  /** A replica further behind the primary than this serves no reads until it catches up. */
+  databaseReadMaxLagMs: number
   databasePoolSize: number
   /** A statement slower than this is logged with the database that answered it. */
   databaseSlowMs: number
@@ -139,6 +142,7 @@ const EXPECTED: Partial<Record<keyof z.infer<typeof EnvSchema>, string>> = {
   DATABASE_URL: 'a Postgres connection URL, such as postgres://engawa:secret@db.example:5432/engawa',
   DATABASE_LISTEN_URL: 'a Postgres connection URL straight to the database (not through a pooler), such as postgres://engawa:secret@db.example:5432/engawa',
   DATABASE_READ_URL: 'one or more Postgres connection URLs of replicas, separated by commas, such as postgres://engawa:secret@replica1.example/engawa,postgres://engawa:secret@replica2.example/engawa',
+  DATABASE_READ_MAX_LAG_MS: 'milliseconds from 100 to 3600000',
   DATABASE_POOL_SIZE: 'a number of connections from 1 to 500',
   DATABASE_SLOW_MS: 'milliseconds from 0 (every statement) to 600000',
   LOG_LEVEL: 'one of debug, info, warn, error, silent',
@@ -185,6 +189,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     databaseListenUrl: e.DATABASE_LISTEN_URL ?? e.DATABASE_URL,
     databaseReadUrls: e.DATABASE_READ_URL ? e.DATABASE_READ_URL.split(',').map((url) => url.trim()) : [],
+    databaseReadMaxLagMs: e.DATABASE_READ_MAX_LAG_MS,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseSlowMs: e.DATABASE_SLOW_MS,
     dataDir: e.DATA_DIR,

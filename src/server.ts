@@ -41,6 +41,10 @@ async function start(given: Config, log: Log) {
     replicaEvents: {
       onDown: (name, error) => log.warn('replica unreachable: its reads go to the others or the primary', { database: name, error: error.message }),
       onBack: (name) => log.info('replica answers again', { database: name }),
+      onLag: (name, behindMs, lagging) =>
+        lagging
+          ? log.warn('replica behind: its reads go to the others or the primary until it catches up', { database: name, behindMs })
+          : log.info('replica caught up', { database: name }),
     },
   })
   const markdown = createMarkdownRenderer()

@@ -14,6 +14,8 @@ export interface DatabaseCheck {
   behindBytes?: number | null
   /** A replica whose replay was paused (pg_wal_replay_pause) falls further behind until resumed. */
   replayPaused?: boolean
+  /** Further behind than DATABASE_READ_MAX_LAG_MS: its reads go elsewhere until it catches up. */
+  lagging?: boolean
   /** Why it is not ok, in words fit for anyone who may read /readyz. */
   problem?: string
 }
@@ -50,7 +52,7 @@ export async function checkPrimary(db: Kysely<Database>, withWal: boolean): Prom
 /** Each replica: it answers, is a standby, and where its replay stands (`replayed`, to measure against the primary with `behind`). */
 export function checkReplicas(replicas: readonly Replica[]): Promise<Array<DatabaseCheck & { replayed: number | null }>> {
   return Promise.all(
-    replicas.map(async ({ label, pool }) => {
+    replicas.map(async ({ label, pool, lagging }) => {
       const started = performance.now()
       const ms = () => Math.round(performance.now() - started)
       try {
@@ -63,7 +65,7 @@ export function checkReplicas(replicas: readonly Replica[]): Promise<Array<Datab
         const { rows } = await withinTimeout(asked, REPLICA_TIMEOUT_MS)
         const row = rows[0]!
         if (!row.standby) return { database: label, ok: false, ms: ms(), problem: 'is not a standby: it takes writes of its own', replayed: null }
-        return { database: label, ok: true, ms: ms(), replayPaused: row.paused === true, replayed: lsnBytes(row.lsn) }
+        return { database: label, ok: true, ms: ms(), replayPaused: row.paused === true, lagging, replayed: lsnBytes(row.lsn) }
       } catch (error) {
         const late = (error as Error).message === 'timed out' || (error as Error).message === 'Query read timeout'
         return { database: label, ok: false, ms: ms(), problem: late ? 'did not answer in time' : 'cannot be reached', replayed: null }

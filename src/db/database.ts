@@ -30,12 +30,12 @@ export interface DatabaseEvents {
 
 /** A pg pool when DATABASE_URL is set (and replicas for reads with DATABASE_READ_URL), embedded Postgres (PGlite) in DATA_DIR otherwise. */
 export async function createDatabase(
-  config: Pick<Config, 'databaseUrl' | 'databaseListenUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<Config, 'databaseReadUrls'>>,
+  config: Pick<Config, 'databaseUrl' | 'databaseListenUrl' | 'dataDir' | 'databasePoolSize'> & Partial<Pick<Config, 'databaseReadUrls' | 'databaseReadMaxLagMs'>>,
   options: DatabaseEvents = {},
 ): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./pg.ts')
-    const opened = openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, listenUrl: config.databaseListenUrl, readUrls: config.databaseReadUrls ?? [], ...options })
+    const opened = openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, listenUrl: config.databaseListenUrl, readUrls: config.databaseReadUrls ?? [], readMaxLagMs: config.databaseReadMaxLagMs, ...options })
     return { kind: 'postgres', ...opened }
   }
   const { openPGlite } = await import('./pglite.ts')

@@ -13,6 +13,8 @@ export interface PostgresOptions {
   listenUrl?: string | undefined
   /** Streaming replicas of `url` for public reads (`readDb`). */
   readUrls?: readonly string[]
+  /** A replica further behind than this is passed over until it catches up (watched a few times within it, at most every second). */
+  readMaxLagMs?: number
   log?: LogConfig
   slow?: SlowQueries | undefined
   replicaEvents?: Omit<ReplicaEvents, 'slow'>
@@ -31,6 +33,8 @@ export function openPostgres(url: string, options: PostgresOptions) {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: timedPool(pool, name, options.slow) }), log: options.log })
   const readUrls = options.readUrls ?? []
   const reads = readUrls.length > 0 ? replicaPool({ pool, name }, [...readUrls], options.poolSize, { ...options.replicaEvents, slow: options.slow }) : undefined
+  const maxLagMs = options.readMaxLagMs ?? 30_000
+  const stopWatching = reads?.watchLag(maxLagMs, Math.min(1_000, Math.max(50, Math.round(maxLagMs / 4))))
   const readDb = reads ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: reads.pool }), log: options.log }) : db
   const direct = options.listenUrl ?? url
   // Session state (an advisory lock held across statements) needs one server connection for the
@@ -54,6 +58,7 @@ export function openPostgres(url: string, options: PostgresOptions) {
       return [primary, ...replicas.map((replica) => behind(replica, lsn))]
     },
     close: async () => {
+      stopWatching?.()
       await sessions?.destroy()
       if (readDb !== db) await readDb.destroy()
       await db.destroy()

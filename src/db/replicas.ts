@@ -25,6 +25,8 @@ export interface Replica {
   downUntil: number
   /** A read is trying it again after it was down: the others keep away meanwhile. */
   probing: boolean
+  /** Its replay is further behind the primary than the limit allows (watchLag): skipped until it catches up. */
+  lagging: boolean
 }
 
 export interface ReplicaEvents {
@@ -33,6 +35,8 @@ export interface ReplicaEvents {
   onDown?: (replica: string, error: Error) => void
   /** A replica left alone answers again. */
   onBack?: (replica: string) => void
+  /** A replica fell further behind than the limit (its reads go elsewhere), or caught up again. */
+  onLag?: (replica: string, behindMs: number, lagging: boolean) => void
 }
 
 function refuseTransaction(sql: string) {
@@ -64,7 +68,7 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
     // the next read on one finds out and skips it.
     pool.on('error', () => undefined)
     pool.on('connect', (client) => client.on('error', () => undefined))
-    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0, probing: false }
+    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0, probing: false, lagging: false }
   })
   let turn = 0
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>()
@@ -108,7 +112,7 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
   }
 
   async function fromReplica(replica: Replica): Promise<PostgresPoolClient | undefined> {
-    if (replica.downUntil > now() || replica.probing) return undefined
+    if (replica.downUntil > now() || replica.probing || replica.lagging) return undefined
     const retrying = replica.downUntil !== 0
     // A pool with every connection taken is busy, not down: its wait running out says nothing of the replica.
     const busy = replica.pool.totalCount >= poolSize && replica.pool.idleCount === 0
@@ -148,5 +152,51 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
       await Promise.all(replicas.map((replica) => replica.pool.end()))
     },
   }
-  return { pool, replicas }
+  /**
+   * Every `everyMs`, how far each replica's replay is behind: the primary's position is noted
+   * each time, and a replica is as far behind as the oldest noted position it has not replayed
+   * (so an idle primary never makes a replica look behind). Past `maxLagMs` its reads go elsewhere
+   * until it has caught up. Returns the stop.
+   */
+  function watchLag(maxLagMs: number, everyMs: number): () => void {
+    const noted: Array<{ at: number; lsn: string }> = []
+    let running = false
+    const round = async () => {
+      if (running) return
+      running = true
+      try {
+        const { rows } = await primary.pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')
+        noted.push({ at: now(), lsn: rows[0]!.lsn })
+        // Positions older than twice the limit say nothing a newer one does not.
+        while (noted.length > 1 && noted[0]!.at < now() - 2 * maxLagMs - everyMs) noted.shift()
+        await Promise.all(replicas.map((replica) => (replica.downUntil > now() ? undefined : measure(replica))))
+      } catch {
+        // The primary away: nothing to measure against; the next round tries again.
+      } finally {
+        running = false
+      }
+    }
+    const measure = async (replica: Replica) => {
+      const positions = noted.map((n) => n.lsn)
+      const { rows } = await replica.pool
+        .query<{ replayed: boolean[] }>({
+          text: 'select array(select pg_last_wal_replay_lsn() >= p::pg_lsn from unnest($1::text[]) p) as replayed',
+          values: [positions],
+          query_timeout: everyMs,
+        } as pg.QueryConfig)
+        .catch(() => ({ rows: [] as Array<{ replayed: boolean[] }> }))
+      const replayed = rows[0]?.replayed
+      if (!replayed) return
+      const oldestMissing = replayed.indexOf(false)
+      const behindMs = oldestMissing < 0 ? 0 : now() - noted[oldestMissing]!.at
+      const lagging = behindMs > maxLagMs
+      if (lagging !== replica.lagging) events.onLag?.(replica.name, behindMs, lagging)
+      replica.lagging = lagging
+    }
+    const timer = setInterval(() => void round(), everyMs)
+    timer.unref?.()
+    return () => clearInterval(timer)
+  }
+
+  return { pool, replicas, watchLag }
 }

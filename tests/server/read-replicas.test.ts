@@ -161,11 +161,42 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await caughtUp()
   })
 
+  it('passes over a replica further behind than DATABASE_READ_MAX_LAG_MS until it catches up, and says so', async () => {
+    const lags: Array<{ database: string; lagging: boolean }> = []
+    const watched = await createDatabase(
+      { databaseUrl: primary!.url('engawa'), databaseListenUrl: primary!.url('engawa'), databaseReadUrls: replicas.map((r) => r.url('engawa')), databaseReadMaxLagMs: 400, dataDir: '/nonexistent', databasePoolSize: 2 },
+      { replicaEvents: { onLag: (name, _ms, lagging) => lags.push({ database: name, lagging }) } },
+    )
+    try {
+      const strict = createApp({
+        db: watched.db, readDb: watched.readDb, databaseChecks: watched.checks, clock: systemClock, config: parseConfig({ PAGE_CACHE_MS: '0' }),
+        log: createLog('silent', () => undefined), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
+      })
+      const before = (await bodies(await request(strict, 'GET', thread()))).length
+      await replaying(false)
+      try {
+        await post('Past the lag limit.')
+        // The replicas stand still: once they are more than 400 ms behind, the primary answers, with the post.
+        await expect.poll(async () => (await bodies(await request(strict, 'GET', thread()))).length, { timeout: 20_000, interval: 100 }).toBe(before + 1)
+        expect(lags.filter((lag) => lag.lagging).map((lag) => lag.database).sort()).toEqual(replicas.map(named).sort())
+        const ready = await (await request(strict, 'GET', '/readyz')).json()
+        expect(ready.databases.slice(1)).toMatchObject([{ ok: true, lagging: true }, { ok: true, lagging: true }])
+      } finally {
+        await replaying(true)
+      }
+      await expect.poll(() => lags.filter((lag) => !lag.lagging).length, { timeout: 20_000 }).toBe(2)
+    } finally {
+      await watched.close()
+    }
+    await caughtUp()
+  })
+
   it('skips replicas that are stopped, the primary serving, and goes back to them once they answer again', async () => {
+    const before = (await bodies(await request(app, 'GET', thread()))).length
     await Promise.all(replicas.map((replica) => replica.stop('fast')))
     const { threadVersion } = await post('Written with the replicas stopped.')
     // Reads go on, from the primary, which has everything.
-    expect(await bodies(await request(app, 'GET', thread()))).toHaveLength(4)
+    expect(await bodies(await request(app, 'GET', thread()))).toHaveLength(before + 1)
     expect((await request(app, 'GET', path(site, 'community?tab=latest'))).status).toBe(200)
     for (const replica of replicas) expect(logs).toContainEqual({ message: 'replica unreachable', database: named(replica) })
     const ready = await request(app, 'GET', '/readyz')
@@ -183,9 +214,9 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     try {
       const latest = await post('Only on the primary for now.')
       expect(latest.threadVersion).toBeGreaterThan(threadVersion)
-      await expect.poll(async () => (await bodies(await request(app, 'GET', thread()))).length, { timeout: 30_000, interval: 250 }).toBe(4)
+      await expect.poll(async () => (await bodies(await request(app, 'GET', thread()))).length, { timeout: 30_000, interval: 250 }).toBe(before + 1)
       expect(logs.filter((line) => line.message === 'replica back').length).toBeGreaterThan(0)
-      expect(await bodies(await request(app, 'GET', thread(`&version=${latest.threadVersion}`)))).toHaveLength(5)
+      expect(await bodies(await request(app, 'GET', thread(`&version=${latest.threadVersion}`)))).toHaveLength(before + 2)
     } finally {
       await replaying(true)
     }
