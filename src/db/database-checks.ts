@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type pg from 'pg'
 import type { Replica } from './replicas.ts'
 import type { Database } from './schema.ts'
+import { walBytes } from './wal-position.ts'
 
 /** One database as /readyz reports it. */
 export interface DatabaseCheck {
@@ -31,19 +32,13 @@ function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
 
-/** "16/B374D848" (a WAL position) as a number of bytes; exact well past any real log's length. */
-function lsnBytes(lsn: string | null): number | null {
-  const match = lsn ? /^([0-9A-F]+)\/([0-9A-F]+)$/i.exec(lsn) : null
-  return match ? parseInt(match[1]!, 16) * 2 ** 32 + parseInt(match[2]!, 16) : null
-}
-
 /** The primary: it answers; its WAL position, to measure replicas against (null on the embedded database). */
 export async function checkPrimary(db: Kysely<Database>, withWal: boolean): Promise<DatabaseCheck & { lsn: number | null }> {
   const started = performance.now()
   try {
-    const position = withWal ? sql<{ lsn: string | null }>`select pg_current_wal_lsn()::text as lsn` : sql<{ lsn: null }>`select null as lsn`
+    const position = withWal ? sql<{ lsn: string | null }>`select pg_current_wal_flush_lsn()::text as lsn` : sql<{ lsn: null }>`select null as lsn`
     const { rows } = await withinTimeout(position.execute(db), PRIMARY_TIMEOUT_MS)
-    return { database: 'primary', ok: true, ms: Math.round(performance.now() - started), lsn: lsnBytes(rows[0]?.lsn ?? null) }
+    return { database: 'primary', ok: true, ms: Math.round(performance.now() - started), lsn: walBytes(rows[0]?.lsn ?? null) }
   } catch {
     return { database: 'primary', ok: false, ms: Math.round(performance.now() - started), problem: 'cannot be reached', lsn: null }
   }
@@ -65,7 +60,7 @@ export function checkReplicas(replicas: readonly Replica[]): Promise<Array<Datab
         const { rows } = await withinTimeout(asked, REPLICA_TIMEOUT_MS)
         const row = rows[0]!
         if (!row.standby) return { database: label, ok: false, ms: ms(), problem: 'is not a standby: it takes writes of its own', replayed: null }
-        return { database: label, ok: true, ms: ms(), replayPaused: row.paused === true, lagging, replayed: lsnBytes(row.lsn) }
+        return { database: label, ok: true, ms: ms(), replayPaused: row.paused === true, lagging, replayed: walBytes(row.lsn) }
       } catch (error) {
         const late = (error as Error).message === 'timed out' || (error as Error).message === 'Query read timeout'
         return { database: label, ok: false, ms: ms(), problem: late ? 'did not answer in time' : 'cannot be reached', replayed: null }

@@ -2,13 +2,17 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import { databaseName, wrapClient, type SlowQueries } from './timed-pool.ts'
 import { isDatabaseUnavailable } from './unavailable.ts'
+import { walBytes } from './wal-position.ts'
 
 /** How long a replica that could not be reached is left alone before one read tries it again. */
 export const REPLICA_RETRY_MS = 5_000
 /** A replica that does not connect by then is skipped for this read: the primary answers instead. */
 const REPLICA_CONNECT_TIMEOUT_MS = 2_000
-/** A public read on a replica that has not answered by then (a replica hung, or cut off without a word) runs on the primary. */
-const REPLICA_QUERY_TIMEOUT_MS = 5_000
+/** A public read a replica has not finished by then is cancelled there and run on the primary (the replica stays in use). */
+const REPLICA_STATEMENT_TIMEOUT_MS = 5_000
+/** A replica that has not answered at all by then (hung, or cut off without a word) is taken for lost. */
+const REPLICA_SILENCE_MS = 10_000
+const QUERY_CANCELED = '57014'
 // A standby cancels a read whose rows its replay must remove ("conflict with recovery"): the
 // same read on the primary cannot meet that.
 const CONFLICT_WITH_RECOVERY = '40001'
@@ -25,8 +29,13 @@ export interface Replica {
   downUntil: number
   /** A read is trying it again after it was down: the others keep away meanwhile. */
   probing: boolean
-  /** Its replay is further behind the primary than the limit allows (watchLag): skipped until it catches up. */
+  /**
+   * Its replay is further behind the primary than the limit allows, or not yet measured (at
+   * start, after it was down): skipped until watchLag sees it caught up.
+   */
   lagging: boolean
+  /** "Behind" was logged and "caught up" not yet. */
+  saidBehind: boolean
 }
 
 export interface ReplicaEvents {
@@ -60,7 +69,8 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
       connectionString: url,
       max: poolSize,
       connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
-      query_timeout: REPLICA_QUERY_TIMEOUT_MS,
+      statement_timeout: REPLICA_STATEMENT_TIMEOUT_MS,
+      query_timeout: REPLICA_SILENCE_MS,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     })
@@ -68,7 +78,7 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
     // the next read on one finds out and skips it.
     pool.on('error', () => undefined)
     pool.on('connect', (client) => client.on('error', () => undefined))
-    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0, probing: false, lagging: false }
+    return { label: `replica ${i + 1}`, name: databaseName(url), pool, downUntil: 0, probing: false, lagging: true, saidBehind: false }
   })
   let turn = 0
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>()
@@ -76,6 +86,8 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
   function markDown(replica: Replica, error: Error) {
     const wasUp = replica.downUntil === 0
     replica.downUntil = now() + REPLICA_RETRY_MS
+    // Back, it may be far behind: measured before it serves again.
+    replica.lagging = true
     if (wasUp) events.onDown?.(replica.name, error)
   }
   function markUp(replica: Replica) {
@@ -90,22 +102,31 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
     if (wrapper) return wrapper
     // A connection that lost its server, or whose query went unanswered, is not handed out again.
     let broken = false
+    // Once a statement of this checkout ran on the primary, the rest do too: a page never goes back to a replica behind it.
+    let moved = false
+    const onPrimary = (sql: string, parameters: ReadonlyArray<unknown>) => primary.pool.query(sql, parameters as unknown[]) as never
     wrapper = wrapClient(client, replica.name, events.slow, {
       query: async (sql, parameters) => {
         refuseTransaction(sql)
+        if (moved) return onPrimary(sql, parameters)
         try {
           return (await client.query(sql, parameters as unknown[])) as never
         } catch (error) {
           const code = (error as { code?: unknown }).code
-          if (code === READ_ONLY_TRANSACTION || (code !== CONFLICT_WITH_RECOVERY && !lost(error))) throw error
-          if (code !== CONFLICT_WITH_RECOVERY) {
+          const elsewhere = code === CONFLICT_WITH_RECOVERY || code === QUERY_CANCELED
+          if (code === READ_ONLY_TRANSACTION || (!elsewhere && !lost(error))) throw error
+          if (!elsewhere) {
             broken = true
             markDown(replica, error as Error)
           }
-          return (await primary.pool.query(sql, parameters as unknown[])) as never
+          moved = true
+          return onPrimary(sql, parameters)
         }
       },
-      release: (destroy) => client.release(destroy || broken),
+      release: (destroy) => {
+        moved = false
+        client.release(destroy || broken)
+      },
     })
     wrapped.set(client, wrapper)
     return wrapper
@@ -159,16 +180,18 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
    * until it has caught up. Returns the stop.
    */
   function watchLag(maxLagMs: number, everyMs: number): () => void {
-    const noted: Array<{ at: number; lsn: string }> = []
+    const noted: Array<{ at: number; lsn: number }> = []
+    const timeout = Math.max(1_000, everyMs)
     let running = false
     const round = async () => {
       if (running) return
       running = true
       try {
-        const { rows } = await primary.pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')
-        noted.push({ at: now(), lsn: rows[0]!.lsn })
-        // Positions older than twice the limit say nothing a newer one does not.
-        while (noted.length > 1 && noted[0]!.at < now() - 2 * maxLagMs - everyMs) noted.shift()
+        // Flushed WAL: all a replica can have been sent.
+        const { rows } = await primary.pool.query<{ lsn: string }>({ text: 'select pg_current_wal_flush_lsn()::text as lsn', query_timeout: timeout } as pg.QueryConfig)
+        noted.push({ at: now(), lsn: walBytes(rows[0]?.lsn)! })
+        // One position older than the limit is all the past a measure needs.
+        while (noted.length > 1 && noted[1]!.at <= now() - maxLagMs) noted.shift()
         await Promise.all(replicas.map((replica) => (replica.downUntil > now() ? undefined : measure(replica))))
       } catch {
         // The primary away: nothing to measure against; the next round tries again.
@@ -177,22 +200,23 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
       }
     }
     const measure = async (replica: Replica) => {
-      const positions = noted.map((n) => n.lsn)
-      const { rows } = await replica.pool
-        .query<{ replayed: boolean[] }>({
-          text: 'select array(select pg_last_wal_replay_lsn() >= p::pg_lsn from unnest($1::text[]) p) as replayed',
-          values: [positions],
-          query_timeout: everyMs,
-        } as pg.QueryConfig)
-        .catch(() => ({ rows: [] as Array<{ replayed: boolean[] }> }))
-      const replayed = rows[0]?.replayed
-      if (!replayed) return
-      const oldestMissing = replayed.indexOf(false)
+      const answer = await replica.pool
+        .query<{ lsn: string | null }>({ text: 'select pg_last_wal_replay_lsn()::text as lsn', query_timeout: timeout } as pg.QueryConfig)
+        .catch(() => undefined)
+      const replayed = walBytes(answer?.rows[0]?.lsn)
+      if (replayed === null) return
+      const oldestMissing = noted.findIndex((position) => position.lsn > replayed)
       const behindMs = oldestMissing < 0 ? 0 : now() - noted[oldestMissing]!.at
-      const lagging = behindMs > maxLagMs
-      if (lagging !== replica.lagging) events.onLag?.(replica.name, behindMs, lagging)
-      replica.lagging = lagging
+      // Not even the oldest noted position replayed: behind by at least its age, unknown how much
+      // more (just after start, with nothing older noted yet, that is not enough to serve).
+      const over = behindMs > maxLagMs
+      replica.lagging = oldestMissing === 0 || over
+      if (over !== replica.saidBehind && (over || !replica.lagging)) {
+        replica.saidBehind = over
+        events.onLag?.(replica.name, behindMs, over)
+      }
     }
+    void round()
     const timer = setInterval(() => void round(), everyMs)
     timer.unref?.()
     return () => clearInterval(timer)

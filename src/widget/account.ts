@@ -121,7 +121,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
 
   /** The signed-in account and whether it moderates this site; then the comments shown gain their controls. */
   function whoAmI() {
-    return api.me().then(
+    return (state.known = api.me().then(
       async (me) => {
         state.user = me.user
         state.moderates = Boolean(me.user.isInstanceAdmin) || me.memberships.some((membership) => membership.siteId === o.site)
@@ -136,7 +136,7 @@ export function createAccount(ctx: Context, o: AccountOptions) {
         await overlay()
       },
       () => signedOut(),
-    )
+    ))
   }
 
   /** The reader's own pending comments, votes and editable comments, over the public page. */

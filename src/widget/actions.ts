@@ -37,8 +37,9 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
   const act: Record<string, (entry: Shown, button: HTMLButtonElement) => Promise<void> | void> = {
     async vote(entry, button) {
       const id = entry.comment.id
-      // A reader whose session is stored but not yet confirmed (the page just opened) is let through: the server decides.
-      if (!state.user && !store.session()) return signInFirst(entry)
+      // Pressed before the widget has heard who the reader is: once it has, as who they are.
+      if (!state.user) await state.known
+      if (!state.user) return signInFirst(entry)
       const value = Number(button.dataset.vote)
       const result = await api.vote(id, state.votes[id] === value ? 0 : value)
       state.votes[id] = result.value
@@ -47,7 +48,8 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
     /** A reaction's button under the comment or in the picker: gives it, or takes it back. */
     async reaction(entry, button) {
       const id = entry.comment.id
-      if (!state.user && !store.session() && state.rules?.reactions !== 'everyone') return signInFirst(entry)
+      if (!state.user) await state.known
+      if (!state.user && state.rules?.reactions !== 'everyone') return signInFirst(entry)
       const kind = button.dataset.react ?? ''
       const result = await api.react(id, kind, !(state.reactions[id] ?? []).includes(kind))
       state.reactions[id] = result.mine

@@ -10,6 +10,8 @@ export type Sort = 'oldest' | 'newest' | 'top'
 export interface State {
   sort: Sort
   user: User | null
+  /** Finding out who the reader is (a stored session checked, a host's sign-in or sign-out): what a vote before it waits for. */
+  known?: Promise<unknown>
   moderates: boolean
   following: boolean
   pinnedId: string | null

@@ -229,9 +229,9 @@ export function mount(m: Mount) {
   account.render()
   // One script request, then one request for the page: the account check does not wait in line.
   void load(PERMALINK.exec(location.hash)?.[1])
-  if (m.sso) void account.signInBySso(m.sso).catch(() => undefined)
+  if (m.sso) state.known = account.signInBySso(m.sso).catch(() => undefined)
   // The host site says nobody is signed in there: a session it made ends too.
-  else if (m.sso === '' && store.sessionBySso()) void account.signOut()
+  else if (m.sso === '' && store.sessionBySso()) state.known = account.signOut()
   else if (store.session()) void account.whoAmI()
 
   return { signInBySso: account.signInBySso, signOut: account.signOut }

@@ -62,20 +62,23 @@ forEachBackend((database, backend) => {
       await page.close()
     })
 
-    it('takes a reaction from a reader signed in on this browser before the widget has heard who they are', async () => {
+    it('takes a reaction given before the widget has heard who the reader is, once it has, as them', async () => {
       const s = await setUp(database())
       const { id } = await s.post('Early')
       const token = await s.readerToken('Mio')
-      // Who the session belongs to is held back until the reaction is given.
+      // Who the stored session belongs to is held back until the reaction is given.
       const held: Route[] = []
       const page = await s.open({ session: token, beforeOpen: (p) => p.route('**/api/v1/me', (route) => void held.push(route)) })
       await expect.poll(() => heading(page)).toBe('1 comment')
       await acts(page, id).locator('button[data-act=react]').click()
       await page.locator(`#engawa li[data-id="${id}"] [role=group] button[data-react=hooray]`).click()
-      await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
-      expect(held.length).toBeGreaterThan(0)
+      await expect.poll(() => held.length).toBeGreaterThan(0)
       for (const route of held) await route.continue()
-      await expect.poll(() => page.locator('#engawa section').textContent()).toContain('Signed in as Mio')
+      await expect.poll(() => chip(page, id, 'hooray').textContent()).toBe('🎉 1')
+      expect(await chip(page, id, 'hooray').getAttribute('aria-pressed')).toBe('true')
+      expect(await page.locator(`#engawa li[data-id="${id}"] .slot`).textContent()).not.toContain('Sign in')
+      const reactors = await database().db.selectFrom('reactions').select('reactor').where('site_id', '=', s.site).execute()
+      expect(reactors).toHaveLength(1)
       await page.close()
     })
 

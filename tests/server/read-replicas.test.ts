@@ -65,6 +65,11 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await until(async () => (await Promise.all(replicas.map(replayed))).every((answer) => answer.rows[0].done), 30_000, 'the replicas catching up')
   }
 
+  /** Until the replicas are measured caught up: a replica not yet measured (at start, after it was down) serves nothing. */
+  async function measured() {
+    await until(async () => (await (await request(app, 'GET', '/readyz')).json()).databases.slice(1).every((d: { lagging?: boolean }) => d.lagging === false), 30_000, 'the replicas measured')
+  }
+
   beforeAll(async () => {
     primary = await startCluster()
     await primary.query('create database engawa')
@@ -90,6 +95,7 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     cachingApp = createApp({ ...deps, clock: createFakeClock(), config: parseConfig({ PAGE_CACHE_MS: '1000', COMMENTS_PER_IP: '100000' }) })
     await post('The first, replicated.')
     await caughtUp()
+    await measured()
   }, 120_000)
 
   it('serves public reads from the replicas, and a reader who posted or edited sees it however far they lag', async () => {
@@ -221,6 +227,7 @@ describe('read replicas (DATABASE_READ_URL)', () => {
       await replaying(true)
     }
     await caughtUp()
+    await measured()
   })
 
   it('names the database that answered a slow statement, and refuses a transaction or a write through the replicas', async () => {
@@ -232,6 +239,17 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     expect(replicas.map(named)).toContain(slow.find((name) => name !== named(primary!)))
     await expect(database!.readDb.transaction().execute(async (trx) => sql`select 1`.execute(trx))).rejects.toThrow(/transaction runs on the primary/)
     await expect(sql`update sites set name = name where id = ${site}`.execute(database!.readDb)).rejects.toThrow(/read-only transaction/)
+  })
+
+  it('runs a read the replica takes too long for on the primary, and the rest of its page there, without leaving the replica', async () => {
+    const downs = logs.filter((line) => line.message === 'replica unreachable').length
+    const ports = await database!.readDb.connection().execute(async (one) => [
+      // Cancelled on the standby at its statement timeout (5 s), answered by the primary at once.
+      (await sql<{ port: number }>`select inet_server_port() as port, pg_sleep(case when pg_is_in_recovery() then 60 else 0 end) as slept`.execute(one)).rows[0]?.port,
+      (await sql<{ port: number }>`select inet_server_port() as port`.execute(one)).rows[0]?.port,
+    ])
+    expect(ports).toEqual([primary!.port, primary!.port])
+    expect(logs.filter((line) => line.message === 'replica unreachable')).toHaveLength(downs)
   })
 
   it('runs a read again on the primary when its replica connection is lost midway', async () => {
@@ -247,13 +265,17 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     const server = await startServer({ DATABASE_URL: primary!.url('engawa'), DATABASE_READ_URL: replica.url('engawa'), DATABASE_SLOW_MS: '0', LOG_LEVEL: 'info' })
     try {
       expect(server.stderr()).toContain('"replicas":1')
-      const read = await fetch(`${server.url}${thread()}`, { headers: { origin: ORIGIN } })
-      expect(read.status).toBe(200)
       const ready = await (await fetch(`${server.url}/readyz`)).json()
       expect(ready.databases.map((d: { database: string; ok: boolean }) => [d.database, d.ok])).toEqual([['primary', true], ['replica 1', true]])
       const slow = () => server.stderr().split('\n').filter((line) => line.includes('"message":"slow query"')).map((line) => JSON.parse(line) as { database: string; sql: string })
       // At 0 ms every statement is logged: the thread page's on the replica, the start's on the primary.
-      await expect.poll(() => slow().some((line) => line.database === named(replica)), { timeout: 10_000 }).toBe(true)
+      // Read until the replica, once measured, answers one.
+      await expect
+        .poll(async () => {
+          expect((await fetch(`${server.url}${thread()}`, { headers: { origin: ORIGIN } })).status).toBe(200)
+          return slow().some((line) => line.database === named(replica))
+        }, { timeout: 20_000, interval: 200 })
+        .toBe(true)
       expect(slow().some((line) => line.database === named(primary!) && line.sql.includes('kysely_migration'))).toBe(true)
     } finally {
       await server.stop('SIGTERM')
