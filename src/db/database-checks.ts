@@ -44,6 +44,12 @@ export async function checkPrimary(db: Kysely<Database>, withWal: boolean): Prom
   }
 }
 
+/** The primary alone, where there are no replicas (the embedded database, Workers, tests). */
+export async function checkPrimaryAlone(db: Kysely<Database>): Promise<DatabaseCheck[]> {
+  const { lsn: _, ...primary } = await checkPrimary(db, false)
+  return [primary]
+}
+
 /** Each replica: it answers, is a standby, and where its replay stands (`replayed`, to measure against the primary with `behind`). */
 export function checkReplicas(replicas: readonly Replica[]): Promise<Array<DatabaseCheck & { replayed: number | null }>> {
   return Promise.all(

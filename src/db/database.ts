@@ -1,6 +1,6 @@
 import type { Kysely, LogConfig } from 'kysely'
 import type { Config } from '../config.ts'
-import { checkPrimary, type DatabaseCheck } from './database-checks.ts'
+import { checkPrimaryAlone, type DatabaseCheck } from './database-checks.ts'
 import type { Listen } from './pg-listen.ts'
 import type { ReplicaEvents } from './replicas.ts'
 import type { Database } from './schema.ts'
@@ -50,9 +50,6 @@ export async function createDatabase(
     ...embedded,
     readDb: embedded.db,
     sessionDb: () => embedded.db,
-    checks: async () => {
-      const { lsn: _, ...primary } = await checkPrimary(embedded.db, false)
-      return [primary]
-    },
+    checks: () => checkPrimaryAlone(embedded.db),
   }
 }

@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from './unavailable.ts'
 import { walBytes } from './wal-position.ts'
 
 /** How long a replica that could not be reached is left alone before one read tries it again. */
-export const REPLICA_RETRY_MS = 5_000
+const REPLICA_RETRY_MS = 5_000
 /** A replica that does not connect by then is skipped for this read: the primary answers instead. */
 const REPLICA_CONNECT_TIMEOUT_MS = 2_000
 /** A public read a replica has not finished by then is cancelled there and run on the primary (the replica stays in use). */
@@ -211,9 +211,13 @@ export function replicaPool(primary: { pool: pg.Pool; name: string }, urls: stri
       // more (just after start, with nothing older noted yet, that is not enough to serve).
       const over = behindMs > maxLagMs
       replica.lagging = oldestMissing === 0 || over
-      if (over !== replica.saidBehind && (over || !replica.lagging)) {
-        replica.saidBehind = over
-        events.onLag?.(replica.name, behindMs, over)
+      // Said once each way: behind when past the limit, caught up once it serves again.
+      if (over && !replica.saidBehind) {
+        replica.saidBehind = true
+        events.onLag?.(replica.name, behindMs, true)
+      } else if (!replica.lagging && replica.saidBehind) {
+        replica.saidBehind = false
+        events.onLag?.(replica.name, 0, false)
       }
     }
     void round()

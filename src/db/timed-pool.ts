@@ -1,12 +1,10 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely'
 import type pg from 'pg'
 
-/** Told of a statement slower than the limit: which database answered (a name fit for logs), after how long, and the statement (no parameters). */
-export type OnSlowQuery = (database: string, ms: number, sql: string) => void
-
 export interface SlowQueries {
   limitMs: number
-  onSlow: OnSlowQuery
+  /** Told of a statement slower than the limit: which database answered (a name fit for logs), after how long, and the statement (no parameters). */
+  onSlow: (database: string, ms: number, sql: string) => void
 }
 
 /** How a database is named in logs: host, port and database, never the user or password. */
@@ -18,7 +16,7 @@ export function databaseName(url: string): string {
 type Query = (sql: string, parameters: ReadonlyArray<unknown>) => Promise<PostgresQueryResult<unknown>>
 
 /** Runs `query`, telling `slow` when it took longer than its limit (whether it answered or failed). */
-export async function timed<T>(query: () => Promise<T>, database: string, sql: string, slow: SlowQueries | undefined): Promise<T> {
+async function timed<T>(query: () => Promise<T>, database: string, sql: string, slow: SlowQueries | undefined): Promise<T> {
   if (!slow) return query()
   const started = performance.now()
   try {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest } from '../../src/db/migrate.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { createSite } from '../../src/sites/sites.ts'
+import { freePort } from '../helpers/wrangler-dev.ts'
 
 // npm run bench:instances: Engawa scaled out. Three processes on one Postgres database behind a
 // round-robin proxy, beside one process behind the same proxy: live readers hold streams, writers
@@ -76,16 +76,8 @@ async function stopChild(child: ChildProcess) {
   clearTimeout(timer)
 }
 
-/** A loopback port free now: at LOG_LEVEL=warn a server does not print the port it took. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const address = probe.address()
-  await new Promise((resolve) => probe.close(resolve))
-  return typeof address === 'object' && address ? address.port : 0
-}
-
 async function startEngawa(databaseUrl: string) {
+  // At LOG_LEVEL=warn a server does not print the port it took: it is given one.
   const url = `http://127.0.0.1:${await freePort()}`
   const server = spawnTs(['src/server.ts'], { ...SERVER_ENV, DATABASE_URL: databaseUrl, PORT: new URL(url).port })
   // Until the app is served, /healthz says "starting".
