@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { freePort } from './wrangler-dev.ts'
@@ -57,7 +57,13 @@ export async function startCluster(): Promise<Cluster> {
  */
 export async function startReplica(primary: Cluster): Promise<Cluster> {
   const { dir, data, pgCommand } = await clusterFolder()
-  await pgCommand('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'])
+  // A slot of its own, holding WAL from before the backup starts, keeps every segment this
+  // replica needs: without one, another backup's checkpoint (or one while this replica is
+  // stopped) can recycle a segment before it is streamed. pg_basebackup's own -C makes the slot
+  // only once streaming begins, which is too late.
+  const slot = `replica_${basename(dir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
+  await primary.query(`select pg_create_physical_replication_slot('${slot}', true)`)
+  await pgCommand('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-S', slot, '-X', 'stream', '-c', 'fast', '--no-sync'])
   return serve(dir, data, pgCommand)
 }
 

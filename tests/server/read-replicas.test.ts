@@ -66,8 +66,8 @@ describe('read replicas (DATABASE_READ_URL)', () => {
   }
 
   /** Until the replicas are measured caught up: a replica not yet measured (at start, after it was down) serves nothing. */
-  async function measured() {
-    await until(async () => (await (await request(app, 'GET', '/readyz')).json()).databases.slice(1).every((d: { lagging?: boolean }) => d.lagging === false), 30_000, 'the replicas measured')
+  async function measured(on = app) {
+    await until(async () => (await (await request(on, 'GET', '/readyz')).json()).databases.slice(1).every((d: { lagging?: boolean }) => d.lagging === false), 30_000, 'the replicas measured')
   }
 
   beforeAll(async () => {
@@ -178,13 +178,16 @@ describe('read replicas (DATABASE_READ_URL)', () => {
         db: watched.db, readDb: watched.readDb, databaseChecks: watched.checks, clock: systemClock, config: parseConfig({ PAGE_CACHE_MS: '0' }),
         log: createLog('silent', () => undefined), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
       })
+      // A replica not yet measured serves nothing: wait until this process has seen both caught
+      // up, or the primary would answer below before either had fallen behind.
+      await measured(strict)
       const before = (await bodies(await request(strict, 'GET', thread()))).length
       await replaying(false)
       try {
         await post('Past the lag limit.')
         // The replicas stand still: once they are more than 400 ms behind, the primary answers, with the post.
         await expect.poll(async () => (await bodies(await request(strict, 'GET', thread()))).length, { timeout: 20_000, interval: 100 }).toBe(before + 1)
-        expect(lags.filter((lag) => lag.lagging).map((lag) => lag.database).sort()).toEqual(replicas.map(named).sort())
+        await expect.poll(() => lags.filter((lag) => lag.lagging).map((lag) => lag.database).sort(), { timeout: 20_000 }).toEqual(replicas.map(named).sort())
         const ready = await (await request(strict, 'GET', '/readyz')).json()
         expect(ready.databases.slice(1)).toMatchObject([{ ok: true, lagging: true }, { ok: true, lagging: true }])
       } finally {
