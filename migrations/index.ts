@@ -29,6 +29,7 @@ import * as createReactions from './20261204_1100_create_reactions.ts'
 import * as createReaderProfiles from './20261204_1200_create_reader_profiles.ts'
 import * as createInbox from './20261204_1300_create_inbox.ts'
 import * as uncountedReactions from './20261205_0900_uncounted_reactions.ts'
+import * as commentFirstPublished from './20261206_0900_comment_first_published.ts'
 
 // The ordered list the Migrator runs; a test checks that every file in this folder is here.
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_1200_create_reader_profiles': createReaderProfiles,
   '20261204_1300_create_inbox': createInbox,
   '20261205_0900_uncounted_reactions': uncountedReactions,
+  '20261206_0900_comment_first_published': commentFirstPublished,
 }

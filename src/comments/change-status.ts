@@ -23,7 +23,7 @@ export async function changeStatus(
 ): Promise<{ comment: CommentRow }> {
   const comment = await trx
     .updateTable('comments')
-    .set({ status, ...fields })
+    .set({ status, ...fields, first_published_at: row.first_published_at ?? (row.status === 'published' ? row.created_at : status === 'published' ? now : null) })
     .where('site_id', '=', row.site_id)
     .where('id', '=', row.id)
     .returningAll()

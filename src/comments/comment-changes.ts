@@ -18,8 +18,9 @@ export async function commentChanged(
   const { kind, before, after, now } = change
   if (kind === 'moderated') await queueCommentEvent(trx, 'comment.moderated', after, now, { previousStatus: before.status })
   if (kind === 'edited') await queueCommentEvent(trx, 'comment.edited', after, now)
-  // Held comments told nobody when posted; once published, their news goes out.
-  if (before.status === 'pending' && after.status === 'published') await queueNotifications(trx, after, now)
+  // Held comments told nobody when posted; once published, their news goes out. A comment
+  // published before (an edit put it back into review) is no news to its thread's followers.
+  if (before.status === 'pending' && after.status === 'published') await queueNotifications(trx, after, now, { followers: before.first_published_at === null })
   const visibleDelta = (after.status === 'published' ? 1 : 0) - (before.status === 'published' ? 1 : 0)
   const thread = await touchThread(trx, { siteId: before.site_id, thread: { id: before.thread_id }, kind: 'comment', commentId: before.id, visibleDelta, now })
   if (!thread) throw new Error(`comment ${before.id} has no thread`)

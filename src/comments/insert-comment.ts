@@ -87,12 +87,13 @@ export async function insertComment(db: Kysely<Database>, c: CommentInsert): Pro
     ),
     comment as (
       insert into comments (site_id, id, thread_id, parent_id, root_id, seq, path, depth, author_user_id, author_role, author_name,
-        author_email, edit_token_hash, body_source, body_html, status, moderation_reason, author_fingerprint, created_at, author_profile, mentions)
+        author_email, edit_token_hash, body_source, body_html, status, moderation_reason, author_fingerprint, created_at, author_profile, mentions, first_published_at)
       select ${c.siteId}, ${c.id}, thread.id, parent.id, coalesce(parent.root_id, ${c.id}), thread.last_seq,
         coalesce(parent.path, '{}'::int[]) || thread.last_seq, coalesce(parent.depth + 1, 0), ${c.authorUserId}::uuid,
         ${c.authorRole ?? null}, ${c.authorName}, ${c.authorEmail}, ${c.editTokenHash}, ${c.bodySource}, ${c.bodyHtml}, ${c.status}, ${c.heldBecause},
         ${c.authorFingerprint}, ${c.now},
-        coalesce((select u.profile_public from users u where u.id = ${c.authorUserId}::uuid), false), ${c.mentions ?? []}::uuid[]
+        coalesce((select u.profile_public from users u where u.id = ${c.authorUserId}::uuid), false), ${c.mentions ?? []}::uuid[],
+        ${c.status === 'published' ? c.now : null}::timestamptz
       from thread left join parent on true
       returning *
     ),

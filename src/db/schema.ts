@@ -188,6 +188,8 @@ export interface CommentsTable {
   author_profile: Generated<boolean>
   /** Accounts it mentions, among its thread's participants (comments/mentions.ts). */
   mentions: Generated<string[]>
+  /** When it was first published, and its followers told; null while it never was (older rows: until it first leaves 'published'). */
+  first_published_at: Date | null
 }
 
 /** A reply to a reader or a mention of them, in their inbox on a site for 90 days. */

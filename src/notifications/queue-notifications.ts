@@ -32,14 +32,15 @@ export async function noteNewComment(db: Kysely<Database>, publicUrl: string, co
  * and of the parent's author and those mentioned when their accounts ask for mail (made a
  * recipient on this site on first use). Its own author is left out, and so are addresses not
  * yet confirmed. A comment that is pending or hidden queues nothing: call this again when a
- * moderator publishes it (an account is told of a comment once, inbox.ts). Two statements,
+ * moderator publishes it (an account is told of a comment once, inbox.ts), with `followers`
+ * false when it was published once before, its followers told then. Two statements,
  * whatever the number of followers: they run inside the posting transaction, which holds the
  * thread's row lock until it commits.
  */
-export async function queueNotifications(db: Kysely<Database>, comment: CommentRow, now: Date): Promise<void> {
+export async function queueNotifications(db: Kysely<Database>, comment: CommentRow, now: Date, { followers = true } = {}): Promise<void> {
   if (comment.status !== 'published') return
   const told = await queueInbox(db, comment, now)
-  await queueMail(db, comment, told, true, now)
+  await queueMail(db, comment, told, followers, now)
 }
 
 /**

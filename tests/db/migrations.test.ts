@@ -5,6 +5,18 @@ import { migrations } from '../../migrations/index.ts'
 
 const files = readdirSync('migrations').filter((f) => f !== 'index.ts')
 
+/** A new embedded database migrated up to `name`, and the migrator to take it further. */
+async function migratedTo(name: string) {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { Kysely } = await import('kysely')
+  const { Migrator } = await import('kysely/migration')
+  const { PGliteDialect } = await import('kysely-pglite-dialect')
+  const db = new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create()) })
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  expect((await migrator.migrateTo(name)).error).toBeUndefined()
+  return { db, migrator }
+}
+
 describe('migrations', () => {
   it('lists every migration file, in order, named by date', () => {
     const names = files.map((f) => f.replace(/\.ts$/, '')).sort()
@@ -19,15 +31,8 @@ describe('migrations', () => {
 
 describe('the site rules migration', () => {
   it("turns each site's guest setting into the rules that replace it, holding back everything that was held", async () => {
-    const { PGlite } = await import('@electric-sql/pglite')
-    const { Kysely } = await import('kysely')
-    const { Migrator } = await import('kysely/migration')
-    const { PGliteDialect } = await import('kysely-pglite-dialect')
-    const client = await PGlite.create()
-    const db = new Kysely<any>({ dialect: new PGliteDialect(client) })
+    const { db, migrator } = await migratedTo('20261125_1545_create_reports')
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
-      expect((await migrator.migrateTo('20261125_1545_create_reports')).error).toBeUndefined()
       for (const policy of ['allowed', 'premoderated', 'forbidden'])
         await db.insertInto('sites').values({ id: policy, name: policy, allowed_origins: ['https://a.example'], guest_policy: policy }).execute()
       expect((await migrator.migrateToLatest()).error).toBeUndefined()
@@ -45,14 +50,8 @@ describe('the site rules migration', () => {
 
 describe('the uncounted reactions migration', () => {
   it("takes the reactions of readers already shadow-banned off their comments' counts, and moves those pages on", async () => {
-    const { PGlite } = await import('@electric-sql/pglite')
-    const { Kysely } = await import('kysely')
-    const { Migrator } = await import('kysely/migration')
-    const { PGliteDialect } = await import('kysely-pglite-dialect')
-    const db = new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create()) })
+    const { db, migrator } = await migratedTo('20261204_1300_create_inbox')
     try {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
-      expect((await migrator.migrateTo('20261204_1300_create_inbox')).error).toBeUndefined()
       const now = new Date()
       await db.insertInto('sites').values({ id: 's', name: 's', allowed_origins: ['https://a.example'] }).execute()
       const thread = await db.insertInto('threads').values({ site_id: 's', key: 'k', url: 'https://a.example/k', created_at: now, updated_at: now }).returning(['id', 'version']).executeTakeFirstOrThrow()
@@ -74,6 +73,25 @@ describe('the uncounted reactions migration', () => {
       const counts = await db.selectFrom('comments').select(['id', 'reactions']).execute()
       expect(Object.fromEntries(counts.map((c) => [c.id, c.reactions]))).toEqual({ [a]: { heart: 1 }, [b]: { clap: 1 } })
       expect((await db.selectFrom('threads').select('version').executeTakeFirstOrThrow()).version).toBe(thread.version + 1)
+    } finally {
+      await db.destroy()
+    }
+  })
+})
+
+describe('the first-published migration', () => {
+  it('marks the comments an edit holds in review as published before, and no others', async () => {
+    const { db, migrator } = await migratedTo('20261205_0900_uncounted_reactions')
+    try {
+      const now = new Date('2026-12-01T00:00:00Z')
+      await db.insertInto('sites').values({ id: 's', name: 's', allowed_origins: ['https://a.example'] }).execute()
+      const thread = await db.insertInto('threads').values({ site_id: 's', key: 'k', url: 'https://a.example/k', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()
+      const rows: Array<[string, string | null]> = [['published', null], ['pending', null], ['pending', 'Edited. Held for a word on the list.'], ['hidden', 'Edited. x']]
+      for (const [i, [status, reason]] of rows.entries())
+        await db.insertInto('comments').values({ site_id: 's', thread_id: thread.id, root_id: sql`gen_random_uuid()`, seq: i + 1, path: [i + 1], depth: 0, author_name: 'A', body_source: 'x', body_html: '<p>x</p>', status, moderation_reason: reason, created_at: now }).execute()
+      expect((await migrator.migrateToLatest()).error).toBeUndefined()
+      const marked = await db.selectFrom('comments').select(['seq', 'first_published_at']).orderBy('seq').execute()
+      expect(marked).toEqual([{ seq: 1, first_published_at: null }, { seq: 2, first_published_at: null }, { seq: 3, first_published_at: now }, { seq: 4, first_published_at: null }])
     } finally {
       await db.destroy()
     }

@@ -3,7 +3,7 @@ import { runMaintenance } from '../../src/jobs/maintenance.ts'
 import { bearer, ENGAWA_ORIGIN, fromEngawa, readerOf, staffOf } from '../helpers/accounts.ts'
 import { forEachBackend } from '../helpers/backends.ts'
 import { postGuest, postSignedIn } from '../helpers/comments.ts'
-import { startApp, type TestApp } from '../helpers/harness.ts'
+import { ARTICLE_URL, startApp, type TestApp } from '../helpers/harness.ts'
 import { MINUTE, digestsTo, runDigests } from './notify-helpers.ts'
 
 const inbox = async (t: TestApp, token: string) => {
@@ -153,6 +153,41 @@ forEachBackend((database) => {
       await runDigests(t)
       expect(await digestsTo(t, ren.email)).toHaveLength(1)
       expect(await digestsTo(t, hana.email)).toHaveLength(1)
+    })
+
+    it('are news to the thread\'s followers once: a comment edited into review and approved again mails them no second time', async () => {
+      const t = await startApp(database())
+      await t.db.updateTable('sites').set({ blocked_words: ['casino'] }).where('id', '=', t.site.id).execute()
+      const mod = await staffOf(t, 'Mod')
+      const kai = await readerOf(t, 'Kai')
+      const aki = await readerOf(t, 'Aki')
+      await postSignedIn(t, kai.token, 'First.')
+      const follow = `/api/v1/sites/${t.site.id}/thread/subscription?url=${encodeURIComponent(ARTICLE_URL)}`
+      expect((await t.request('PUT', follow, {}, { headers: bearer(kai.token) })).status).toBe(200)
+      const posted = await postSignedIn(t, aki.token, 'Hello')
+      // One as posted today, one as a row from before the moment of first publication was kept.
+      const older = await postSignedIn(t, aki.token, 'Hello again')
+      await t.db.updateTable('comments').set({ first_published_at: null }).where('id', '=', older.id).execute()
+      for (const { id } of [posted, older]) expect((await toldOf(t, id)).mail).toEqual([kai.user.id])
+      await runDigests(t)
+      expect(await digestsTo(t, kai.email)).toHaveLength(1)
+
+      t.clock.advance(10 * MINUTE)
+      for (const { id } of [posted, older]) {
+        expect(await edit(t, aki.token, id, 'Hello, casino')).toBe(200)
+        expect((await t.db.selectFrom('comments').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('pending')
+        expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${id}`, { action: 'approve' }, mod.cookie)).status).toBe(200)
+        expect((await toldOf(t, id)).mail).toEqual([])
+      }
+      await runDigests(t)
+      expect(await digestsTo(t, kai.email)).toHaveLength(1)
+
+      // A comment held from the start is news to them when it is first approved.
+      await t.db.updateTable('sites').set({ premoderation: 'all' }).where('id', '=', t.site.id).execute()
+      const held = await postSignedIn(t, aki.token, 'Waiting')
+      expect((await toldOf(t, held.id)).mail).toEqual([])
+      expect((await fromEngawa(t, 'POST', `/api/v1/moderation/sites/${t.site.id}/comments/${held.id}`, { action: 'approve' }, mod.cookie)).status).toBe(200)
+      expect((await toldOf(t, held.id)).mail).toEqual([kai.user.id])
     })
 
     it('tell nobody while the edited comment is shadowed, nor once it is back, however often it is edited', async () => {
