@@ -44,12 +44,25 @@ export async function buildPgliteTemplate(): Promise<{ dir: string; built: boole
   return { dir, built: true }
 }
 
-/** A new data folder starts as a copy of the template, when there is one for these migrations. */
-export function seedFromTemplate(dataDir: string): boolean {
+/**
+ * A new data folder starts as a copy of the template, when there is one for these migrations.
+ * The copy goes to a folder inside it, then each entry moves in, PG_VERSION last: a folder is a
+ * database only once it is whole, so a start cut short while copying (Ctrl-C on the first
+ * `npm start`) begins the copy again next time instead of opening half a database.
+ */
+export function seedFromTemplate(dataDir: string, copy: (from: string, to: string) => void = copyFolder): boolean {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return false
   const dir = templateDir()
   if (!existsSync(dir)) return false
-  copyFolder(dir, dataDir)
+  const staging = join(dataDir, '.engawa-seeding')
+  rmSync(staging, { recursive: true, force: true })
+  copy(dir, staging)
+  const entries = readdirSync(staging).sort((a, b) => Number(a === 'PG_VERSION') - Number(b === 'PG_VERSION'))
+  for (const entry of entries) {
+    rmSync(join(dataDir, entry), { recursive: true, force: true })
+    renameSync(join(staging, entry), join(dataDir, entry))
+  }
+  rmSync(staging, { recursive: true, force: true })
   return true
 }
 
@@ -57,7 +70,6 @@ export function seedFromTemplate(dataDir: string): boolean {
 // checks and stats each in JavaScript. Where there is no cp (Windows), cpSync.
 function copyFolder(from: string, to: string) {
   mkdirSync(to, { recursive: true })
-  // `from/.`: the template's files into the folder, which already holds the lock.
   if (process.platform !== 'win32' && spawnSync('cp', ['-R', `${from}/.`, to], { stdio: 'ignore' }).status === 0) return
   cpSync(from, to, { recursive: true })
 }
