@@ -6,8 +6,10 @@ const SEND_TIMEOUT_MS = 30_000
 /**
  * Sends through an HTTP mail API: Resend's `POST /emails` (JSON: from, to, subject, text,
  * headers; a Bearer key), which other services and relays speak too. Where SMTP cannot run
- * (Workers) this is how mail goes out. A 4xx other than 429 refuses this mail for good (a bad
- * address, a refused sender); 429, 5xx and network failures are retried by the outbox.
+ * (Workers) this is how mail goes out. A 4xx refuses this mail for good (a bad address, a
+ * refused sender); 408, 409 (the same mail still being sent), 429, 5xx and network failures are
+ * retried by the outbox. Each attempt carries the outbox row's id as its Idempotency-Key, so a
+ * retry after an answer that never came (a timeout, a dropped connection) is not a second mail.
  */
 export function httpApiSender(api: NonNullable<Config['mailApi']>, from: string): MailSender {
   return {
@@ -16,7 +18,12 @@ export function httpApiSender(api: NonNullable<Config['mailApi']>, from: string)
       try {
         res = await fetch(api.url, {
           method: 'POST',
-          headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json', 'user-agent': 'Engawa-Mail/1' },
+          headers: {
+            authorization: `Bearer ${api.key}`,
+            'content-type': 'application/json',
+            'user-agent': 'Engawa-Mail/1',
+            ...(mail.id ? { 'idempotency-key': `engawa-mail/${mail.id}` } : {}),
+          },
           body: JSON.stringify({ from, to: [mail.to], subject: mail.subject, text: mail.text, ...(mail.headers ? { headers: mail.headers } : {}) }),
           signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
         })
@@ -25,7 +32,7 @@ export function httpApiSender(api: NonNullable<Config['mailApi']>, from: string)
       }
       if (res.ok) return void (await res.body?.cancel())
       const said = (await res.text().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300)
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408
+      const permanent = res.status >= 400 && res.status < 500 && ![408, 409, 429].includes(res.status)
       throw Object.assign(new Error(`The mail API answered ${res.status}${said ? `: ${said}` : ''}`), { permanent })
     },
   }

@@ -6,5 +6,8 @@ export interface MailSender {
    * the error when retrying the same mail cannot succeed (the server refused the recipient or
    * the message), so the outbox gives up at once instead of knocking for three days.
    */
-  send(mail: OutgoingMail): Promise<void>
+  send(mail: SendableMail): Promise<void>
 }
+
+/** A mail as the outbox hands it over: with its row's id, the same on every attempt. */
+export type SendableMail = OutgoingMail & { id?: string }

@@ -63,7 +63,7 @@ export function createMailWorker(deps: MailWorkerDeps): MailWorker {
       // instance's now. Left alone, they are due again for whoever claims them next.
       if (!mail.claimed_until || clock.now() >= mail.claimed_until) break
       try {
-        await sender.send({ to: mail.to_address, subject: mail.subject, text: mail.body_text ?? '', headers: mail.headers ?? undefined })
+        await sender.send({ id: mail.id, to: mail.to_address, subject: mail.subject, text: mail.body_text ?? '', headers: mail.headers ?? undefined })
       } catch (error) {
         round[(await recordFailure(mail, error)) ? 'failed' : 'retried']++
         continue

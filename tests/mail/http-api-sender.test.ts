@@ -35,7 +35,8 @@ describe('mail through an HTTP mail API (how Workers send mail)', () => {
   it('gives a mail up when the API refuses it (4xx), and has it retried when the API is busy, failing or away', async () => {
     answer = (res) => res.writeHead(422, { 'content-type': 'application/json' }).end('{"message":"Invalid `to` field."}')
     await expect(sender.send(mail)).rejects.toMatchObject({ permanent: true, message: 'The mail API answered 422: {"message":"Invalid `to` field."}' })
-    for (const status of [429, 500, 503]) {
+    // 409: the same mail (by its Idempotency-Key) is still being sent.
+    for (const status of [408, 409, 429, 500, 503]) {
       answer = (res) => res.writeHead(status).end()
       await expect(sender.send(mail)).rejects.toMatchObject({ permanent: false })
     }

@@ -1,8 +1,11 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Kysely } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/schema.ts'
 import { createLog } from '../../src/log.ts'
+import { httpApiSender } from '../../src/mail/http-api-sender.ts'
 import { createMailWorker, GIVE_UP_AFTER_MS, type MailWorkerDeps } from '../../src/mail/mail-worker.ts'
 import { enqueueMail, type OutgoingMail } from '../../src/mail/outbox.ts'
 import { createSender, logSender, smtpSender, type MailSender } from '../../src/mail/senders.ts'
@@ -212,6 +215,33 @@ forEachBackend((database, backend) => {
       expect(delivered).toMatchObject({ to_address: 'aki@mail.example', sent_at: clock.now() })
       expect(smtp.messages.map((m) => m.to)).toEqual([['aki@mail.example']])
       expect(entries).toContainEqual(expect.objectContaining({ level: 'error', message: 'mail given up', isPermanent: true }))
+    })
+
+    it('through an HTTP mail API, sends a mail whose answer was lost once: the retry carries the same Idempotency-Key', async () => {
+      // An API that keeps its word on keys, as Resend does; the first answer is lost on the way back.
+      const delivered = new Map<string, number>()
+      const keys: Array<string | undefined> = []
+      const api = createServer((req, res) => {
+        req.resume().on('end', () => {
+          const key = req.headers['idempotency-key'] as string | undefined
+          keys.push(key)
+          if (!delivered.has(key ?? '')) delivered.set(key ?? '', delivered.size + 1)
+          if (keys.length === 1) return void res.socket?.destroy()
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `m${delivered.get(key ?? '')}` }))
+        })
+      })
+      await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+      cleanups.push(() => new Promise((resolve) => api.close(resolve)))
+      const viaApi = httpApiSender({ url: `http://127.0.0.1:${(api.address() as AddressInfo).port}/emails`, key: 'k' }, FROM)
+      const clock = createFakeClock()
+      await enqueueMail(database().db, confirmMail(), clock.now())
+      const mailer = worker({ sender: viaApi, clock })
+      expect(await mailer.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0 })
+      clock.advance(MINUTE)
+      expect(await mailer.runOnce()).toEqual({ sent: 1, retried: 0, failed: 0 })
+      const row = await onlyMail()
+      expect(keys).toEqual([`engawa-mail/${row.id}`, `engawa-mail/${row.id}`])
+      expect(delivered.size).toBe(1)
     })
 
     it('records a failure as one short line', async () => {
