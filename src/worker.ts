@@ -36,7 +36,9 @@ export default {
     if (!db) return
     const deps = workerDeps(config, db)
     try {
-      deps.log.info('background round', await runScheduledWork(deps))
+      const round = await runScheduledWork(deps)
+      deps.log.info('background round', round)
+      for (const [part, error] of Object.entries(round.failed)) deps.log.error('background work failed', { part, error })
     } finally {
       ctx.waitUntil(db.destroy())
     }

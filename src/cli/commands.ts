@@ -228,8 +228,9 @@ async function run(argv: string[], { db, config, io }: { db: Kysely<Database>; c
       try {
         const mail = await createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce()
         const hooks = await createWebhookWorker({ db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: 100 }).runOnce()
-        const cleared = await runMaintenance(db, new Date(), config.publicUrl)
-        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
+        const { failed, ...cleared } = await runMaintenance(db, new Date(), config.publicUrl)
+        const failures = Object.entries(failed).map(([step, error]) => `${step} (${error})`)
+        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.${failures.length ? ` Failed: ${failures.join('; ')}.` : ''}`
       } finally {
         sender.close()
       }

@@ -17,24 +17,41 @@ import { deleteExpiredIdempotencyKeys } from '../comments/idempotency.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
- * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the install check's old counts, inbox items past 90 days), tells moderators what
- * entered their queues and readers what is new where they follow.
+ * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the
+ * install check's old counts, inbox items past 90 days), tells moderators what entered their
+ * queues and readers what is new where they follow. Each step runs whatever became of those
+ * before it: one that fails is named in `failed` with its error, its count null, so a step that
+ * keeps failing never stops the mail or the clearing of the others.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
-  return {
-    queueMails: await mailQueueNews(db, publicUrl, now),
-    notificationMails: await mailNotificationDigests(db, publicUrl, now),
-    sessions: await deleteExpiredSessions(db, now),
-    emailTokens: await deleteExpiredEmailTokens(db, now),
-    oauthAttempts: await deleteExpiredAttempts(db, now),
-    rateLimits: await deleteExpiredLimits(db, now),
-    ssoNonces: await deleteExpiredNonces(db, now),
-    notificationRecipients: await deleteStaleRecipients(db, now),
-    abandonedImports: await endAbandonedRuns(db, now),
-    idempotencyKeys: await deleteExpiredIdempotencyKeys(db, now),
-    widgetLoads: await deleteOldWidgetLoads(db, now),
-    inboxItems: await deleteOldInboxItems(db, now),
+  return runEach({
+    queueMails: () => mailQueueNews(db, publicUrl, now),
+    notificationMails: () => mailNotificationDigests(db, publicUrl, now),
+    sessions: () => deleteExpiredSessions(db, now),
+    emailTokens: () => deleteExpiredEmailTokens(db, now),
+    oauthAttempts: () => deleteExpiredAttempts(db, now),
+    rateLimits: () => deleteExpiredLimits(db, now),
+    ssoNonces: () => deleteExpiredNonces(db, now),
+    notificationRecipients: () => deleteStaleRecipients(db, now),
+    abandonedImports: () => endAbandonedRuns(db, now),
+    idempotencyKeys: () => deleteExpiredIdempotencyKeys(db, now),
+    widgetLoads: () => deleteOldWidgetLoads(db, now),
+    inboxItems: () => deleteOldInboxItems(db, now),
+  })
+}
+
+async function runEach<Steps extends Record<string, () => Promise<number>>>(steps: Steps) {
+  const counts = {} as { [Step in keyof Steps]: number | null }
+  const failed: Partial<Record<keyof Steps, string>> = {}
+  for (const step of Object.keys(steps) as Array<keyof Steps>) {
+    try {
+      counts[step] = await steps[step]!()
+    } catch (error) {
+      counts[step] = null
+      failed[step] = error instanceof Error ? error.message : String(error)
+    }
   }
+  return { ...counts, failed }
 }
 
 /** Runs maintenance now and then every `intervalMs`, off the request path; never throws. */
@@ -42,7 +59,10 @@ export function startMaintenance(db: Kysely<Database>, clock: Clock, log: Log, p
   let running: Promise<void> = Promise.resolve()
   const round = () => {
     running = runMaintenance(db, clock.now(), publicUrl)
-      .then((cleared) => log.debug('maintenance', cleared))
+      .then(({ failed, ...cleared }) => {
+        log.debug('maintenance', cleared)
+        for (const [step, error] of Object.entries(failed)) log.error('maintenance step failed', { step, error })
+      })
       .catch((error: unknown) => log.error('maintenance failed', { error: String(error) }))
   }
   round()

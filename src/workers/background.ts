@@ -13,20 +13,31 @@ const BUDGET_MS = 20_000
  * What the Node process does in the background, done from the Cron Trigger each minute:
  * maintenance (which also queues the digests), webhooks over fetch, and mail through the HTTP
  * mail API when one is set (SMTP cannot run on Workers; without an API, mail waits in the
- * outbox for a Node instance or `engawa jobs run`).
+ * outbox for a Node instance or `engawa jobs run`). Each runs whatever became of the others, as
+ * on Node, where each has a loop of its own: what failed is named in `failed`.
  */
 export async function runScheduledWork({ db, clock, log, config }: Pick<Deps, 'db' | 'clock' | 'log' | 'config'>) {
   const started = Date.now()
-  const maintenance = await runMaintenance(db, clock.now(), config.publicUrl)
+  const failed: Record<string, string> = {}
+  const attempt = async <T>(part: string, run: () => Promise<T>, otherwise: T): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      failed[part] = error instanceof Error ? error.message : String(error)
+      return otherwise
+    }
+  }
+  const maintenance = await attempt('maintenance', () => runMaintenance(db, clock.now(), config.publicUrl), undefined)
   const webhooks = createWebhookWorker({ db, clock, log, sender: createFetchSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: BATCH })
   const mail = config.mailApi && createMailWorker({ db, clock, log, sender: httpApiSender(config.mailApi, config.mailFrom), batchSize: BATCH })
   const done = { delivered: 0, mailed: 0 }
   for (let full = true; full && Date.now() - started < BUDGET_MS; ) {
-    const hooks = await webhooks.runOnce()
-    const mails = mail ? await mail.runOnce() : { sent: 0, retried: 0, failed: 0 }
+    const hooks = await attempt('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
+    const mails = mail ? await attempt('mail', () => mail.runOnce(), { sent: 0, retried: 0, failed: 0 }) : { sent: 0, retried: 0, failed: 0 }
     done.delivered += hooks.delivered
     done.mailed += mails.sent
     full = hooks.delivered + hooks.retrying + hooks.failed === BATCH || mails.sent + mails.retried + mails.failed === BATCH
   }
-  return { maintenance, ...done, mailWaits: !mail }
+  for (const [step, error] of Object.entries(maintenance?.failed ?? {})) failed[`maintenance ${step}`] = error
+  return { maintenance, ...done, mailWaits: !mail, failed }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { runMaintenance } from '../../src/jobs/maintenance.ts'
 import { ENGAWA_ORIGIN, fromEngawa, PASSWORD, signUpAndVerify, uniqueEmail } from '../helpers/accounts.ts'
@@ -13,7 +14,7 @@ forEachBackend((database) => {
       const { cookie, user } = await signUpAndVerify(t)
       await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: uniqueEmail() })
       const first = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
-      expect(first).toEqual({ queueMails: 0, notificationMails: 0, sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0, ssoNonces: 0, notificationRecipients: 0, abandonedImports: 0, idempotencyKeys: 0, widgetLoads: 0, inboxItems: 0 })
+      expect(first).toEqual({ queueMails: 0, notificationMails: 0, sessions: 0, emailTokens: 0, oauthAttempts: 0, rateLimits: 0, ssoNonces: 0, notificationRecipients: 0, abandonedImports: 0, idempotencyKeys: 0, widgetLoads: 0, inboxItems: 0, failed: {} })
       t.clock.advance(2 * DAY)
       expect((await fromEngawa(t, 'POST', '/api/v1/auth/login', { email: 'x@y.example', password: PASSWORD })).status).toBe(401)
       const later = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
@@ -24,6 +25,25 @@ forEachBackend((database) => {
       expect((await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).sessions).toBeGreaterThanOrEqual(1)
       expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([])
       expect(await t.db.selectFrom('rate_limits').select('key').where('expires_at', '<=', t.clock.now()).execute()).toEqual([])
+    })
+
+    it('runs every step whatever became of the one before: a failing step is named, and the rest still clear', async () => {
+      const t = await startApp(database())
+      await signUpAndVerify(t)
+      await fromEngawa(t, 'POST', '/api/v1/auth/reset', { email: uniqueEmail() })
+      t.clock.advance(2 * DAY)
+      // The digests' table gone from under the second step.
+      await sql`alter table notify_events rename to notify_events_away`.execute(t.db)
+      try {
+        const done = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
+        expect(Object.keys(done.failed)).toEqual(['notificationMails'])
+        expect(done.failed.notificationMails).toMatch(/notify_events/)
+        expect(done.notificationMails).toBeNull()
+        expect(done.emailTokens).toBeGreaterThanOrEqual(2)
+      } finally {
+        await sql`alter table notify_events_away rename to notify_events`.execute(t.db)
+      }
+      expect((await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).failed).toEqual({})
     })
   })
 })

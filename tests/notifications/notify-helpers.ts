@@ -11,7 +11,9 @@ export const MINUTE = 60_000
 
 /** The maintenance round that batches notifications; returns how many digests it queued. */
 export async function runDigests(t: TestApp): Promise<number> {
-  return (await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).notificationMails
+  const done = await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)
+  expect(done.failed).toEqual({})
+  return done.notificationMails as number
 }
 
 /** Sends everything due in the outbox to the sink, as a server's mail worker would. */
