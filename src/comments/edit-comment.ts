@@ -148,7 +148,7 @@ export async function deleteComment(
   site: SiteRow,
   commentId: string,
   proof: AuthorProof,
-): Promise<void> {
+): Promise<{ threadVersion: number }> {
   const now = deps.clock.now()
   return changeThreads(deps, async (trx) => {
     const row = await lockOwnComment(trx, site, commentId, proof, now, 'delete')
@@ -165,6 +165,6 @@ export async function deleteComment(
     // Its earlier versions go with its text.
     await trx.deleteFrom('comment_versions').where('site_id', '=', site.id).where('comment_id', '=', row.id).execute()
     if (isVisibleRow(row) && row.reply_count === 0) await releaseAncestors(trx, row)
-    await commentChanged(trx, { kind: 'deleted', before: row, after: deleted, now })
+    return commentChanged(trx, { kind: 'deleted', before: row, after: deleted, now })
   })
 }

@@ -54,7 +54,13 @@ const deleteRoute = createRoute({
     'Its text and author are removed; with replies it stays in the thread as a tombstone. Its author may delete it ' +
     "(a guest within the edit window), and so may the site's moderators.",
   request: { params: CommentParams, headers: EditTokenHeader },
-  responses: { 204: { description: 'Deleted.' }, ...errorResponses(400, 403, 404) },
+  responses: {
+    200: jsonResponse(
+      z.object({ threadVersion: z.number().int().openapi({ description: "The thread's version without the comment: pass it as `version` when reading the thread again." }) }).openapi('DeletedComment'),
+      'Deleted.',
+    ),
+    ...errorResponses(400, 403, 404),
+  },
 })
 
 export function writeRoutes(deps: Deps) {
@@ -93,7 +99,6 @@ export function writeRoutes(deps: Deps) {
       const { id } = c.req.valid('param')
       const site = c.var.site
       const proof = { actor: await actorOf(deps.db, c.var.signedIn), editToken: c.req.valid('header')['x-edit-token'] }
-      await deleteComment(deps, site, id, proof)
-      return c.body(null, 204)
+      return c.json(await deleteComment(deps, site, id, proof), 200)
     })
 }

@@ -195,7 +195,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
     edit: (id: string, body: string, editToken?: string) =>
       noted(call<{ comment: Comment; threadVersion: number }>(`/sites/${site}/comments/${id}`, send('PATCH', { body }), editToken ? { 'x-edit-token': editToken } : {})),
     remove: (id: string, editToken?: string) =>
-      call<void>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {}),
+      noted(call<{ threadVersion: number }>(`/sites/${site}/comments/${id}`, { method: 'DELETE' }, editToken ? { 'x-edit-token': editToken } : {})),
     report: (id: string, reason: ReportReason, text: string) =>
       call<{ hidden: boolean }>(`/sites/${site}/comments/${id}/reports`, send('POST', { reason, ...(text.trim() ? { text: text.trim() } : {}) })),
     react: (id: string, kind: string, on: boolean) =>

@@ -167,6 +167,23 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await caughtUp()
   })
 
+  it('shows a reader who deleted their comment the page without it, however far the replicas lag', async () => {
+    const { comment, editToken } = await post('Soon to go.')
+    await caughtUp()
+    await measured()
+    await replaying(false)
+    try {
+      const gone = await request(app, 'DELETE', path(site, `comments/${comment.id}`), undefined, { 'x-edit-token': editToken })
+      expect(gone.status).toBe(200)
+      const { threadVersion } = (await gone.json()) as { threadVersion: number }
+      expect(await bodies(await request(app, 'GET', thread()))).toContain('<p>Soon to go.</p>')
+      expect(await bodies(await request(app, 'GET', thread(`&version=${threadVersion}`)))).not.toContain('<p>Soon to go.</p>')
+    } finally {
+      await replaying(true)
+    }
+    await caughtUp()
+  })
+
   it('passes over a replica further behind than DATABASE_READ_MAX_LAG_MS until it catches up, and says so', async () => {
     const lags: Array<{ database: string; lagging: boolean }> = []
     const watched = await createDatabase(
