@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
 import { publicReads, type Deps } from '../deps.ts'
 import { SiteParam, errorResponses } from '../http/openapi.ts'
 import { threadKeyOf } from '../threads/thread-key.ts'
@@ -27,17 +29,11 @@ export function feedRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'config'
     const site = c.var.site
     const query = c.req.valid('query')
     const key = query.key || query.url ? threadKeyOf(site, query) : undefined
-    const rows = await db
-      .selectFrom('comments as c')
-      .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
-      .select(['c.id', 'c.author_name', 'c.body_html', 'c.created_at', 'c.edited_at', 't.url', 't.title'])
-      .where('c.site_id', '=', site.id)
-      .where('c.status', '=', 'published')
-      .$if(key !== undefined, (q) => q.where('t.key', '=', key!))
-      .orderBy('c.created_at', 'desc')
-      .orderBy('c.id')
-      .limit(ENTRIES)
-      .execute()
+    // One connection for both statements: on read replicas, one server (as a thread page).
+    const { rows, page } = await db.connection().execute(async (one) => ({
+      rows: await readEntries(one, site.id, key),
+      page: key === undefined ? undefined : await one.selectFrom('threads').select(['url', 'title']).where('site_id', '=', site.id).where('key', '=', key).executeTakeFirst(),
+    }))
     const entries: FeedEntry[] = rows.map((r) => ({
       id: r.id,
       authorName: r.author_name,
@@ -47,7 +43,6 @@ export function feedRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'config'
       pageUrl: r.url,
       pageTitle: r.title,
     }))
-    const page = key === undefined ? undefined : await db.selectFrom('threads').select(['url', 'title']).where('site_id', '=', site.id).where('key', '=', key).executeTakeFirst()
     const self = new URL(`/api/v1/sites/${site.id}/feed.atom`, config.publicUrl)
     if (query.key) self.searchParams.set('key', query.key)
     else if (query.url) self.searchParams.set('url', page?.url ?? query.url)
@@ -57,4 +52,19 @@ export function feedRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'config'
     c.header('Cache-Control', 'public, max-age=60')
     return c.body(renderAtom({ selfUrl: self.href, alternateUrl: alternate, title, entries }, clock.now()), 200)
   })
+}
+
+/** The site's or one page's newest published comments, with their pages. */
+function readEntries(db: Kysely<Database>, siteId: string, key: string | undefined) {
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', (j) => j.onRef('t.site_id', '=', 'c.site_id').onRef('t.id', '=', 'c.thread_id'))
+    .select(['c.id', 'c.author_name', 'c.body_html', 'c.created_at', 'c.edited_at', 't.url', 't.title'])
+    .where('c.site_id', '=', siteId)
+    .where('c.status', '=', 'published')
+    .$if(key !== undefined, (q) => q.where('t.key', '=', key!))
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id')
+    .limit(ENTRIES)
+    .execute()
 }

@@ -22,9 +22,13 @@ export function profilePages(deps: Pick<Deps, 'db' | 'readDb'>) {
     const d = drawnWords(lang)
     const above = html`<p class="back"><a href="/s/${site.id}?lang=${lang}">${sitePageWords(lang).title(site.name)}</a></p>`
     const script = cursor ? '' : html`<script src="/embed.js" data-site="${site.id}" data-view="profile" data-user="${userId}" data-lang="${lang}" async></script>`
-    const profile = UUID.test(userId) ? await readProfile(reads, site, userId, 'other') : undefined
-    if (!profile) return { above, script, status: 404, view: html`<p>${d.w('profileMissing')}</p>` }
-    const comments = await orFirstPage((at) => readCommentsPage(reads, site, { cursor: at, limit: 20 }, userId), cursor)
+    // One connection for both reads: on read replicas, one server (as a thread page).
+    const read = await reads.connection().execute(async (one) => {
+      const profile = UUID.test(userId) ? await readProfile(one, site, userId, 'other') : undefined
+      return profile && { profile, comments: await orFirstPage((at) => readCommentsPage(one, site, { cursor: at, limit: 20 }, userId), cursor) }
+    })
+    if (!read) return { above, script, status: 404, view: html`<p>${d.w('profileMissing')}</p>` }
+    const { profile, comments } = read
     const next = comments.nextCursor ? `?${new URLSearchParams({ cursor: comments.nextCursor, lang })}` : null
     const since = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(profile.joinedAt)
     const view = html`<section aria-labelledby="ch"><h2 id="ch"><bdi>${profile.name}</bdi></h2>

@@ -110,7 +110,8 @@ export function profileRoutes(deps: Pick<Deps, 'db' | 'readDb' | 'clock' | 'page
       if (!signedIn) {
         // Anyone's view is everyone's: kept and shared like community pages, by requests at once too.
         const shown = await cache.load(site.id, ['profile', userId, ask.cursor ?? '', ask.limit].join('\n'), async () => {
-          const page = await profilePage(publicReads(deps), site, userId, 'other', ask)
+          // One connection for its statements: on read replicas, one server (as a thread page).
+          const page = await publicReads(deps).connection().execute((one) => profilePage(one, site, userId, 'other', ask))
           const body = new TextEncoder().encode(JSON.stringify(page ?? null))
           return { body, etag: await strongEtag(body), missing: page === undefined }
         })

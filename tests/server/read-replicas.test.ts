@@ -184,6 +184,39 @@ describe('read replicas (DATABASE_READ_URL)', () => {
     await caughtUp()
   })
 
+  it('reads a feed or a profile on one server, as a thread page: its statements never go to two replicas', async () => {
+    const statements: Array<{ database: string; sql: string }> = []
+    const traced = await createDatabase(
+      { databaseUrl: primary!.url('engawa'), databaseListenUrl: primary!.url('engawa'), databaseReadUrls: replicas.map((r) => r.url('engawa')), dataDir: '/nonexistent', databasePoolSize: 2 },
+      { slow: { limitMs: 0, onSlow: (name, _ms, text) => statements.push({ database: name, sql: text }) } },
+    )
+    try {
+      const reading = createApp({
+        db: traced.db, readDb: traced.readDb, databaseChecks: traced.checks, clock: systemClock, config: parseConfig({ PAGE_CACHE_MS: '0' }),
+        log: createLog('silent', () => undefined), markdown: createMarkdownRenderer(), passwords: nodePasswordHasher,
+      })
+      // A reader with a public profile and a comment.
+      const hana = await database!.db.insertInto('users').values({ display_name: 'Hana', profile_public: true }).returning('id').executeTakeFirstOrThrow()
+      await database!.db.updateTable('sites').set({ public_profiles: true }).where('id', '=', site).execute()
+      const { comment } = await post('By Hana.')
+      await database!.db.updateTable('comments').set({ author_user_id: hana.id }).where('id', '=', comment.id).execute()
+      await caughtUp()
+      await measured(reading)
+      const pages = [path(site, `feed.atom?url=${encodeURIComponent(ARTICLE)}`), path(site, `profiles/${hana.id}`), `/s/${site}/u/${hana.id}`]
+      for (const page of pages)
+        for (let i = 0; i < 3; i++) {
+          statements.length = 0
+          expect((await request(reading, 'GET', page)).status, page).toBe(200)
+          // What the page reads (the site itself comes from the primary); not the lag watcher's notes.
+          const onReplicas = statements.filter((s) => s.database !== named(primary!) && !s.sql.includes('_lsn()'))
+          expect(onReplicas.length, page).toBeGreaterThanOrEqual(2)
+          expect(new Set(onReplicas.map((s) => s.database)).size, page).toBe(1)
+        }
+    } finally {
+      await traced.close()
+    }
+  })
+
   it('passes over a replica further behind than DATABASE_READ_MAX_LAG_MS until it catches up, and says so', async () => {
     const lags: Array<{ database: string; lagging: boolean }> = []
     const watched = await createDatabase(
