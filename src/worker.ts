@@ -38,7 +38,7 @@ export default {
     try {
       const round = await runScheduledWork(deps)
       deps.log.info('background round', round)
-      for (const [part, error] of Object.entries(round.failed)) deps.log.error('background work failed', { part, error })
+      if (Object.keys(round.failed).length > 0) deps.log.error('background work failed', { failed: round.failed })
     } finally {
       ctx.waitUntil(db.destroy())
     }

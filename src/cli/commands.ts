@@ -9,6 +9,7 @@ import { writeOut } from '../export/write-out.ts'
 import type { SiteRow } from '../db/schema.ts'
 import { systemClock } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
+import { independentParts } from '../jobs/independent-parts.ts'
 import { runMaintenance } from '../jobs/maintenance.ts'
 import { createLog } from '../log.ts'
 import { createMailWorker } from '../mail/mail-worker.ts'
@@ -226,11 +227,18 @@ async function run(argv: string[], { db, config, io }: { db: Kysely<Database>; c
       const log = createLog(config.logLevel)
       const sender = createSender(config, log)
       try {
-        const mail = await createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce()
-        const hooks = await createWebhookWorker({ db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: 100 }).runOnce()
-        const { failed, ...cleared } = await runMaintenance(db, new Date(), config.publicUrl)
-        const failures = Object.entries(failed).map(([step, error]) => `${step} (${error})`)
-        return `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.${failures.length ? ` Failed: ${failures.join('; ')}.` : ''}`
+        const parts = independentParts()
+        const mail = await parts.run('mail', () => createMailWorker({ db, clock: systemClock, log, sender, batchSize: 100 }).runOnce(), { sent: 0, retried: 0, failed: 0 })
+        const webhooks = createWebhookWorker({ db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: 100 })
+        const hooks = await parts.run('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
+        const maintenance = await parts.run('maintenance', () => runMaintenance(db, new Date(), config.publicUrl), undefined)
+        const { failed: stepsFailed = {}, ...cleared } = maintenance ?? {}
+        for (const [step, error] of Object.entries(stepsFailed)) parts.failed[`maintenance ${step}`] = error
+        const summary = `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
+        const failures = Object.entries(parts.failed).map(([part, error]) => `${part} (${error})`)
+        // Exits 1, so a cron that runs this hears of it.
+        if (failures.length > 0) throw new AppError('internal_error', `${summary} Failed: ${failures.join('; ')}.`)
+        return summary
       } finally {
         sender.close()
       }

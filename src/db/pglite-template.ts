@@ -50,7 +50,7 @@ export async function buildPgliteTemplate(): Promise<{ dir: string; built: boole
  * database only once it is whole, so a start cut short while copying (Ctrl-C on the first
  * `npm start`) begins the copy again next time instead of opening half a database.
  */
-export function seedFromTemplate(dataDir: string, copy: (from: string, to: string) => void = copyFolder): boolean {
+export function seedFromTemplate(dataDir: string, { copy = copyFolder, move = renameSync } = {}): boolean {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return false
   const dir = templateDir()
   if (!existsSync(dir)) return false
@@ -60,7 +60,7 @@ export function seedFromTemplate(dataDir: string, copy: (from: string, to: strin
   const entries = readdirSync(staging).sort((a, b) => Number(a === 'PG_VERSION') - Number(b === 'PG_VERSION'))
   for (const entry of entries) {
     rmSync(join(dataDir, entry), { recursive: true, force: true })
-    renameSync(join(staging, entry), join(dataDir, entry))
+    move(join(staging, entry), join(dataDir, entry))
   }
   rmSync(staging, { recursive: true, force: true })
   return true

@@ -14,14 +14,15 @@ import { deleteStaleRecipients } from '../notifications/recipients.ts'
 import { deleteOldInboxItems } from '../notifications/inbox.ts'
 import { endAbandonedRuns } from '../import/abandoned-runs.ts'
 import { deleteExpiredIdempotencyKeys } from '../comments/idempotency.ts'
+import { independentParts } from './independent-parts.ts'
 
 /**
  * Clears what has expired (sessions, emailed-link tokens, sign-in attempts, rate-limit windows,
  * unconfirmed notification addresses, imports whose process died, posts' idempotency keys, the
  * install check's old counts, inbox items past 90 days), tells moderators what entered their
  * queues and readers what is new where they follow. Each step runs whatever became of those
- * before it: one that fails is named in `failed` with its error, its count null, so a step that
- * keeps failing never stops the mail or the clearing of the others.
+ * before it (independent-parts.ts): one that fails is named in `failed` with its error, its count
+ * null, so a step that keeps failing never stops the mail or the clearing of the others.
  */
 export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl: string) {
   return runEach({
@@ -41,17 +42,10 @@ export async function runMaintenance(db: Kysely<Database>, now: Date, publicUrl:
 }
 
 async function runEach<Steps extends Record<string, () => Promise<number>>>(steps: Steps) {
+  const parts = independentParts()
   const counts = {} as { [Step in keyof Steps]: number | null }
-  const failed: Partial<Record<keyof Steps, string>> = {}
-  for (const step of Object.keys(steps) as Array<keyof Steps>) {
-    try {
-      counts[step] = await steps[step]!()
-    } catch (error) {
-      counts[step] = null
-      failed[step] = error instanceof Error ? error.message : String(error)
-    }
-  }
-  return { ...counts, failed }
+  for (const step of Object.keys(steps) as Array<keyof Steps & string>) counts[step] = await parts.run(step, steps[step]!, null)
+  return { ...counts, failed: parts.failed as Partial<Record<keyof Steps, string>> }
 }
 
 /** Runs maintenance now and then every `intervalMs`, off the request path; never throws. */
@@ -61,7 +55,7 @@ export function startMaintenance(db: Kysely<Database>, clock: Clock, log: Log, p
     running = runMaintenance(db, clock.now(), publicUrl)
       .then(({ failed, ...cleared }) => {
         log.debug('maintenance', cleared)
-        for (const [step, error] of Object.entries(failed)) log.error('maintenance step failed', { step, error })
+        if (Object.keys(failed).length > 0) log.error('maintenance steps failed', { failed })
       })
       .catch((error: unknown) => log.error('maintenance failed', { error: String(error) }))
   }

@@ -84,9 +84,11 @@ const hideBioRoute = createRoute({
 
 /** A profile page as `viewer` sees it; undefined when there is nothing they may see. */
 async function profilePage(db: Deps['db'], site: SiteRow, userId: string, viewer: ProfileViewer, ask: { cursor?: string | undefined; limit: number }) {
-  // Both at once: the comments of a profile nobody may see are read for nothing, and never sent.
-  const [profile, page] = await Promise.all([readProfile(db, site, userId, viewer), readCommentsPage(db, site, ask, userId)])
+  // One after the other: on one connection (a replica's page) statements cannot overlap, and the
+  // comments of a profile nobody may see are never read.
+  const profile = await readProfile(db, site, userId, viewer)
   if (!profile) return undefined
+  const page = await readCommentsPage(db, site, ask, userId)
   const { hue } = authorToJson({ site_id: site.id, author_user_id: profile.id, author_fingerprint: null, author_name: profile.name, author_role: null })
   return {
     profile: {

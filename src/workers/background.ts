@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { independentParts } from '../jobs/independent-parts.ts'
 import { runMaintenance } from '../jobs/maintenance.ts'
 import { httpApiSender } from '../mail/http-api-sender.ts'
 import { createMailWorker } from '../mail/mail-worker.ts'
@@ -18,26 +19,18 @@ const BUDGET_MS = 20_000
  */
 export async function runScheduledWork({ db, clock, log, config }: Pick<Deps, 'db' | 'clock' | 'log' | 'config'>) {
   const started = Date.now()
-  const failed: Record<string, string> = {}
-  const attempt = async <T>(part: string, run: () => Promise<T>, otherwise: T): Promise<T> => {
-    try {
-      return await run()
-    } catch (error) {
-      failed[part] = error instanceof Error ? error.message : String(error)
-      return otherwise
-    }
-  }
-  const maintenance = await attempt('maintenance', () => runMaintenance(db, clock.now(), config.publicUrl), undefined)
+  const parts = independentParts()
+  const maintenance = await parts.run('maintenance', () => runMaintenance(db, clock.now(), config.publicUrl), undefined)
   const webhooks = createWebhookWorker({ db, clock, log, sender: createFetchSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: BATCH })
   const mail = config.mailApi && createMailWorker({ db, clock, log, sender: httpApiSender(config.mailApi, config.mailFrom), batchSize: BATCH })
   const done = { delivered: 0, mailed: 0 }
   for (let full = true; full && Date.now() - started < BUDGET_MS; ) {
-    const hooks = await attempt('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
-    const mails = mail ? await attempt('mail', () => mail.runOnce(), { sent: 0, retried: 0, failed: 0 }) : { sent: 0, retried: 0, failed: 0 }
+    const hooks = await parts.run('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
+    const mails = mail ? await parts.run('mail', () => mail.runOnce(), { sent: 0, retried: 0, failed: 0 }) : { sent: 0, retried: 0, failed: 0 }
     done.delivered += hooks.delivered
     done.mailed += mails.sent
     full = hooks.delivered + hooks.retrying + hooks.failed === BATCH || mails.sent + mails.retried + mails.failed === BATCH
   }
-  for (const [step, error] of Object.entries(maintenance?.failed ?? {})) failed[`maintenance ${step}`] = error
-  return { maintenance, ...done, mailWaits: !mail, failed }
+  for (const [step, error] of Object.entries(maintenance?.failed ?? {})) parts.failed[`maintenance ${step}`] = error
+  return { maintenance, ...done, mailWaits: !mail, failed: parts.failed }
 }

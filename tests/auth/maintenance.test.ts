@@ -1,4 +1,6 @@
-import { sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Database } from '../../src/db/schema.ts'
 import { describe, expect, it } from 'vitest'
 import { runMaintenance } from '../../src/jobs/maintenance.ts'
 import { ENGAWA_ORIGIN, fromEngawa, PASSWORD, signUpAndVerify, uniqueEmail } from '../helpers/accounts.ts'
@@ -45,5 +47,21 @@ forEachBackend((database) => {
       }
       expect((await runMaintenance(t.db, t.clock.now(), ENGAWA_ORIGIN)).failed).toEqual({})
     })
+  })
+})
+
+describe('maintenance with the database away', () => {
+  it('tries no more steps once the database is found away, each of which would wait for it in turn', async () => {
+    const away = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', max: 1 }) }) })
+    try {
+      const { failed, ...counts } = await runMaintenance(away, new Date(), ENGAWA_ORIGIN)
+      expect(Object.values(counts).every((count) => count === null)).toBe(true)
+      const [first, ...rest] = Object.values(failed)
+      expect(first).toMatch(/ECONNREFUSED/)
+      expect(rest.length).toBeGreaterThan(5)
+      expect(new Set(rest)).toEqual(new Set(['not run: the database is unavailable']))
+    } finally {
+      await away.destroy()
+    }
   })
 })

@@ -80,18 +80,29 @@ describe('the uncounted reactions migration', () => {
 })
 
 describe('the first-published migration', () => {
-  it('marks the comments an edit holds in review as published before, and no others', async () => {
+  it('marks as published before the comments an edit holds in review, and those a shadow ban took out of sight, and no others', async () => {
     const { db, migrator } = await migratedTo('20261205_0900_uncounted_reactions')
     try {
       const now = new Date('2026-12-01T00:00:00Z')
       await db.insertInto('sites').values({ id: 's', name: 's', allowed_origins: ['https://a.example'] }).execute()
       const thread = await db.insertInto('threads').values({ site_id: 's', key: 'k', url: 'https://a.example/k', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()
-      const rows: Array<[string, string | null]> = [['published', null], ['pending', null], ['pending', 'Edited. Held for a word on the list.'], ['hidden', 'Edited. x']]
-      for (const [i, [status, reason]] of rows.entries())
-        await db.insertInto('comments').values({ site_id: 's', thread_id: thread.id, root_id: sql`gen_random_uuid()`, seq: i + 1, path: [i + 1], depth: 0, author_name: 'A', body_source: 'x', body_html: '<p>x</p>', status, moderation_reason: reason, created_at: now }).execute()
+      const later = new Date(now.getTime() + 60_000)
+      // The guest `f` was shadow-banned a minute after `now`.
+      await db.insertInto('moderation_actions').values({ site_id: 's', action: 'shadow-ban', target_kind: 'author', target_id: 'guest:f', created_at: later }).execute()
+      const rows: Array<[string, string | null, Date]> = [
+        ['published', null, now],
+        ['pending', null, now],
+        ['pending', 'Edited. Held for a word on the list.', now],
+        ['hidden', 'Edited. x', now],
+        ['shadowed', null, now], // published, then out of sight by the ban
+        ['shadowed', null, new Date(later.getTime() + 1)], // posted while banned: never published
+        ['pending', 'Posted while shadow-banned; the site approves comments first.', now],
+      ]
+      for (const [i, [status, reason, at]] of rows.entries())
+        await db.insertInto('comments').values({ site_id: 's', thread_id: thread.id, root_id: sql`gen_random_uuid()`, seq: i + 1, path: [i + 1], depth: 0, author_name: 'A', author_fingerprint: 'f', body_source: 'x', body_html: '<p>x</p>', status, moderation_reason: reason, created_at: at }).execute()
       expect((await migrator.migrateToLatest()).error).toBeUndefined()
       const marked = await db.selectFrom('comments').select(['seq', 'first_published_at']).orderBy('seq').execute()
-      expect(marked).toEqual([{ seq: 1, first_published_at: null }, { seq: 2, first_published_at: null }, { seq: 3, first_published_at: now }, { seq: 4, first_published_at: null }])
+      expect(marked.map((m) => m.first_published_at && m.seq)).toEqual([null, null, 3, null, 5, null, 7])
     } finally {
       await db.destroy()
     }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -22,9 +22,22 @@ describe('a data folder seeded from the template', () => {
     const entries = readdirSync(template)
     const half = ['PG_VERSION', ...entries.filter((e) => e !== 'PG_VERSION').slice(0, entries.length / 2)]
     expect(() =>
-      seedFromTemplate(dataDir, (from, to) => {
-        for (const entry of half) cpSync(join(from, entry), join(to, entry), { recursive: true })
-        throw new Error('killed')
+      seedFromTemplate(dataDir, {
+        copy: (from, to) => {
+          for (const entry of half) cpSync(join(from, entry), join(to, entry), { recursive: true })
+          throw new Error('killed')
+        },
+      }),
+    ).toThrow('killed')
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false)
+    // Cut short while moving in, with all but one entry in place.
+    let moved = 0
+    expect(() =>
+      seedFromTemplate(dataDir, {
+        move: (from, to) => {
+          if (++moved === entries.length) throw new Error('killed')
+          renameSync(from, to)
+        },
       }),
     ).toThrow('killed')
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false)

@@ -40,6 +40,10 @@ describe('mail through an HTTP mail API (how Workers send mail)', () => {
       answer = (res) => res.writeHead(status).end()
       await expect(sender.send(mail)).rejects.toMatchObject({ permanent: false })
     }
+    answer = (res) => res.writeHead(409, { 'content-type': 'application/json' }).end('{"statusCode":409,"name":"invalid_idempotent_request","message":"Same idempotency key used with a different request payload."}')
+    await expect(sender.send(mail)).rejects.toMatchObject({ permanent: true })
+    answer = (res) => res.writeHead(409, { 'content-type': 'application/json' }).end('{"statusCode":409,"name":"concurrent_idempotent_requests","message":"Same idempotency key used while original request is still in progress."}')
+    await expect(sender.send(mail)).rejects.toMatchObject({ permanent: false })
     const away = httpApiSender({ url: 'http://127.0.0.1:1/emails', key: 'k' }, 'a@b.example')
     await expect(away.send(mail)).rejects.toMatchObject({ permanent: false, message: expect.stringMatching(/^The mail API could not be reached/) })
   })
