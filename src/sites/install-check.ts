@@ -61,18 +61,26 @@ function pageOf(query: { url?: string; key?: string }): string {
 }
 
 /**
- * Counts the widget's first-page reads of a thread by a page (requests with Origin): answered
- * means allowed, 403 means its origin was refused. Placed before the page cache, so cached answers count too.
+ * Counts the widget's first-page reads of a thread by a page (requests with Origin, or a page's
+ * own same-origin read, which a browser sends without one: Engawa behind the site's own domain,
+ * the demo): answered means allowed, 403 means its origin was refused. Placed before the page
+ * cache, so cached answers count too.
  */
 export function countWidgetLoads(loads: WidgetLoads | undefined) {
   return createMiddleware(async (c, next) => {
     await next()
-    const origin = c.req.header('origin')
+    const origin = c.req.header('origin') ?? (c.req.header('sec-fetch-site') === 'same-origin' ? originOf(c.req.header('referer')) : undefined)
     if (!loads || origin === undefined || c.req.query('cursor') !== undefined) return
     const status = c.res.status
     if (status !== 200 && status !== 304 && status !== 403) return
     loads.count(c.req.param('site') ?? '', origin.slice(0, 300), pageOf({ url: c.req.query('url'), key: c.req.query('key') }), status !== 403)
   })
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined
+  const { origin } = new URL(url)
+  return origin === 'null' ? undefined : origin
 }
 
 export interface InstallCheck {

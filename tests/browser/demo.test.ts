@@ -103,6 +103,10 @@ forEachBackend((database, backend) => {
           .map((r) => new URL(r.name).pathname)
       })
       expect(before).toEqual(['/embed.js', '/api/v1/sites/demo/thread'])
+      // The install check counts it, though a page's read of its own origin carries no Origin.
+      await engawa.flushLoads()
+      const loads = await database().db.selectFrom('widget_loads').select(['origin', 'allowed', 'page']).where('site_id', '=', 'demo').execute()
+      expect(loads).toEqual([{ origin: engawa.origin, allowed: true, page: expect.any(String) }])
     })
   })
 })

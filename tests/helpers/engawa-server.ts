@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.ts'
 import { nodePasswordHasher } from '../../src/auth/argon2-node.ts'
 import { parseConfig } from '../../src/config.ts'
 import { systemClock } from '../../src/deps.ts'
+import { createWidgetLoads } from '../../src/sites/install-check.ts'
 import { ensureDemo } from '../../src/demo/seed.ts'
 import { createLiveFeed } from '../../src/live/feed.ts'
 import { createLog } from '../../src/log.ts'
@@ -22,7 +23,7 @@ import type { ImportUploads } from '../../src/import/uploads.ts'
 export async function serveEngawa(
   database: TestDatabase,
   options: { demo?: boolean; live?: boolean; imports?: ImportUploads } = {},
-): Promise<LoopbackServer & { logs: string[] }> {
+): Promise<LoopbackServer & { logs: string[]; flushLoads: () => Promise<void> }> {
   let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   const server = createAdaptorServer({ fetch: (request, env) => (handler ? handler(request, env) : new Response('starting', { status: 503 })) })
   const listening = await listenOnLoopback(server as Server, ENGAWA_ADDRESS)
@@ -31,9 +32,11 @@ export async function serveEngawa(
   const config = { ...parseConfig({ PAGE_CACHE_MS: '0', COMMENTS_PER_IP: '100000', COMMENTS_PER_ACCOUNT: '100000' }), publicUrl: listening.origin }
   const live = createLiveFeed(database.db, database.listen, createLog('silent'))
   await live.start()
+  const loads = createWidgetLoads({ db: database.db, clock: systemClock })
   const app = createApp({
     db: database.db,
     clock: systemClock,
+    loads,
     config,
     log: createLog('info', (line) => logs.push(line)),
     markdown: createMarkdownRenderer(),
@@ -48,6 +51,8 @@ export async function serveEngawa(
   return {
     ...listening,
     logs,
+    /** Writes the widget loads counted so far (the server does so every 5 s). */
+    flushLoads: () => loads.flush(),
     close: async () => {
       if (closed) return
       closed = true

@@ -23,10 +23,14 @@ forEachBackend((database) => {
       const moderator = await staffOf(t, 'Mo', 'moderator')
       const other = `${SITE_ORIGIN}/posts/other`
       for (const url of [ARTICLE_URL, `${ARTICLE_URL}?utm_source=x#c`, other, ARTICLE_URL]) expect((await load(t, url, SITE_ORIGIN)).status).toBe(200)
-      // Not loads: a later page (cursor), a request without Origin (a script, not a page).
+      // Not loads: a later page (cursor), a request without Origin (a script, not a page), nor one
+      // another site's page sent without it.
       await postGuest(t, 'one')
       await load(t, ARTICLE_URL, SITE_ORIGIN, '&cursor=abc')
       await load(t, ARTICLE_URL, false)
+      await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(ARTICLE_URL)}`, { origin: false, headers: { 'sec-fetch-site': 'cross-site', referer: ARTICLE_URL } })
+      // A load: a page's read of its own origin, which browsers send without Origin (Engawa on the site's own domain).
+      await t.get(`/api/v1/sites/${t.site.id}/thread?url=${encodeURIComponent(other)}`, { origin: false, headers: { 'sec-fetch-site': 'same-origin', referer: other } })
       const www = 'https://www.blog.example'
       expect((await load(t, `${www}/posts/japan-ai-copyright`, www)).status).toBe(403)
       expect((await load(t, `${www}/posts/japan-ai-copyright`, www)).status).toBe(403)
@@ -37,11 +41,11 @@ forEachBackend((database) => {
         {
           origin: SITE_ORIGIN,
           allowed: true,
-          loads: 4,
+          loads: 5,
           lastAt: expect.any(String),
           pages: [
             { page: ARTICLE_URL, loads: 3 },
-            { page: other, loads: 1 },
+            { page: other, loads: 2 },
           ],
         },
       ])
