@@ -26,6 +26,8 @@ import { exportRoutes, exportSchemaRoutes } from './export/routes.ts'
 import { feedRoutes } from './feeds/routes.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { notFound, onError, rejectInvalid } from './http/errors.ts'
+import { errorPage, opensPage } from './auth/pages/error-page.ts'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { healthRoutes } from './http/health-routes.ts'
 import { limitBody, requireUtf8Body } from './http/middleware/body-limit.ts'
 import { deadline } from './http/middleware/deadline.ts'
@@ -150,7 +152,16 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   })
   app.doc31('/api/openapi.json', openApiInfo)
 
-  app.notFound(notFound)
-  app.onError(onError(deps.log))
+  // Nothing to show a browser's tab, asked of every page: no content rather than an error in its console.
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=604800' }))
+  // A browser opening a page gets an error as a page (a stale setup link, a mistyped address); the API, JSON.
+  app.notFound((c) => (opensPage(c) ? errorPage(c, 404, `There is nothing at ${new URL(c.req.url).pathname}.`) : notFound(c)))
+  const answerError = onError(deps.log)
+  app.onError(async (error, c) => {
+    const answer = await answerError(error, c)
+    if (!opensPage(c)) return answer
+    const { error: said } = (await answer.json()) as { error: { message: string } }
+    return errorPage(c, answer.status as ContentfulStatusCode, said.message)
+  })
   return app
 }

@@ -25,6 +25,13 @@ export function OverviewPage(props: {
       <h2 id="embed-title">Embed code</h2>
       <p>Paste this under an article, where its comments should appear. Pages may be on {site.allowed_origins.join(', ')}.</p>
       <CopyableCode id="snippet" code={props.snippet} />
+      <p>
+        Every discussion of the site, newest and most active, is also on a page of its own at Engawa:{' '}
+        <a href={`/s/${site.id}`} id="community-page">
+          {site.name}'s discussions
+        </a>
+        . Link to it from the site, or embed it with <code>data-view="community"</code>.
+      </p>
     </section>
   )
   return (

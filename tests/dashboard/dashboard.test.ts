@@ -203,6 +203,8 @@ forEachBackend((database) => {
       // The embed code, escaped for the page, with its copy button.
       expect(html).toContain(`&lt;script src=&quot;${ENGAWA_ORIGIN}/embed.js&quot; data-site=&quot;${t.site.id}&quot; async&gt;&lt;/script&gt;`)
       expect(html).toContain('data-copy="snippet"')
+      // And the site's own discussions page on Engawa, which nothing else would lead an owner to.
+      expect(html).toContain(`<a href="/s/${t.site.id}" id="community-page">`)
       // Days follow the fake clock: a month later the history has scrolled away.
       t.clock.advance(30 * DAY_MS)
       const later = activityRows(await (await open(t, `/admin/sites/${t.site.id}`, (await staffOf(t, 'Later')).cookie)).text())

@@ -9,6 +9,21 @@ forEachBackend((database) => {
   describe('error answers a page can read', () => {
     const readable = (res: Response) => ({ status: res.status, cors: res.headers.get('access-control-allow-origin') })
 
+    it('is a page for a browser that opens an address (a mistyped one, a dashboard page it may not see), JSON for the API whatever is asked', async () => {
+      const t = await startApp(database())
+      const opening = { origin: false as const, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } }
+      const typo = await t.get('/admin/queue', opening)
+      expect(typo.status).toBe(404)
+      expect(typo.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(await typo.text()).toContain('<p>There is nothing at /admin/queue.</p>')
+      const api = await t.get('/api/v1/nothing-here', opening)
+      expect(api.status).toBe(404)
+      expect((await api.json()).error.code).toBe('not_found')
+      expect((await t.get('/admin/queue', { origin: false })).headers.get('content-type')).toMatch(/^application\/json/)
+      // Nor an error in the console of every page for the tab's icon.
+      expect((await t.get('/favicon.ico', { origin: false })).status).toBe(204)
+    })
+
     it('names the unknown site id of a wrong data-site, to any page', async () => {
       const t = await startApp(database())
       const res = await t.get(`/api/v1/sites/no-such-site/thread?url=${encodeURIComponent(ARTICLE_URL)}`, { origin: 'https://anywhere.example' })

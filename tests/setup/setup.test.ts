@@ -44,6 +44,13 @@ forEachBackend((database) => {
       expect(await t.db.selectFrom('setup_secrets').selectAll().execute()).toEqual([])
       expect(await openSetup(t.db, t.clock.now())).toBeUndefined()
       expect((await t.get('/setup', { origin: false })).status).toBe(404)
+      // A stale setup link followed in a browser: a page that says so and leads on, not JSON.
+      const stale = await t.get('/setup', { origin: false, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+      expect(stale.status).toBe(404)
+      expect(stale.headers.get('content-type')).toMatch(/^text\/html/)
+      const said = await stale.text()
+      expect(said).toContain('<p>Setup is done: sign in at /admin.</p>')
+      expect(said).toContain('href="/admin"')
       for (const body of [{ secret, email: uniqueEmail(), name: 'Mallory', password: PASSWORD }, {}, { secret: 'x' }]) {
         const again = await setUp(t, body)
         expect(again.status).toBe(404)

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
 /**
  * Engawa's own small pages (sign-in popup, emailed-link landing) are static HTML and one script
@@ -30,7 +31,7 @@ export function page(
   c: Context,
   title: string,
   body: HtmlEscapedString | Promise<HtmlEscapedString>,
-  options: { lang?: string; status?: 200 | 404; script?: string | false } = {},
+  options: { lang?: string; status?: ContentfulStatusCode; script?: string | false } = {},
 ) {
   setPageHeaders(c)
   const script = options.script === false ? '' : html`<script src="${options.script ?? '/static/auth.js'}" defer></script>`
