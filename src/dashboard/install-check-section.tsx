@@ -37,7 +37,7 @@ export function InstallCheckSection(props: { site: SiteRow; check: InstallCheck[
       {loaded.length === 0 ? (
         <p class="lede">
           The widget has not loaded on an allowed page in the last {INSTALL_CHECK_DAYS} days. Paste the embed code into a page on{' '}
-          {props.site.allowed_origins.join(' or ')} and open it: it shows here within a minute.
+          <span data-origins-list=" or ">{props.site.allowed_origins.join(' or ')}</span> and open it: it shows here within a minute.
         </p>
       ) : (
         <table class="loads">

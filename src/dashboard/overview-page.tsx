@@ -23,7 +23,10 @@ export function OverviewPage(props: {
   const embed = (
     <section aria-labelledby="embed-title">
       <h2 id="embed-title">Embed code</h2>
-      <p>Paste this under an article, where its comments should appear. Pages may be on {site.allowed_origins.join(', ')}.</p>
+      <p>
+        Paste this under an article, where its comments should appear. Pages may be on{' '}
+        <span data-origins-list=", ">{site.allowed_origins.join(', ')}</span>.
+      </p>
       <CopyableCode id="snippet" code={props.snippet} />
       <p>
         Every discussion of the site, newest and most active, is also on a page of its own at Engawa:{' '}

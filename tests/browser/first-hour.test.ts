@@ -121,6 +121,8 @@ describe.skipIf(!browserAvailability().available)('a site owner’s first hour, 
     // 5. "Allow it": one click, and the refused page shows the comments.
     await page.getByRole('button', { name: `Allow it (${wwwBlog.origin})` }).click()
     await expect.poll(() => page.locator('#install-check').textContent()).toContain(`${wwwBlog.origin} is allowed now`)
+    // The embed code's note names it too, without a reload.
+    expect(await page.locator('#embed-title + p').textContent()).toContain(`Pages may be on ${blog.origin}, ${wwwBlog.origin}.`)
     // Sites are cached for up to a second: a reload right away may still find the old list.
     await expect
       .poll(async () => {

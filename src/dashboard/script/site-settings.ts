@@ -129,6 +129,8 @@ export function setUpInstallCheck(installCheck: HTMLElement): void {
       send<{ origins: string[] }>('PUT', `/admin/sites/${installCheck.dataset.site}/origins`, { origins })
         .then((saved) => {
           installCheck.dataset.origins = JSON.stringify(saved.origins)
+          // Wherever the page names the allowed origins, as it would after a reload.
+          for (const list of document.querySelectorAll<HTMLElement>('[data-origins-list]')) list.textContent = saved.origins.join(list.dataset.originsList)
           const row = button.closest('.refused')
           row?.replaceChildren(Object.assign(document.createElement('p'), { textContent: `${origin} is allowed now: its pages show the comments from their next load.` }))
           row?.classList.replace('refused', 'allowed-now')
