@@ -57,6 +57,8 @@ export function listenToActions(ctx: Context, comments: HTMLElement): void {
       view.refresh({ ...entry.comment, reactions: result.reactions })
     },
     async react(entry, button) {
+      if (!state.user) await state.known
+      if (!state.user && state.rules?.reactions !== 'everyone') return signInFirst(entry)
       const { openPicker } = await ctx.chunk<typeof import('./reactions.ts')>('react')
       openPicker(entry, button, t, state.reactions[entry.comment.id] ?? [], (picker) => openSlot(entry, picker))
     },

@@ -160,7 +160,7 @@ export function createApi(base: string, site: string, page: Page, session: () =>
   const send = (method: string, body: unknown) => ({ method, body: JSON.stringify(body) })
   const thread = { url: page.url, title: page.title, ...(page.key ? { key: page.key } : {}) }
   /** A write's answer: the thread's version it made is what this tab's reads ask for from now on (an older server answers a deletion with none). */
-  const noted = <T extends { threadVersion: number }>(answer: Promise<T>) => answer.then((a) => (a?.threadVersion && versions.set(a.threadVersion), a))
+  const noted = <T extends { threadVersion: number }>(answer: Promise<T>) => answer.then((a) => (versions.set(a?.threadVersion | 0), a))
 
   return {
     /** `since`: the thread's lastSeq on the page shown; the stream sends whatever came after it first. */
