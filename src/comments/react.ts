@@ -99,16 +99,20 @@ export async function readReactions(db: Kysely<Database>, siteId: string, key: s
   return { mine: Object.fromEntries(Object.entries(byComment).map(([id, kinds]) => [id, inOrder(kinds)])), counts }
 }
 
+/** The account of a reaction's reader (`reactions as r`): its id for `user:…`, null for a guest. */
+export const REACTOR_ACCOUNT = sql<string>`case when r.reactor like 'user:%' then substr(r.reactor, 6)::uuid end`
+
 /**
  * Who reacted to a comment, by kind: the names of accounts (at most `names` per kind) and how
  * many guests, of the counted reactions and the viewer's own. A moderator also learns how many
- * reactions of shadow-banned readers are left out (`uncounted`); nobody else learns they exist.
+ * reactions of shadow-banned readers are left out (`uncounted`), nobody else learns they exist,
+ * and who reacted by author key (`authors`), so a reader who only reacts can be moderated.
  */
 export async function readReactors(db: Kysely<Database>, siteId: string, commentId: string, viewer: { reactor: string; moderates: boolean }, names = 20) {
   const rows = await db
     .selectFrom('reactions as r')
-    .leftJoin('users as u', (j) => j.on('u.id', '=', sql<string>`case when r.reactor like 'user:%' then substr(r.reactor, 6)::uuid end`))
-    .select(['r.kind', 'u.display_name', sql<boolean>`r.counted or r.reactor = ${viewer.reactor}`.as('shown')])
+    .leftJoin('users as u', (j) => j.on('u.id', '=', REACTOR_ACCOUNT))
+    .select(['r.kind', 'r.reactor', 'u.display_name', sql<boolean>`r.counted or r.reactor = ${viewer.reactor}`.as('shown')])
     .where('r.site_id', '=', siteId)
     .where('r.comment_id', '=', commentId)
     .$if(!viewer.moderates, (qb) => qb.where((eb) => eb.or([eb('r.counted', '=', true), eb('r.reactor', '=', viewer.reactor)])))
@@ -118,7 +122,10 @@ export async function readReactors(db: Kysely<Database>, siteId: string, comment
     const of = rows.filter((r) => r.kind === kind && r.shown)
     const accounts = of.flatMap((r) => (r.display_name ? [r.display_name] : []))
     const shown = { kind, count: of.length, names: accounts.slice(0, names), guests: of.length - accounts.length }
-    return viewer.moderates ? { ...shown, uncounted: rows.filter((r) => r.kind === kind && !r.shown).length } : shown
+    if (!viewer.moderates) return shown
+    const all = rows.filter((r) => r.kind === kind)
+    const authors = all.slice(0, names).map((r) => ({ author: r.reactor, name: r.display_name ?? null }))
+    return { ...shown, uncounted: all.filter((r) => !r.shown).length, authors }
   })
 }
 

@@ -57,6 +57,13 @@ const whoRoute = createRoute({
               names: z.array(z.string()),
               guests: z.number().int(),
               uncounted: z.number().int().optional().openapi({ description: 'For moderators: reactions of shadow-banned readers, not in `count`.' }),
+              authors: z
+                .array(z.object({ author: z.string(), name: z.string().nullable() }))
+                .optional()
+                .openapi({
+                  description:
+                    'For moderators: who reacted (the first 20), counted or not, by author key (`user:…`, `guest:…`) as the authors route takes it, and their name when an account. A reader who only reacts can be banned or shadow-banned so.',
+                }),
             }),
           ),
         })

@@ -1,6 +1,7 @@
 import { SiteParam, errorResponses, jsonBody, jsonResponse } from '../http/openapi.ts'
 import { createRoute, z } from '@hono/zod-openapi'
 import { actorOf } from '../access/can.ts'
+import { REACTOR_ACCOUNT } from '../comments/react.ts'
 import { requireSignedIn } from '../access/require-session.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
@@ -149,11 +150,20 @@ export function authorRoutes(deps: Deps) {
       return c.json({ items: rows.map(moderatedToJson) }, 200)
     })
 
-  /** The name an author last used on the site, for the ban list. */
+  /** The name an author last used on the site, for the ban list; a reader who only reacted, by their account's name. */
   async function nameOf(author: string, siteId: string): Promise<string> {
     const { column, id } = authorFilter(author)
     const row = await deps.db.selectFrom('comments').select('author_name').where('site_id', '=', siteId).where(column, '=', id).orderBy('created_at', 'desc').limit(1).executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'That author has not commented on this site.')
-    return row.author_name
+    if (row) return row.author_name
+    const reacted = await deps.db
+      .selectFrom('reactions as r')
+      .leftJoin('users as u', (j) => j.on('u.id', '=', REACTOR_ACCOUNT))
+      .select('u.display_name')
+      .where('r.site_id', '=', siteId)
+      .where('r.reactor', '=', author)
+      .limit(1)
+      .executeTakeFirst()
+    if (!reacted) throw new AppError('not_found', 'That author has not commented or reacted on this site.')
+    return reacted.display_name ?? 'A guest'
   }
 }

@@ -173,8 +173,8 @@ forEachBackend((database, backend) => {
         { kind: 'rocket', count: 1, names: ['Troll'], guests: 0 },
       ])
       expect(await whoReacted(t, a.id, bearer(mod.token))).toEqual([
-        { kind: 'heart', count: 1, names: ['Hana'], guests: 0, uncounted: 1 },
-        { kind: 'rocket', count: 0, names: [], guests: 0, uncounted: 1 },
+        { kind: 'heart', count: 1, names: ['Hana'], guests: 0, uncounted: 1, authors: [{ author: `user:${hana.user.id}`, name: 'Hana' }, { author: `user:${troll.user.id}`, name: 'Troll' }] },
+        { kind: 'rocket', count: 0, names: [], guests: 0, uncounted: 1, authors: [{ author: `user:${troll.user.id}`, name: 'Troll' }] },
       ])
 
       // Reacting while shadow-banned: stored, uncounted, and to the troll as if counted.
@@ -200,6 +200,25 @@ forEachBackend((database, backend) => {
         { kind: 'heart', count: 2, names: ['Hana', 'Troll'], guests: 0 },
         { kind: 'eyes', count: 1, names: ['Troll'], guests: 0 },
       ])
+    })
+
+    it('lets a moderator shadow-ban a reader who only reacts, found by the key who-reacted gives moderators', async () => {
+      const t = await startApp(database())
+      const a = await postGuest(t, 'First')
+      const mod = await staffOf(t, 'Mod')
+      const lurker = await readerOf(t, 'Lurker')
+      await react(t, a.id, 'eyes', bearer(lurker.token))
+      expect(await counts(t, a.id)).toEqual({ eyes: 1 })
+      const [eyes] = await whoReacted(t, a.id, bearer(mod.token))
+      expect(eyes.authors).toEqual([{ author: `user:${lurker.user.id}`, name: 'Lurker' }])
+      const banned = await actOnAuthor(t, mod.cookie, { author: eyes.authors[0].author, action: 'shadow-ban' })
+      expect(banned.status).toBe(200)
+      expect(await banned.json()).toMatchObject({ author: `user:${lurker.user.id}`, shadowBanned: true })
+      expect(await counts(t, a.id)).toEqual({})
+      const bans = await (await fromEngawa(t, 'GET', `/api/v1/moderation/sites/${t.site.id}/authors/${encodeURIComponent(`user:${lurker.user.id}`)}`, undefined, mod.cookie)).json()
+      expect(bans.standing.shadowBanned).toBe(true)
+      // Someone who neither commented nor reacted here is still unknown.
+      expect((await actOnAuthor(t, mod.cookie, { author: `user:${crypto.randomUUID()}`, action: 'shadow-ban' })).status).toBe(404)
     })
 
     it('shadow-bans a guest\u2019s reactions too: they are known by the same network hash as their comments', async () => {
