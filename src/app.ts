@@ -155,7 +155,7 @@ export function createApp(deps: Deps, { uploads }: { uploads?: ImportUploads } =
   // Nothing to show a browser's tab, asked of every page: no content rather than an error in its console.
   app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=604800' }))
   // A browser opening a page gets an error as a page (a stale setup link, a mistyped address); the API, JSON.
-  app.notFound((c) => (opensPage(c) ? errorPage(c, 404, `There is nothing at ${new URL(c.req.url).pathname}.`) : notFound(c)))
+  app.notFound((c) => (opensPage(c) ? errorPage(c, 404, `There is nothing at ${c.req.path}.`) : notFound(c)))
   const answerError = onError(deps.log)
   app.onError(async (error, c) => {
     const answer = await answerError(error, c)

@@ -232,8 +232,8 @@ async function run(argv: string[], { db, config, io }: { db: Kysely<Database>; c
         const webhooks = createWebhookWorker({ db, clock: systemClock, log, sender: createHttpSender({ allowPrivate: config.webhooksAllowPrivate }), batchSize: 100 })
         const hooks = await parts.run('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
         const maintenance = await parts.run('maintenance', () => runMaintenance(db, new Date(), config.publicUrl), undefined)
-        const { failed: stepsFailed = {}, ...cleared } = maintenance ?? {}
-        for (const [step, error] of Object.entries(stepsFailed)) parts.failed[`maintenance ${step}`] = error
+        const { failed: stepsFailed, ...cleared } = maintenance ?? {}
+        parts.include('maintenance', stepsFailed)
         const summary = `Mail: ${mail.sent} sent, ${mail.retried} to retry, ${mail.failed} given up. Webhooks: ${hooks.delivered} delivered, ${hooks.retrying} to retry, ${hooks.failed} given up. Cleared: ${JSON.stringify(cleared)}.`
         const failures = Object.entries(parts.failed).map(([part, error]) => `${part} (${error})`)
         // Exits 1, so a cron that runs this hears of it.

@@ -24,5 +24,9 @@ export function independentParts() {
         return otherwise
       }
     },
+    /** What a part that keeps its own list (maintenance's steps) says failed, as `<part> <step>`. */
+    include(part: string, its: Readonly<Record<string, string>> = {}) {
+      for (const [step, error] of Object.entries(its)) failed[`${part} ${step}`] = error
+    },
   }
 }

@@ -8,9 +8,9 @@ const SEND_TIMEOUT_MS = 30_000
  * headers; a Bearer key), which other services and relays speak too. Where SMTP cannot run
  * (Workers) this is how mail goes out. A 4xx refuses this mail for good (a bad address, a
  * refused sender); 408, 409 (the same mail still being sent, unless its key came with another
- * mail), 429, 5xx and network failures are
- * retried by the outbox. Each attempt carries the outbox row's id as its Idempotency-Key, so a
- * retry after an answer that never came (a timeout, a dropped connection) is not a second mail.
+ * mail), 429, 5xx and network failures are retried by the outbox. Each attempt carries the
+ * outbox row's id as its Idempotency-Key, so a retry after an answer that never came (a
+ * timeout, a dropped connection) is not a second mail.
  */
 export function httpApiSender(api: NonNullable<Config['mailApi']>, from: string): MailSender {
   return {

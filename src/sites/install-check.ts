@@ -78,8 +78,7 @@ export function countWidgetLoads(loads: WidgetLoads | undefined) {
 }
 
 function originOf(url: string | undefined): string | undefined {
-  if (!url || !URL.canParse(url)) return undefined
-  const { origin } = new URL(url)
+  const origin = url === undefined ? undefined : URL.parse(url)?.origin
   return origin === 'null' ? undefined : origin
 }
 

@@ -9,6 +9,7 @@ import { createWebhookWorker } from '../webhooks/webhook-worker.ts'
 const BATCH = 10
 /** A cron invocation's share of work: well inside Workers' limits, the rest waits for the next minute. */
 const BUDGET_MS = 20_000
+const NOTHING_MAILED = { sent: 0, retried: 0, failed: 0 }
 
 /**
  * What the Node process does in the background, done from the Cron Trigger each minute:
@@ -26,11 +27,11 @@ export async function runScheduledWork({ db, clock, log, config }: Pick<Deps, 'd
   const done = { delivered: 0, mailed: 0 }
   for (let full = true; full && Date.now() - started < BUDGET_MS; ) {
     const hooks = await parts.run('webhooks', () => webhooks.runOnce(), { delivered: 0, retrying: 0, failed: 0 })
-    const mails = mail ? await parts.run('mail', () => mail.runOnce(), { sent: 0, retried: 0, failed: 0 }) : { sent: 0, retried: 0, failed: 0 }
+    const mails = mail ? await parts.run('mail', () => mail.runOnce(), NOTHING_MAILED) : NOTHING_MAILED
     done.delivered += hooks.delivered
     done.mailed += mails.sent
     full = hooks.delivered + hooks.retrying + hooks.failed === BATCH || mails.sent + mails.retried + mails.failed === BATCH
   }
-  for (const [step, error] of Object.entries(maintenance?.failed ?? {})) parts.failed[`maintenance ${step}`] = error
+  parts.include('maintenance', maintenance?.failed)
   return { maintenance, ...done, mailWaits: !mail, failed: parts.failed }
 }

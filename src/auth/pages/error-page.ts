@@ -5,7 +5,7 @@ import { page } from './layout.ts'
 
 /** A browser opening a page (a link followed, an address typed), not a script asking the API: its errors are pages too. */
 export function opensPage(c: Context): boolean {
-  return c.req.method === 'GET' && !new URL(c.req.url).pathname.startsWith('/api/') && (c.req.header('accept') ?? '').includes('text/html')
+  return c.req.method === 'GET' && !c.req.path.startsWith('/api/') && (c.req.header('accept') ?? '').includes('text/html')
 }
 
 const HEADINGS: Partial<Record<ContentfulStatusCode, string>> = {
